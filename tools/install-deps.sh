@@ -1,0 +1,34 @@
+#!/bin/sh
+# Install the Debian packages the build and the tests need, and only those that are missing.
+# Quiet and quick when everything is present; uses sudo when not run as root.
+set -eu
+
+PACKAGES="build-essential gcc-multilib clang libelf-dev libdwarf-dev libzydis-dev libzycore-dev
+libcmocka-dev qemu-system-x86"
+
+missing=""
+for pkg in $PACKAGES; do
+    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+    case "$status" in
+        *"install ok installed"*) ;;
+        *) missing="$missing $pkg" ;;
+    esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+        SUDO="sudo"
+    else
+        echo "install-deps: missing packages:$missing (run as root or install sudo)" >&2
+        exit 1
+    fi
+else
+    SUDO=""
+fi
+
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
