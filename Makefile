@@ -35,6 +35,7 @@ FREE_CFLAGS  := $(CSTD) $(WARN) -m32 -O2 -g -ffreestanding -fno-pic -fno-stack-p
                 -nostdlib -fno-builtin -Iinclude -I$(B)/include
 
 CHECKS        :=
+DEMOS         :=
 BENCHES       :=
 INSTALL_FILES :=
 ALL           :=
@@ -54,7 +55,9 @@ all: $(ALL)
 deps:
 	@sh tools/install-deps.sh
 
+# The committed header is compared with the spec before `all` could regenerate it.
 check: deps
+	@$(MAKE) --no-print-directory check-header-fresh
 	@$(MAKE) --no-print-directory all
 	@bash tools/run-checks.sh $(CHECKS)
 
@@ -62,9 +65,10 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@bash tools/run-checks.sh $(BENCHES)
 
+# Each part appends its demonstration to DEMOS; the guest kernel's boots come last.
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory demo-run
+	@bash tools/run-checks.sh $(DEMOS)
 
 install: all
 	@set -e; for spec in $(INSTALL_FILES); do \

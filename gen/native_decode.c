@@ -39,7 +39,14 @@ static int check_branch(const struct spec_call *call, const struct spec_insn *in
                        call->name);
         return -1;
     }
-    return 0;
+    if (target == call->native_len)
+        return 0;
+    for (unsigned i = 0; i < call->ninsns; i++)
+        if (call->insns[i].offset == target)
+            return 0;
+    spec_set_error(err, in->pos, "branch to offset 0x%x, which is not an instruction boundary",
+                   (unsigned)target);
+    return -1;
 }
 
 int native_decode(struct spec_call *call, const char *const texts[], struct spec_error *err)

@@ -104,7 +104,7 @@ static int check_regparm_args(struct spec_call *c, struct spec_error *err)
             c->stack_bytes += 4 * words;
         }
         if (!is_arg_reg(a->lo) || (a->hi != REG_NONE && !is_arg_reg(a->hi))) {
-            spec_set_error(err, a->pos,
+            spec_set_error(err, a->where_pos,
                            "register %s is outside the calling convention (eax, edx, ecx, stack)",
                            spec_reg_name(is_arg_reg(a->lo) ? a->hi : a->lo));
             return -1;
@@ -115,7 +115,7 @@ static int check_regparm_args(struct spec_call *c, struct spec_error *err)
             char want[16], got[16];
             where_name(want, sizeof want, hi, lo);
             where_name(got, sizeof got, a->hi, a->lo);
-            spec_set_error(err, a->pos,
+            spec_set_error(err, a->where_pos,
                            "argument %s of %s is in %s under regparm(3), not %s", a->name,
                            c->name, want, got);
             return -1;
@@ -333,6 +333,9 @@ int spec_check(struct spec *spec, struct spec_error *err)
 {
     if (check_unique(spec, err) < 0)
         return -1;
+    for (unsigned i = 0; i < spec->nstructs; i++)
+        if (check_struct(&spec->structs[i], err) < 0)
+            return -1;
     if (spec->ncalls == 0) {
         struct spec_pos pos = { spec->nfiles ? spec->files[0] : "spec", 1, 1 };
         spec_set_error(err, pos, "no 'table calls' in the spec");
@@ -346,9 +349,6 @@ int spec_check(struct spec *spec, struct spec_error *err)
         if (check_clobbers(c, err) < 0 || check_site(c, err) < 0)
             return -1;
     }
-    for (unsigned i = 0; i < spec->nstructs; i++)
-        if (check_struct(&spec->structs[i], err) < 0)
-            return -1;
     if (check_roms(spec, err) < 0)
         return -1;
     /* ROM blocks refer to calls by number, so sorting the calls last keeps them valid */

@@ -56,6 +56,7 @@ enum spec_result {
 
 struct spec_arg {
     struct spec_pos pos;
+    struct spec_pos where_pos; /* the register part, after '@' */
     char name[SPEC_NAME_MAX];
     enum spec_type type;
     enum spec_reg lo;   /* the register (or REG_STACK) of the value, or of its low half */

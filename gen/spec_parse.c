@@ -211,6 +211,7 @@ static int parse_arg(struct parser *p, const struct lex_token *t, struct spec_ar
         return fail(p, t->col + (int)(colon + 1 - buf), "unknown argument type '%s'", colon + 1);
     const char *where = at + 1;
     int where_col = t->col + (int)(where - buf);
+    a->where_pos = pos_at(p, where_col);
     const char *sep = strchr(where, ':');
     a->hi = REG_NONE;
     if (sep) {
@@ -746,6 +747,7 @@ static int parse_line(struct parser *p, const char *raw)
             return fail(p, l.ntok > 1 ? l.tok[1].col : l.tok[0].col,
                         "the only table is 'table calls'");
         p->state = IN_TABLE;
+        p->block_pos = pos_at(p, l.tok[0].col);
         return 0;
     }
     if (strcmp(kw, "struct") == 0)

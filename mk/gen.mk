@@ -43,4 +43,43 @@ check-header-fresh: $(VMI_GEN)
 	    echo "include/vmi_abi.h is stale: run make and commit it" >&2; \
 	    diff -u include/vmi_abi.h $(B)/gen/vmi_abi.h | head -20 >&2; exit 1; \
 	fi
-CHECKS += check-header-fresh
+
+# cmocka tests of the parser, checker and emitters, and the bad-spec corpus (run from the root).
+$(B)/tests/test_spec: tests/gen/test_spec.c $(B)/lib/libvmigen.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Igen $< $(B)/lib/libvmigen.a $(HOST_LDFLAGS) -lZydis -lcmocka -o $@
+
+.PHONY: check-gen-unit check-gen-cli check-header-modes check-glue-gcc check-glue-clang
+check-gen-unit: $(B)/tests/test_spec
+	$(B)/tests/test_spec
+
+check-gen-cli: $(VMI_GEN)
+	bash tests/gen/cli.sh $(VMI_GEN) $(ABI_SPEC)
+
+# The header compiles hosted, -m32 and freestanding, with both compilers, and from assembler.
+check-header-modes: include/vmi_abi.h
+	@set -e; for cc in $(CC) $(CLANG); do \
+	    for mode in "" "-m32" "-m32 -ffreestanding -nostdlib"; do \
+	        $$cc $(CSTD) $(WARN) -Iinclude $$mode -c tests/gen/header_modes.c -o /dev/null; \
+	        echo "vmi_abi.h compiles: $$cc $$mode"; \
+	    done; \
+	    echo '#include "vmi_abi.h"' | $$cc -m32 -Iinclude -x assembler-with-cpp -c - -o /dev/null; \
+	    echo "vmi_abi.h assembles: $$cc"; \
+	done
+
+# The glue in a 32-bit program, built by each compiler.
+$(B)/tests/glue-%: tests/gen/glue_sites.c tests/gen/glue_asm.S $(GLUE_H) include/vmi_abi.h
+	@mkdir -p $(@D)
+	$(if $(filter clang,$*),$(CLANG),$(CC)) $(M32_CFLAGS) tests/gen/glue_sites.c tests/gen/glue_asm.S -o $@
+
+check-glue-gcc: $(B)/tests/glue-gcc
+	$<
+check-glue-clang: $(B)/tests/glue-clang
+	$<
+
+CHECKS += check-gen-unit check-gen-cli check-header-modes check-glue-gcc check-glue-clang
+
+.PHONY: demo-gen
+demo-gen: $(VMI_GEN) include/vmi_abi.h
+	@bash tools/demo-gen.sh $(VMI_GEN) $(B)/demo $(ABI_SPEC)
+DEMOS += demo-gen

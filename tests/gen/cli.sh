@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# vmi-gen from the command line: exit codes, one-line errors, nothing written on failure,
+# byte-identical output on every run.  Usage: cli.sh VMI_GEN SPEC...
+set -u
+gen=$1; shift
+spec=("$@")
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+passed=0; failed=0
+ok()  { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+"$gen" --check "${spec[@]}" && ok || bad "--check rejects the real spec"
+
+# the same spec gives the same bytes
+"$gen" --header "$tmp/a.h" --glue "$tmp/a.g" "${spec[@]}" && "$gen" --header "$tmp/b.h" --glue "$tmp/b.g" "${spec[@]}" \
+    && cmp -s "$tmp/a.h" "$tmp/b.h" && cmp -s "$tmp/a.g" "$tmp/b.g" && ok || bad "output is not deterministic"
+
+# a bad spec: exit 1, one line naming FILE:LINE:COL, no output file, no temporary left behind
+bad_spec=tests/bad/spec/native-text-mismatch.vmi
+"$gen" --header "$tmp/bad.h" --glue "$tmp/bad.g" "${spec[@]}" "$bad_spec" 2> "$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && ok || bad "bad spec exit code $rc, expected 1"
+[ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "^$bad_spec:[0-9]*:[0-9]*: " "$tmp/err" && ok \
+    || bad "error is not one FILE:LINE:COL line: $(cat "$tmp/err")"
+[ ! -e "$tmp/bad.h" ] && [ ! -e "$tmp/bad.g" ] && ok || bad "output written despite the error"
+[ -z "$(ls "$tmp" | grep tmp)" ] && ok || bad "temporary file left behind"
+
+# a failing spec leaves an existing output untouched
+cp "$tmp/a.h" "$tmp/keep.h"
+"$gen" --header "$tmp/keep.h" "${spec[@]}" "$bad_spec" 2> /dev/null
+cmp -s "$tmp/a.h" "$tmp/keep.h" && ok || bad "existing output changed by a failed run"
+
+# command-line errors exit 2
+"$gen" --frobnicate "${spec[@]}" 2> /dev/null; [ $? -eq 2 ] && ok || bad "unknown option"
+"$gen" 2> /dev/null; [ $? -eq 2 ] && ok || bad "no spec files"
+"$gen" --check --header x.h "${spec[@]}" 2> /dev/null; [ $? -eq 2 ] && ok || bad "--check with outputs"
+"$gen" --check /nonexistent.vmi 2> "$tmp/err"; [ $? -eq 1 ] && grep -q "^/nonexistent.vmi: cannot open" "$tmp/err" \
+    && ok || bad "missing spec file: $(cat "$tmp/err")"
+
+echo "gen-cli: $passed passed, $failed failed"
+[ $failed -eq 0 ]
