@@ -35,6 +35,7 @@ FREE_CFLAGS  := $(CSTD) $(WARN) -m32 -O2 -g -ffreestanding -fno-pic -fno-stack-p
                 -nostdlib -fno-builtin -Iinclude -I$(B)/include
 
 CHECKS        :=
+SAN_CHECKS    :=
 DEMOS         :=
 BENCHES       :=
 INSTALL_FILES :=
@@ -56,10 +57,11 @@ deps:
 	@sh tools/install-deps.sh
 
 # The committed header is compared with the spec before `all` could regenerate it.
+# With SANITIZE set, only the hosted checks run (in build/san), instrumented.
 check: deps
 	@$(MAKE) --no-print-directory check-header-fresh
 	@$(MAKE) --no-print-directory all
-	@bash tools/run-checks.sh $(CHECKS)
+	@bash tools/run-checks.sh $(if $(SANITIZE),$(SAN_CHECKS),$(CHECKS))
 
 bench: deps
 	@$(MAKE) --no-print-directory all

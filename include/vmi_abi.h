@@ -82,6 +82,10 @@
 #define VMI_INLINE_VERSION           1
 #define VMI_INLINE_RELOC_REL32       1  /* a rel32 field whose target is outside the body */
 #define VMI_INLINE_VARIANT           1  /* entry flag: body specialized for a constant argument */
+#define VMI_ROM_AREA_SIZE            0x10000
+#define VMI_AOT_MAGIC                0x544f4156  /* "VAOT" */
+#define VMI_AOT_VERSION              1
+#define VMI_AOT_HASH_FNV1A64         1  /* FNV-1a, 64 bits: identity, not security */
 
 /* ---- call numbers ---- */
 #define VMI_CALL_CPUID                    0
@@ -395,6 +399,30 @@ _Static_assert(sizeof(struct vmi_inline_reloc) == 0x4, "vmi_inline_reloc size");
 _Static_assert(offsetof(struct vmi_inline_reloc, offset) == 0x0, "vmi_inline_reloc.offset");
 _Static_assert(offsetof(struct vmi_inline_reloc, kind) == 0x1, "vmi_inline_reloc.kind");
 _Static_assert(offsetof(struct vmi_inline_reloc, reserved) == 0x2, "vmi_inline_reloc.reserved");
+
+struct vmi_aot_identity {
+    uint32_t  magic;                 /* 0x00 VMI_AOT_MAGIC once specialized, 0 before */
+    uint16_t  version;               /* 0x04 VMI_AOT_VERSION */
+    uint8_t   hash_kind;             /* 0x06 VMI_AOT_HASH_FNV1A64 */
+    uint8_t   policy;                /* 0x07 the inliner policy the image was planned with */
+    uint64_t  rom_hash;              /* 0x08 hash of the rom_size bytes of the ROM */
+    uint32_t  rom_size;              /* 0x10 rom_length * 512 */
+    uint32_t  rom_base;              /* 0x14 the address the sites were planned for (vmi_rom_area) */
+    uint32_t  site_count;            /* 0x18 records in vmi_sites when specialized */
+    uint32_t  reserved;              /* 0x1c */
+    uint64_t  sites_hash;            /* 0x20 hash of every site's bytes as written, in table order */
+} __attribute__((packed));
+_Static_assert(sizeof(struct vmi_aot_identity) == 0x28, "vmi_aot_identity size");
+_Static_assert(offsetof(struct vmi_aot_identity, magic) == 0x0, "vmi_aot_identity.magic");
+_Static_assert(offsetof(struct vmi_aot_identity, version) == 0x4, "vmi_aot_identity.version");
+_Static_assert(offsetof(struct vmi_aot_identity, hash_kind) == 0x6, "vmi_aot_identity.hash_kind");
+_Static_assert(offsetof(struct vmi_aot_identity, policy) == 0x7, "vmi_aot_identity.policy");
+_Static_assert(offsetof(struct vmi_aot_identity, rom_hash) == 0x8, "vmi_aot_identity.rom_hash");
+_Static_assert(offsetof(struct vmi_aot_identity, rom_size) == 0x10, "vmi_aot_identity.rom_size");
+_Static_assert(offsetof(struct vmi_aot_identity, rom_base) == 0x14, "vmi_aot_identity.rom_base");
+_Static_assert(offsetof(struct vmi_aot_identity, site_count) == 0x18, "vmi_aot_identity.site_count");
+_Static_assert(offsetof(struct vmi_aot_identity, reserved) == 0x1c, "vmi_aot_identity.reserved");
+_Static_assert(offsetof(struct vmi_aot_identity, sites_hash) == 0x20, "vmi_aot_identity.sites_hash");
 
 /* ---- call metadata ---- */
 #define VMI_CALL_F_DEFINED   0x01  /* the number names a call */

@@ -78,6 +78,7 @@ check-glue-clang: $(B)/tests/glue-clang
 	$<
 
 CHECKS += check-gen-unit check-gen-cli check-header-modes check-glue-gcc check-glue-clang
+SAN_CHECKS += check-gen-unit check-gen-cli
 
 .PHONY: demo-gen
 demo-gen: $(VMI_GEN) include/vmi_abi.h
