@@ -602,10 +602,6 @@ static int open_body(struct parser *p, const struct lex_line *l)
             b->call = (int)c->number;
         }
     }
-    for (unsigned i = 0; i < r->nblocks; i++)
-        if (strcmp(r->blocks[i].name, b->name) == 0)
-            return fail(p, l->tok[first_opt > 1 ? 1 : 0].col, "'%s' defined twice in ROM '%s'",
-                        b->name, r->flavor);
     if (b->kind != BLOCK_ROUTINE && l->ntok > first_opt)
         return fail(p, l->tok[first_opt].col, "%s takes no options", l->tok[0].text);
     for (int i = first_opt; i < l->ntok; i++) {
@@ -653,6 +649,11 @@ static int open_body(struct parser *p, const struct lex_line *l)
         snprintf(b->name + strlen(b->name), SPEC_NAME_MAX - strlen(b->name), "_%u",
                  (unsigned)b->variant_value);
     }
+    /* after the variant's renaming: a call's routine and its variants are distinct blocks */
+    for (unsigned i = 0; i < r->nblocks; i++)
+        if (strcmp(r->blocks[i].name, b->name) == 0)
+            return fail(p, l->tok[first_opt > 1 ? 1 : 0].col, "'%s' defined twice in ROM '%s'",
+                        b->name, r->flavor);
     r->nblocks++;
     p->body = b;
     p->body_len = 0;

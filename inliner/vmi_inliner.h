@@ -320,6 +320,14 @@ vmi_status vmi_apply(struct vmi_text *text, const struct vmi_plan *plan,
                      const struct vmi_plan *expected, struct vmi_save *save,
                      struct vmi_error *err);
 
+/* vmi_apply with flags.  VMI_APPLY_TRUST_TEXT skips the expected-bytes check: for a caller that
+ * has checked the sites another way (docs/aot.md: a kernel that verified the sites' hash reverts a
+ * pre-specialized image to native).  Every other check still runs. */
+#define VMI_APPLY_TRUST_TEXT 0x01u
+vmi_status vmi_apply_ex(struct vmi_text *text, const struct vmi_plan *plan,
+                        const struct vmi_plan *expected, struct vmi_save *save, uint32_t flags,
+                        struct vmi_error *err);
+
 /* Restores the saved bytes of every site, after checking that the text holds `applied`'s bytes
  * (the plan last written), and reads them back. */
 vmi_status vmi_revert(struct vmi_text *text, const struct vmi_plan *applied,
@@ -360,9 +368,15 @@ const char *vmi_call_name(unsigned call);      /* "?" for an undefined number */
 uint32_t vmi_report_site(const struct vmi_site_plan *sp, char *buf, uint32_t cap);
 uint32_t vmi_error_format(const struct vmi_error *err, char *buf, uint32_t cap);
 
-/* Writes a whole report, line by line, to sink: a "stats" line, one "decision" line per decision,
- * one "call" line per call that has sites, then (if per_site) one "site" line per site. */
+/* Writes a whole report, line by line (NUL-terminated, no newline), to sink:
+ *   stats policy=P rom=0x... sites=N native=N inline=N call=N jump=N nop=N bytes=N inlined=N
+ *         native_bytes=N branch_bytes=N nop_bytes=N nop_count=N relocs=N
+ *   reason name=R sites=N                         (one per reason that occurs)
+ *   call name=NAME sites=N native=N inline=N call=N jump=N nop=N   (one per call with sites)
+ *   site ...                                      (one per site, if per_site)
+ * stats comes from vmi_plan_stats (the caller's memory: it is too large for a kernel stack). */
 typedef void (*vmi_sink_fn)(void *ctx, const char *line, uint32_t len);
-void vmi_report(const struct vmi_plan *plan, int per_site, vmi_sink_fn sink, void *ctx);
+void vmi_report(const struct vmi_plan *plan, const struct vmi_stats *stats, int per_site,
+                vmi_sink_fn sink, void *ctx);
 
 #endif /* VMI_INLINER_H */

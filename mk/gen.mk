@@ -1,7 +1,7 @@
 # The spec and its generator: build/bin/vmi-gen, include/vmi_abi.h (committed),
 # $(B)/include/vmi_glue.h, and the generator's tests.
 
-ABI_SPEC := spec/abi.vmi spec/ext.vmi spec/calls.vmi spec/native.vmi
+ABI_SPEC := spec/abi.vmi spec/ext.vmi spec/calls.vmi spec/native.vmi spec/pv.vmi
 ROM_SPEC := $(wildcard spec/rom-*.vmi)
 GEN_SRC  := $(filter-out gen/main.c,$(wildcard gen/*.c))
 GEN_OBJ  := $(GEN_SRC:gen/%.c=$(B)/obj/gen/%.o)

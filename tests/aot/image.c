@@ -1,6 +1,7 @@
 /* The test image for `vmi-aot sites`: a small 32-bit "kernel" whose VMI call sites are known.
  * Every line that lays down a site carries a tag  @site <Call>  in a comment; tests/aot/sites.sh
- * checks the tool's call name, function and file:line for each site against these tags.
+ * checks the tool's call name, function and file:line for each site against these tags
+ * (func= names the function a site lands in when it is not the enclosing one: inlining).
  * Built with gcc -m32 -O2 -g -nostdlib -static (see mk/aot.mk).  Never run. */
 #include <stdint.h>
 #include "vmi_glue.h"
@@ -53,7 +54,7 @@ __attribute__((noinline)) void flush_all(void)
 
 static inline void lazy_cpu(void)
 {
-    vmi_SetLazyMode(VMI_LAZY_CPU);              /* @site SetLazyMode const=0x2 */
+    vmi_SetLazyMode(VMI_LAZY_CPU);              /* @site SetLazyMode const=0x2 func=context_switch */
 }
 
 __attribute__((noinline)) void context_switch(uint32_t cr3, uint32_t esp0)

@@ -54,6 +54,7 @@ struct aot_image {
     uint32_t entry;
     struct aot_section *secs;       /* all section headers, by index */
     size_t nsecs;
+    size_t shstrndx;                /* the section-name table's index (extended numbering resolved) */
     const struct aot_section *site_table;   /* vmi_sites; NULL only with AOT_OPEN_NO_SITES */
     struct aot_site *sites;         /* sorted by address, non-overlapping */
     size_t nsites;
@@ -68,7 +69,7 @@ struct aot_image {
  * On failure returns -1, leaves img closed and err holding "PATH: what (where)".  Checks: ELF
  * magic, 32-bit, little-endian, i386, linked (not ET_REL), header tables and every section inside
  * the file, vmi_sites present (unless AOT_OPEN_NO_SITES), allocated, a whole number of records;
- * each record's call defined, its length the call's reserve, flags known, its site inside one
+ * each record's call defined, its length at least the native sequence (and 1), flags known, its site inside one
  * executable PROGBITS section; no two sites overlapping. */
 int aot_image_open(struct aot_image *img, const char *path, unsigned flags, struct aot_err *err);
 void aot_image_close(struct aot_image *img);

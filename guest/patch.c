@@ -1,0 +1,217 @@
+/* Patching the kernel's own call sites at boot with the inliner (inliner/vmi_inliner.h):
+ * read the site table, plan against the ROM at vmi_rom_area, apply (the inliner checks every site
+ * holds its native bytes first and reads every write back), and report the decisions.  A
+ * pre-specialized image (docs/aot.md) is checked instead of patched, or reverted and re-patched
+ * when it was specialized for another ROM.  The benchmark re-plans only its own sites. */
+#include "kernel.h"
+#include "platform.h"
+#include "vmi_inliner.h"
+#include "vmi_aot.h"
+
+#define MAX_SITES 1024
+#define CODE_CAP  (MAX_SITES * 32)
+#define BENCH_MAX 32
+
+extern const uint8_t __kernel_start[], __text_end[], __bench_start[], __bench_end[];
+extern struct vmi_rom rom_info;
+extern struct vmi_reloc_table rom_relocs;
+
+/* Filled by vmi-aot specialize in place; all zero in a plain build. */
+struct vmi_aot_identity vmi_aot_identity __attribute__((section(".vmi_aot_id"), used));
+
+static struct vmi_site_info site_info[MAX_SITES];
+static struct vmi_site_table sites = { site_info, 0, MAX_SITES };
+static struct vmi_site_plan boot_sp[MAX_SITES];
+static uint8_t boot_code[CODE_CAP];
+static struct vmi_plan boot_plan;
+static struct vmi_stats stats;
+static struct vmi_text text;
+static uint32_t boot_policy;
+
+struct patch_result patch_result;
+
+static void report_line(void *ctx, const char *line, uint32_t len)
+{
+    (void)ctx;
+    (void)len;
+    kprintf("plan %s\n", line);
+}
+
+static void fail_err(const char *what, const struct vmi_error *err)
+{
+    char line[200];
+    vmi_error_format(err, line, sizeof(line));
+    panic("%s: %s", what, line);
+}
+
+static int policy_from_name(const char *name)
+{
+    for (unsigned p = 0; p < VMI_POLICY_COUNT; p++)
+        if (!strncmp(name, vmi_policy_name(p), 32))
+            return (int)p;
+    return -1;
+}
+
+/* FNV-1a 64 of every site's bytes, in site-table order (sorted by address, as the plan). */
+static uint64_t sites_hash(void)
+{
+    uint64_t h = VMI_FNV1A64_INIT;
+    for (uint32_t i = 0; i < sites.count; i++)
+        h = vmi_fnv1a64(h, (const void *)sites.sites[i].addr, sites.sites[i].len);
+    return h;
+}
+
+static void build(struct vmi_plan *plan, const struct vmi_site_table *t, int with_rom,
+                  uint32_t policy)
+{
+    struct vmi_plan_options opt = { (enum vmi_policy)policy, 0 };
+    struct vmi_error err;
+    if (vmi_plan_build(plan, t, with_rom ? &rom_info : 0, with_rom ? &rom_relocs : 0, &opt,
+                       &err) != VMI_OK)
+        fail_err("plan", &err);
+}
+
+static void serialize(void)
+{
+    struct vmi_cpuid_regs r;
+    VMI(CPUID, &r, 0, 0);        /* a serializing instruction after cross-modifying our text */
+}
+
+int patch_boot(const char *policy_name)
+{
+    struct vmi_error err;
+    uint32_t bytes = (uint32_t)((const uint8_t *)__stop_vmi_sites - (const uint8_t *)__start_vmi_sites);
+
+    if (vmi_sites_read(&sites, __start_vmi_sites, (uint32_t)__start_vmi_sites, bytes, &err) != VMI_OK)
+        fail_err("site table", &err);
+    text.bytes = (uint8_t *)__kernel_start;
+    text.base = (uint32_t)__kernel_start;
+    text.size = (uint32_t)(__text_end - __kernel_start);
+    vmi_plan_init(&boot_plan, boot_sp, MAX_SITES, boot_code, CODE_CAP);
+
+    int policy = policy_from_name(policy_name);
+    if (policy < 0)
+        panic("unknown policy %s", policy_name);
+    boot_policy = (uint32_t)policy;
+
+    const struct vmi_aot_identity *id = &vmi_aot_identity;
+    if (id->magic == 0) {
+        kprintf("aot state=none\n");
+    } else {
+        uint64_t rh = boot_rom.found ? vmi_fnv1a64(VMI_FNV1A64_INIT, vmi_rom_area, boot_rom.size) : 0;
+        uint64_t sh = sites_hash();
+        int sites_ok = sh == id->sites_hash && sites.count == id->site_count;
+        int rom_ok = boot_rom.found && id->version == VMI_AOT_VERSION &&
+                     id->hash_kind == VMI_AOT_HASH_FNV1A64 && rh == id->rom_hash &&
+                     boot_rom.size == id->rom_size && boot_rom.base == id->rom_base;
+        kprintf("aot specialized=1 policy=%s rom_hash=0x%llx rom_size=%u rom_base=0x%x sites=%u "
+                "sites_hash=%s rom=%s\n", vmi_policy_name(id->policy), (unsigned long long)id->rom_hash,
+                id->rom_size, id->rom_base, id->site_count, sites_ok ? "ok" : "bad",
+                rom_ok ? "match" : "mismatch");
+        if (!sites_ok) {
+            /* the text is not what vmi-aot wrote: touch nothing, run native (docs/aot.md step 4) */
+            kprintf("aot state=untrusted patched=0\n");
+            boot_rom.found = 0;
+            patch_result.aot = AOT_UNTRUSTED;
+            return -1;
+        }
+        if (rom_ok) {
+            /* the image is already what this ROM and policy give: prove it, write nothing */
+            boot_policy = id->policy;
+            build(&boot_plan, &sites, 1, boot_policy);
+            if (vmi_verify(&text, &boot_plan, &err) != VMI_OK)
+                fail_err("aot: the specialized sites differ from the plan", &err);
+            vmi_plan_stats(&boot_plan, &stats);
+            kprintf("aot state=match patched=0 verified=%u\n", boot_plan.count);
+            patch_result.aot = AOT_MATCH;
+            patch_result.written = 0;
+            vmi_report(&boot_plan, &stats, 0, report_line, 0);
+            return 0;
+        }
+        /* another ROM: back to the native bytes the spec defines, then patch for this ROM */
+        build(&boot_plan, &sites, 0, VMI_POLICY_NATIVE_ONLY);
+        if (vmi_apply_ex(&text, &boot_plan, 0, 0, VMI_APPLY_TRUST_TEXT, &err) != VMI_OK)
+            fail_err("aot: revert to native", &err);
+        serialize();
+        kprintf("aot state=mismatch reverted=%u\n", boot_plan.count);
+        patch_result.aot = AOT_REVERTED;
+    }
+
+    if (!boot_rom.found) {
+        build(&boot_plan, &sites, 0, VMI_POLICY_NATIVE_ONLY);
+        if (vmi_verify(&text, &boot_plan, &err) != VMI_OK)
+            fail_err("native text", &err);
+        vmi_plan_stats(&boot_plan, &stats);
+        vmi_report(&boot_plan, &stats, 0, report_line, 0);
+        return 0;
+    }
+    uint32_t t0 = (uint32_t)VMI(RDTSC);
+    build(&boot_plan, &sites, 1, boot_policy);
+    if (vmi_apply(&text, &boot_plan, 0, 0, &err) != VMI_OK)
+        fail_err("apply", &err);
+    serialize();
+    uint32_t t1 = (uint32_t)VMI(RDTSC);
+    vmi_plan_stats(&boot_plan, &stats);
+    patch_result.written = boot_plan.count;
+    kprintf("patch sites=%u written=%u cycles=%u\n", boot_plan.count, boot_plan.count, t1 - t0);
+    vmi_report(&boot_plan, &stats, 0, report_line, 0);
+    return 0;
+}
+
+const struct vmi_stats *patch_stats(void)
+{
+    return &stats;
+}
+
+/* ---- the benchmark's own sites: planned and rewritten in isolation ---- */
+
+static struct vmi_site_table bench_sites;
+static struct vmi_site_plan bench_sp[2][BENCH_MAX];
+static uint8_t bench_code[2][BENCH_MAX * 32];
+static struct vmi_plan bench_plan[2];
+static int bench_cur;               /* which of bench_plan describes the text now */
+
+void bench_sites_init(void)
+{
+    uint32_t first = sites.count, n = 0;
+    for (uint32_t i = 0; i < sites.count; i++) {
+        if (sites.sites[i].addr >= (uint32_t)__bench_start && sites.sites[i].addr < (uint32_t)__bench_end) {
+            if (first == sites.count)
+                first = i;
+            n++;
+        }
+    }
+    if (n > BENCH_MAX)
+        panic("too many benchmark sites");
+    bench_sites.sites = sites.sites + first;
+    bench_sites.count = bench_sites.cap = n;
+    for (int k = 0; k < 2; k++)
+        vmi_plan_init(&bench_plan[k], bench_sp[k], BENCH_MAX, bench_code[k], sizeof(bench_code[k]));
+    /* what the text holds now: the boot plan restricted to these sites */
+    build(&bench_plan[0], &bench_sites, boot_rom.found, boot_rom.found ? boot_policy : VMI_POLICY_NATIVE_ONLY);
+    bench_cur = 0;
+}
+
+/* Rewrites the benchmark's sites with policy (NATIVE_ONLY needs no ROM); returns in dec[] the
+ * number of the loop body's sites per decision (the RDTSC sites around the loop are not counted). */
+void bench_repatch(uint32_t policy, uint32_t *dec)
+{
+    struct vmi_error err;
+    int next = !bench_cur;
+    build(&bench_plan[next], &bench_sites, boot_rom.found && policy != VMI_POLICY_NATIVE_ONLY, policy);
+    if (vmi_apply(&text, &bench_plan[next], &bench_plan[bench_cur], 0, &err) != VMI_OK)
+        fail_err("bench apply", &err);
+    serialize();
+    bench_cur = next;
+    for (int d = 0; d < VMI_DECISION_COUNT; d++)
+        dec[d] = 0;
+    for (uint32_t i = 0; i < bench_plan[next].count; i++)
+        if (bench_plan[next].sites[i].call != VMI_CALL_RDTSC)
+            dec[bench_plan[next].sites[i].decision]++;
+}
+
+void bench_restore(void)
+{
+    uint32_t dec[VMI_DECISION_COUNT];
+    bench_repatch(boot_rom.found ? boot_policy : VMI_POLICY_NATIVE_ONLY, dec);
+}

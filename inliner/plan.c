@@ -1,0 +1,212 @@
+/* The planner: one decision per site (INLINE, CALL, JUMP, NOP, NATIVE) with its reason, and the
+ * bytes that carry it out, NOP-filled to the site's length. */
+#include "vmi_internal.h"
+
+#define BRANCH_LEN 5u   /* E8/E9 rel32 */
+
+void vmi_plan_init(struct vmi_plan *plan, struct vmi_site_plan *sites, uint32_t cap,
+                   uint8_t *code, uint32_t code_cap)
+{
+    if (!plan)
+        return;
+    plan->sites = sites;
+    plan->cap = sites ? cap : 0;
+    plan->count = 0;
+    plan->code = code;
+    plan->code_cap = code ? code_cap : 0;
+    plan->code_len = 0;
+    plan->rom_base = 0;
+    plan->policy = VMI_POLICY_AUTO;
+}
+
+/* Whether the body fits the site: VMI_NOINLINE_INLINED if it does. */
+static unsigned body_fits(const struct vmi_inline_body *b, const struct vmi_site_info *s)
+{
+    if (b->len > s->len)
+        return VMI_NOINLINE_TOO_LONG;
+    if (b->clobbers & (uint8_t)~s->clobbers)
+        return VMI_NOINLINE_CLOBBERS;
+    return VMI_NOINLINE_INLINED;
+}
+
+/* Chooses the body for the site: the variant for its constant, else the generic body.
+ * Returns 1 with *body set, or 0 with *why saying what stood in the way. */
+static int choose_body(const struct vmi_rom *rom, const struct vmi_site_info *s,
+                       struct vmi_inline_body *body, unsigned *why)
+{
+    struct vmi_inline_body v;
+    unsigned vwhy = VMI_NOINLINE_NO_BODY, gwhy = VMI_NOINLINE_NO_BODY;
+
+    if (!rom->has_inline) {
+        *why = VMI_NOINLINE_NO_EXTENSION;
+        return 0;
+    }
+    if ((s->flags & VMI_SITE_CONST)
+        && vmi_rom_inline_find(rom, s->call, 1,
+                               (uint8_t)((s->flags & VMI_SITE_CONST_ARG_MASK) >> VMI_SITE_CONST_ARG_SHIFT),
+                               s->const_value, &v)) {
+        vwhy = body_fits(&v, s);
+        if (vwhy == VMI_NOINLINE_INLINED) {
+            *body = v;
+            return 1;
+        }
+    }
+    if (vmi_rom_inline_find(rom, s->call, 0, 0, 0, &v)) {
+        gwhy = body_fits(&v, s);
+        if (gwhy == VMI_NOINLINE_INLINED) {
+            *body = v;
+            return 1;
+        }
+    }
+    *why = gwhy != VMI_NOINLINE_NO_BODY ? gwhy : vwhy;
+    return 0;
+}
+
+/* Leaves the plan empty and reports the error. */
+static vmi_status plan_fail(struct vmi_plan *plan, struct vmi_error *err, vmi_status st,
+                            const struct vmi_site_info *s, uint32_t offset, uint32_t expected,
+                            uint32_t actual, const char *why)
+{
+    plan->count = 0;
+    plan->code_len = 0;
+    return vmi_fail(err, st, s->index, s->addr, offset, expected, actual, why);
+}
+
+static void put_branch(uint8_t *out, uint8_t opcode, uint32_t site, uint32_t target)
+{
+    out[0] = opcode;
+    vmi_wr32(out + 1, target - (site + BRANCH_LEN));
+}
+
+vmi_status vmi_plan_build(struct vmi_plan *plan, const struct vmi_site_table *sites,
+                          const struct vmi_rom *rom, const struct vmi_reloc_table *relocs,
+                          const struct vmi_plan_options *opt, struct vmi_error *err)
+{
+    unsigned policy = opt ? (unsigned)opt->policy : VMI_POLICY_AUTO;
+    uint32_t flags = opt ? opt->flags : 0;
+    int use_rom;
+    uint32_t i, total = 0;
+
+    vmi_error_clear(err);
+    if (!plan || !sites || (sites->count && !sites->sites))
+        return vmi_fail(err, VMI_E_ARG, VMI_NO_SITE, 0, 0, 0, 0, "NULL plan or site table");
+    if (policy >= VMI_POLICY_COUNT)
+        return vmi_fail(err, VMI_E_ARG, VMI_NO_SITE, 0, 0, VMI_POLICY_COUNT, policy, "unknown policy");
+    use_rom = rom && policy != VMI_POLICY_NATIVE_ONLY;
+    if (use_rom && !relocs)
+        return vmi_fail(err, VMI_E_ARG, VMI_NO_SITE, rom->base, 0, 0, 0,
+                        "a ROM plan needs the relocation answers");
+    plan->count = 0;
+    plan->code_len = 0;
+    if (sites->count > plan->cap || (sites->count && !plan->sites))
+        return vmi_fail(err, VMI_E_CAPACITY, VMI_NO_SITE, 0, 0, sites->count, plan->cap,
+                        "plan's site array too small");
+    for (i = 0; i < sites->count; i++)
+        total += sites->sites[i].len;
+    if (total > plan->code_cap || (total && !plan->code))
+        return vmi_fail(err, VMI_E_CAPACITY, VMI_NO_SITE, 0, 0, total, plan->code_cap,
+                        "plan's code buffer too small");
+
+    for (i = 0; i < sites->count; i++) {
+        const struct vmi_site_info *s = &sites->sites[i];
+        struct vmi_site_plan *sp = &plan->sites[i];
+        const struct vmi_call_meta *m;
+        uint8_t *out = plan->code + plan->code_len;
+        struct vmi_inline_body body;
+        unsigned why = VMI_NOINLINE_POLICY, k;
+        uint32_t rtype = VMI_RELOCATION_NONE, reip = 0;
+
+        if (!vmi_call_defined(s->call) || s->len < vmi_call_table[s->call].native_len)
+            return plan_fail(plan, err, VMI_E_SITE_CALL, s, 0, 0, s->call,
+                            "site table was not read by vmi_sites_read");
+        m = &vmi_call_table[s->call];
+        sp->addr = s->addr;
+        sp->index = s->index;
+        sp->call = s->call;
+        sp->len = s->len;
+        sp->code_offs = plan->code_len;
+        sp->target = 0;
+        sp->relocs = 0;
+        sp->decision = VMI_DECISION_NATIVE;
+        sp->noinline = VMI_NOINLINE_POLICY;
+
+        if (!use_rom) {
+            sp->reason = rom ? VMI_REASON_POLICY : VMI_REASON_NO_ROM;
+            sp->noinline = rom ? VMI_NOINLINE_POLICY : VMI_NOINLINE_NO_EXTENSION;
+        } else {
+            rtype = relocs->info[s->call].type;
+            reip = relocs->info[s->call].eip;
+            if (rtype > VMI_RELOCATION_NOP)
+                return plan_fail(plan, err, VMI_E_RELOC_TYPE, s, s->call,
+                                VMI_RELOCATION_NOP, rtype,
+                                "unknown relocation type for the site's call (offset = call)");
+            if ((rtype == VMI_RELOCATION_CALL_REL || rtype == VMI_RELOCATION_JUMP_REL)
+                && !(flags & VMI_PLAN_ANY_TARGET) && reip - rom->base >= rom->size)
+                return plan_fail(plan, err, VMI_E_RELOC_TARGET, s, s->call,
+                                rom->base, reip,
+                                "relocation target outside the ROM (expected = ROM base)");
+            if (policy == VMI_POLICY_AUTO || policy == VMI_POLICY_INLINE_ONLY) {
+                if (choose_body(rom, s, &body, &why)) {
+                    sp->decision = VMI_DECISION_INLINE;
+                    sp->reason = body.is_variant ? VMI_REASON_INLINE_VARIANT : VMI_REASON_INLINE;
+                    why = VMI_NOINLINE_INLINED;
+                }
+            }
+            sp->noinline = (uint8_t)why;
+            if (sp->decision != VMI_DECISION_INLINE) {
+                if (policy == VMI_POLICY_INLINE_ONLY) {
+                    sp->reason = VMI_REASON_POLICY;
+                } else if (rtype == VMI_RELOCATION_NONE) {
+                    sp->reason = VMI_REASON_RELOC_NONE;
+                } else if (rtype == VMI_RELOCATION_NOP) {
+                    sp->decision = VMI_DECISION_NOP;
+                    sp->reason = VMI_REASON_NOP_REL;
+                } else if (rtype == VMI_RELOCATION_JUMP_REL && !(s->flags & VMI_SITE_JUMP)) {
+                    sp->reason = VMI_REASON_JUMP_AT_CALL_SITE;
+                } else if (s->len < BRANCH_LEN) {
+                    sp->reason = VMI_REASON_SITE_TOO_SHORT;
+                } else if (rtype == VMI_RELOCATION_CALL_REL && (m->clobbers & (uint8_t)~s->clobbers)) {
+                    sp->reason = VMI_REASON_CALL_CLOBBERS;
+                } else if (rtype == VMI_RELOCATION_CALL_REL) {
+                    sp->decision = VMI_DECISION_CALL;
+                    sp->reason = VMI_REASON_CALL_REL;
+                } else {
+                    sp->decision = VMI_DECISION_JUMP;
+                    sp->reason = VMI_REASON_JUMP_REL;
+                }
+            }
+        }
+
+        switch (sp->decision) {
+        case VMI_DECISION_INLINE:
+            vmi_memcpy(out, body.bytes, body.len);
+            for (k = 0; k < body.reloc_count; k++) {
+                uint32_t off = vmi_rom_inline_reloc(rom, &body, k);
+                vmi_rel32_move(out + off, body.addr + off + 4, s->addr + off + 4);
+            }
+            sp->target = body.addr;
+            sp->relocs = body.reloc_count;
+            sp->used = body.len;
+            break;
+        case VMI_DECISION_CALL:
+        case VMI_DECISION_JUMP:
+            put_branch(out, sp->decision == VMI_DECISION_CALL ? 0xe8 : 0xe9, s->addr, reip);
+            sp->target = reip;
+            sp->used = BRANCH_LEN;
+            break;
+        case VMI_DECISION_NOP:
+            sp->used = 0;
+            break;
+        default:
+            vmi_memcpy(out, m->native, m->native_len);
+            sp->used = m->native_len;
+            break;
+        }
+        sp->nops = (uint8_t)vmi_nop_fill(out + sp->used, s->len - sp->used);
+        plan->code_len += s->len;
+        plan->count = i + 1;
+    }
+    plan->rom_base = use_rom ? rom->base : 0;
+    plan->policy = (uint8_t)policy;
+    return VMI_OK;
+}

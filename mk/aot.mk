@@ -1,0 +1,79 @@
+# vmi-aot, the ahead-of-time tool: $(B)/bin/vmi-aot (every tools/vmi-aot/*.c; libelf, libdwarf,
+# Zydis), its unit tests (cmocka), its CLI tests on 32-bit test images built here, and the
+# 100,000-site benchmark image.  docs/aot.md.
+#
+# Ownership: this file owns the vmi-aot link rule.  Other parts add sources to tools/vmi-aot/
+# (the wildcard picks them up) and, when they need a library, append to AOT_LIBS/AOT_LIBDEPS.
+
+AOT_SRC   := $(wildcard tools/vmi-aot/*.c)
+AOT_HDR   := $(wildcard tools/vmi-aot/*.h) include/vmi_abi.h
+AOT_OBJ   := $(AOT_SRC:tools/vmi-aot/%.c=$(B)/obj/aot/%.o)
+AOT_LIBOBJ := $(filter-out $(B)/obj/aot/main.o,$(AOT_OBJ))
+VMI_AOT   := $(B)/bin/vmi-aot
+AOT_LIBS  += -lelf -ldwarf -lZydis
+AOT_LIBDEPS +=
+AOT_T     := $(B)/tests/aot
+
+ALL += $(VMI_AOT)
+INSTALL_FILES += $(VMI_AOT):bin:755
+
+$(B)/obj/aot/%.o: tools/vmi-aot/%.c $(AOT_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Itools/vmi-aot -c $< -o $@
+
+$(VMI_AOT): $(AOT_OBJ) $(AOT_LIBDEPS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_LDFLAGS) $(AOT_OBJ) $(AOT_LIBDEPS) $(AOT_LIBS) -o $@
+
+# ---- test images (32-bit, never run) ----
+# The C image: gcc and clang builds, -O2 -g, the glue's sites in known functions and lines.
+AOT_IMG_FLAGS := $(CSTD) $(WARN) -m32 -O2 -g -fno-pic -fno-stack-protector -ffreestanding \
+                 -nostdlib -static -Iinclude -I$(B)/include
+$(AOT_T)/image-gcc.elf: tests/aot/image.c $(GLUE_H) include/vmi_abi.h
+	@mkdir -p $(@D)
+	$(CC) $(AOT_IMG_FLAGS) $< -o $@
+$(AOT_T)/image-clang.elf: tests/aot/image.c $(GLUE_H) include/vmi_abi.h
+	@mkdir -p $(@D)
+	$(CLANG) $(AOT_IMG_FLAGS) -fuse-ld=bfd $< -o $@
+
+# The 100,000-site image: an assembler file of 1,000 functions x 100 sites, each site one
+# VMI_<Name> macro of the glue on its own line, assembled with line info (-g).
+AOT_BIG_SITES ?= 100000
+$(AOT_T)/big.S: tests/aot/gen-big.sh
+	@mkdir -p $(@D)
+	sh $< $(AOT_BIG_SITES) > $@.tmp && mv $@.tmp $@
+$(AOT_T)/big.elf: $(AOT_T)/big.S $(GLUE_H) include/vmi_abi.h
+	$(CC) -m32 -nostdlib -static -Iinclude -I$(B)/include $< -o $@
+
+# ---- unit tests ----
+AOT_TEST := $(B)/bin/test-aot
+$(B)/obj/tests/aot/%.o: tests/aot/%.c $(AOT_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Itools/vmi-aot -c $< -o $@
+$(AOT_TEST): $(B)/obj/tests/aot/test_aot.o $(AOT_LIBOBJ) $(AOT_LIBDEPS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_LDFLAGS) $^ $(AOT_LIBS) -lcmocka -o $@
+
+# ---- checks ----
+CHECKS  += check-aot-clang check-aot-unit check-aot-sites check-aot-writer
+BENCHES += bench-aot-sites
+
+.PHONY: check-aot-clang check-aot-unit check-aot-sites check-aot-writer bench-aot-sites
+
+# Both compilers build the tool and its tests warning-free.
+check-aot-clang: $(GLUE_H)
+	@set -e; for f in $(AOT_SRC) tests/aot/test_aot.c; do \
+	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Itools/vmi-aot -fsyntax-only $$f; \
+	done; echo "vmi-aot: clang -std=gnu11 $(WARN) compiles every source"
+
+check-aot-unit: $(AOT_TEST) $(AOT_T)/image-gcc.elf
+	AOT_TEST_DIR=$(AOT_T) $(AOT_TEST)
+
+check-aot-sites: $(VMI_AOT) $(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf
+	AOT_GLUE_INC=$(B)/include bash tests/aot/sites.sh $(VMI_AOT) $(AOT_T) $(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf
+
+check-aot-writer: $(AOT_TEST) $(AOT_T)/image-gcc.elf
+	bash tests/aot/writer.sh $(AOT_TEST) $(AOT_T) $(AOT_T)/image-gcc.elf
+
+bench-aot-sites: $(VMI_AOT) $(AOT_T)/big.elf
+	bash tests/aot/bench-sites.sh $(VMI_AOT) $(AOT_T)/big.elf $(AOT_BIG_SITES)

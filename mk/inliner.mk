@@ -1,0 +1,107 @@
+# The call-site inliner: $(B)/lib/libvmiinline.a (freestanding, 32-bit, for a kernel),
+# $(B)/lib/libvmiinline-host.a (hosted x86-64, for the tools), its unit tests and the 32-bit
+# self-patching harness vmi-selftest (one gcc build, one clang build).  docs/inliner.md.
+
+INL_SRC  := $(wildcard inliner/*.c)
+INL_HDR  := $(wildcard inliner/*.h) include/vmi_abi.h
+INL_LIB  := $(B)/lib/libvmiinline.a
+INL_HOST := $(B)/lib/libvmiinline-host.a
+INL_CLANG_LIB := $(B)/lib/libvmiinline-clang.a
+# gcc turns copy loops into memcpy calls even with -ffreestanding; the core must call nothing.
+INL_NOLOOPCALL := $(if $(shell $(CC) --version 2>/dev/null | grep -i clang),,-fno-tree-loop-distribute-patterns)
+
+ALL += $(INL_LIB) $(INL_HOST)
+INSTALL_FILES += $(INL_LIB):lib:644 $(INL_HOST):lib:644 inliner/vmi_inliner.h:include/vmi:644
+
+$(B)/obj/inliner/free/%.o: inliner/%.c $(INL_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(FREE_CFLAGS) $(INL_NOLOOPCALL) -Iinliner -c $< -o $@
+
+$(B)/obj/inliner/free-clang/%.o: inliner/%.c $(INL_HDR)
+	@mkdir -p $(@D)
+	$(CLANG) $(FREE_CFLAGS) -Iinliner -c $< -o $@
+
+$(B)/obj/inliner/host/%.o: inliner/%.c $(INL_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Iinliner -c $< -o $@
+
+$(INL_LIB): $(INL_SRC:inliner/%.c=$(B)/obj/inliner/free/%.o)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(INL_CLANG_LIB): $(INL_SRC:inliner/%.c=$(B)/obj/inliner/free-clang/%.o)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(INL_HOST): $(INL_SRC:inliner/%.c=$(B)/obj/inliner/host/%.o)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+# ---- unit tests (hosted x86-64, cmocka, Zydis) ----
+INL_TEST_SRC := $(wildcard tests/inliner/*.c)
+INL_TEST     := $(B)/bin/test-inliner
+
+$(B)/obj/tests/inliner/%.o: tests/inliner/%.c $(INL_HDR) $(wildcard tests/inliner/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Iinliner -Itests/inliner -c $< -o $@
+
+$(INL_TEST): $(INL_TEST_SRC:tests/inliner/%.c=$(B)/obj/tests/inliner/%.o) $(INL_HOST)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_LDFLAGS) $^ -lcmocka -lZydis -o $@
+
+# ---- checks ----
+CHECKS += check-inliner-unit check-inliner-freestanding
+SAN_CHECKS += check-inliner-unit
+
+.PHONY: check-inliner-unit check-inliner-freestanding
+check-inliner-unit: $(INL_TEST)
+	$(INL_TEST)
+
+# The freestanding archives (gcc and clang) must not need a single symbol from outside.
+check-inliner-freestanding: $(INL_LIB) $(INL_CLANG_LIB)
+	@set -e; for lib in $^; do \
+	    undef=$$(comm -23 <(nm -A $$lib | awk '$$2 == "U" {print $$3}' | sort -u) \
+	                      <(nm -A $$lib | awk 'NF == 3 && $$2 ~ /[TDRBC]/ {print $$3}' | sort -u)); \
+	    if [ -n "$$undef" ]; then echo "$$lib needs: $$undef" >&2; exit 1; fi; \
+	    echo "$$lib: freestanding, no external symbols"; \
+	done
+
+# ---- the 32-bit self-patching harness: one gcc build, one clang build ----
+SELFTEST_C   := $(wildcard tests/harness/*.c)
+SELFTEST_OBJ := $(SELFTEST_C:tests/harness/%.c=%.o) iret.o
+SELFTEST     := $(B)/bin/vmi-selftest
+SELFTEST_CL  := $(B)/bin/vmi-selftest-clang
+PV_ROM       := $(B)/rom/vmi-pv.rom
+ALL += $(SELFTEST) $(SELFTEST_CL)
+
+$(B)/obj/selftest/gcc/%.o: tests/harness/%.c tests/harness/harness.h $(INL_HDR) $(GLUE_H)
+	@mkdir -p $(@D)
+	$(CC) $(M32_CFLAGS) -fno-pie -Iinliner -c $< -o $@
+
+$(B)/obj/selftest/clang/%.o: tests/harness/%.c tests/harness/harness.h $(INL_HDR) $(GLUE_H)
+	@mkdir -p $(@D)
+	$(CLANG) $(M32_CFLAGS) -fno-pie -Iinliner -c $< -o $@
+
+$(B)/obj/selftest/gcc/iret.o: tests/harness/iret.S $(GLUE_H)
+	@mkdir -p $(@D)
+	$(CC) -m32 -Iinclude -I$(B)/include -c $< -o $@
+
+$(B)/obj/selftest/clang/iret.o: tests/harness/iret.S $(GLUE_H)
+	@mkdir -p $(@D)
+	$(CLANG) -m32 -Iinclude -I$(B)/include -c $< -o $@
+
+$(SELFTEST): $(SELFTEST_OBJ:%=$(B)/obj/selftest/gcc/%) $(INL_LIB)
+	@mkdir -p $(@D)
+	$(CC) -m32 -no-pie $^ -o $@
+
+$(SELFTEST_CL): $(SELFTEST_OBJ:%=$(B)/obj/selftest/clang/%) $(INL_CLANG_LIB)
+	@mkdir -p $(@D)
+	$(CLANG) -m32 -no-pie $^ -o $@
+
+CHECKS += check-selftest-gcc check-selftest-clang
+.PHONY: check-selftest-gcc check-selftest-clang
+check-selftest-gcc: $(SELFTEST) $(PV_ROM)
+	$(SELFTEST) $(PV_ROM)
+
+check-selftest-clang: $(SELFTEST_CL) $(PV_ROM)
+	$(SELFTEST_CL) $(PV_ROM)

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# The bad-input corpus runner.  Usage:
+#   run.sh CORPUS_DIR CORRUPT [NAME=PATH]...
+# CORPUS_DIR/cases lists the cases; CORPUS_DIR/NAME.err holds each case's expected error line.
+# NAME=PATH arguments name the tools (vmi-aot=build/bin/vmi-aot) and the real inputs the cases
+# start from (image-gcc=build/tests/aot/image-gcc.elf); CORRUPT is tests/bad/corrupt.c built.
+#
+# The cases file:
+#   %cmd TOOL ARGS...   the command; @IN@ is the case's input, @OUT@ an output that must not appear
+#   %exit N             the exit status every case expects (default 1)
+#   %ext EXT            the input's file name is NAME.EXT (default "in")
+#   %mode cli           each case line is NAME EXIT TOOL ARGS... (the command-line corpus); @TMP@
+#                       is a scratch directory in which nothing may appear; only the first line of
+#                       stderr is compared (a usage text may follow it)
+#   NAME BASE [OP ARGS... [: OP ARGS...]...]
+#                       the input is BASE, a real input named on the command line, or a built-in:
+#                       @empty @text @dir @missing @arm @x86-64-obj @x86-64-exe @i386-obj
+#                       @stripped:BASE @nosites:BASE; then corrupt's operations are applied.
+# For every case: the exit status, stderr exactly the one expected line (the file named as the
+# tool was given it: a relative NAME.EXT), no output file and no other file left behind, the input
+# unchanged, and no crash.  BAD_UPDATE=1 rewrites the .err files from what the tools print
+# (review the diff before committing).
+set -u
+dir=$1; corrupt=$2; shift 2
+declare -A map
+for a in "$@"; do map[${a%%=*}]=${a#*=}; done
+cases=$dir/cases
+[ -f "$cases" ] || { echo "run.sh: $cases: no such file" >&2; exit 2; }
+corpus=$(basename "$dir")
+work=$(mktemp -d "${TMPDIR:-/tmp}/bad-$corpus.XXXXXX")
+trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+passed=0; failed=0; total=0
+fail() { failed=$((failed + 1)); echo "FAIL $corpus/$name: $*"; }
+resolve() {     # a tool or base name -> path
+    local p=${map[$1]:-}
+    [ -n "$p" ] || { echo "run.sh: $cases: '$1' is not given on the command line" >&2; exit 2; }
+    case $p in /*) echo "$p" ;; *) echo "$PWD/$p" ;; esac
+}
+
+# Makes the base input $1 as file $2 (absent for @missing, a directory for @dir).
+make_base() {
+    local base=$1 out=$2 src
+    case $base in
+    @empty)   : > "$out" ;;
+    @text)    printf 'this is not a binary image\n' > "$out" ;;
+    @dir)     mkdir "$out" ;;
+    @missing) ;;
+    @arm)     "$corrupt" --arm "$out" ;;
+    @x86-64-obj|@x86-64-exe|@i386-obj)
+        printf 'int answer(void) { return 42; }\nint main(void) { return answer(); }\n' > "$work/foreign.c"
+        case $base in
+        @x86-64-obj) gcc -c "$work/foreign.c" -o "$out" ;;
+        @x86-64-exe) gcc "$work/foreign.c" -o "$out" ;;
+        @i386-obj)   gcc -m32 -c "$work/foreign.c" -o "$out" ;;
+        esac ;;
+    @stripped:*) src=$(resolve "${base#@stripped:}") && strip --strip-all "$src" -o "$out" ;;
+    @nosites:*)  src=$(resolve "${base#@nosites:}") && objcopy --remove-section=vmi_sites "$src" "$out" ;;
+    *)           src=$(resolve "$base") && cp "$src" "$out" ;;
+    esac
+}
+
+cmd=(); want_exit=1; ext=in; mode=files
+while read -r name rest; do
+    case $name in
+    ''|'#'*) continue ;;
+    %cmd)  read -r -a cmd <<< "$rest"; continue ;;
+    %exit) want_exit=$rest; continue ;;
+    %ext)  ext=$rest; continue ;;
+    %mode) mode=$rest; continue ;;
+    esac
+    total=$((total + 1))
+    errf=$dir/$name.err
+    [ -f "$errf" ] || [ "${BAD_UPDATE:-}" = 1 ] || { fail "no $name.err"; continue; }
+    cdir=$work/$name; mkdir -p "$cdir/run"
+    read -r -a words <<< "$rest"
+    if [ "$mode" = cli ]; then
+        want=${words[0]}; tool=$(resolve "${words[1]}") || exit 2
+        args=("${words[@]:2}")
+        argv=("$tool")
+        for w in "${args[@]}"; do argv+=("${w//@TMP@/$cdir/run}"); done
+        (cd "$cdir/run" && exec "${argv[@]}") > "$cdir/stdout" 2> "$cdir/stderr" < /dev/null
+        rc=$?
+        got=$(head -1 "$cdir/stderr")
+        left=$(ls -A "$cdir/run")
+    else
+        want=$want_exit
+        base=${words[0]}; ops=("${words[@]:1}")
+        in=$name.$ext
+        make_base "$base" "$cdir/run/$in" || { fail "cannot make the base input $base"; continue; }
+        if [ ${#ops[@]} -gt 0 ]; then
+            "$corrupt" "$cdir/run/$in" "$cdir/run/$in" "${ops[@]}" || { fail "corrupt ${ops[*]} failed"; continue; }
+        fi
+        [ -f "$cdir/run/$in" ] && cp -p "$cdir/run/$in" "$cdir/orig"
+        [ -f "$cdir/run/$in" ] && chmod a-w "$cdir/run/$in"
+        before=$(ls -A "$cdir/run")
+        tool=$(resolve "${cmd[0]}") || exit 2
+        argv=("$tool")
+        for w in "${cmd[@]:1}"; do w=${w//@IN@/$in}; argv+=("${w//@OUT@/$name.out}"); done
+        (cd "$cdir/run" && exec "${argv[@]}") > "$cdir/stdout" 2> "$cdir/stderr" < /dev/null
+        rc=$?
+        got=$(cat "$cdir/stderr")
+        left=$(comm -13 <(echo "$before") <(ls -A "$cdir/run"))
+        if [ -f "$cdir/orig" ] && ! cmp -s "$cdir/orig" "$cdir/run/$in"; then
+            fail "the input was changed"; continue
+        fi
+    fi
+    if [ "${BAD_UPDATE:-}" = 1 ]; then
+        head -1 "$cdir/stderr" > "$errf"
+    fi
+    expect=$(cat "$errf")
+    if [ $rc -ge 128 ]; then
+        fail "crashed (signal $((rc - 128))): $(tail -3 "$cdir/stderr" | tr '\n' ' ')"
+    elif [ "$rc" != "$want" ]; then
+        fail "exit $rc, expected $want; stderr: $(head -3 "$cdir/stderr" | tr '\n' ' ')"
+    elif [ "$got" != "$expect" ]; then
+        fail "error differs:"; echo "  expected: $expect"; echo "  got:      $got"
+    elif [ "$mode" != cli ] && [ "$(wc -l < "$cdir/stderr")" -ne 1 ]; then
+        fail "stderr is not one line"
+    elif [ -n "$left" ]; then
+        fail "left behind: $left"
+    else
+        passed=$((passed + 1))
+    fi
+done < "$cases"
+echo "bad-$corpus: $passed of $total cases rejected as expected, $failed failed"
+[ $failed -eq 0 ] && [ $total -gt 0 ]

@@ -1,0 +1,76 @@
+/* vmi-selftest: a 32-bit program that patches its own call sites against the pv ROM and checks
+ * every result against an independent model of the pv semantics (docs/pv-rom.md). */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <stdint.h>
+#include "vmi_abi.h"
+
+/* ---- checks ---- */
+extern unsigned h_passed, h_failed;
+void h_check(int ok, const char *file, int line, const char *what, uint32_t got, uint32_t want);
+#define CHECK(c) h_check(!!(c), __FILE__, __LINE__, #c, 0, 0)
+#define CHECK_EQ(got, want) do { \
+        uint32_t got_ = (uint32_t)(got), want_ = (uint32_t)(want); \
+        h_check(got_ == want_, __FILE__, __LINE__, #got " == " #want, got_, want_); \
+    } while (0)
+
+/* ---- what the monitor did: a log both the monitor and the model write ---- */
+enum { LOG_DRAIN = 0x100, LOG_DELIVER = 0x101 };
+#define LOG_MAX 256
+struct h_log {
+    uint32_t n;
+    uint32_t rec[LOG_MAX][3];      /* kind (a call number or LOG_*), a, b */
+};
+void log_add(struct h_log *l, uint32_t kind, uint32_t a, uint32_t b);
+
+/* ---- the monitor (monitor.c) ---- */
+extern volatile struct vmi_pv_state *pv;
+extern struct h_log mon_log;
+extern uint32_t mon_delivered;
+int  monitor_install(uint32_t virtual_top);     /* maps the state page; 0 on success */
+void monitor_reset(void);                       /* the page's dynamic fields and the log */
+void monitor_raise(void);                       /* an interrupt arrives: pending = 1 */
+#define H_CPU_HZ 2600000000ull
+uint32_t monitor_cpuid(uint32_t leaf, uint32_t sub, int reg);   /* what the monitor answers */
+
+/* ---- the model (model.c): the pv semantics, predicted without the ROM ---- */
+struct model {
+    uint32_t vif, pending, lazy, cr[5];
+    uint32_t qn, q[VMI_PV_QUEUE_LEN][2];
+    uint32_t exits[256];
+    uint32_t delivered;
+    struct h_log log;
+};
+extern struct model M;
+void model_reset(void);
+void m_raise(void);
+void m_cli(void);
+void m_sti(void);
+uint32_t m_pushf(void);
+void m_popf(uint32_t mask);
+void m_setcr(int n, uint32_t v);
+uint32_t m_getcr(int n);
+void m_setpxe(uint32_t *ptr, uint32_t pte, uint32_t flags);
+void m_updpxe(uint32_t *ptr, uint32_t flags);
+void m_lazy(uint32_t mode);
+void m_hypercall(uint32_t nr, uint32_t a, uint32_t b);  /* drain, count, log (nr, a, b) */
+void m_halt(void);
+void m_iret(uint32_t eflags);
+void model_compare(const char *where);
+
+/* ---- workloads (workloads.c) ---- */
+enum h_mode { MODE_NATIVE, MODE_PV };
+struct workload {
+    const char *name;
+    int native_ok;                 /* valid in ring 3 with native sites */
+    const uint8_t *calls;          /* the calls it uses */
+    unsigned ncalls;
+    void (*run)(enum h_mode mode);
+};
+extern const struct workload workloads[];
+extern const unsigned n_workloads;
+
+uint32_t harness_iret(uint32_t eflags_if);     /* iret.S: IRET to itself, returns 0x600d */
+
+#endif

@@ -1,0 +1,10 @@
+/* The subcommands of vmi-aot in tools/vmi-aot/cmd_*.c: each takes the arguments after
+ * "vmi-aot" (argv[0] is the subcommand's name) and returns the exit status: 0 done, 1 the input
+ * is bad or an output failed (one line on stderr naming the file), 2 usage. */
+#ifndef VMI_AOT_CMDS_H
+#define VMI_AOT_CMDS_H
+
+int aot_cmd_sites(int argc, char **argv);
+int aot_cmd_check_rom(int argc, char **argv);      /* cmd_check_rom.c */
+
+#endif /* VMI_AOT_CMDS_H */

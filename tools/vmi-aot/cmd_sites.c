@@ -1,0 +1,207 @@
+/* vmi-aot sites KERNEL [--json] [-o FILE]: every VMI call site of a 32-bit ELF image.
+ *
+ * Text: a '#' header line, one line per site in address order, then a '#' summary line.
+ * Columns: address, call, length, allowed clobbers, constant argument ("-" or name=value),
+ * native ("native" when the bytes are the call's native sequence and NOP fill, else "patched"),
+ * function, file:line, the bytes disassembled (Intel syntax, disasm.h).
+ * JSON: an array of objects, one per site in address order:
+ *   {"addr":"0x08049000","call":"DisableInterrupts","call_nr":30,"len":8,
+ *    "clobbers":"flags","clobber_mask":"0x80","const":null | {"arg":"flags","index":2,"value":"0x41"},
+ *    "record":0,"func":"irq_off","file":"/src/irq.c","line":13,"native":true,
+ *    "bytes":"fa 0f 1f 80 00 00 00 00","asm":"cli; nop dword ptr [eax], eax"}
+ * Unknown func/file are "?", an unknown line is 0.  Nothing is written unless the whole image
+ * reads cleanly; with -o the file appears whole or not at all. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "aot_cmds.h"
+#include "disasm.h"
+#include "dwarf_lines.h"
+#include "elf_image.h"
+#include "json_out.h"
+#include "outfile.h"
+#include "site_info.h"
+#include "vmi_abi.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: vmi-aot sites KERNEL [--json] [-o FILE]\n"
+          "  Lists every VMI call site of the 32-bit ELF image KERNEL: address, call, length,\n"
+          "  allowed clobbers, constant argument, function, file:line (DWARF; ? without debug\n"
+          "  info) and the current bytes disassembled (Intel syntax).\n"
+          "  --json   a JSON array of site objects instead of text\n"
+          "  -o FILE  write to FILE (whole or not at all) instead of standard output\n"
+          "  --stats  time the phases, on standard error\n", f);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void print_text(FILE *f, const struct aot_image *img, const struct aot_dwarf *dw,
+                       const struct aot_disasm *dis, struct aot_disasm_memo *memo)
+{
+    char clob[48], carg[32], cbuf[64], loc[4200];
+    size_t whole;
+    size_t with_line = 0, native = 0;
+
+    fprintf(f, "# %-10s %-18s %3s %-26s %-14s %-7s %-20s %-24s %s\n", "addr", "call", "len",
+            "clobbers", "const", "state", "func", "file:line", "instructions");
+    for (size_t i = 0; i < img->nsites; i++) {
+        const struct aot_site *s = &img->sites[i];
+        struct aot_site_info si;
+        aot_site_info(img, dw, s, &si);
+        const char *an = aot_const_arg_name(s, carg, sizeof carg);
+        if (an)
+            snprintf(cbuf, sizeof cbuf, "%s=0x%x", an, s->const_value);
+        else
+            snprintf(cbuf, sizeof cbuf, "-");
+        int nat = aot_site_is_native(img, s);
+        const char *asmtext = aot_disasm_memo_text(memo, dis, aot_site_bytes(img, s), s->len,
+                                                   s->addr, &whole);
+        if (si.line) {
+            with_line++;
+            snprintf(loc, sizeof loc, "%s:%u", si.file, si.line);
+        } else {
+            snprintf(loc, sizeof loc, "?");
+        }
+        native += (size_t)nat;
+        fprintf(f, "0x%08x   %-18s %3u %-26s %-14s %-7s %-20s %-24s %s\n", s->addr,
+                aot_call_name(s->call), s->len, aot_clobber_names(s->clobbers, clob, sizeof clob),
+                cbuf, nat ? "native" : "patched", si.func,
+                loc, asmtext);
+    }
+    fprintf(f, "# %zu sites, %zu native, %zu with file:line\n", img->nsites, native, with_line);
+}
+
+static void print_json(FILE *f, const struct aot_image *img, const struct aot_dwarf *dw,
+                       const struct aot_disasm *dis, struct aot_disasm_memo *memo)
+{
+    char clob[48], carg[32], hex[3 * 256];
+    size_t whole;
+
+    fputs("[", f);
+    for (size_t i = 0; i < img->nsites; i++) {
+        const struct aot_site *s = &img->sites[i];
+        struct aot_site_info si;
+        aot_site_info(img, dw, s, &si);
+        fprintf(f, "%s\n  {\"addr\":\"0x%08x\",\"call\":", i ? "," : "", s->addr);
+        aot_json_str(f, aot_call_name(s->call));
+        fprintf(f, ",\"call_nr\":%u,\"len\":%u,\"clobbers\":\"%s\",\"clobber_mask\":\"0x%02x\","
+                   "\"const\":", s->call, s->len, aot_clobber_names(s->clobbers, clob, sizeof clob),
+                s->clobbers);
+        const char *an = aot_const_arg_name(s, carg, sizeof carg);
+        if (an) {
+            fputs("{\"arg\":", f);
+            aot_json_str(f, an);
+            fprintf(f, ",\"index\":%u,\"value\":\"0x%x\"}",
+                    (s->flags & VMI_SITE_CONST_ARG_MASK) >> VMI_SITE_CONST_ARG_SHIFT,
+                    s->const_value);
+        } else {
+            fputs("null", f);
+        }
+        fprintf(f, ",\"record\":%u,\"func\":", s->rec_index);
+        aot_json_str(f, si.func);
+        fputs(",\"file\":", f);
+        aot_json_str(f, si.file);
+        aot_hex_bytes(aot_site_bytes(img, s), s->len, hex);
+        const char *asmtext = aot_disasm_memo_text(memo, dis, aot_site_bytes(img, s), s->len,
+                                                   s->addr, &whole);
+        fprintf(f, ",\"line\":%u,\"native\":%s,\"bytes\":\"%s\",\"asm\":", si.line,
+                aot_site_is_native(img, s) ? "true" : "false", hex);
+        aot_json_str(f, asmtext);
+        fputs("}", f);
+    }
+    fputs(img->nsites ? "\n]\n" : "]\n", f);
+}
+
+int aot_cmd_sites(int argc, char **argv)
+{
+    const char *kernel = NULL, *out = NULL;
+    int json = 0, stats = 0;
+    double t0 = now_ms(), t1 = 0, t2 = 0;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else if (strcmp(argv[i], "--stats") == 0) {
+            stats = 1;
+        } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
+            out = argv[++i];
+        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "vmi-aot sites: unknown option %s\n", argv[i]);
+            usage(stderr);
+            return 2;
+        } else if (!kernel) {
+            kernel = argv[i];
+        } else {
+            fprintf(stderr, "vmi-aot sites: more than one KERNEL (%s, %s)\n", kernel, argv[i]);
+            return 2;
+        }
+    }
+    if (!kernel) {
+        usage(stderr);
+        return 2;
+    }
+
+    struct aot_err err;
+    struct aot_image img;
+    struct aot_dwarf *dw = NULL;
+    struct aot_disasm dis;
+    struct aot_outfile of;
+
+    if (aot_image_open(&img, kernel, 0, &err) != 0) {
+        fprintf(stderr, "vmi-aot sites: %s\n", err.msg);
+        return 1;
+    }
+    t1 = now_ms();
+    if (aot_dwarf_open(&dw, &img, &err) != 0) {
+        fprintf(stderr, "vmi-aot sites: %s\n", err.msg);
+        aot_image_close(&img);
+        return 1;
+    }
+    if (aot_disasm_init(&dis) != 0)
+        aot_fail(&err, "Zydis failed to initialize");
+    else if (aot_outfile_open(&of, out, &err) == 0)
+        goto write;
+    {
+        fprintf(stderr, "vmi-aot sites: %s\n", err.msg);
+        aot_dwarf_close(dw);
+        aot_image_close(&img);
+        return 1;
+    }
+write:
+    t2 = now_ms();
+    if (!out)
+        setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+    struct aot_disasm_memo memo;
+    aot_disasm_memo_init(&memo);
+    if (json)
+        print_json(of.f, &img, dw, &dis, &memo);
+    else
+        print_text(of.f, &img, dw, &dis, &memo);
+    aot_disasm_memo_free(&memo);
+    int rc = aot_outfile_commit(&of, 0644, &err);
+    if (rc != 0)
+        fprintf(stderr, "vmi-aot sites: %s\n", err.msg);
+    if (stats) {
+        struct aot_dwarf_stats ds;
+        aot_dwarf_stats(dw, &ds);
+        double t3 = now_ms();
+        fprintf(stderr, "vmi-aot sites: %zu sites; image %.1f ms, DWARF %.1f ms (%u of %u CUs, "
+                "%u rows, %u subprograms, %u inline ranges), output %.1f ms, total %.1f ms\n",
+                img.nsites, t1 - t0, t2 - t1, ds.cus_read, ds.cus, ds.rows, ds.funcs, ds.inlines,
+                t3 - t2, t3 - t0);
+    }
+    aot_dwarf_close(dw);
+    aot_image_close(&img);
+    return rc ? 1 : 0;
+}

@@ -1,0 +1,448 @@
+/* Reading a 32-bit ELF image and its VMI site table: see elf_image.h. */
+#include "elf_image.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vmi_abi.h"
+
+_Static_assert(sizeof(struct vmi_site) == 12, "vmi_site record size");
+
+const char *aot_call_name(unsigned call)
+{
+    if (call >= VMI_NUM_CALLS)
+        return NULL;
+    return vmi_call_table[call].name;
+}
+
+static void image_reset(struct aot_image *img)
+{
+    memset(img, 0, sizeof *img);
+    img->fd = -1;
+}
+
+void aot_image_close(struct aot_image *img)
+{
+    if (img->elf)
+        elf_end(img->elf);
+    if (img->data)
+        munmap(img->data, img->size);
+    if (img->fd >= 0)
+        close(img->fd);
+    free(img->path);
+    free(img->secs);
+    free(img->sites);
+    free(img->funcs);
+    image_reset(img);
+}
+
+/* ---- headers ---- */
+
+/* The checks libelf would do silently or not at all, with messages that say where. */
+static int check_headers(struct aot_image *img, struct aot_err *err)
+{
+    const char *p = img->path;
+    const uint8_t *d = img->data;
+    Elf32_Ehdr eh;
+
+    if (img->size < SELFMAG || memcmp(d, ELFMAG, SELFMAG) != 0)
+        return aot_fail(err, "%s: not an ELF file (no \\177ELF magic at offset 0)", p);
+    if (img->size < EI_NIDENT)
+        return aot_fail(err, "%s: truncated ELF header: %zu bytes, e_ident needs %d", p, img->size,
+                        EI_NIDENT);
+    if (d[EI_CLASS] == ELFCLASS64)
+        return aot_fail(err, "%s: 64-bit ELF (EI_CLASS 2); vmi-aot reads 32-bit i386 images", p);
+    if (d[EI_CLASS] != ELFCLASS32)
+        return aot_fail(err, "%s: bad ELF class %u at offset 0x%x", p, d[EI_CLASS], EI_CLASS);
+    if (d[EI_DATA] != ELFDATA2LSB)
+        return aot_fail(err, "%s: not little-endian (EI_DATA %u); i386 images are", p, d[EI_DATA]);
+    if (img->size < sizeof eh)
+        return aot_fail(err, "%s: truncated ELF header: file has %zu bytes, the header needs %zu", p,
+                        img->size, sizeof eh);
+    memcpy(&eh, d, sizeof eh);
+    if (eh.e_machine != EM_386)
+        return aot_fail(err, "%s: e_machine %u is not EM_386 (3)", p, eh.e_machine);
+    if (eh.e_type == ET_REL)
+        return aot_fail(err, "%s: relocatable object (ET_REL): the vmi_sites offsets are resolved "
+                        "by the link; give the linked image", p);
+    if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)
+        return aot_fail(err, "%s: e_type %u is neither ET_EXEC nor ET_DYN", p, eh.e_type);
+    if (eh.e_ehsize != sizeof eh)
+        return aot_fail(err, "%s: e_ehsize %u, expected %zu", p, eh.e_ehsize, sizeof eh);
+    if (eh.e_shoff == 0)
+        return aot_fail(err, "%s: no section header table (e_shoff 0)", p);
+    if (eh.e_shentsize != sizeof(Elf32_Shdr))
+        return aot_fail(err, "%s: e_shentsize %u, expected %zu", p, eh.e_shentsize,
+                        sizeof(Elf32_Shdr));
+    uint64_t nsh = eh.e_shnum;
+    if (nsh == 0) {                     /* extended numbering: the count is in shdr[0].sh_size */
+        Elf32_Shdr sh0;
+        if ((uint64_t)eh.e_shoff + sizeof sh0 > img->size)
+            return aot_fail(err, "%s: truncated: section header 0 at offset 0x%x is past the end "
+                            "of the file (0x%zx bytes)", p, eh.e_shoff, img->size);
+        memcpy(&sh0, d + eh.e_shoff, sizeof sh0);
+        nsh = sh0.sh_size;
+    }
+    uint64_t shend = (uint64_t)eh.e_shoff + nsh * sizeof(Elf32_Shdr);
+    if (shend > img->size)
+        return aot_fail(err, "%s: truncated: section header table at offset 0x%x (%llu entries) "
+                        "ends at 0x%llx, past the end of the file (0x%zx bytes)", p, eh.e_shoff,
+                        (unsigned long long)nsh, (unsigned long long)shend, img->size);
+    if (eh.e_phnum) {
+        uint64_t phend = (uint64_t)eh.e_phoff + (uint64_t)eh.e_phnum * eh.e_phentsize;
+        if (eh.e_phentsize != sizeof(Elf32_Phdr))
+            return aot_fail(err, "%s: e_phentsize %u, expected %zu", p, eh.e_phentsize,
+                            sizeof(Elf32_Phdr));
+        if (phend > img->size)
+            return aot_fail(err, "%s: truncated: program header table at offset 0x%x ends at "
+                            "0x%llx, past the end of the file (0x%zx bytes)", p, eh.e_phoff,
+                            (unsigned long long)phend, img->size);
+    }
+    img->type = eh.e_type;
+    img->entry = eh.e_entry;
+    return 0;
+}
+
+static int read_sections(struct aot_image *img, struct aot_err *err)
+{
+    const char *p = img->path;
+    size_t n, strndx;
+
+    if (elf_getshdrnum(img->elf, &n) != 0)
+        return aot_fail(err, "%s: cannot read the section count: %s", p, elf_errmsg(-1));
+    if (elf_getshdrstrndx(img->elf, &strndx) != 0)
+        return aot_fail(err, "%s: cannot read the section name table index: %s", p, elf_errmsg(-1));
+    if (n && strndx >= n)
+        return aot_fail(err, "%s: section name table index %zu is not below the section count %zu",
+                        p, strndx, n);
+    img->secs = calloc(n ? n : 1, sizeof *img->secs);
+    if (!img->secs)
+        return aot_fail(err, "%s: out of memory for %zu section headers", p, n);
+    img->nsecs = n;
+    img->shstrndx = strndx;
+    for (size_t i = 0; i < n; i++) {
+        struct aot_section *s = &img->secs[i];
+        GElf_Shdr sh;
+        Elf_Scn *scn = elf_getscn(img->elf, i);
+        if (!scn || !gelf_getshdr(scn, &sh))
+            return aot_fail(err, "%s: cannot read section header %zu: %s", p, i, elf_errmsg(-1));
+        s->index = (uint32_t)i;
+        s->type = sh.sh_type;
+        s->flags = (uint32_t)sh.sh_flags;
+        s->addr = (uint32_t)sh.sh_addr;
+        s->offset = (uint32_t)sh.sh_offset;
+        s->size = (uint32_t)sh.sh_size;
+        if (i && sh.sh_type != SHT_NOBITS && sh.sh_type != SHT_NULL &&
+            (uint64_t)sh.sh_offset + sh.sh_size > img->size)
+            return aot_fail(err, "%s: truncated: section [%zu] at offset 0x%llx, size 0x%llx, ends "
+                            "past the end of the file (0x%zx bytes)", p, i,
+                            (unsigned long long)sh.sh_offset, (unsigned long long)sh.sh_size,
+                            img->size);
+        if ((sh.sh_flags & SHF_ALLOC) && (uint64_t)sh.sh_addr + sh.sh_size > 0x100000000ull)
+            return aot_fail(err, "%s: section [%zu] at 0x%llx, size 0x%llx, wraps the 32-bit "
+                            "address space", p, i, (unsigned long long)sh.sh_addr,
+                            (unsigned long long)sh.sh_size);
+    }
+    /* Names, once every header (the name table's included) is known to be in the file. */
+    for (size_t i = 0; i < n; i++) {
+        GElf_Shdr sh;
+        gelf_getshdr(elf_getscn(img->elf, i), &sh);
+        const char *name = NULL;
+        if (img->secs[strndx].type == SHT_STRTAB && sh.sh_name < img->secs[strndx].size)
+            name = elf_strptr(img->elf, strndx, sh.sh_name);
+        img->secs[i].name = name ? name : "";
+    }
+    return 0;
+}
+
+const struct aot_section *aot_image_find_section(const struct aot_image *img, const char *name)
+{
+    for (size_t i = 0; i < img->nsecs; i++)
+        if (strcmp(img->secs[i].name, name) == 0)
+            return &img->secs[i];
+    return NULL;
+}
+
+const struct aot_section *aot_image_section_at(const struct aot_image *img, uint32_t addr,
+                                               uint32_t len, uint32_t need_flags)
+{
+    for (size_t i = 1; i < img->nsecs; i++) {
+        const struct aot_section *s = &img->secs[i];
+        if (s->type != SHT_PROGBITS || (s->flags & need_flags) != need_flags ||
+            !(s->flags & SHF_ALLOC))
+            continue;
+        if (addr >= s->addr && (uint64_t)addr + len <= (uint64_t)s->addr + s->size)
+            return s;
+    }
+    return NULL;
+}
+
+const uint8_t *aot_image_bytes(const struct aot_image *img, uint32_t addr, uint32_t len)
+{
+    const struct aot_section *s = aot_image_section_at(img, addr, len, SHF_ALLOC);
+    return s ? img->data + s->offset + (addr - s->addr) : NULL;
+}
+
+/* ---- function symbols ---- */
+
+static int func_cmp(const void *a, const void *b)
+{
+    const struct aot_func *x = a, *y = b;
+    if (x->addr != y->addr)
+        return x->addr < y->addr ? -1 : 1;
+    if (x->size != y->size)
+        return x->size > y->size ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+static int read_funcs(struct aot_image *img, struct aot_err *err)
+{
+    const struct aot_section *tab = NULL;
+    for (size_t i = 1; i < img->nsecs && !tab; i++)
+        if (img->secs[i].type == SHT_SYMTAB)
+            tab = &img->secs[i];
+    for (size_t i = 1; i < img->nsecs && !tab; i++)
+        if (img->secs[i].type == SHT_DYNSYM)
+            tab = &img->secs[i];
+    if (!tab)
+        return 0;                       /* stripped: functions come from DWARF or stay "?" */
+
+    Elf_Scn *scn = elf_getscn(img->elf, tab->index);
+    GElf_Shdr sh;
+    Elf_Data *data;
+    if (!gelf_getshdr(scn, &sh) || !(data = elf_getdata(scn, NULL)))
+        return aot_fail(err, "%s: cannot read symbol table [%u] %s: %s", img->path, tab->index,
+                        tab->name, elf_errmsg(-1));
+    if (sh.sh_link >= img->nsecs || img->secs[sh.sh_link].type != SHT_STRTAB)
+        return aot_fail(err, "%s: symbol table [%u] links to section %u, not a string table",
+                        img->path, tab->index, (unsigned)sh.sh_link);
+    size_t nsym = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
+    img->funcs = calloc(nsym ? nsym : 1, sizeof *img->funcs);
+    if (!img->funcs)
+        return aot_fail(err, "%s: out of memory for %zu symbols", img->path, nsym);
+    size_t n = 0;
+    uint32_t strsize = img->secs[sh.sh_link].size;
+    for (size_t i = 1; i < nsym; i++) {
+        GElf_Sym sym;
+        if (!gelf_getsym(data, (int)i, &sym))
+            return aot_fail(err, "%s: cannot read symbol %zu of [%u] %s: %s", img->path, i,
+                            tab->index, tab->name, elf_errmsg(-1));
+        if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_size == 0 ||
+            sym.st_shndx == SHN_UNDEF || sym.st_name >= strsize)
+            continue;
+        const char *name = elf_strptr(img->elf, sh.sh_link, sym.st_name);
+        if (!name || !*name)
+            continue;
+        img->funcs[n].addr = (uint32_t)sym.st_value;
+        img->funcs[n].size = (uint32_t)sym.st_size;
+        img->funcs[n].name = name;
+        n++;
+    }
+    img->nfuncs = n;
+    qsort(img->funcs, n, sizeof *img->funcs, func_cmp);
+    return 0;
+}
+
+const struct aot_func *aot_image_func_at(const struct aot_image *img, uint32_t addr)
+{
+    /* The last symbol starting at or below addr, then back over a few for one that contains it
+     * (nested or aliased symbols); ties go to the first in sort order. */
+    size_t lo = 0, hi = img->nfuncs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (img->funcs[mid].addr <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const struct aot_func *best = NULL;
+    for (size_t k = lo, steps = 0; k > 0 && steps < 64; k--, steps++) {
+        const struct aot_func *f = &img->funcs[k - 1];
+        if (addr - f->addr < f->size)
+            best = f;           /* keep walking back: an earlier entry at the same address wins */
+        else if (best && f->addr != best->addr)
+            break;
+    }
+    return best;
+}
+
+/* ---- the site table ---- */
+
+static int site_cmp(const void *a, const void *b)
+{
+    const struct aot_site *x = a, *y = b;
+    if (x->addr != y->addr)
+        return x->addr < y->addr ? -1 : 1;
+    return x->rec_index < y->rec_index ? -1 : x->rec_index > y->rec_index;
+}
+
+#define SITE_FLAGS_KNOWN (VMI_SITE_JUMP | VMI_SITE_CONST | VMI_SITE_CONST_ARG_MASK)
+
+static int read_sites(struct aot_image *img, unsigned flags, struct aot_err *err)
+{
+    const char *p = img->path;
+    const struct aot_section *t = NULL;
+    for (size_t i = 1; i < img->nsecs; i++) {
+        if (strcmp(img->secs[i].name, VMI_SITE_SECTION_NAME) != 0)
+            continue;
+        if (t)
+            return aot_fail(err, "%s: two site tables: sections [%u] and [%zu] are both named "
+                            VMI_SITE_SECTION_NAME, p, t->index, i);
+        t = &img->secs[i];
+    }
+    if (!t) {
+        if (flags & AOT_OPEN_NO_SITES)
+            return 0;
+        return aot_fail(err, "%s: no site table: no section named " VMI_SITE_SECTION_NAME, p);
+    }
+    img->site_table = t;
+    if (t->type != SHT_PROGBITS || !(t->flags & SHF_ALLOC))
+        return aot_fail(err, "%s: section [%u] " VMI_SITE_SECTION_NAME " is not allocated PROGBITS "
+                        "(type %u, flags 0x%x): its records have no addresses", p, t->index, t->type,
+                        t->flags);
+    if (t->size % sizeof(struct vmi_site))
+        return aot_fail(err, "%s: section [%u] " VMI_SITE_SECTION_NAME " is 0x%x bytes, not a whole "
+                        "number of %zu-byte records", p, t->index, t->size, sizeof(struct vmi_site));
+    size_t n = t->size / sizeof(struct vmi_site);
+    img->sites = calloc(n ? n : 1, sizeof *img->sites);
+    if (!img->sites)
+        return aot_fail(err, "%s: out of memory for %zu sites", p, n);
+    img->nsites = n;
+
+    /* Executable sections, tried in order; a site is usually in the one that held the last. */
+    const struct aot_section *last = NULL;
+    for (size_t i = 0; i < n; i++) {
+        struct vmi_site r;
+        uint32_t rec_addr = t->addr + (uint32_t)(i * sizeof r);
+        uint32_t rec_off = t->offset + (uint32_t)(i * sizeof r);
+        memcpy(&r, img->data + rec_off, sizeof r);
+        struct aot_site *s = &img->sites[i];
+        s->addr = rec_addr + (uint32_t)r.offset;
+        s->rec_addr = rec_addr;
+        s->rec_index = (uint32_t)i;
+        s->call = r.call;
+        s->len = r.len;
+        s->clobbers = r.clobbers;
+        s->flags = r.flags;
+        s->const_value = r.const_value;
+#define REC_FMT "%s: " VMI_SITE_SECTION_NAME " record %zu (at 0x%08x, file offset 0x%x): "
+#define REC_ARGS p, i, rec_addr, rec_off
+        if (r.call >= VMI_NUM_CALLS || !vmi_call_table[r.call].name)
+            return aot_fail(err, REC_FMT "call %u is not a VMI call", REC_ARGS, r.call);
+        const struct vmi_call_meta *m = &vmi_call_table[r.call];
+        /* As the inliner (VMI_E_SITE_LEN): at least the native sequence; the glue lays down
+         * exactly the call's reserve. */
+        if (r.len < m->native_len || r.len == 0)
+            return aot_fail(err, REC_FMT "length %u is shorter than the %u bytes of %s's native "
+                            "sequence", REC_ARGS, r.len, m->native_len ? m->native_len : 1, m->name);
+        if (r.flags & ~SITE_FLAGS_KNOWN)
+            return aot_fail(err, REC_FMT "unknown flag bits 0x%02x", REC_ARGS,
+                            r.flags & ~SITE_FLAGS_KNOWN);
+        if (!!(r.flags & VMI_SITE_JUMP) != !!(m->flags & VMI_CALL_F_JUMP))
+            return aot_fail(err, REC_FMT "jump flag %s, but %s is %sa jump call", REC_ARGS,
+                            r.flags & VMI_SITE_JUMP ? "set" : "clear", m->name,
+                            m->flags & VMI_CALL_F_JUMP ? "" : "not ");
+        if ((r.flags & VMI_SITE_CONST) && !(m->flags & VMI_CALL_F_CONST))
+            return aot_fail(err, REC_FMT "constant flag set, but %s records no constant argument",
+                            REC_ARGS, m->name);
+        const struct aot_section *x = last;
+        if (!x || s->addr < x->addr || (uint64_t)s->addr + r.len > (uint64_t)x->addr + x->size)
+            x = aot_image_section_at(img, s->addr, r.len, SHF_ALLOC | SHF_EXECINSTR);
+        if (!x)
+            return aot_fail(err, REC_FMT "site 0x%08x..0x%08llx (offset %+d) is outside every "
+                            "executable section", REC_ARGS, s->addr,
+                            (unsigned long long)s->addr + r.len, r.offset);
+        last = x;
+        s->section = x->index;
+        s->offset = x->offset + (s->addr - x->addr);
+#undef REC_FMT
+#undef REC_ARGS
+    }
+    qsort(img->sites, n, sizeof *img->sites, site_cmp);
+    for (size_t i = 1; i < n; i++) {
+        const struct aot_site *a = &img->sites[i - 1], *b = &img->sites[i];
+        if ((uint64_t)a->addr + a->len > b->addr)
+            return aot_fail(err, "%s: overlapping sites: " VMI_SITE_SECTION_NAME " record %u (%s at "
+                            "0x%08x, %u bytes) and record %u (%s at 0x%08x, %u bytes)", p,
+                            a->rec_index, aot_call_name(a->call), a->addr, a->len, b->rec_index,
+                            aot_call_name(b->call), b->addr, b->len);
+    }
+    return 0;
+}
+
+const struct aot_site *aot_image_site_at(const struct aot_image *img, uint32_t addr)
+{
+    size_t lo = 0, hi = img->nsites;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (img->sites[mid].addr <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return NULL;
+    const struct aot_site *s = &img->sites[lo - 1];
+    return addr - s->addr < s->len ? s : NULL;
+}
+
+/* ---- open ---- */
+
+int aot_image_open(struct aot_image *img, const char *path, unsigned flags, struct aot_err *err)
+{
+    struct stat st;
+
+    image_reset(img);
+    img->path = strdup(path);
+    if (!img->path)
+        return aot_fail(err, "%s: out of memory", path);
+    img->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (img->fd < 0 || fstat(img->fd, &st) != 0) {
+        aot_fail(err, "%s: cannot open: %s", path, strerror(errno));
+        goto fail;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        aot_fail(err, "%s: not a regular file", path);
+        goto fail;
+    }
+    if (st.st_size == 0) {
+        aot_fail(err, "%s: not an ELF file (empty)", path);
+        goto fail;
+    }
+    if ((uint64_t)st.st_size > 0xffffffffull) {
+        aot_fail(err, "%s: %lld bytes is larger than a 32-bit ELF can describe", path,
+                 (long long)st.st_size);
+        goto fail;
+    }
+    img->size = (size_t)st.st_size;
+    /* Private and copy-on-write: libelf may touch its buffer, the file never changes. */
+    img->data = mmap(NULL, img->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, img->fd, 0);
+    if (img->data == MAP_FAILED) {
+        img->data = NULL;
+        aot_fail(err, "%s: cannot map %zu bytes: %s", path, img->size, strerror(errno));
+        goto fail;
+    }
+    if (check_headers(img, err) != 0)
+        goto fail;
+    elf_version(EV_CURRENT);
+    img->elf = elf_memory((char *)img->data, img->size);
+    if (!img->elf || elf_kind(img->elf) != ELF_K_ELF) {
+        aot_fail(err, "%s: libelf cannot read it: %s", path, elf_errmsg(-1));
+        goto fail;
+    }
+    if (read_sections(img, err) != 0 || read_funcs(img, err) != 0 ||
+        read_sites(img, flags, err) != 0)
+        goto fail;
+    return 0;
+fail:
+    aot_image_close(img);
+    return -1;
+}

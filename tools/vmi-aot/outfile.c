@@ -1,0 +1,83 @@
+/* Whole-or-nothing output files: see outfile.h. */
+#include "outfile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int aot_outfile_open(struct aot_outfile *o, const char *path, struct aot_err *err)
+{
+    memset(o, 0, sizeof *o);
+    if (!path || strcmp(path, "-") == 0) {
+        o->f = stdout;
+        return 0;
+    }
+    size_t n = strlen(path);
+    o->path = strdup(path);
+    o->tmp = malloc(n + sizeof ".tmp.XXXXXX");
+    if (!o->path || !o->tmp) {
+        aot_outfile_abort(o);
+        return aot_fail(err, "%s: out of memory", path);
+    }
+    memcpy(o->tmp, path, n);
+    memcpy(o->tmp + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(o->tmp);
+        o->tmp = NULL;
+        aot_outfile_abort(o);
+        return aot_fail(err, "%s: cannot create a temporary file next to it: %s", path, strerror(e));
+    }
+    o->f = fdopen(fd, "w");
+    if (!o->f) {
+        close(fd);
+        aot_outfile_abort(o);
+        return aot_fail(err, "%s: cannot open the temporary file: %s", path, strerror(errno));
+    }
+    setvbuf(o->f, NULL, _IOFBF, 1 << 20);
+    return 0;
+}
+
+int aot_outfile_commit(struct aot_outfile *o, mode_t mode, struct aot_err *err)
+{
+    if (!o->path) {
+        if (fflush(o->f) != 0 || ferror(o->f))
+            return aot_fail(err, "standard output: write error: %s", strerror(errno));
+        return 0;
+    }
+    int bad = fflush(o->f) != 0 || ferror(o->f) || fchmod(fileno(o->f), mode) != 0 ||
+              fsync(fileno(o->f)) != 0;
+    int e = errno;
+    if (fclose(o->f) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    o->f = NULL;
+    if (!bad && rename(o->tmp, o->path) != 0) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad) {
+        aot_fail(err, "%s: cannot write: %s", o->path, strerror(e));
+        aot_outfile_abort(o);
+        return -1;
+    }
+    free(o->tmp);
+    free(o->path);
+    memset(o, 0, sizeof *o);
+    return 0;
+}
+
+void aot_outfile_abort(struct aot_outfile *o)
+{
+    if (o->f && o->f != stdout)
+        fclose(o->f);
+    if (o->tmp)
+        unlink(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    memset(o, 0, sizeof *o);
+}
