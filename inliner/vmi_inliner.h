@@ -333,6 +333,30 @@ vmi_status vmi_apply_ex(struct vmi_text *text, const struct vmi_plan *plan,
 vmi_status vmi_revert(struct vmi_text *text, const struct vmi_plan *applied,
                       const struct vmi_save *save, struct vmi_error *err);
 
+/* ---- counting: per-site execution profiles (docs/specializer.md) ---- */
+
+/* Where the thunks of a counting plan go (caller's executable memory, host view `thunks` at linear
+ * address thunks_addr) and the counters they increment (one uint32_t per site, in plan order, at
+ * linear address counters_addr; the caller zeroes them). */
+struct vmi_count_area {
+    uint8_t *thunks;
+    uint32_t thunks_addr;
+    uint32_t thunks_cap;
+    uint32_t thunks_len;     /* bytes used, set by vmi_plan_count */
+    uint32_t counters_addr;
+};
+
+/* Builds in `out` (initialized with vmi_plan_init, arrays at least base's) a counting version of
+ * `base`: every site becomes a jmp to its thunk, and thunk i does `lock incl counters[i]`, runs the
+ * bytes base put at the site (a call or jmp into the ROM, an inlined body with its relocations
+ * fixed, or the native sequence) and jumps back to the site's end.  rom is the ROM base was
+ * planned against (needed for inlined bodies; may be NULL for a native plan).  Applying `out`
+ * over `base` (or the native text) profiles the program without changing what it does.
+ * Thunk size per site: 7 + the bytes base uses + 5. */
+vmi_status vmi_plan_count(struct vmi_plan *out, const struct vmi_plan *base,
+                          const struct vmi_rom *rom, struct vmi_count_area *area,
+                          struct vmi_error *err);
+
 /* ---- statistics and reports ---- */
 
 struct vmi_stats {

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include "vmi_abi.h"
+#include "vmi_inliner.h"
 
 /* ---- checks ---- */
 extern unsigned h_passed, h_failed;
@@ -71,6 +72,15 @@ struct workload {
 extern const struct workload workloads[];
 extern const unsigned n_workloads;
 
-uint32_t harness_iret(uint32_t eflags_if);     /* iret.S: IRET to itself, returns 0x600d */
+uint32_t harness_iret(uint32_t eflags_if);
+
+/* ---- main.c, for the phases in other files ---- */
+int text_writable(int on);
+unsigned run_workloads(const struct vmi_plan *plan, const char *label);
+
+/* counting.c: the counting plan; writes a profile to `profile` if not NULL */
+void run_counting(struct vmi_text *text, const struct vmi_site_table *sites,
+                  const struct vmi_rom *rom, const struct vmi_reloc_table *rel,
+                  struct vmi_save *save, const uint8_t *original, const char *profile);     /* iret.S: IRET to itself, returns 0x600d */
 
 #endif

@@ -62,7 +62,7 @@ static void fail_status(const char *what, vmi_status st, const struct vmi_error 
         if (st_ != VMI_OK) fail_status(what, st_, &err); else h_passed++; \
     } while (0)
 
-static int text_writable(int on)
+int text_writable(int on)
 {
     return mprotect((void *)(uintptr_t)text_lo, text_hi - text_lo,
                     PROT_READ | PROT_EXEC | (on ? PROT_WRITE : 0));
@@ -76,7 +76,7 @@ static void print_line(void *ctx, const char *line, uint32_t len)
 
 /* Runs every workload whose calls are all patched (MODE_PV) or, if it is valid natively, all
  * native (MODE_NATIVE).  Returns how many ran. */
-static unsigned run_workloads(const struct vmi_plan *plan, const char *label)
+unsigned run_workloads(const struct vmi_plan *plan, const char *label)
 {
     unsigned ran = 0;
     for (unsigned w = 0; w < n_workloads; w++) {
@@ -121,6 +121,7 @@ static struct vmi_site_plan *plan_sites(uint32_t n)
 int main(int argc, char **argv)
 {
     const char *path = "build/rom/vmi-pv.rom";
+    const char *profile = NULL;
     struct vmi_rom rom1, rom2;
     struct vmi_reloc_table rel1, rel2;
     struct vmi_site_table sites;
@@ -136,6 +137,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-v"))
             verbose = 1;
+        else if (!strcmp(argv[i], "--profile") && i + 1 < argc)
+            profile = argv[++i];
         else
             path = argv[i];
     }
@@ -285,6 +288,9 @@ int main(int argc, char **argv)
         printf("measured (%d reps, %u sites): plan %.1f us, apply %.1f us, revert %.1f us\n", reps,
                sites.count, plan_ns / reps / 1e3, apply_ns / reps / 1e3, revert_ns / reps / 1e3);
     }
+    /* Per-site execution counts under the auto plan (docs/specializer.md). */
+    run_counting(&text, &sites, &rom1, &rel1, &save, original, profile);
+
     /* After all that, the native workloads still run on the reverted text. */
     run_workloads(&native, "reverted");
     CHECK(memcmp(text.bytes, original, text.size) == 0);

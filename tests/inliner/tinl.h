@@ -38,7 +38,14 @@ void tmkrom(struct vmi_rom *rom, uint8_t *img, const struct romgen_body *b, int 
 /* A text of T_TEXT_SIZE bytes at T_TEXT_BASE filled with int3, with each site's native bytes. */
 void ttext(struct vmi_text *text, uint8_t *buf, const struct vmi_site_table *table);
 
+/* Decodes code that was moved from orig_addr to site side by side with the original: same
+ * instructions, branches inside the len bytes keep their offset, branches out keep their absolute
+ * target.  Returns the number of branches. */
+int tinl_compare_moved(const uint8_t *orig, uint32_t orig_addr, const uint8_t *copy,
+                       uint32_t site, uint32_t len);
+
 int run_rom_tests(void);
+int run_count_tests(void);
 int run_site_tests(void);
 int run_plan_tests(void);
 int run_reloc_tests(void);
