@@ -90,6 +90,7 @@ extern uint32_t kernel_pd;
 void pic_init(void);
 void pit_init(void);
 uint32_t pit_read(void);                  /* channel 0's current count */
+int irq0_due(void);                       /* IRQ0 raised and not yet handled by the kernel */
 extern volatile uint32_t ticks;
 extern volatile uint32_t tick_violations; /* timer interrupts taken inside a critical section */
 
@@ -109,12 +110,6 @@ void paging_map_hole(uint32_t va, uint32_t pa, uint32_t len);
 uint32_t frames_in_use(void);
 
 /* ---- patch.c ---- */
-enum { AOT_NONE = 0, AOT_MATCH, AOT_REVERTED, AOT_UNTRUSTED };
-struct patch_result {
-    uint32_t aot;                         /* AOT_* */
-    uint32_t written;                     /* sites written at boot */
-};
-extern struct patch_result patch_result;
 int patch_boot(const char *policy);
 void bench_sites_init(void);
 void bench_repatch(uint32_t policy, uint32_t *dec);

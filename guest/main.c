@@ -71,7 +71,6 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 
     gdt_init();
     idt_init();
-    platform_start();
     paging_init();
     pic_init();
     pit_init();

@@ -1,7 +1,7 @@
 /* Two-level (non-PAE) paging.  paging_early() turns paging on with boot page tables before the ROM
- * is found, as Linux's head.S does; paging_init() then builds the kernel's page directory through
- * the VMI calls (AllocatePage, SetPxE under SetLazyMode) and switches to it with SetCR3.  Frames
- * come from a bitmap over the identity-mapped 4-15 MiB. */
+ * is found, natively, as Linux's head.S does; paging_init() then builds the kernel's page
+ * directory through the VMI calls (AllocatePage, SetPxE under SetLazyMode) and switches to it with
+ * SetCR3.  Frames come from a bitmap over the identity-mapped 4-15 MiB. */
 #include "kernel.h"
 
 #define FRAMES_START  (4u << 20)
@@ -117,25 +117,34 @@ void as_destroy(uint32_t pd)
     frame_free(pd);
 }
 
-/* Identity-maps low memory with the boot tables and turns paging on.  The sites still hold their
- * native bytes here (nothing is patched yet), as Linux's head.S runs before vmi_init. */
+/* Identity-maps low memory with the boot tables and turns paging on, with plain stores and the
+ * native instructions, as Linux's head.S does before vmi_init().  No call site may run before the
+ * ROM is in place: in a pre-specialized image (docs/aot.md) the sites already reach into it. */
 void paging_early(void)
 {
     for (uint32_t t = 0; t < LOW_PDES; t++) {
         for (uint32_t i = 0; i < 1024; i++)
-            VMI(SetPxE, ((t << 22) | (i << 12)) | PTE_P | PTE_W, &boot_pt[t][i], VMI_PAGE_PT);
-        VMI(SetPxE, (uint32_t)boot_pt[t] | PTE_P | PTE_W, &boot_pd[t], VMI_PAGE_PD);
+            boot_pt[t][i] = ((t << 22) | (i << 12)) | PTE_P | PTE_W;
+        boot_pd[t] = (uint32_t)boot_pt[t] | PTE_P | PTE_W;
     }
     kernel_pd = (uint32_t)boot_pd;
-    VMI(SetCR3, kernel_pd);
-    VMI(SetCR0, VMI(GetCR0) | 0x80000000u);               /* PG */
+    __asm__ volatile("mov %0, %%cr3\n\t"
+                     "mov %%cr0, %%eax\n\t"
+                     "orl $0x80000000, %%eax\n\t"
+                     "mov %%eax, %%cr0"
+                     :: "r"(kernel_pd) : "eax", "memory");
 }
 
-/* Maps [va, va + len) of the hole to [pa, ...) in the boot tables (before the ROM runs). */
+/* Maps [va, va + len) of the hole to [pa, ...) in the boot tables, before the ROM runs (so, like
+ * paging_early, with plain stores; the entries were not present, so no TLB holds them). */
 void paging_map_hole(uint32_t va, uint32_t pa, uint32_t len)
 {
-    for (uint32_t off = 0; off < len; off += PAGE_SIZE)
-        map_page(kernel_pd, va + off, pa + off, PTE_W);
+    for (uint32_t off = 0; off < len; off += PAGE_SIZE) {
+        uint32_t *pde = &boot_pd[(va + off) >> 22];
+        if (!(*pde & PTE_P))
+            *pde = frame_alloc() | PTE_P | PTE_W;
+        ((uint32_t *)(*pde & ~0xfffu))[((va + off) >> 12) & 1023] = (pa + off) | PTE_P | PTE_W;
+    }
 }
 
 /* The kernel's page directory, built through the ROM: every table registered with AllocatePage,
@@ -164,6 +173,7 @@ void paging_init(void)
     }
     VMI(SetLazyMode, VMI_LAZY_NONE);
     VMI(SetCR3, pd);
+    VMI(SetCR0, VMI(GetCR0) | 0x10000u);                      /* WP, as Linux runs */
     kernel_pd = pd;
     if ((VMI(GetCR3) & ~0xfffu) != pd)
         panic("GetCR3 after SetCR3: %x, expected %x", VMI(GetCR3), pd);

@@ -28,8 +28,6 @@ static struct vmi_stats stats;
 static struct vmi_text text;
 static uint32_t boot_policy;
 
-struct patch_result patch_result;
-
 static void report_line(void *ctx, const char *line, uint32_t len)
 {
     (void)ctx;
@@ -52,12 +50,13 @@ static int policy_from_name(const char *name)
     return -1;
 }
 
-/* FNV-1a 64 of every site's bytes, in site-table order (sorted by address, as the plan). */
+/* The identity's sites_hash of the text as it is (docs/aot.md). */
 static uint64_t sites_hash(void)
 {
-    uint64_t h = VMI_FNV1A64_INIT;
-    for (uint32_t i = 0; i < sites.count; i++)
-        h = vmi_fnv1a64(h, (const void *)sites.sites[i].addr, sites.sites[i].len);
+    uint64_t h;
+    struct vmi_error err;
+    if (vmi_sites_hash(&text, &sites, &h, &err) != VMI_OK)
+        fail_err("sites hash", &err);
     return h;
 }
 
@@ -112,7 +111,6 @@ int patch_boot(const char *policy_name)
             /* the text is not what vmi-aot wrote: touch nothing, run native (docs/aot.md step 4) */
             kprintf("aot state=untrusted patched=0\n");
             boot_rom.found = 0;
-            patch_result.aot = AOT_UNTRUSTED;
             return -1;
         }
         if (rom_ok) {
@@ -123,8 +121,6 @@ int patch_boot(const char *policy_name)
                 fail_err("aot: the specialized sites differ from the plan", &err);
             vmi_plan_stats(&boot_plan, &stats);
             kprintf("aot state=match patched=0 verified=%u\n", boot_plan.count);
-            patch_result.aot = AOT_MATCH;
-            patch_result.written = 0;
             vmi_report(&boot_plan, &stats, 0, report_line, 0);
             return 0;
         }
@@ -134,7 +130,6 @@ int patch_boot(const char *policy_name)
             fail_err("aot: revert to native", &err);
         serialize();
         kprintf("aot state=mismatch reverted=%u\n", boot_plan.count);
-        patch_result.aot = AOT_REVERTED;
     }
 
     if (!boot_rom.found) {
@@ -152,15 +147,9 @@ int patch_boot(const char *policy_name)
     serialize();
     uint32_t t1 = (uint32_t)VMI(RDTSC);
     vmi_plan_stats(&boot_plan, &stats);
-    patch_result.written = boot_plan.count;
     kprintf("patch sites=%u written=%u cycles=%u\n", boot_plan.count, boot_plan.count, t1 - t0);
     vmi_report(&boot_plan, &stats, 0, report_line, 0);
     return 0;
-}
-
-const struct vmi_stats *patch_stats(void)
-{
-    return &stats;
 }
 
 /* ---- the benchmark's own sites: planned and rewritten in isolation ---- */
@@ -199,9 +188,11 @@ void bench_repatch(uint32_t policy, uint32_t *dec)
     struct vmi_error err;
     int next = !bench_cur;
     build(&bench_plan[next], &bench_sites, boot_rom.found && policy != VMI_POLICY_NATIVE_ONLY, policy);
+    uint32_t flags = irq_save();            /* text writes with interrupts off, as at boot */
     if (vmi_apply(&text, &bench_plan[next], &bench_plan[bench_cur], 0, &err) != VMI_OK)
         fail_err("bench apply", &err);
     serialize();
+    irq_restore(flags);
     bench_cur = next;
     for (int d = 0; d < VMI_DECISION_COUNT; d++)
         dec[d] = 0;

@@ -54,3 +54,15 @@ uint32_t pit_read(void)
     uint32_t hi = inb(0x40);
     return (hi << 8) | lo;
 }
+
+/* IRQ0 is raised and not yet handled by the kernel: requested (IRR: held off by the real IF) or in
+ * service (ISR: taken by the pv platform, which records it as pending for the virtual IF). */
+int irq0_due(void)
+{
+    outb(0x20, 0x0a);       /* OCW3: read IRR */
+    uint8_t irr = inb(0x20);
+    outb(0x20, 0x0b);       /* OCW3: read ISR */
+    uint8_t isr = inb(0x20);
+    outb(0x20, 0x0a);
+    return (irr | isr) & 1;
+}

@@ -303,10 +303,6 @@ uint32_t platform_trap(struct platform_frame *f)
     return guest_handler(vector);
 }
 
-void platform_start(void)
-{
-}
-
 void platform_report(void)
 {
     if (!platform_active) {
@@ -324,8 +320,10 @@ void platform_report(void)
             ps.delivered_by[VMI_CALL_Halt], ps.exceptions, ps.queue_drained, ps.pages_tracked,
             ps.violations);
     check("pv_platform", ps.violations == 0 && ps.irqs_deferred > 0 && ps.delivered_slow > 0 &&
-          (ps.delivered_by[VMI_CALL_EnableInterrupts] + ps.delivered_by[VMI_CALL_SetInterruptMask]) > 0,
-          "deferred=%u delivered_by_rom_slow_path=%u reflected_with_vif_off=%u", ps.irqs_deferred,
+          (ps.delivered_by[VMI_CALL_EnableInterrupts] + ps.delivered_by[VMI_CALL_SetInterruptMask]) > 0 &&
+          ps.queue_drained > 0,
+          "deferred=%u delivered_by_rom_slow_path=%u reflected_with_vif_off=%u queued_pte_updates=%u",
+          ps.irqs_deferred,
           ps.delivered_by[VMI_CALL_EnableInterrupts] + ps.delivered_by[VMI_CALL_SetInterruptMask],
-          ps.violations);
+          ps.violations, ps.queue_drained);
 }

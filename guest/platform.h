@@ -5,7 +5,6 @@
 #include <stdint.h>
 
 void platform_reserve_hole(uint32_t virtual_top);   /* map and fill the state page */
-void platform_start(void);                          /* after the kernel's IDT exists */
 void platform_report(void);
 extern int platform_active;                         /* the ROM has called the gate */
 #endif

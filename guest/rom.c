@@ -95,17 +95,16 @@ int rom_find_and_init(void)
         panic("the copied ROM fails the probe: %s", line);
     }
 
-    uint32_t flags = irq_save();
+    /* interrupts are off: multiboot enters with IF clear and nothing has set it (Linux calls
+     * VMI_Init with interrupts off); no call site may run before the sites are patched */
     uint32_t ret = rom_init_call();
     kprintf("rom init=%d base=0x%x\n", (int)ret, boot_rom.base);
     if (ret != 0) {
-        irq_restore(flags);
         kprintf("rom VMI_Init failed: running native\n");
         boot_rom.found = 0;
         return 0;
     }
     st = vmi_reloc_table_fill(&rom_relocs, reloc_query, 0, &err);
-    irq_restore(flags);
     if (st != VMI_OK) {
         vmi_error_format(&err, line, sizeof(line));
         panic("GetRelocationInfo: %s", line);

@@ -42,6 +42,7 @@ $(GUEST_CLANG): $(GUEST_OBJ_CLANG) $(INL_CLANG_LIB) $(GUEST_LD)
 # kernel-aot-pv.elf is specialized for the pv ROM (boots with it: identity checked, nothing patched);
 # kernel-aot-native.elf for the native ROM (booted with the pv ROM: mismatch, reverted, re-patched).
 GUEST_AOT = $(foreach k,kernel kernel-clang,$(foreach r,pv native,$(GUEST_DIR)/$(k)-aot-$(r).elf))
+ALL += $(GUEST_AOT)
 
 $(GUEST_DIR)/%-aot-pv.elf: $(GUEST_DIR)/%.elf $(B)/rom/vmi-pv.rom $(VMI_AOT)
 	$(VMI_AOT) specialize $< --rom $(B)/rom/vmi-pv.rom --policy auto -o $@
@@ -66,6 +67,12 @@ endef
 $(foreach k,gcc clang,$(foreach m,$(GUEST_MODES) $(GUEST_AOT_MODES),$(eval $(call guest_boot_rule,$(k),$(m)))))
 
 # ---- make demo: every mode, both compilers, one table (KVM when it boots the guest, else TCG) ----
-demo-guest: $(GUEST_GCC) $(GUEST_CLANG) $(ROM_IMAGES)
+demo-guest: $(GUEST_GCC) $(GUEST_CLANG) $(GUEST_AOT) $(ROM_IMAGES)
 	@bash tests/guest/demo.sh $(GUEST_GCC) $(GUEST_CLANG)
 DEMOS += demo-guest
+
+# The boot checks can fail: wrong ROMs and a wrong image must be rejected (tests/guest/negative.sh).
+.PHONY: check-guest-negative
+check-guest-negative: $(GUEST_GCC) $(ROM_IMAGES)
+	@bash tests/guest/negative.sh $(GUEST_GCC) $(B)/rom
+CHECKS += check-guest-negative

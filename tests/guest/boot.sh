@@ -92,7 +92,7 @@ for l in "VMI-GUEST compiler=" "boot cmdline=" "rom found=" "boot done" "plan st
     need "$l"
 done
 grep -aq "^aot state=" "$out" || fail+=("missing report line: aot state=")
-for c in cpu map_unmap address_spaces tlb_flush frames_released timer_ticks nested_critical \
+for c in cpu map_unmap lazy_batch address_spaces tlb_flush frames_released timer_ticks nested_critical \
          enable_delivers no_handler_in_critical_section calls_exercised; do
     grep -aq "^check $c PASS" "$out" || fail+=("check $c: $(grep -a "^check $c " "$out" || echo missing)")
 done
