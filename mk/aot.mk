@@ -6,12 +6,12 @@
 # (the wildcard picks them up) and, when they need a library, append to AOT_LIBS/AOT_LIBDEPS.
 
 AOT_SRC   := $(wildcard tools/vmi-aot/*.c)
-AOT_HDR   := $(wildcard tools/vmi-aot/*.h) include/vmi_abi.h
+AOT_HDR   := $(wildcard tools/vmi-aot/*.h) include/vmi_abi.h inliner/vmi_inliner.h inliner/vmi_aot.h
 AOT_OBJ   := $(AOT_SRC:tools/vmi-aot/%.c=$(B)/obj/aot/%.o)
 AOT_LIBOBJ := $(filter-out $(B)/obj/aot/main.o,$(AOT_OBJ))
 VMI_AOT   := $(B)/bin/vmi-aot
 AOT_LIBS  += -lelf -ldwarf -lZydis
-AOT_LIBDEPS +=
+AOT_LIBDEPS += $(INL_HOST)
 AOT_T     := $(B)/tests/aot
 
 ALL += $(VMI_AOT)
@@ -19,7 +19,7 @@ INSTALL_FILES += $(VMI_AOT):bin:755
 
 $(B)/obj/aot/%.o: tools/vmi-aot/%.c $(AOT_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Itools/vmi-aot -c $< -o $@
+	$(CC) $(HOST_CFLAGS) -Itools/vmi-aot -Iinliner -c $< -o $@
 
 $(VMI_AOT): $(AOT_OBJ) $(AOT_LIBDEPS)
 	@mkdir -p $(@D)
@@ -28,7 +28,7 @@ $(VMI_AOT): $(AOT_OBJ) $(AOT_LIBDEPS)
 # ---- test images (32-bit, never run) ----
 # The C image: gcc and clang builds, -O2 -g, the glue's sites in known functions and lines.
 AOT_IMG_FLAGS := $(CSTD) $(WARN) -m32 -O2 -g -fno-pic -fno-stack-protector -ffreestanding \
-                 -nostdlib -static -Iinclude -I$(B)/include
+                 -nostdlib -static -Iinclude -I$(B)/include -Wl,--no-warn-rwx-segments
 $(AOT_T)/image-gcc.elf: tests/aot/image.c $(GLUE_H) include/vmi_abi.h
 	@mkdir -p $(@D)
 	$(CC) $(AOT_IMG_FLAGS) $< -o $@
@@ -49,21 +49,24 @@ $(AOT_T)/big.elf: $(AOT_T)/big.S $(GLUE_H) include/vmi_abi.h
 AOT_TEST := $(B)/bin/test-aot
 $(B)/obj/tests/aot/%.o: tests/aot/%.c $(AOT_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Itools/vmi-aot -c $< -o $@
+	$(CC) $(HOST_CFLAGS) -Itools/vmi-aot -Iinliner -c $< -o $@
 $(AOT_TEST): $(B)/obj/tests/aot/test_aot.o $(AOT_LIBOBJ) $(AOT_LIBDEPS)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_LDFLAGS) $^ $(AOT_LIBS) -lcmocka -o $@
 
 # ---- checks ----
-CHECKS  += check-aot-clang check-aot-unit check-aot-sites check-aot-writer
-BENCHES += bench-aot-sites
+CHECKS  += check-aot-clang check-aot-unit check-aot-sites check-aot-writer check-aot-specialize \
+           check-aot-guest
+SAN_CHECKS += check-aot-unit check-aot-specialize
+BENCHES += bench-aot-sites bench-aot-specialize
 
-.PHONY: check-aot-clang check-aot-unit check-aot-sites check-aot-writer bench-aot-sites
+.PHONY: check-aot-clang check-aot-unit check-aot-sites check-aot-writer bench-aot-sites \
+        check-aot-specialize check-aot-guest bench-aot-specialize
 
 # Both compilers build the tool and its tests warning-free.
 check-aot-clang: $(GLUE_H)
 	@set -e; for f in $(AOT_SRC) tests/aot/test_aot.c; do \
-	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Itools/vmi-aot -fsyntax-only $$f; \
+	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Itools/vmi-aot -Iinliner -fsyntax-only $$f; \
 	done; echo "vmi-aot: clang -std=gnu11 $(WARN) compiles every source"
 
 check-aot-unit: $(AOT_TEST) $(AOT_T)/image-gcc.elf
@@ -77,3 +80,36 @@ check-aot-writer: $(AOT_TEST) $(AOT_T)/image-gcc.elf
 
 bench-aot-sites: $(VMI_AOT) $(AOT_T)/big.elf
 	bash tests/aot/bench-sites.sh $(VMI_AOT) $(AOT_T)/big.elf $(AOT_BIG_SITES)
+SAN_CHECKS += check-aot-unit check-aot-sites check-aot-writer
+
+# aotboot: a 32-bit stand-in for a kernel booting under the AOT contract (tests/aot/aotboot.c),
+# gcc and clang builds, linked with the freestanding inliner archives as the harness is.
+AOT_BOOT    := $(AOT_T)/aotboot-gcc $(AOT_T)/aotboot-clang
+AOT_BOOT_LD := -m32 -no-pie -Wl,--no-warn-rwx-segments
+$(AOT_T)/aotboot-gcc: tests/aot/aotboot.c $(GLUE_H) $(INL_HDR) $(INL_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(M32_CFLAGS) -fno-pie -Iinliner $< $(INL_LIB) $(AOT_BOOT_LD) -o $@
+$(AOT_T)/aotboot-clang: tests/aot/aotboot.c $(GLUE_H) $(INL_HDR) $(INL_CLANG_LIB)
+	@mkdir -p $(@D)
+	$(CLANG) $(M32_CFLAGS) -fno-pie -Iinliner $< $(INL_CLANG_LIB) -fuse-ld=bfd $(AOT_BOOT_LD) -o $@
+
+# specialize and verify (docs/aot.md): the test images (with vmi_rom_area and vmi_aot_identity)
+# and both harness builds (without: --rom-base 0xc8800), every policy and ROM, bad inputs,
+# tampered outputs, and the harness's own load-time plan compared with specialize's.
+AOT_SPEC_IMAGES := $(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf $(SELFTEST) $(SELFTEST_CL)
+check-aot-specialize: $(VMI_AOT) $(AOT_SPEC_IMAGES) $(AOT_BOOT) $(ROM_IMAGES)
+	AOT_HARNESS="$(SELFTEST) $(SELFTEST_CL)" AOT_BOOT="$(AOT_BOOT)" bash tests/aot/specialize.sh \
+	    $(VMI_AOT) $(AOT_T) $(B)/rom $(AOT_SPEC_IMAGES) $(AOT_BOOT)
+
+# The same on the guest kernels (mk/guest.mk builds them; their boots of pre-specialized images
+# are check-guest-*-aot-*).  The paths are guest.mk's, which is included after this file.
+AOT_GUEST_IMAGES := $(B)/guest/kernel.elf $(B)/guest/kernel-clang.elf
+check-aot-guest: $(VMI_AOT) $(AOT_GUEST_IMAGES) $(ROM_IMAGES)
+	@mkdir -p $(AOT_T)/guest && cp $(AOT_GUEST_IMAGES) $(AOT_T)/guest/
+	bash tests/aot/specialize.sh $(VMI_AOT) $(AOT_T)/guest $(B)/rom \
+	    $(addprefix $(AOT_T)/guest/,$(notdir $(AOT_GUEST_IMAGES)))
+
+# The 100,000-site image specialized for the pv ROM at 0xc8800 and verified against the original:
+# wall time and peak memory of each (/usr/bin/time), and the decisions.
+bench-aot-specialize: $(VMI_AOT) $(AOT_T)/big.elf $(B)/rom/vmi-pv.rom
+	bash tests/aot/bench-specialize.sh $(VMI_AOT) $(AOT_T)/big.elf $(B)/rom/vmi-pv.rom $(AOT_BIG_SITES)

@@ -15,6 +15,7 @@ FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_FLAGS  := $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Iinclude -I$(B)/include
 FUZZ_DIR    := $(B)/fuzz
+AFL_CC      ?= afl-clang-fast
 
 # The spec parser and checker.
 FUZZ_TARGETS      += spec
@@ -35,7 +36,7 @@ FUZZ_SEEDCMD_rom   = $(FUZZ_DIR)/mkseeds_rom
 FUZZ_TARGETS      += sites
 FUZZ_SRC_sites    := $(wildcard inliner/*.c)
 FUZZ_INC_sites    := -Iinliner
-FUZZ_SEEDDEPS_sites = $(B)/tests/glue-gcc $(B)/tests/glue-clang $(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf
+FUZZ_SEEDDEPS_sites = $(B)/tests/glue-gcc $(B)/tests/glue-clang $(AOT_T)/image-gcc.elf $(B)/bad/image-gcc.elf $(B)/bad/image-clang.elf
 FUZZ_SEEDCMD_sites = bash tests/fuzz/mkseeds_sites.sh
 FUZZ_SEEDARGS_sites = $(FUZZ_SEEDDEPS_sites)
 
@@ -47,7 +48,7 @@ FUZZ_SRC_elf       = $(filter-out tools/vmi-aot/main.c,$(wildcard tools/vmi-aot/
                      $(if $(filter $(INL_HOST),$(AOT_LIBDEPS)),$(wildcard inliner/*.c))
 FUZZ_INC_elf      := -Itools/vmi-aot -Iinliner
 FUZZ_LIBS_elf      = $(filter-out $(INL_HOST),$(AOT_LIBDEPS)) $(AOT_LIBS)
-FUZZ_SEEDS_elf     = $(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf $(B)/tests/glue-gcc $(B)/tests/glue-clang
+FUZZ_SEEDS_elf     = $(AOT_T)/image-gcc.elf $(B)/bad/image-gcc.elf $(B)/bad/image-clang.elf $(B)/tests/glue-gcc $(B)/tests/glue-clang
 FUZZ_SEEDDEPS_elf  = $(FUZZ_SEEDS_elf)
 FUZZ_MAXLEN_elf   := 65536
 
@@ -77,6 +78,13 @@ fuzz-$(1): $(FUZZ_DIR)/fuzz_$(1) $$(FUZZ_SEEDDEPS_$(1))
 	        echo "fuzz-$(1): FAILED; the input is $(FUZZ_DIR)/crash-$(1)-*; copy it to tests/fuzz/regress/$(1)/"; fi; \
 	    exit $$$$rc
 
+# The same target for AFL++ (docs/reliability.md): never built by `make` or `make check`.
+.PHONY: afl-$(1)
+afl-$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_SRC_$(1)) $$(filter %.a,$$(FUZZ_LIBS_$(1))) $$(FUZZ_SEEDDEPS_$(1))
+	@mkdir -p $(FUZZ_DIR)
+	$$(AFL_CC) $$(FUZZ_FLAGS) $$(FUZZ_INC_$(1)) tests/fuzz/fuzz_$(1).c $$(FUZZ_SRC_$(1)) $$(FUZZ_LIBS_$(1)) \
+	    -o $(FUZZ_DIR)/afl_$(1)
+
 # Every input that once crashed the target, run once each: none may crash now.
 fuzz-regress-$(1): $(FUZZ_DIR)/fuzz_$(1)
 	@set -e; files=$$$$(ls tests/fuzz/regress/$(1)/* 2>/dev/null || true); \
@@ -96,3 +104,115 @@ check-fuzz-smoke:
 	@$(MAKE) --no-print-directory $(addprefix fuzz-,$(FUZZ_TARGETS)) FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
 check-fuzz-regress: $(addprefix fuzz-regress-,$(FUZZ_TARGETS))
 CHECKS += check-fuzz-regress check-fuzz-smoke
+
+# ---- the bad-input corpus (tests/bad/) ----
+# Each corpus is a case list and the expected one-line errors; the malformed inputs are made at
+# test time from the real ones by $(BAD_CORRUPT) (tests/bad/corrupt.c).  tests/bad/run.sh checks
+# the exit status, the message, that no output appears and that the input is unchanged.
+BAD_DIR     := $(B)/bad
+BAD_CORRUPT := $(BAD_DIR)/corrupt
+BAD_PROBE   := $(BAD_DIR)/rom-probe
+BAD_IMAGES  := $(BAD_DIR)/image-gcc.elf $(BAD_DIR)/image-clang.elf
+BAD_INPUTS  := $(BAD_IMAGES) $(ROM_IMAGES)
+BAD_ARGS     = vmi-aot=$(VMI_AOT) vmi-gen=$(VMI_GEN) rom-probe=$(BAD_PROBE) \
+               image-gcc=$(BAD_DIR)/image-gcc.elf image-clang=$(BAD_DIR)/image-clang.elf \
+               pv=$(B)/rom/vmi-pv.rom native=$(B)/rom/vmi-native.rom
+
+# The corpus's own base images (tests/bad/image.c): their layout is what the .err files name, so
+# the debug info must not depend on where the tree or the build directory is.
+BAD_IMG_FLAGS := $(CSTD) $(WARN) -m32 -O2 -g -fno-pic -fno-stack-protector -ffreestanding \
+                 -nostdlib -static -Iinclude -I$(B)/include \
+                 -fdebug-prefix-map=$(B)/include=gen -fdebug-prefix-map=$(CURDIR)=/src
+$(BAD_DIR)/image-gcc.elf: tests/bad/image.c tests/bad/image_asm.S $(GLUE_H) include/vmi_abi.h
+	@mkdir -p $(@D)
+	$(CC) $(BAD_IMG_FLAGS) tests/bad/image.c tests/bad/image_asm.S -o $@
+$(BAD_DIR)/image-clang.elf: tests/bad/image.c tests/bad/image_asm.S $(GLUE_H) include/vmi_abi.h
+	@mkdir -p $(@D)
+	$(CLANG) $(BAD_IMG_FLAGS) -fuse-ld=bfd tests/bad/image.c tests/bad/image_asm.S -o $@
+
+$(BAD_CORRUPT): tests/bad/corrupt.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $< $(HOST_LDFLAGS) -o $@
+$(BAD_PROBE): tests/bad/rom_probe.c $(INL_HOST)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Iinliner $< $(INL_HOST) $(HOST_LDFLAGS) -o $@
+
+BAD_CHECKS := check-bad-elf check-bad-sites check-bad-rom check-bad-cli
+.PHONY: $(BAD_CHECKS) check-hardening-compilers
+$(BAD_CHECKS): check-bad-%: $(BAD_CORRUPT) $(BAD_PROBE) $(VMI_AOT) $(VMI_GEN) $(BAD_INPUTS)
+	@bash tests/bad/run.sh tests/bad/$* $(BAD_CORRUPT) $(BAD_ARGS)
+
+# Both compilers build every hardening source warning-free: gcc and clang each check the fuzz
+# targets (which only clang links, with libFuzzer) and clang the rest (gcc builds it above).
+check-hardening-compilers: $(GLUE_H)
+	@set -e; for cc in $(CC) $(CLANG); do for t in $(FUZZ_TARGETS); do \
+	    $$cc $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Igen -Iinliner -Itools/vmi-aot \
+	        -fsyntax-only tests/fuzz/fuzz_$$t.c; done; done; \
+	$(CLANG) $(CSTD) $(WARN) -O2 -fsyntax-only tests/bad/corrupt.c; \
+	for f in tests/bad/rom_probe.c tests/fuzz/mkseeds_rom.c; do \
+	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Iinliner -Itests/inliner -fsyntax-only $$f; done; \
+	for f in $(wildcard tests/live/*.c); do \
+	    $(CLANG) $(M32_CFLAGS) -Iinliner -Itests/harness -fsyntax-only $$f; done; \
+	echo "hardening: gcc and clang -std=gnu11 $(WARN) compile every source"
+
+CHECKS     += $(BAD_CHECKS) check-hardening-compilers
+SAN_CHECKS += $(BAD_CHECKS)
+
+# ---- valgrind memcheck on the tools' real runs and some error paths ----
+VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,indirect,possible \
+            --errors-for-leak-kinds=definite,indirect,possible
+.PHONY: check-valgrind
+check-valgrind: $(VMI_GEN) $(VMI_AOT) $(BAD_CORRUPT) $(BAD_INPUTS) $(AOT_T)/image-gcc.elf $(B)/tests/glue-gcc $(B)/tests/glue-clang
+	@set -e; t=$$(mktemp -d); trap 'rm -rf $$t' EXIT; n=0; \
+	run() { rc=0; $(VALGRIND) --log-file=$$t/vg.log "$$@" > $$t/out 2> $$t/err || rc=$$?; \
+	    if [ -s $$t/vg.log ] || [ $$rc -ge 126 ]; then echo "valgrind: $$*"; cat $$t/vg.log; exit 1; fi; \
+	    n=$$((n + 1)); }; \
+	run $(VMI_GEN) --check $(ABI_SPEC); \
+	run $(VMI_GEN) --summary --check $(ABI_SPEC); \
+	run $(VMI_GEN) --header $$t/h.h --glue $$t/g.h $(ABI_SPEC); \
+	run $(VMI_GEN) --rom pv=$$t/pv.s $(ABI_SPEC) spec/rom-pv.vmi; \
+	run $(VMI_GEN) --check $(ABI_SPEC) tests/bad/spec/native-text-mismatch.vmi; \
+	for r in $(ROM_IMAGES); do run $(VMI_AOT) check-rom $$r; run $(VMI_AOT) check-rom --json $$r; done; \
+	$(BAD_CORRUPT) $(B)/rom/vmi-pv.rom $$t/bad.rom set 0x16 2 0 : romsum; run $(VMI_AOT) check-rom $$t/bad.rom; \
+	for e in $(BAD_IMAGES) $(AOT_T)/image-gcc.elf $(B)/tests/glue-gcc $(B)/tests/glue-clang; do \
+	    run $(VMI_AOT) sites $$e; run $(VMI_AOT) sites --json $$e -o $$t/sites.json; done; \
+	$(BAD_CORRUPT) $(BAD_DIR)/image-gcc.elf $$t/bad.elf recadd 1 offset -12; run $(VMI_AOT) sites $$t/bad.elf; \
+	$(BAD_CORRUPT) $(BAD_DIR)/image-gcc.elf $$t/bad2.elf shdr .symtab link 3; run $(VMI_AOT) sites $$t/bad2.elf; \
+	echo "valgrind memcheck: $$n runs of vmi-gen and vmi-aot, no error, no leak"
+CHECKS += check-valgrind
+
+# ---- live re-patching under load (tests/live/live.c) ----
+# 32-bit, linked with the harness's monitor (tests/harness/monitor.c, check.c: the ROM's gate and
+# the state page) and the freestanding inliner.  Built by gcc and by clang.
+LIVE_HARNESS_GCC   := $(B)/obj/selftest/gcc/monitor.o $(B)/obj/selftest/gcc/check.o
+LIVE_HARNESS_CLANG := $(B)/obj/selftest/clang/monitor.o $(B)/obj/selftest/clang/check.o
+LIVE     := $(B)/bin/vmi-live
+LIVE_CL  := $(B)/bin/vmi-live-clang
+LIVE_SWITCHES ?= 3000
+LIVE_THREADS  ?= 4
+ALL += $(LIVE) $(LIVE_CL)
+
+$(LIVE): tests/live/live.c tests/harness/harness.h $(INL_HDR) $(GLUE_H) $(LIVE_HARNESS_GCC) $(INL_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(M32_CFLAGS) -fno-pie -no-pie -pthread -Iinliner -Itests/harness $< $(LIVE_HARNESS_GCC) $(INL_LIB) -o $@
+$(LIVE_CL): tests/live/live.c tests/harness/harness.h $(INL_HDR) $(GLUE_H) $(LIVE_HARNESS_CLANG) $(INL_CLANG_LIB)
+	@mkdir -p $(@D)
+	$(CLANG) $(M32_CFLAGS) -fno-pie -no-pie -pthread -Iinliner -Itests/harness $< $(LIVE_HARNESS_CLANG) $(INL_CLANG_LIB) -o $@
+
+.PHONY: check-live-gcc check-live-clang check-live-bad-plan bench-live
+check-live-gcc: $(LIVE) $(PV_ROM)
+	$(LIVE) $(PV_ROM) --threads $(LIVE_THREADS) --switches $(LIVE_SWITCHES)
+check-live-clang: $(LIVE_CL) $(PV_ROM)
+	$(LIVE_CL) $(PV_ROM) --threads 2 --switches $(LIVE_SWITCHES)
+# The test can fail: a plan that drops the SetPxE stores must be caught by the workers.
+check-live-bad-plan: $(LIVE) $(PV_ROM)
+	@if $(LIVE) $(PV_ROM) --threads 2 --switches 60 --bad-plan > $(B)/live-bad.log 2>&1; then \
+	    cat $(B)/live-bad.log; echo "vmi-live --bad-plan passed: the workers' checks see nothing" >&2; exit 1; \
+	else grep -m1 'wrong results; first' $(B)/live-bad.log; echo "vmi-live --bad-plan: caught"; fi
+bench-live: $(LIVE) $(PV_ROM)
+	$(LIVE) $(PV_ROM) --threads 4 --switches 5000
+	$(LIVE) $(PV_ROM) --threads 2 --switches 20000
+	$(LIVE) $(PV_ROM) --threads 1 --switches 20000
+
+CHECKS  += check-live-gcc check-live-clang check-live-bad-plan
+BENCHES += bench-live

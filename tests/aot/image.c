@@ -2,12 +2,25 @@
  * Every line that lays down a site carries a tag  @site <Call>  in a comment; tests/aot/sites.sh
  * checks the tool's call name, function and file:line for each site against these tags
  * (func= names the function a site lands in when it is not the enclosing one: inlining).
+ * It also defines the AOT contract's vmi_rom_area and vmi_aot_identity, for `vmi-aot specialize`.
  * Built with gcc -m32 -O2 -g -nostdlib -static (see mk/aot.mk).  Never run. */
 #include <stdint.h>
 #include "vmi_glue.h"
 
 uint32_t page_table[1024];
 volatile uint32_t sink;
+
+/* The AOT contract (docs/aot.md): the ROM area, 64 KiB of NOBITS in .vmi_rom, 4 KiB aligned and
+ * executable, and the identity record vmi-aot specialize fills in .vmi_aot_id. */
+__asm__(".pushsection .vmi_rom, \"awx\", @nobits\n"
+        ".balign 4096\n"
+        ".globl vmi_rom_area\n"
+        ".type vmi_rom_area, @object\n"
+        ".size vmi_rom_area, 0x10000\n"
+        "vmi_rom_area:\n"
+        ".skip 0x10000\n"
+        ".popsection");
+struct vmi_aot_identity vmi_aot_identity __attribute__((section(".vmi_aot_id"), used));
 
 __attribute__((noinline)) void irq_off(void)
 {

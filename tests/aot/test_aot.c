@@ -1,6 +1,7 @@
 /* Unit tests of vmi-aot's ELF/DWARF layer (cmocka): the image reader and its every refusal, on
  * small images built here byte by byte; the DWARF index on the gcc test image against the @site
- * tags of tests/aot/image.c; the disassembler; the per-site helpers; the image writer.
+ * tags of tests/aot/image.c; the disassembler; the per-site helpers; the image writer; symbol
+ * lookup by name; the .vmi_aot and identity record formats of `specialize` / `verify`.
  * AOT_TEST_DIR names the directory holding image-gcc.elf; the writer test leaves
  * rewritten.elf there for tests/aot/writer.sh. */
 #include <setjmp.h>
@@ -16,12 +17,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "aot_record.h"
 #include "disasm.h"
 #include "dwarf_lines.h"
 #include "elf_image.h"
 #include "elf_writer.h"
 #include "site_info.h"
 #include "vmi_abi.h"
+#include "vmi_inliner.h"
 
 static const char *test_dir(void)
 {
@@ -549,6 +552,123 @@ static void test_writer(void **state)
     free(after);
 }
 
+/* ---- symbols by name, records of specialize ---- */
+
+static void test_symbol_lookup(void **state)
+{
+    (void)state;
+    struct aot_image img;
+    struct aot_err err;
+    struct aot_symbol sym;
+    char p[300];
+    snprintf(p, sizeof p, "%s/image-gcc.elf", test_dir());
+    assert_int_equal(aot_image_open(&img, p, 0, &err), 0);
+    assert_int_equal(aot_image_symbol(&img, "vmi_rom_area", &sym, &err), 1);
+    assert_int_equal(sym.size, VMI_ROM_AREA_SIZE);
+    assert_int_equal(sym.value & 4095u, 0);
+    assert_int_equal(sym.bind, STB_GLOBAL);
+    assert_int_equal(aot_image_symbol(&img, "vmi_aot_identity", &sym, &err), 1);
+    assert_int_equal(sym.size, sizeof(struct vmi_aot_identity));
+    const struct aot_section *id = aot_image_find_section(&img, ".vmi_aot_id");
+    assert_non_null(id);
+    assert_int_equal(sym.value, id->addr);
+    assert_int_equal(aot_image_symbol(&img, "irq_off", &sym, &err), 1);
+    assert_int_equal(sym.type, STT_FUNC);
+    assert_int_equal(aot_image_symbol(&img, "no_such_symbol", &sym, &err), 0);
+    assert_int_equal(aot_image_symbol(&img, "", &sym, &err), 0);
+    aot_image_close(&img);
+
+    struct spec s;                          /* no symbol table at all: not found, not an error */
+    good_spec(&s);
+    s.no_symtab = 1;
+    build(&s, tmp_elf());
+    assert_int_equal(aot_image_open(&img, tmp_elf(), 0, &err), 0);
+    assert_int_equal(aot_image_symbol(&img, "f", &sym, &err), 0);
+    aot_image_close(&img);
+    good_spec(&s);                          /* the builder's one symbol, f */
+    build(&s, tmp_elf());
+    assert_int_equal(aot_image_open(&img, tmp_elf(), 0, &err), 0);
+    assert_int_equal(aot_image_symbol(&img, "f", &sym, &err), 1);
+    assert_int_equal(sym.value, TEXT_ADDR);
+    aot_image_close(&img);
+    unlink(tmp_elf());
+}
+
+static void test_identity_layout(void **state)
+{
+    (void)state;
+    struct vmi_aot_identity id = { VMI_AOT_MAGIC, VMI_AOT_VERSION, VMI_AOT_HASH_FNV1A64, 3,
+                                   0x0102030405060708ull, 0x800, 0xc8800, 80, 0,
+                                   0x1112131415161718ull }, back;
+    uint8_t b[AOT_ID_SIZE];
+    assert_int_equal(sizeof id, AOT_ID_SIZE);
+    aot_id_encode(&id, b);
+    assert_memory_equal(b, &id, AOT_ID_SIZE);       /* x86 is little-endian: the struct's bytes */
+    assert_memory_equal(b, "VAOT", 4);
+    aot_id_decode(b, &back);
+    assert_memory_equal(&back, &id, sizeof id);
+}
+
+static size_t rec_build(uint8_t *buf, struct aot_rec_site *sites)
+{
+    static const uint8_t orig[] = { 0xfa, 0x90, 0x90, 0x0f, 0x20, 0xd8, 0x90, 0x90, 0x90 };
+    struct aot_rec rec = { AOT_REC_F_IDENTITY, { .magic = VMI_AOT_MAGIC, .site_count = 2 }, 2,
+                           sizeof orig, NULL, NULL };
+    sites[0] = (struct aot_rec_site){ 0x1000, 1, 0, VMI_CALL_DisableInterrupts, 3,
+                                      VMI_DECISION_INLINE, VMI_REASON_INLINE };
+    sites[1] = (struct aot_rec_site){ 0x1010, 0, 3, VMI_CALL_GetCR3, 6, VMI_DECISION_CALL,
+                                      VMI_REASON_CALL_REL };
+    size_t n = aot_rec_size(2, sizeof orig);
+    assert_int_equal(n, AOT_REC_HEADER + 2 * AOT_REC_ENTRY + sizeof orig);
+    aot_rec_encode(buf, &rec, sites, orig);
+    return n;
+}
+
+static void expect_rec_refusal(const uint8_t *buf, size_t len, const char *want)
+{
+    struct aot_rec rec;
+    struct aot_err err;
+    memset(&err, 0, sizeof err);
+    if (aot_rec_parse(&rec, buf, len, "OUT", &err) == 0) {
+        free((void *)rec.sites);
+        fail_msg("accepted a .vmi_aot that should fail with '%s'", want);
+    }
+    if (strncmp(err.msg, "OUT: section .vmi_aot", 21) != 0 || !strstr(err.msg, want))
+        fail_msg("error '%s' should name OUT and .vmi_aot and say '%s'", err.msg, want);
+}
+
+static void test_record_format(void **state)
+{
+    (void)state;
+    uint8_t buf[256], bad[256];
+    struct aot_rec_site sites[2];
+    size_t n = rec_build(buf, sites);
+    struct aot_rec rec;
+    struct aot_err err;
+    assert_int_equal(aot_rec_parse(&rec, buf, n, "OUT", &err), 0);
+    assert_int_equal(rec.count, 2);
+    assert_int_equal(rec.bytes_size, 9);
+    assert_int_equal(rec.flags, AOT_REC_F_IDENTITY);
+    assert_int_equal(rec.id.magic, VMI_AOT_MAGIC);
+    assert_int_equal(rec.id.site_count, 2);
+    assert_memory_equal(rec.sites, sites, sizeof sites);
+    assert_int_equal(rec.bytes[3], 0x0f);
+    assert_ptr_equal(rec.bytes, buf + AOT_REC_HEADER + 2 * AOT_REC_ENTRY);
+    free((void *)rec.sites);
+
+    expect_rec_refusal(buf, 10, "shorter than its");
+    memcpy(bad, buf, n); bad[0] = 'X';      expect_rec_refusal(bad, n, "magic");
+    memcpy(bad, buf, n); bad[4] = 2;        expect_rec_refusal(bad, n, "version 2");
+    expect_rec_refusal(buf, n - 1, "the section has");
+    memcpy(bad, buf, n); bad[0x14] = 0x80;  expect_rec_refusal(bad, n, "unknown flags");
+    memcpy(bad, buf, n);                    /* site 1's bytes run past the bytes area */
+    bad[AOT_REC_HEADER + AOT_REC_ENTRY + 8] = 4;
+    expect_rec_refusal(bad, n, "outside the bytes area");
+    memcpy(bad, buf, n);                    /* site 1 before site 0 */
+    bad[AOT_REC_HEADER + AOT_REC_ENTRY + 1] = 0x0f;
+    expect_rec_refusal(bad, n, "not after the previous");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -560,6 +680,9 @@ int main(void)
         cmocka_unit_test(test_disasm),
         cmocka_unit_test(test_site_helpers),
         cmocka_unit_test(test_writer),
+        cmocka_unit_test(test_symbol_lookup),
+        cmocka_unit_test(test_identity_layout),
+        cmocka_unit_test(test_record_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,18 +7,22 @@
 #
 # The cases file:
 #   %cmd TOOL ARGS...   the command; @IN@ is the case's input, @OUT@ an output that must not appear
+#   %also TOOL ARGS...  a second command each case is given to: it must exit with the same status,
+#                       not crash, and leave the same traces (none); its messages are not compared
 #   %exit N             the exit status every case expects (default 1)
 #   %ext EXT            the input's file name is NAME.EXT (default "in")
-#   %mode cli           each case line is NAME EXIT TOOL ARGS... (the command-line corpus); @TMP@
-#                       is a scratch directory in which nothing may appear; only the first line of
-#                       stderr is compared (a usage text may follow it)
+#   %mode cli           each case line is NAME EXIT TOOL ARGS... (the command-line corpus), run in
+#                       an empty scratch directory in which nothing may appear; @ROOT@ is the
+#                       source tree, @NAME@ a path given on the command line; only the first line
+#                       of stderr is compared (a usage text may follow it)
 #   NAME BASE [OP ARGS... [: OP ARGS...]...]
 #                       the input is BASE, a real input named on the command line, or a built-in:
 #                       @empty @text @dir @missing @arm @x86-64-obj @x86-64-exe @i386-obj
 #                       @stripped:BASE @nosites:BASE; then corrupt's operations are applied.
 # For every case: the exit status, stderr exactly the one expected line (the file named as the
 # tool was given it: a relative NAME.EXT), no output file and no other file left behind, the input
-# unchanged, and no crash.  BAD_UPDATE=1 rewrites the .err files from what the tools print
+# unchanged, and no crash.  An expected line that starts with "~ " is a bash pattern (for a
+# message that holds a process id); every other line is compared exactly.  BAD_UPDATE=1 rewrites the .err files from what the tools print
 # (review the diff before committing).
 set -u
 dir=$1; corrupt=$2; shift 2
@@ -59,11 +63,12 @@ make_base() {
     esac
 }
 
-cmd=(); want_exit=1; ext=in; mode=files
+cmd=(); also=(); want_exit=1; ext=in; mode=files
 while read -r name rest; do
     case $name in
     ''|'#'*) continue ;;
     %cmd)  read -r -a cmd <<< "$rest"; continue ;;
+    %also) read -r -a also <<< "$rest"; continue ;;
     %exit) want_exit=$rest; continue ;;
     %ext)  ext=$rest; continue ;;
     %mode) mode=$rest; continue ;;
@@ -77,7 +82,11 @@ while read -r name rest; do
         want=${words[0]}; tool=$(resolve "${words[1]}") || exit 2
         args=("${words[@]:2}")
         argv=("$tool")
-        for w in "${args[@]}"; do argv+=("${w//@TMP@/$cdir/run}"); done
+        for w in "${args[@]}"; do
+            w=${w//@ROOT@/$PWD}
+            while [[ $w =~ @([a-z0-9-]+)@ ]]; do w=${w//${BASH_REMATCH[0]}/$(resolve "${BASH_REMATCH[1]}")}; done
+            argv+=("$w")
+        done
         (cd "$cdir/run" && exec "${argv[@]}") > "$cdir/stdout" 2> "$cdir/stderr" < /dev/null
         rc=$?
         got=$(head -1 "$cdir/stderr")
@@ -100,11 +109,24 @@ while read -r name rest; do
         rc=$?
         got=$(cat "$cdir/stderr")
         left=$(comm -13 <(echo "$before") <(ls -A "$cdir/run"))
+        if [ ${#also[@]} -gt 0 ]; then
+            tool2=$(resolve "${also[0]}") || exit 2
+            argv=("$tool2")
+            for w in "${also[@]:1}"; do w=${w//@IN@/$in}; argv+=("${w//@OUT@/$name.out}"); done
+            (cd "$cdir/run" && exec "${argv[@]}") > "$cdir/stdout2" 2> "$cdir/stderr2" < /dev/null
+            rc2=$?
+            left="$left$(comm -13 <(echo "$before") <(ls -A "$cdir/run"))"
+            if [ $rc2 -ge 128 ]; then
+                fail "${also[0]} crashed (signal $((rc2 - 128))): $(tail -3 "$cdir/stderr2" | tr '\n' ' ')"; continue
+            elif [ "$rc2" != "$want" ]; then
+                fail "${also[0]} exit $rc2, expected $want: $(grep -v 'findings*$' "$cdir/stderr2" | head -2 | tr '\n' ' ')"; continue
+            fi
+        fi
         if [ -f "$cdir/orig" ] && ! cmp -s "$cdir/orig" "$cdir/run/$in"; then
             fail "the input was changed"; continue
         fi
     fi
-    if [ "${BAD_UPDATE:-}" = 1 ]; then
+    if [ "${BAD_UPDATE:-}" = 1 ] && ! grep -q '^~ ' "$errf" 2>/dev/null; then
         head -1 "$cdir/stderr" > "$errf"
     fi
     expect=$(cat "$errf")
@@ -112,7 +134,7 @@ while read -r name rest; do
         fail "crashed (signal $((rc - 128))): $(tail -3 "$cdir/stderr" | tr '\n' ' ')"
     elif [ "$rc" != "$want" ]; then
         fail "exit $rc, expected $want; stderr: $(head -3 "$cdir/stderr" | tr '\n' ' ')"
-    elif [ "$got" != "$expect" ]; then
+    elif if [ "${expect:0:2}" = "~ " ]; then [[ $got != ${expect:2} ]]; else [ "$got" != "$expect" ]; fi; then
         fail "error differs:"; echo "  expected: $expect"; echo "  got:      $got"
     elif [ "$mode" != cli ] && [ "$(wc -l < "$cdir/stderr")" -ne 1 ]; then
         fail "stderr is not one line"

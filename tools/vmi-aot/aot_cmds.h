@@ -6,5 +6,7 @@
 
 int aot_cmd_sites(int argc, char **argv);
 int aot_cmd_check_rom(int argc, char **argv);      /* cmd_check_rom.c */
+int aot_cmd_specialize(int argc, char **argv);     /* cmd_specialize.c */
+int aot_cmd_verify(int argc, char **argv);         /* cmd_verify.c */
 
 #endif /* VMI_AOT_CMDS_H */

@@ -7,6 +7,7 @@
 #include "aot_cmds.h"
 #include "json_out.h"
 #include "romchk.h"
+#include "romchk_run.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -244,6 +245,18 @@ static void check_inline(struct romchk *c)
     }
 }
 
+/* Every check of check-rom, for other subcommands too (romchk_run.h). */
+int romchk_run(struct romchk *c)
+{
+    if (romchk_layout(c) == 0) {
+        check_entries(c);
+        check_relocs(c);
+        check_routines(c);
+        check_inline(c);
+    }
+    return c->nfindings || c->dropped ? -1 : 0;
+}
+
 /* ---- report ---------------------------------------------------------------------------------- */
 
 static const char *kind_name(enum romchk_kind k)
@@ -373,12 +386,7 @@ int aot_cmd_check_rom(int argc, char **argv)
     c->size = (uint32_t)n;
     c->native = flavor == 1;
     c->flavor_forced = flavor >= 0;
-    if (romchk_layout(c) == 0) {
-        check_entries(c);
-        check_relocs(c);
-        check_routines(c);
-        check_inline(c);
-    }
+    romchk_run(c);
     if (json) {
         print_json(c, stdout);
         print_findings(c, stderr);

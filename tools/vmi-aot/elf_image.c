@@ -274,6 +274,59 @@ const struct aot_func *aot_image_func_at(const struct aot_image *img, uint32_t a
     return best;
 }
 
+/* ---- symbols by name ---- */
+
+int aot_image_symbol(const struct aot_image *img, const char *name, struct aot_symbol *out,
+                     struct aot_err *err)
+{
+    const struct aot_section *tab = NULL;
+    for (size_t i = 1; i < img->nsecs && !tab; i++)
+        if (img->secs[i].type == SHT_SYMTAB)
+            tab = &img->secs[i];
+    for (size_t i = 1; i < img->nsecs && !tab; i++)
+        if (img->secs[i].type == SHT_DYNSYM)
+            tab = &img->secs[i];
+    if (!tab)
+        return 0;
+    Elf_Scn *scn = elf_getscn(img->elf, tab->index);
+    GElf_Shdr sh;
+    Elf_Data *data;
+    if (!scn || !gelf_getshdr(scn, &sh) || !(data = elf_getdata(scn, NULL)))
+        return aot_fail(err, "%s: cannot read symbol table [%u] %s: %s", img->path, tab->index,
+                        tab->name, elf_errmsg(-1));
+    if (sh.sh_link >= img->nsecs || img->secs[sh.sh_link].type != SHT_STRTAB)
+        return aot_fail(err, "%s: symbol table [%u] links to section %u, not a string table",
+                        img->path, tab->index, (unsigned)sh.sh_link);
+    size_t nsym = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
+    uint32_t strsize = img->secs[sh.sh_link].size;
+    int found = 0, global = 0;
+    for (size_t i = 1; i < nsym; i++) {
+        GElf_Sym sym;
+        if (!gelf_getsym(data, (int)i, &sym))
+            return aot_fail(err, "%s: cannot read symbol %zu of [%u] %s: %s", img->path, i,
+                            tab->index, tab->name, elf_errmsg(-1));
+        if (sym.st_shndx == SHN_UNDEF || sym.st_name >= strsize)
+            continue;
+        const char *n = elf_strptr(img->elf, sh.sh_link, sym.st_name);
+        if (!n || strcmp(n, name) != 0)
+            continue;
+        int g = GELF_ST_BIND(sym.st_info) != STB_LOCAL;
+        if (g && global)
+            return aot_fail(err, "%s: two global symbols named %s (symbol %zu of [%u] %s)",
+                            img->path, name, i, tab->index, tab->name);
+        if (found && (global || !g))
+            continue;
+        out->value = (uint32_t)sym.st_value;
+        out->size = (uint32_t)sym.st_size;
+        out->shndx = sym.st_shndx;
+        out->type = (uint8_t)GELF_ST_TYPE(sym.st_info);
+        out->bind = (uint8_t)GELF_ST_BIND(sym.st_info);
+        found = 1;
+        global |= g;
+    }
+    return found;
+}
+
 /* ---- the site table ---- */
 
 static int site_cmp(const void *a, const void *b)

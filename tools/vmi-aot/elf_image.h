@@ -97,6 +97,21 @@ const struct aot_func *aot_image_func_at(const struct aot_image *img, uint32_t a
 /* The site whose bytes contain addr, or NULL. */
 const struct aot_site *aot_image_site_at(const struct aot_image *img, uint32_t addr);
 
+/* A symbol found by name. */
+struct aot_symbol {
+    uint32_t value;         /* st_value: the address in a linked image */
+    uint32_t size;          /* st_size */
+    uint32_t shndx;         /* section index (SHN_ABS etc. as in the table) */
+    uint8_t type, bind;     /* STT_*, STB_* */
+};
+
+/* Looks name up in .symtab (else .dynsym): a defined global or weak symbol is preferred, else a
+ * defined local one (the first in table order).  Returns 1 and fills *out when found, 0 when the
+ * image has no defined symbol of that name, -1 with err when the table cannot be read or two
+ * defined global symbols share the name. */
+int aot_image_symbol(const struct aot_image *img, const char *name, struct aot_symbol *out,
+                     struct aot_err *err);
+
 /* The call's name ("DisableInterrupts"), or NULL for an undefined number. */
 const char *aot_call_name(unsigned call);
 

@@ -14,6 +14,8 @@ struct aot_command {
 static const struct aot_command commands[] = {
     { "sites", aot_cmd_sites, "list the VMI call sites of a 32-bit ELF image (--json)" },
     { "check-rom", aot_cmd_check_rom, "check a VMI option ROM deeply (--json)" },
+    { "specialize", aot_cmd_specialize, "plan and patch an image's sites for one ROM (docs/aot.md)" },
+    { "verify", aot_cmd_verify, "check a specialized image independently of the planner" },
 };
 
 static void usage(FILE *f)

@@ -27,6 +27,12 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+double prof_median(double *v, unsigned n)
+{
+    qsort(v, n, sizeof v[0], cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 void prof_row_summarize(struct prof_row *row)
 {
     if (row->reps == 0) {
@@ -36,8 +42,7 @@ void prof_row_summarize(struct prof_row *row)
     double sorted[PROF_MAX_REPS];
     memcpy(sorted, row->per_op, row->reps * sizeof sorted[0]);
     qsort(sorted, row->reps, sizeof sorted[0], cmp_double);
+    row->median = prof_median(sorted, row->reps);
     row->min = sorted[0];
     row->max = sorted[row->reps - 1];
-    row->median = row->reps % 2 ? sorted[row->reps / 2]
-                                : (sorted[row->reps / 2 - 1] + sorted[row->reps / 2]) / 2;
 }

@@ -13,8 +13,11 @@ enum prof_strategy { STRAT_HAND, STRAT_INLINE, STRAT_CALL, STRAT_INDIRECT, STRAT
 struct prof_row {
     char workload[PROF_NAME_MAX];
     enum prof_strategy strategy;
+    int is_path;                    /* a kernel-like path (one op = one pass of the path) */
     double per_op[PROF_MAX_REPS];   /* cycles per operation of each repetition, overhead removed */
     unsigned reps;
+    unsigned iters;                 /* loop iterations per repetition */
+    double overhead;                /* loop overhead per iteration (median), subtracted */
     double median, min, max;        /* over the repetitions */
     double insns_per_op;            /* from callgrind; < 0 when not measured */
 };
@@ -24,5 +27,7 @@ int prof_strategy_parse(const char *name, enum prof_strategy *out);
 
 /* Sorts a copy of the samples and fills median, min and max. */
 void prof_row_summarize(struct prof_row *row);
+/* The median of n values (n > 0); the array is left sorted. */
+double prof_median(double *v, unsigned n);
 
 #endif

@@ -1,0 +1,143 @@
+# vmi-prof (issue 7): inlined vs called vs indirect vs trapped VMI calls, per call and per kernel-like
+# path, with charts.  docs/profiling.md.
+#
+#   $(B)/libexec/vmi-prof-relocs   i386: GetRelocationInfo of the pv ROM, executed (build time)
+#   $(B)/prof/vmi-prof-gen         x86-64, Zydis + libvmiinline-host: writes the measured loops
+#   $(B)/libexec/vmi-prof-engine   i386, non-PIE: maps the ROM at PROF_ROM_BASE, patches its own
+#                                  loops, times them; links the harness monitor (tests/harness)
+#   $(B)/bin/vmi-prof              x86-64 front end: statistics, table, JSON, CSV, chart (cairo),
+#                                  --callgrind, --guest LOG, --patch-bench, --measure
+
+PROF_DIR     := tools/vmi-prof
+PROF_B       := $(B)/prof
+PROF_ROM     := $(B)/rom/vmi-pv.rom
+PROF_FRONT   := $(B)/bin/vmi-prof
+PROF_ENGINE  := $(B)/libexec/vmi-prof-engine
+PROF_RELOCS  := $(B)/libexec/vmi-prof-relocs
+PROF_GEN     := $(PROF_B)/vmi-prof-gen
+PROF_T       := $(B)/tests/prof
+
+PROF_FRONT_SRC := $(wildcard $(PROF_DIR)/*.c)
+PROF_FRONT_HDR := $(wildcard $(PROF_DIR)/*.h)
+PROF_FRONT_OBJ := $(PROF_FRONT_SRC:$(PROF_DIR)/%.c=$(B)/obj/prof/%.o)
+PROF_ENG_SRC   := $(PROF_DIR)/engine/engine.c $(PROF_DIR)/engine/trap.c \
+                  $(PROF_DIR)/engine/rommap.c $(PROF_DIR)/engine/patchbench.c
+PROF_ENG_HDR   := $(PROF_DIR)/engine/engine.h $(PROF_DIR)/prof_workloads.h inliner/vmi_inliner.h \
+                  include/vmi_abi.h tests/harness/harness.h
+# The harness monitor (state page + hypercall gate) and the log it writes, compiled from the
+# harness's sources, not copied.
+PROF_HARNESS   := $(B)/obj/prof/harness/monitor.o $(B)/obj/prof/harness/check.o
+
+# i386, non-PIE: the hand strategy's code holds absolute ROM addresses.
+PROF_M32 := $(M32_CFLAGS) -fno-pic -Iinliner -I$(PROF_DIR) -I$(PROF_DIR)/engine -Itests/harness
+PROF_M32_LD := -m32 -no-pie
+
+ALL += $(PROF_FRONT) $(PROF_ENGINE)
+INSTALL_FILES += $(PROF_FRONT):bin:755 $(PROF_ENGINE):libexec/vmi:755
+
+# ---- the 32-bit side ----
+$(B)/obj/prof/engine/%.o: $(PROF_DIR)/engine/%.c $(PROF_ENG_HDR) $(GLUE_H)
+	@mkdir -p $(@D)
+	$(CC) $(PROF_M32) -c $< -o $@
+
+$(B)/obj/prof/harness/%.o: tests/harness/%.c tests/harness/harness.h include/vmi_abi.h
+	@mkdir -p $(@D)
+	$(CC) $(PROF_M32) -c $< -o $@
+
+$(PROF_RELOCS): $(B)/obj/prof/engine/relocs.o $(B)/obj/prof/engine/rommap.o
+	@mkdir -p $(@D)
+	$(CC) $(PROF_M32_LD) $^ -o $@
+
+$(PROF_B)/relocs.txt: $(PROF_RELOCS) $(PROF_ROM)
+	@mkdir -p $(@D)
+	$(PROF_RELOCS) $(PROF_ROM) > $@.tmp && mv $@.tmp $@
+
+$(PROF_GEN): $(PROF_DIR)/gen/prof_gen.c $(PROF_DIR)/prof_workloads.h $(INL_HOST) $(INL_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Iinliner -I$(PROF_DIR) $< $(INL_HOST) $(HOST_LDFLAGS) -lZydis -o $@
+
+$(PROF_B)/loops.S $(PROF_B)/workloads.c &: $(PROF_GEN) $(PROF_ROM) $(PROF_B)/relocs.txt
+	$(PROF_GEN) $(PROF_ROM) $(PROF_B)/relocs.txt $(PROF_B)/loops.S $(PROF_B)/workloads.c
+
+$(B)/obj/prof/engine/loops.o: $(PROF_B)/loops.S $(GLUE_H) include/vmi_abi.h
+	@mkdir -p $(@D)
+	$(CC) $(PROF_M32) -c $< -o $@
+$(B)/obj/prof/engine/workloads.o: $(PROF_B)/workloads.c $(PROF_ENG_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(PROF_M32) -c $< -o $@
+
+PROF_ENG_OBJ := $(PROF_ENG_SRC:$(PROF_DIR)/engine/%.c=$(B)/obj/prof/engine/%.o) \
+                $(B)/obj/prof/engine/loops.o $(B)/obj/prof/engine/workloads.o
+$(PROF_ENGINE): $(PROF_ENG_OBJ) $(PROF_HARNESS) $(INL_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(PROF_M32_LD) $(PROF_ENG_OBJ) $(PROF_HARNESS) $(INL_LIB) -o $@
+
+# ---- the 64-bit front end ----
+$(B)/obj/prof/%.o: $(PROF_DIR)/%.c $(PROF_FRONT_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(shell pkg-config --cflags cairo 2>/dev/null) -c $< -o $@
+
+$(PROF_FRONT): $(PROF_FRONT_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_LDFLAGS) $^ -lcairo -lfontconfig -lm -o $@
+
+# ---- checks (never a timing target: those are reported by make bench) ----
+CHECKS     += check-prof-smoke check-prof-callgrind check-prof-guest check-prof-usage \
+              check-prof-clang
+SAN_CHECKS += check-prof-smoke check-prof-guest check-prof-usage
+.PHONY: check-prof-smoke check-prof-callgrind check-prof-guest check-prof-usage check-prof-clang
+
+# A few seconds: every workload and strategy, small N and K; table, JSON, CSV, SVG and PNG.
+check-prof-smoke: $(PROF_FRONT) $(PROF_ENGINE) $(PROF_ROM)
+	bash tests/prof/smoke.sh $(PROF_FRONT) $(PROF_T)
+
+check-prof-callgrind: $(PROF_FRONT) $(PROF_ENGINE) $(PROF_ROM)
+	bash tests/prof/callgrind.sh $(PROF_FRONT) $(PROF_T)
+
+# The guest kernel's report: a log copied from a real boot (tests/prof/guest-pv-auto.log).
+check-prof-guest: $(PROF_FRONT)
+	bash tests/prof/guest.sh $(PROF_FRONT) $(PROF_T) tests/prof/guest-pv-auto.log
+
+check-prof-usage: $(PROF_FRONT)
+	bash tests/prof/usage.sh $(PROF_FRONT)
+
+check-prof-clang: $(GLUE_H)
+	@set -e; for f in $(PROF_FRONT_SRC); do \
+	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -I$(PROF_DIR) \
+	        $(shell pkg-config --cflags cairo 2>/dev/null) -fsyntax-only $$f; done
+	@$(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Iinliner -I$(PROF_DIR) -fsyntax-only \
+	    $(PROF_DIR)/gen/prof_gen.c
+	@set -e; for f in $(PROF_ENG_SRC) $(PROF_DIR)/engine/relocs.c; do \
+	    $(CLANG) $(PROF_M32) -fsyntax-only $$f; done
+	@echo "vmi-prof: clang -std=gnu11 $(WARN) compiles the front end, the generator and the engine"
+
+# ---- benchmarks ----
+BENCHES += bench-prof bench-prof-patch bench-prof-aot
+.PHONY: bench-prof bench-prof-patch bench-prof-aot
+
+PROF_BENCH_N ?= 100000
+PROF_BENCH_K ?= 15
+# The full table and the targets, the callgrind column, JSON, CSV, and the chart as SVG and PNG.
+bench-prof: $(PROF_FRONT) $(PROF_ENGINE) $(PROF_ROM)
+	@mkdir -p $(PROF_B)
+	$(PROF_FRONT) --n $(PROF_BENCH_N) --k $(PROF_BENCH_K) --callgrind \
+	    --json=$(PROF_B)/bench.json --csv=$(PROF_B)/bench.csv \
+	    --chart $(PROF_B)/bench.svg --chart $(PROF_B)/bench.png
+	@python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("bench-prof: %d rows in %s; chart %s" % (len(d), sys.argv[1], sys.argv[2]))' \
+	    $(PROF_B)/bench.json $(PROF_B)/bench.svg
+
+# Load-time patching throughput: plan + apply + verify (and revert) of 100,000 synthetic sites.
+bench-prof-patch: $(PROF_FRONT) $(PROF_ENGINE) $(PROF_ROM)
+	$(PROF_FRONT) --patch-bench 100000 --k $(PROF_BENCH_K)
+
+# vmi-aot on the 100,000-site image: wall time and peak memory of sites and specialize (big.elf
+# has no vmi_rom_area: the ROM is placed where the engine maps it, 0xc8000).
+bench-prof-aot: $(PROF_FRONT) $(VMI_AOT) $(AOT_T)/big.elf $(PROF_ROM)
+	@mkdir -p $(PROF_B)
+	$(PROF_FRONT) --measure "vmi-aot sites --json (100,000 sites)" -- \
+	    $(VMI_AOT) sites --json $(AOT_T)/big.elf -o $(PROF_B)/big-sites.json
+	@if $(VMI_AOT) --help 2>&1 | grep -q '^  specialize'; then \
+	    $(PROF_FRONT) --measure "vmi-aot specialize (100,000 sites)" -- \
+	        $(VMI_AOT) specialize $(AOT_T)/big.elf --rom $(PROF_ROM) --rom-base 0xc8000 -o $(PROF_B)/big-spec.elf; \
+	else echo "bench-prof-aot: vmi-aot has no specialize command yet"; fi
+	@rm -f $(PROF_B)/big-sites.json $(PROF_B)/big-spec.elf

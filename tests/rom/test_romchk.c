@@ -1,0 +1,171 @@
+/* cmocka tests of check-rom's code analysis and emulator on hand-assembled bytes: what it must
+ * call preserved, written, unbalanced or privileged, and what GetRelocationInfo-style code
+ * computes when executed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "romchk.h"
+
+static struct romchk *mk(const uint8_t *code, size_t n, int native)
+{
+    static uint8_t img[4096];
+    struct romchk *c = calloc(1, sizeof *c);
+    memset(img, 0xcc, sizeof img);
+    memcpy(img + 0x100, code, n);
+    img[0x100 + n] = 0xc3;                      /* the ret after a body */
+    c->file = "test.rom";
+    c->img = img;
+    c->size = c->rom_size = sizeof img;
+    c->virtual_top = 0xfc000000u;
+    c->gate_addr = c->virtual_top + 8;
+    c->native = native;
+    return c;
+}
+
+static int has(const struct romchk *c, const char *text)
+{
+    for (unsigned i = 0; i < c->nfindings; i++)
+        if (strstr(c->findings[i].msg, text))
+            return 1;
+    return 0;
+}
+
+static struct romchk *body(const uint8_t *code, size_t n, int native, struct romchk_summary *s)
+{
+    struct romchk *c = mk(code, n, native);
+    struct romchk_body b = { .is_inline = 1, .len = (uint32_t)n };
+    romchk_code(c, 0x100, &b, "t", s);
+    return c;
+}
+
+static void push_pop_same_preserves(void **state)
+{
+    (void)state;
+    static const uint8_t code[] = { 0x50, 0x31, 0xc0, 0x58 };   /* push eax; xor eax; pop eax */
+    struct romchk_summary s;
+    struct romchk *c = body(code, sizeof code, 1, &s);
+    assert_int_equal(c->nfindings, 0);
+    assert_int_equal(s.writes, VMI_CLOBBER_FLAGS);
+    free(c);
+}
+
+static void push_pop_other_writes(void **state)
+{
+    (void)state;
+    static const uint8_t code[] = { 0x50, 0x59 };               /* push eax; pop ecx */
+    struct romchk_summary s;
+    struct romchk *c = body(code, sizeof code, 1, &s);
+    assert_int_equal(c->nfindings, 0);
+    assert_int_equal(s.writes, VMI_CLOBBER_ECX);
+    free(c);
+}
+
+static void unbalanced_push(void **state)
+{
+    (void)state;
+    static const uint8_t code[] = { 0x53 };                     /* push ebx */
+    struct romchk_summary s;
+    struct romchk *c = body(code, sizeof code, 1, &s);
+    assert_true(has(c, "4 bytes still pushed"));
+    free(c);
+}
+
+static void ret_in_body(void **state)
+{
+    (void)state;
+    static const uint8_t code[] = { 0x90, 0xc3, 0x90 };
+    struct romchk_summary s;
+    struct romchk *c = body(code, sizeof code, 1, &s);
+    assert_true(has(c, "contains ret"));
+    free(c);
+}
+
+static void cli_only_native(void **state)
+{
+    (void)state;
+    static const uint8_t code[] = { 0xfa };                     /* cli */
+    struct romchk_summary s;
+    struct romchk *c = body(code, sizeof code, 1, &s);
+    assert_int_equal(c->nfindings, 0);
+    free(c);
+    c = body(code, sizeof code, 0, &s);
+    assert_true(has(c, "privileged or sensitive instruction 'cli'"));
+    free(c);
+}
+
+static void call_out_is_a_relocation(void **state)
+{
+    (void)state;
+    /* call +0x100 (to 0x205, outside the 5-byte body) */
+    static const uint8_t code[] = { 0xe8, 0x00, 0x01, 0x00, 0x00 };
+    struct romchk *c = mk(code, sizeof code, 1);
+    c->img = memcpy(malloc(4096), c->img, 4096);
+    ((uint8_t *)c->img)[0x205] = 0xc3;                          /* the helper: ret */
+    struct romchk_body b = { .is_inline = 1, .len = 5 };
+    struct romchk_summary s;
+    romchk_code(c, 0x100, &b, "t", &s);
+    assert_int_equal(c->nfindings, 0);
+    assert_int_equal(b.nrel, 1);
+    assert_int_equal(b.rel_fields[0], 1);
+    free((void *)c->img);
+    free(c);
+}
+
+static void gate_clobbers_scratch(void **state)
+{
+    (void)state;
+    /* push ecx; push esp; call *0xfc000008; add $4,%esp; pop ecx: ecx preserved, eax/edx not */
+    static const uint8_t code[] = { 0x51, 0x54, 0xff, 0x15, 0x08, 0x00, 0x00, 0xfc,
+                                    0x83, 0xc4, 0x04, 0x59 };
+    struct romchk_summary s;
+    struct romchk *c = body(code, sizeof code, 0, &s);
+    assert_int_equal(c->nfindings, 0);
+    assert_int_equal(s.writes, VMI_CLOBBER_EAX | VMI_CLOBBER_EDX | VMI_CLOBBER_FLAGS |
+                               VMI_CLOBBER_ECX);   /* the frame slot held ecx: the gate may write it */
+    free(c);
+}
+
+static void emu_position_independent(void **state)
+{
+    (void)state;
+    /* call 1f; 1: pop %edx; lea 0x10(%edx), %eax; ret */
+    static const uint8_t code[] = { 0xe8, 0, 0, 0, 0, 0x5a, 0x8d, 0x42, 0x10, 0xc3 };
+    uint8_t img[64] = { 0 };
+    memcpy(img, code, sizeof code);
+    uint32_t a, d;
+    char why[128];
+    assert_int_equal(romchk_emu_call(img, sizeof img, 0xc8000, 0, 7, &a, &d, why, sizeof why), 0);
+    assert_int_equal(a, 0xc8000 + 5 + 0x10);
+    assert_int_equal(romchk_emu_call(img, sizeof img, 0xd0800, 0, 7, &a, &d, why, sizeof why), 0);
+    assert_int_equal(a, 0xd0800 + 5 + 0x10);
+}
+
+static void emu_refuses_unknown(void **state)
+{
+    (void)state;
+    static const uint8_t code[] = { 0x0f, 0xa2, 0xc3 };        /* cpuid; ret */
+    uint32_t a, d;
+    char why[128];
+    assert_int_equal(romchk_emu_call(code, sizeof code, 0xc8000, 0, 0, &a, &d, why, sizeof why), -1);
+    assert_non_null(strstr(why, "outside the subset"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(push_pop_same_preserves),
+        cmocka_unit_test(push_pop_other_writes),
+        cmocka_unit_test(unbalanced_push),
+        cmocka_unit_test(ret_in_body),
+        cmocka_unit_test(cli_only_native),
+        cmocka_unit_test(call_out_is_a_relocation),
+        cmocka_unit_test(gate_clobbers_scratch),
+        cmocka_unit_test(emu_position_independent),
+        cmocka_unit_test(emu_refuses_unknown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,375 @@
+/* vmi-aot verify OUT --rom ROM [--orig KERNEL]
+ * Checks an image written by `vmi-aot specialize` without the planner (no vmi_plan_*): the ROM
+ * passes check-rom; the records (.vmi_aot, vmi_aot_identity) are well-formed and agree with each
+ * other, the image's site table and the ROM (hash, size, base); sites_hash matches the bytes;
+ * every site decodes with Zydis into whole instructions ending at the site's end, and every
+ * relative branch lands inside one of the ROM's routines (as check-rom decoded them, with the ROM
+ * at the identity's rom_base) or on an instruction boundary of its own site; returns only at jump
+ * sites; no indirect branches.  With --orig, every byte of OUT outside the sites, the identity
+ * record, the two ELF header fields and the appended tables is the original's, and .vmi_aot's
+ * copy of the original site bytes is exact.  Prints one line per problem (naming the site) and
+ * exits 1 on any; 0 and a summary line when all hold. */
+#include <elf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aot_cmds.h"
+#include "aot_record.h"
+#include "aot_rom.h"
+#include "disasm.h"
+#include "elf_image.h"
+#include "vmi_abi.h"
+#include "vmi_aot.h"
+#include "vmi_inliner.h"
+
+#define MAX_SHOWN 20
+
+struct vctx {
+    const char *out;
+    unsigned problems;
+};
+
+static void problem(struct vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct vctx *v, const char *fmt, ...)
+{
+    if (v->problems++ >= MAX_SHOWN)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "vmi-aot verify: %s: ", v->out);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static void usage(FILE *f)
+{
+    fputs("usage: vmi-aot verify OUT --rom ROM [--orig KERNEL]\n"
+          "  Checks an image written by vmi-aot specialize, independently of the planner: the\n"
+          "  identity and .vmi_aot records against ROM, sites_hash, every site decoded (whole\n"
+          "  instructions, branch targets inside the ROM's routines or the site), and with --orig\n"
+          "  that nothing outside the sites and the records changed.\n", f);
+}
+
+#define SITE_FMT "site %u at 0x%08x (%s, record %u, in %s): "
+#define SITE_ARGS(i, s) (unsigned)(i), (s)->addr, aot_call_name((s)->call), (s)->rec_index, \
+                        func_name(imgp, (s)->addr)
+
+static const char *func_name(const struct aot_image *img, uint32_t addr)
+{
+    const struct aot_func *f = aot_image_func_at(img, addr);
+    return f ? f->name : "?";
+}
+
+/* Decodes one site; reports what is wrong. */
+static void check_site(struct vctx *v, const struct aot_image *img, const struct aot_disasm *dis,
+                       const struct aot_rom *rom, uint32_t base, size_t i)
+{
+    const struct aot_image *imgp = img;
+    const struct aot_site *s = &img->sites[i];
+    const uint8_t *b = aot_site_bytes(img, s);
+    uint8_t boundary[256] = { 0 };
+    struct { uint32_t at, target; } rel[256];     /* a site holds at most 255 instructions */
+    unsigned nrel = 0;
+    uint32_t pos = 0;
+    while (pos < s->len) {
+        struct aot_insn in;
+        boundary[pos] = 1;
+        if (aot_disasm_one(dis, b + pos, s->len - pos, s->addr + pos, &in, 0) != 0) {
+            problem(v, SITE_FMT "no whole instruction at +%u (0x%08x, byte 0x%02x): the site does "
+                    "not end on an instruction boundary", SITE_ARGS(i, s), pos, s->addr + pos,
+                    b[pos]);
+            return;
+        }
+        if (in.is_ret && !(s->flags & VMI_SITE_JUMP)) {
+            problem(v, SITE_FMT "a return instruction at +%u in a site that must come back",
+                    SITE_ARGS(i, s), pos);
+            return;
+        }
+        if (in.is_branch && !in.relative) {
+            problem(v, SITE_FMT "an indirect branch at +%u: its target cannot be checked",
+                    SITE_ARGS(i, s), pos);
+            return;
+        }
+        if (in.relative) {
+            rel[nrel].at = pos;
+            rel[nrel].target = in.target;
+            nrel++;
+        }
+        pos += in.len;
+    }
+    boundary[s->len] = 1;
+    for (unsigned k = 0; k < nrel; k++) {
+        uint32_t t = rel[k].target;
+        const char *name;
+        if (t - s->addr <= s->len) {
+            if (!boundary[t - s->addr])
+                problem(v, SITE_FMT "the branch at +%u targets +%u inside the site, not an "
+                        "instruction boundary", SITE_ARGS(i, s), rel[k].at, t - s->addr);
+        } else if (t - base >= rom->size) {
+            problem(v, SITE_FMT "the branch at +%u targets 0x%08x, outside the site and outside "
+                    "the ROM at 0x%08x..0x%08x", SITE_ARGS(i, s), rel[k].at, t, base,
+                    base + rom->size);
+        } else if (!aot_rom_in_routine(rom, t - base, &name)) {
+            problem(v, SITE_FMT "the branch at +%u targets 0x%08x (ROM offset 0x%x), inside the "
+                    "ROM but in none of its routines", SITE_ARGS(i, s), rel[k].at, t, t - base);
+        }
+    }
+}
+
+/* --orig: everything outside the sites and the records is the original's. */
+static void check_orig(struct vctx *v, const struct aot_image *out, const struct aot_image *orig,
+                       const struct aot_rec *rec, const struct aot_section *recsec,
+                       int has_id, uint32_t id_off)
+{
+    if (orig->size > out->size) {
+        problem(v, "shorter (%zu bytes) than the original %s (%zu bytes)", out->size, orig->path,
+                orig->size);
+        return;
+    }
+    if (orig->nsites != out->nsites || rec->count != orig->nsites) {
+        problem(v, "%zu sites, the original %s has %zu", out->nsites, orig->path, orig->nsites);
+        return;
+    }
+    /* The byte ranges allowed to differ, in file order: the header fields, sites, identity. */
+    uint8_t *may = calloc(orig->size, 1);
+    if (!may) {
+        problem(v, "out of memory");
+        return;
+    }
+    memset(may + offsetof(Elf32_Ehdr, e_shoff), 1, 4);
+    memset(may + offsetof(Elf32_Ehdr, e_shnum), 1, 2);
+    for (size_t i = 0; i < out->nsites; i++) {
+        const struct aot_site *s = &out->sites[i], *o = &orig->sites[i];
+        if (s->addr != o->addr || s->len != o->len || s->offset != o->offset) {
+            problem(v, "site %zu at 0x%08x (%u bytes, file offset 0x%x) is at 0x%08x (%u bytes, file "
+                    "offset 0x%x) in the original %s", i, s->addr, s->len, s->offset, o->addr,
+                    o->len, o->offset, orig->path);
+            free(may);
+            return;
+        }
+        memset(may + s->offset, 1, s->len);
+        const struct aot_rec_site *r = &rec->sites[i];
+        if (memcmp(rec->bytes + r->bytes_off, aot_site_bytes(orig, o), o->len) != 0)
+            problem(v, "site %zu at 0x%08x: " AOT_SECTION_NAME " does not hold the bytes the "
+                    "original %s has there", i, s->addr, orig->path);
+    }
+    if (has_id)
+        memset(may + id_off, 1, AOT_ID_SIZE);
+    size_t shown = 0;
+    for (size_t k = 0; k < orig->size; k++) {
+        if (may[k] || out->data[k] == orig->data[k])
+            continue;
+        if (shown++ < 5) {
+            const char *where = "no section";
+            for (size_t j = 1; j < orig->nsecs; j++) {
+                const struct aot_section *x = &orig->secs[j];
+                if (x->type != SHT_NOBITS && k - x->offset < x->size) {
+                    where = x->name;
+                    break;
+                }
+            }
+            problem(v, "file offset 0x%zx (%s) is 0x%02x, the original %s has 0x%02x: a change "
+                    "outside the sites and the records", k, where, out->data[k], orig->path,
+                    orig->data[k]);
+        }
+    }
+    if (shown > 5)
+        problem(v, "%zu more changed bytes outside the sites and the records", shown - 5);
+    free(may);
+
+    /* The appended part: the section headers are the original's plus .vmi_aot, the name table
+     * moved (same contents plus the new name), and every appended byte belongs to the name table
+     * copy, .vmi_aot or the header table, or is zero padding. */
+    if (out->nsecs != orig->nsecs + 1 || recsec->index != orig->nsecs) {
+        problem(v, "%zu sections, expected the original's %zu plus " AOT_SECTION_NAME " last",
+                out->nsecs, orig->nsecs);
+        return;
+    }
+    for (size_t j = 0; j < orig->nsecs; j++) {
+        const struct aot_section *a = &out->secs[j], *o = &orig->secs[j];
+        int same = strcmp(a->name, o->name) == 0 && a->type == o->type && a->flags == o->flags &&
+                   a->addr == o->addr && a->size >= o->size;
+        if (j == out->shstrndx)
+            same = same && j == orig->shstrndx && a->offset >= orig->size &&
+                   memcmp(out->data + a->offset, orig->data + o->offset, o->size) == 0;
+        else
+            same = same && a->offset == o->offset && a->size == o->size;
+        if (!same)
+            problem(v, "section header [%zu] %s differs from the original's", j, a->name);
+    }
+    const Elf32_Ehdr *eh = (const Elf32_Ehdr *)out->data;
+    size_t shend = (size_t)eh->e_shoff + (size_t)eh->e_shnum * eh->e_shentsize;
+    const struct aot_section *ns = &out->secs[out->shstrndx];
+    for (size_t k = orig->size; k < out->size; k++) {
+        int covered = (k - ns->offset < ns->size) || (k - recsec->offset < recsec->size) ||
+                      (k >= eh->e_shoff && k < shend);
+        if (!covered && out->data[k]) {
+            problem(v, "appended byte at file offset 0x%zx belongs to no table and is not zero", k);
+            break;
+        }
+    }
+}
+
+int aot_cmd_verify(int argc, char **argv)
+{
+    const char *outp = NULL, *romp = NULL, *origp = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--rom") == 0 && i + 1 < argc) {
+            romp = argv[++i];
+        } else if (strcmp(argv[i], "--orig") == 0 && i + 1 < argc) {
+            origp = argv[++i];
+        } else if (argv[i][0] == '-' || outp) {
+            usage(stderr);
+            return 2;
+        } else {
+            outp = argv[i];
+        }
+    }
+    if (!outp || !romp) {
+        usage(stderr);
+        return 2;
+    }
+
+    struct aot_err err;
+    struct aot_image img, orig;
+    struct aot_rom rom;
+    struct aot_rec rec = { 0 };
+    struct vctx v = { outp, 0 };
+    int have_orig = 0;
+    if (aot_image_open(&img, outp, 0, &err) != 0) {
+        fprintf(stderr, "vmi-aot verify: %s\n", err.msg);
+        return 1;
+    }
+    if (aot_rom_load(&rom, romp, &err) != 0) {
+        fprintf(stderr, "vmi-aot verify: %s\n", err.msg);
+        aot_image_close(&img);
+        return 1;
+    }
+    if (origp) {
+        if (aot_image_open(&orig, origp, 0, &err) != 0) {
+            fprintf(stderr, "vmi-aot verify: %s\n", err.msg);
+            v.problems++;
+            goto done;
+        }
+        have_orig = 1;
+    }
+
+    /* ---- the records ---- */
+    const struct aot_section *recsec = aot_image_find_section(&img, AOT_SECTION_NAME);
+    if (!recsec || recsec->type != SHT_PROGBITS || (recsec->flags & SHF_ALLOC)) {
+        problem(&v, "no non-allocated PROGBITS section " AOT_SECTION_NAME ": not written by vmi-aot "
+                "specialize");
+        goto done;
+    }
+    if (aot_rec_parse(&rec, img.data + recsec->offset, recsec->size, outp, &err) != 0) {
+        problem(&v, "%s", err.msg + strlen(outp) + 2);
+        goto done;
+    }
+    const struct vmi_aot_identity *id = &rec.id;
+    struct aot_symbol idsym, area;
+    int has_id = aot_image_symbol(&img, "vmi_aot_identity", &idsym, &err);
+    int has_area = has_id < 0 ? -1 : aot_image_symbol(&img, "vmi_rom_area", &area, &err);
+    if (has_id < 0 || has_area < 0) {
+        problem(&v, "%s", err.msg + strlen(outp) + 2);
+        goto done;
+    }
+    uint32_t id_off = 0;
+    if (has_id) {
+        const uint8_t *idb = idsym.size == AOT_ID_SIZE ? aot_image_bytes(&img, idsym.value,
+                                                                         AOT_ID_SIZE) : NULL;
+        uint8_t want[AOT_ID_SIZE];
+        aot_id_encode(id, want);
+        if (!idb)
+            problem(&v, "vmi_aot_identity at 0x%08x is not a %u-byte record in an allocated "
+                    "section", idsym.value, AOT_ID_SIZE);
+        else if (!(rec.flags & AOT_REC_F_IDENTITY))
+            problem(&v, "vmi_aot_identity exists, but " AOT_SECTION_NAME " says it was not filled");
+        else if (memcmp(idb, want, AOT_ID_SIZE) != 0)
+            problem(&v, "vmi_aot_identity at 0x%08x differs from the copy in " AOT_SECTION_NAME,
+                    idsym.value);
+        if (idb)
+            id_off = (uint32_t)(idb - img.data);
+    } else if (rec.flags & AOT_REC_F_IDENTITY) {
+        problem(&v, AOT_SECTION_NAME " says vmi_aot_identity was filled, but there is no such "
+                "symbol");
+    }
+    if (id->magic != VMI_AOT_MAGIC || id->version != VMI_AOT_VERSION ||
+        id->hash_kind != VMI_AOT_HASH_FNV1A64 || id->policy >= VMI_POLICY_COUNT || id->reserved)
+        problem(&v, "identity record: magic 0x%08x version %u hash kind %u policy %u reserved %u; "
+                "expected 0x%08x, %u, %u, a policy below %u, 0", id->magic, id->version,
+                id->hash_kind, id->policy, id->reserved, VMI_AOT_MAGIC, VMI_AOT_VERSION,
+                VMI_AOT_HASH_FNV1A64, VMI_POLICY_COUNT);
+    if (id->rom_hash != rom.hash || id->rom_size != rom.size)
+        problem(&v, "specialized for another ROM: identity has hash 0x%016llx, %u bytes; %s has "
+                "0x%016llx, %u bytes", (unsigned long long)id->rom_hash, id->rom_size, romp,
+                (unsigned long long)rom.hash, rom.size);
+    if (has_area && area.value != id->rom_base)
+        problem(&v, "identity's rom_base 0x%08x is not vmi_rom_area (0x%08x)", id->rom_base,
+                area.value);
+    if (aot_rom_base_ok(&rom, id->rom_base, &err) != 0)
+        problem(&v, "identity's rom_base: %s", err.msg);
+    if (id->site_count != img.nsites || rec.count != img.nsites)
+        problem(&v, "identity counts %u sites, " AOT_SECTION_NAME " %u, the site table %zu",
+                id->site_count, rec.count, img.nsites);
+    if (v.problems)
+        goto done;
+
+    /* ---- the sites ---- */
+    const struct aot_image *imgp = &img;
+    uint64_t h = VMI_FNV1A64_INIT;
+    uint8_t native[256];
+    for (size_t i = 0; i < img.nsites; i++) {
+        const struct aot_site *s = &img.sites[i];
+        const struct aot_rec_site *r = &rec.sites[i];
+        h = vmi_fnv1a64(h, aot_site_bytes(&img, s), s->len);
+        if (r->addr != s->addr || r->len != s->len || r->call != s->call ||
+            r->record != s->rec_index)
+            problem(&v, SITE_FMT AOT_SECTION_NAME " entry %zu describes 0x%08x (%u bytes, call %u, "
+                    "record %u)", SITE_ARGS(i, s), i, r->addr, r->len, r->call, r->record);
+        else if (vmi_render_native(s->call, s->len, native) == VMI_NO_SITE ||
+                 memcmp(native, rec.bytes + r->bytes_off, s->len) != 0)
+            problem(&v, SITE_FMT "the original bytes in " AOT_SECTION_NAME " are not the call's "
+                    "native sequence and NOP fill", SITE_ARGS(i, s));
+    }
+    if (h != id->sites_hash)
+        problem(&v, "sites_hash: the site bytes hash to 0x%016llx, the identity says 0x%016llx: "
+                "a site was changed after specialize", (unsigned long long)h,
+                (unsigned long long)id->sites_hash);
+    struct aot_disasm dis;
+    if (aot_disasm_init(&dis) != 0) {
+        problem(&v, "Zydis refuses to initialize");
+        goto done;
+    }
+    size_t patched = 0;
+    for (size_t i = 0; i < img.nsites; i++) {
+        check_site(&v, &img, &dis, &rom, id->rom_base, i);
+        patched += memcmp(aot_site_bytes(&img, &img.sites[i]), rec.bytes + rec.sites[i].bytes_off,
+                          img.sites[i].len) != 0;
+    }
+    if (have_orig)
+        check_orig(&v, &img, &orig, &rec, recsec, has_id && (rec.flags & AOT_REC_F_IDENTITY),
+                   id_off);
+    if (!v.problems)
+        printf("%s: verified %zu sites (%zu changed, %zu as the original) for %s (%u bytes, fnv1a64 "
+               "0x%016llx) at 0x%08x, policy %s; identity %s%s%s\n", outp, img.nsites, patched,
+               img.nsites - patched, romp, rom.size, (unsigned long long)rom.hash, id->rom_base,
+               vmi_policy_name(id->policy), has_id ? "filled" : "none",
+               have_orig ? "; unchanged elsewhere from " : "", have_orig ? origp : "");
+done:
+    if (v.problems > MAX_SHOWN)
+        fprintf(stderr, "vmi-aot verify: %s: %u more problems not shown\n", outp,
+                v.problems - MAX_SHOWN);
+    int rc = v.problems ? 1 : 0;
+    free((void *)rec.sites);
+    if (have_orig)
+        aot_image_close(&orig);
+    aot_rom_free(&rom);
+    aot_image_close(&img);
+    return rc;
+}

@@ -1,0 +1,90 @@
+/* Maps the pv ROM where a BIOS would shadow it and runs its two fixed entries. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
+int prof_rom_map(const char *path, uint32_t base, const uint8_t **img, uint32_t *size,
+                 char *why, size_t cap)
+{
+    int fd = open(path, O_RDONLY);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(why, cap, "%s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (st.st_size <= 0 || st.st_size > 256 * 1024) {
+        snprintf(why, cap, "%s: %lld bytes is no option ROM", path, (long long)st.st_size);
+        close(fd);
+        return -1;
+    }
+    uint32_t len = ((uint32_t)st.st_size + 4095u) & ~4095u;
+    void *p = mmap((void *)(uintptr_t)base, len, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p == MAP_FAILED || p != (void *)(uintptr_t)base) {
+        snprintf(why, cap, "cannot map the ROM at 0x%x: %s", base,
+                 p == MAP_FAILED ? strerror(errno) : "the kernel chose another address");
+        if (p != MAP_FAILED)
+            munmap(p, len);
+        close(fd);
+        return -1;
+    }
+    ssize_t got = 0;
+    while (got < st.st_size) {
+        ssize_t r = read(fd, (uint8_t *)p + got, (size_t)(st.st_size - got));
+        if (r <= 0) {
+            snprintf(why, cap, "%s: %s", path, r < 0 ? strerror(errno) : "short read");
+            close(fd);
+            return -1;
+        }
+        got += r;
+    }
+    close(fd);
+    if (mprotect(p, len, PROT_READ | PROT_EXEC) != 0) {
+        snprintf(why, cap, "mprotect of the ROM: %s", strerror(errno));
+        return -1;
+    }
+    *img = p;
+    *size = (uint32_t)st.st_size;
+    return 0;
+}
+
+/* regparm(2): the call in EAX, the answer in EDX:EAX (Linux 2.6.21's vmi_get_function). */
+uint64_t prof_rom_reloc(uint32_t base, uint32_t call)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("call *%[fn]"
+                     : "=a"(lo), "=d"(hi)
+                     : "a"(call), [fn] "r"(base + VMI_ROM_GET_RELOC_OFFSET)
+                     : "ecx", "cc", "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+
+uint32_t prof_rom_init(uint32_t base)
+{
+    uint32_t ret;
+    __asm__ volatile("call *%[fn]"
+                     : "=a"(ret)
+                     : [fn] "r"(base + VMI_ROM_INIT_OFFSET)
+                     : "ecx", "edx", "cc", "memory");
+    return ret;
+}
+
+uint64_t prof_fnv1a(const uint8_t *p, uint32_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (uint32_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return h;
+}

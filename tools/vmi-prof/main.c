@@ -1,0 +1,269 @@
+/* vmi-prof: what an inlined VMI call costs against a called one, an indirect one, a trapped one
+ * and the hand-written limit, per call and per kernel-like path.  docs/profiling.md. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "prof_run.h"
+
+static const char usage[] =
+    "usage: vmi-prof [OPTIONS]                  measure every workload and strategy\n"
+    "       vmi-prof --guest LOG [OUTPUT...]    the guest kernel's serial report\n"
+    "       vmi-prof --patch-bench [SITES]      plan + apply + verify + revert SITES sites\n"
+    "       vmi-prof --measure LABEL -- CMD...  wall time and peak memory of a command\n"
+    "measuring: --n N (iterations, 100000) --k K (repetitions, 15) --trap-n N (N/50)\n"
+    "           --only TEXT (workloads whose name contains it) --cpu C --callgrind\n"
+    "           --engine PATH --rom PATH --valgrind PATH -v\n"
+    "output:    the table and the targets; --json[=FILE] --csv[=FILE] (stdout without FILE,\n"
+    "           instead of the table) --chart FILE.svg|FILE.png (up to four)\n";
+
+static void bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "vmi-prof: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (vmi-prof --help)\n");
+    exit(2);
+}
+
+static unsigned num(const char *opt, const char *s, unsigned lo, unsigned hi)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = s ? strtoul(s, &end, 10) : 0;
+    if (!s || errno || *end || end == s || v < lo || v > hi) {
+        fprintf(stderr, "vmi-prof: %s needs a number from %u to %u (vmi-prof --help)\n", opt, lo,
+                hi);
+        exit(2);
+    }
+    return (unsigned)v;
+}
+
+/* Writes with f to path ("-" or NULL: stdout).  Returns 0 or -1. */
+static int write_out(const char *path, const struct prof_result *r,
+                     void (*f)(const struct prof_result *, FILE *))
+{
+    if (!path || strcmp(path, "-") == 0) {
+        f(r, stdout);
+        return fflush(stdout) == 0 ? 0 : -1;
+    }
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *out = fopen(tmp, "w");
+    if (!out) {
+        fprintf(stderr, "vmi-prof: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    f(r, out);
+    if (ferror(out) | fclose(out) || rename(tmp, path) != 0) {
+        fprintf(stderr, "vmi-prof: %s: %s\n", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double med(const double *v, unsigned n)
+{
+    double t[PROF_MAX_REPS];
+    memcpy(t, v, n * sizeof t[0]);
+    qsort(t, n, sizeof t[0], cmp_dbl);
+    return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+}
+
+static int patch_bench(struct prof_run_opts *o, unsigned sites, const char *json)
+{
+    struct prof_patch_result *p = malloc(sizeof *p);
+    char why[512];
+    if (!p || prof_run_patch_bench(o, sites, p, why, sizeof why) != 0) {
+        fprintf(stderr, "vmi-prof: %s\n", p ? why : "out of memory");
+        free(p);
+        return 1;
+    }
+    double load[PROF_MAX_REPS], papply[PROF_MAX_REPS];
+    for (unsigned r = 0; r < p->reps; r++) {
+        load[r] = p->read_ns[r] + p->plan_ns[r] + p->apply_ns[r] + p->verify_ns[r];
+        papply[r] = p->plan_ns[r] + p->apply_ns[r] + p->verify_ns[r];
+    }
+    double m_read = med(p->read_ns, p->reps), m_plan = med(p->plan_ns, p->reps);
+    double m_apply = med(p->apply_ns, p->reps), m_verify = med(p->verify_ns, p->reps);
+    double m_revert = med(p->revert_ns, p->reps), m_load = med(load, p->reps);
+    double m_pav = med(papply, p->reps);
+    double rate = p->sites / (m_pav / 1e9), rate_load = p->sites / (m_load / 1e9);
+    double rate_rev = p->sites / (m_revert / 1e9);
+    if (json) {
+        FILE *out = strcmp(json, "-") ? fopen(json, "w") : stdout;
+        if (!out) {
+            fprintf(stderr, "vmi-prof: %s: %s\n", json, strerror(errno));
+            free(p);
+            return 1;
+        }
+        fprintf(out, "{\"sites\": %u, \"repetitions\": %u, \"read_ns\": %.0f, \"plan_ns\": %.0f, "
+                     "\"apply_ns\": %.0f, \"verify_ns\": %.0f, \"revert_ns\": %.0f, "
+                     "\"plan_apply_verify_sites_per_s\": %.0f, \"load_sites_per_s\": %.0f, "
+                     "\"revert_sites_per_s\": %.0f, \"inline\": %u, \"call\": %u, "
+                     "\"native\": %u, \"nop\": %u, \"jump\": %u}\n",
+                p->sites, p->reps, m_read, m_plan, m_apply, m_verify, m_revert, rate, rate_load,
+                rate_rev, p->inline_sites, p->call_sites, p->native_sites, p->nop_sites,
+                p->jump_sites);
+        if (out != stdout)
+            fclose(out);
+        free(p);
+        return 0;
+    }
+    printf("patching %u synthetic sites (every call in turn; the pv ROM, policy auto), median of "
+           "%u:\n", p->sites, p->reps);
+    printf("  decisions: inline %u, call %u, jump %u, nop %u, native %u\n", p->inline_sites,
+           p->call_sites, p->jump_sites, p->nop_sites, p->native_sites);
+    printf("  read %.2f ms, plan %.2f ms, apply %.2f ms, verify %.2f ms; revert %.2f ms\n",
+           m_read / 1e6, m_plan / 1e6, m_apply / 1e6, m_verify / 1e6, m_revert / 1e6);
+    printf("  plan + apply + verify: %.1f million sites/s (%.1f ns a site)\n", rate / 1e6,
+           m_pav / p->sites);
+    printf("  load time (read + plan + apply + verify): %.2f ms, %.1f million sites/s\n",
+           m_load / 1e6, rate_load / 1e6);
+    printf("  revert: %.1f million sites/s\n", rate_rev / 1e6);
+    printf("  target: plan + apply + verify >= 10 million sites/s -> %s (reported, not "
+           "asserted)\n", rate >= 1e7 ? "MET" : "MISSED");
+    free(p);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct prof_run_opts o = { NULL, NULL, "/usr/bin/valgrind", NULL, 100000, 15, 0, -1, 0 };
+    const char *json = NULL, *csv = NULL, *charts[4], *guest = NULL;
+    unsigned ncharts = 0;
+    int want_json = 0, want_csv = 0, callgrind = 0, patch = 0;
+    unsigned patch_sites = 100000;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (strcmp(a, "--n") == 0)
+            o.n = num(a, argv[++i], 1, 100000000);
+        else if (strcmp(a, "--k") == 0)
+            o.k = num(a, argv[++i], 1, PROF_MAX_REPS - 1);
+        else if (strcmp(a, "--trap-n") == 0)
+            o.trap_n = num(a, argv[++i], 1, 100000000);
+        else if (strcmp(a, "--cpu") == 0)
+            o.cpu = (int)num(a, argv[++i], 0, 1023);
+        else if (strcmp(a, "--only") == 0) {
+            if (!(o.only = argv[++i]) || strchr(o.only, ' '))
+                bad_usage("%s needs a workload name", a);
+        } else if (strcmp(a, "--engine") == 0) {
+            if (!(o.engine = argv[++i]))
+                bad_usage("%s needs a path", a);
+        } else if (strcmp(a, "--rom") == 0) {
+            if (!(o.rom = argv[++i]))
+                bad_usage("%s needs a path", a);
+        } else if (strcmp(a, "--valgrind") == 0) {
+            if (!(o.valgrind = argv[++i]))
+                bad_usage("%s needs a path", a);
+        } else if (strcmp(a, "--callgrind") == 0)
+            callgrind = 1;
+        else if (strcmp(a, "-v") == 0)
+            o.verbose = 1;
+        else if (strcmp(a, "--json") == 0)
+            want_json = 1, json = "-";
+        else if (strncmp(a, "--json=", 7) == 0 && a[7])
+            json = a + 7;
+        else if (strcmp(a, "--csv") == 0)
+            want_csv = 1, csv = "-";
+        else if (strncmp(a, "--csv=", 6) == 0 && a[6])
+            csv = a + 6;
+        else if (strcmp(a, "--chart") == 0) {
+            const char *chart = argv[++i];
+            if (!chart)
+                bad_usage("%s needs a file name ending in .svg or .png", a);
+            size_t l = strlen(chart);
+            if (l < 5 || (strcmp(chart + l - 4, ".svg") && strcmp(chart + l - 4, ".png")))
+                bad_usage("--chart %s: the name must end in .svg or .png", chart);
+            if (ncharts == 4)
+                bad_usage("%s: at most four charts", a);
+            charts[ncharts++] = chart;
+        } else if (strcmp(a, "--guest") == 0) {
+            if (!(guest = argv[++i]))
+                bad_usage("%s needs the guest's serial log", a);
+        } else if (strcmp(a, "--patch-bench") == 0) {
+            patch = 1;
+            if (i + 1 < argc && argv[i + 1][0] != '-')
+                patch_sites = num(a, argv[++i], 1, 1000000);
+        } else if (strcmp(a, "--measure") == 0) {
+            /* --measure LABEL -- CMD ARGS... */
+            if (i + 2 >= argc || strcmp(argv[i + 2], "--") != 0 || i + 3 >= argc)
+                bad_usage("%s needs LABEL -- COMMAND [ARGS...]", a);
+            double wall;
+            long rss;
+            int status;
+            char why[512];
+            if (prof_measure(&argv[i + 3], &wall, &rss, &status, why, sizeof why) != 0) {
+                fprintf(stderr, "vmi-prof: %s\n", why);
+                return 1;
+            }
+            printf("%s: %.3f s wall, peak resident %.1f MiB, exit status %d\n", argv[i + 1],
+                   wall, rss / 1024.0, status);
+            return status == 0 ? 0 : 1;
+        } else
+            bad_usage("unknown argument '%s'", a);
+    }
+    if (want_json && want_csv)
+        bad_usage("%s", "--json and --csv both want stdout: give one a FILE (--csv=FILE)");
+    if (guest && (callgrind || patch))
+        bad_usage("%s", "--guest reads a log: it measures nothing (no --callgrind, --patch-bench)");
+
+    char why[512];
+    struct prof_result res = { 0 };
+    if (guest) {
+        if (prof_read_guest(guest, &res, why, sizeof why) < 0) {
+            fprintf(stderr, "vmi-prof: %s\n", why);
+            return 1;
+        }
+    } else {
+        if (prof_find_files(&o, why, sizeof why) != 0) {
+            fprintf(stderr, "vmi-prof: %s\n", why);
+            return 1;
+        }
+        if (patch)
+            return patch_bench(&o, patch_sites, json);
+        if (prof_run_engine(&o, &res, why, sizeof why) != 0) {
+            fprintf(stderr, "vmi-prof: %s\n", why);
+            prof_result_free(&res);
+            return 1;
+        }
+        if (callgrind && prof_run_callgrind(&o, &res, why, sizeof why) != 0) {
+            fprintf(stderr, "vmi-prof: --callgrind: %s\n", why);
+            prof_result_free(&res);
+            return 1;
+        }
+    }
+
+    int rc = 0;
+    if (!want_json && !want_csv) {
+        prof_print_table(&res, stdout);
+        printf("\n");
+        prof_print_targets(&res, stdout);
+    }
+    if (json && write_out(json, &res, prof_print_json) != 0)
+        rc = 1;
+    if (csv && write_out(csv, &res, prof_print_csv) != 0)
+        rc = 1;
+    for (unsigned i = 0; i < ncharts; i++)
+        if (prof_draw_chart(&res, charts[i], why, sizeof why) != 0) {
+            fprintf(stderr, "vmi-prof: %s\n", why);
+            rc = 1;
+        }
+    if (ncharts)
+        prof_chart_cleanup();
+    prof_result_free(&res);
+    return rc;
+}

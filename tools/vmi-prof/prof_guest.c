@@ -1,0 +1,111 @@
+/* vmi-prof --guest LOG: the guest kernel's serial report (docs/guest.md) into the same table.
+ * The lines read are
+ *   VMI-GUEST compiler=NAME
+ *   rom found=0|1 ...
+ *   bench op=NAME iters=N rounds=R native=X call=Y inline=Z     (cycles per op, or "-")
+ * A value is the best of R runs of N iterations: median, min and max are that one number.
+ * "native" (the privileged instructions on the bare machine, no ROM) is not one of the five
+ * strategies: it is reported under the table. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prof_run.h"
+
+/* The value of key=VALUE in a space-separated line, copied into buf; NULL when absent. */
+static const char *field(const char *line, const char *key, char *buf, size_t cap)
+{
+    size_t kl = strlen(key);
+    for (const char *p = line; (p = strstr(p, key)) != NULL; p += kl) {
+        if ((p != line && p[-1] != ' ') || p[kl] != '=')
+            continue;
+        const char *v = p + kl + 1;
+        size_t n = strcspn(v, " \r\n");
+        if (n >= cap)
+            n = cap - 1;
+        memcpy(buf, v, n);
+        buf[n] = 0;
+        return buf;
+    }
+    return NULL;
+}
+
+int prof_read_guest(const char *path, struct prof_result *res, char *why, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(why, cap, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char *line = NULL, compiler[32] = "?", rom[8] = "?", buf[64];
+    size_t lcap = 0;
+    int added = 0, lineno = 0;
+    static const struct { const char *key; int strat; } keys[] = {
+        { "hand", STRAT_HAND }, { "inline", STRAT_INLINE }, { "call", STRAT_CALL },
+        { "indirect", STRAT_INDIRECT }, { "trap", STRAT_TRAP },
+    };
+    while (getline(&line, &lcap, f) >= 0) {
+        lineno++;
+        if (strncmp(line, "VMI-GUEST ", 10) == 0)
+            field(line, "compiler", compiler, sizeof compiler);
+        else if (strncmp(line, "rom ", 4) == 0)
+            field(line, "found", rom, sizeof rom);
+        if (strncmp(line, "bench op=", 9) != 0)
+            continue;
+        char op[32], iters[16], rounds[16];
+        if (!field(line, "op", op, sizeof op) || !field(line, "iters", iters, sizeof iters) ||
+            !field(line, "rounds", rounds, sizeof rounds)) {
+            snprintf(why, cap, "%s:%d: a bench line without op, iters and rounds", path, lineno);
+            free(line);
+            fclose(f);
+            return -1;
+        }
+        char name[PROF_NAME_MAX];
+        snprintf(name, sizeof name, "guest:%s", op);
+        for (unsigned i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+            if (!field(line, keys[i].key, buf, sizeof buf) || strcmp(buf, "-") == 0)
+                continue;
+            char *end;
+            double v = strtod(buf, &end);
+            if (end == buf || *end) {
+                snprintf(why, cap, "%s:%d: %s=%s is not a number", path, lineno, keys[i].key,
+                         buf);
+                free(line);
+                fclose(f);
+                return -1;
+            }
+            struct prof_row *row = prof_result_add(res);
+            if (!row) {
+                snprintf(why, cap, "out of memory");
+                free(line);
+                fclose(f);
+                return -1;
+            }
+            snprintf(row->workload, sizeof row->workload, "%s", name);
+            row->strategy = (enum prof_strategy)keys[i].strat;
+            row->is_path = 1;
+            row->reps = 1;
+            row->per_op[0] = v;
+            row->iters = (unsigned)strtoul(iters, NULL, 10);
+            prof_row_summarize(row);
+            added++;
+        }
+        char cv[32], iv[32];
+        if (field(line, "call", cv, sizeof cv) && field(line, "inline", iv, sizeof iv) &&
+            atof(iv) > 0)
+            prof_result_note(res, "%s: call/inline %.2fx", name, atof(cv) / atof(iv));
+        if (field(line, "native", buf, sizeof buf))
+            prof_result_note(res, "%s native (privileged instructions, no ROM): %s cycles%s", name,
+                             buf, strcmp(buf, "-") == 0 ? " (not run: no native variant here)" : "");
+    }
+    free(line);
+    fclose(f);
+    if (!added) {
+        snprintf(why, cap, "%s: no 'bench op=' line with a measured strategy", path);
+        return -1;
+    }
+    snprintf(res->source, sizeof res->source, "guest serial log (%s, rom found=%s), best of runs",
+             compiler, rom);
+    return added;
+}

@@ -1,0 +1,504 @@
+/* Running the 32-bit engine (directly, or under callgrind) and reading what it prints. */
+#define _GNU_SOURCE
+#include "prof_run.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void set_why(char *why, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_why(char *why, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, cap, fmt, ap);
+    va_end(ap);
+}
+
+/* Runs argv with stdout into a pipe and calls on_line for each line.  Returns the exit status
+ * (0..255), or -1 with why[] set. */
+static int run_lines(char *const argv[], int (*on_line)(void *ctx, char *line), void *ctx,
+                     int quiet_stderr, struct rusage *ru, char *why, size_t cap)
+{
+    int fds[2];
+    if (pipe(fds) != 0) {
+        set_why(why, cap, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        set_why(why, cap, "fork: %s", strerror(errno));
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        if (quiet_stderr) {
+            int nul = open("/dev/null", O_WRONLY);
+            if (nul >= 0)
+                dup2(nul, 2);
+        }
+        execv(argv[0], argv);
+        fprintf(stderr, "vmi-prof: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    close(fds[1]);
+    FILE *in = fdopen(fds[0], "r");
+    char *line = NULL;
+    size_t lcap = 0;
+    int bad = 0;
+    while (in && getline(&line, &lcap, in) >= 0) {
+        line[strcspn(line, "\n")] = 0;
+        if (!bad && on_line(ctx, line) != 0)
+            bad = 1;
+    }
+    free(line);
+    if (in)
+        fclose(in);
+    else
+        close(fds[0]);
+    int status;
+    struct rusage r;
+    while (wait4(pid, &status, 0, &r) < 0)
+        if (errno != EINTR) {
+            set_why(why, cap, "wait: %s", strerror(errno));
+            return -1;
+        }
+    if (ru)
+        *ru = r;
+    if (WIFSIGNALED(status)) {
+        set_why(why, cap, "%s died of signal %d", argv[0], WTERMSIG(status));
+        return -1;
+    }
+    if (bad) {
+        set_why(why, cap, "%s: unreadable output", argv[0]);
+        return -1;
+    }
+    return WEXITSTATUS(status);
+}
+
+/* ---- the rdtsc run ---- */
+
+struct raw {
+    char workload[PROF_NAME_MAX];
+    char strategy[16];
+    unsigned iters, reps;
+    double cycles[PROF_MAX_REPS];
+};
+
+struct engine_ctx {
+    struct raw *raw;
+    unsigned nraw, cap;
+    char error[300];
+    struct prof_result *res;
+    const struct prof_run_opts *opt;
+};
+
+static int engine_line(void *vctx, char *line)
+{
+    struct engine_ctx *c = vctx;
+    if (strncmp(line, "error ", 6) == 0) {
+        if (!c->error[0])
+            snprintf(c->error, sizeof c->error, "%s", line + 6);
+        return 0;
+    }
+    if (strncmp(line, "plan ", 5) == 0 || strncmp(line, "meta ", 5) == 0) {
+        if (c->opt->verbose)
+            fprintf(stderr, "engine: %s\n", line);
+        if (strncmp(line, "meta native_site ", 17) == 0)
+            prof_result_note(c->res, "warning: a site stayed native: %s", line + 17);
+        return 0;
+    }
+    if (strncmp(line, "sample ", 7) != 0)
+        return 0;
+    /* sample WORKLOAD STRATEGY N C1 ... CK: the workload name has no spaces */
+    if (c->nraw == c->cap) {
+        unsigned cap = c->cap ? 2 * c->cap : 128;
+        struct raw *r = realloc(c->raw, cap * sizeof *r);
+        if (!r)
+            return -1;
+        c->raw = r;
+        c->cap = cap;
+    }
+    struct raw *r = &c->raw[c->nraw];
+    memset(r, 0, sizeof *r);
+    char *save, *tok = strtok_r(line + 7, " ", &save);
+    if (!tok || strlen(tok) >= sizeof r->workload)
+        return -1;
+    strcpy(r->workload, tok);
+    tok = strtok_r(NULL, " ", &save);
+    if (!tok || strlen(tok) >= sizeof r->strategy)
+        return -1;
+    strcpy(r->strategy, tok);
+    tok = strtok_r(NULL, " ", &save);
+    if (!tok || (r->iters = (unsigned)strtoul(tok, NULL, 10)) == 0)
+        return -1;
+    while ((tok = strtok_r(NULL, " ", &save)) && r->reps < PROF_MAX_REPS)
+        r->cycles[r->reps++] = strtod(tok, NULL);
+    if (!r->reps)
+        return -1;
+    c->nraw++;
+    return 0;
+}
+
+static const char *self_dir(char *buf, size_t cap)
+{
+    ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
+    if (n <= 0)
+        return NULL;
+    buf[n] = 0;
+    char *slash = strrchr(buf, '/');
+    if (!slash)
+        return NULL;
+    *slash = 0;
+    return buf;
+}
+
+/* The engine and the ROM beside the front end: build/bin -> build/libexec, build/rom; installed
+ * PREFIX/bin -> PREFIX/libexec/vmi, PREFIX/share/vmi. */
+int prof_find_files(struct prof_run_opts *o, char *why, size_t cap)
+{
+    static char engine[4096], rom[4096];
+    char dir[3072];                     /* + the longest suffix fits engine[] and rom[] */
+    if (!self_dir(dir, sizeof dir)) {
+        set_why(why, cap, "cannot find my own directory");
+        return -1;
+    }
+    if (!o->engine) {
+        const char *cand[] = { "%s/../libexec/vmi-prof-engine", "%s/../libexec/vmi/vmi-prof-engine" };
+        for (unsigned i = 0; i < 2 && !o->engine; i++) {
+            snprintf(engine, sizeof engine, cand[i], dir);
+            if (access(engine, X_OK) == 0)
+                o->engine = engine;
+        }
+        if (!o->engine) {
+            set_why(why, cap, "no vmi-prof-engine beside %s (give --engine PATH)", dir);
+            return -1;
+        }
+    }
+    if (!o->rom) {
+        const char *cand[] = { "%s/../rom/vmi-pv.rom", "%s/../share/vmi/vmi-pv.rom" };
+        for (unsigned i = 0; i < 2 && !o->rom; i++) {
+            snprintf(rom, sizeof rom, cand[i], dir);
+            if (access(rom, R_OK) == 0)
+                o->rom = rom;
+        }
+        if (!o->rom) {
+            set_why(why, cap, "no vmi-pv.rom beside %s (give --rom PATH)", dir);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void add_num(char **argv, unsigned *n, char bufs[][16], unsigned *nb, const char *opt,
+                    unsigned v)
+{
+    argv[(*n)++] = (char *)opt;
+    snprintf(bufs[*nb], 16, "%u", v);
+    argv[(*n)++] = bufs[(*nb)++];
+}
+
+int prof_run_engine(const struct prof_run_opts *o, struct prof_result *res, char *why,
+                    size_t cap)
+{
+    char *argv[32], nums[8][16];
+    unsigned n = 0, nb = 0;
+    argv[n++] = (char *)o->engine;
+    add_num(argv, &n, nums, &nb, "--n", o->n);
+    add_num(argv, &n, nums, &nb, "--k", o->k);
+    if (o->trap_n)
+        add_num(argv, &n, nums, &nb, "--trap-n", o->trap_n);
+    if (o->cpu >= 0)
+        add_num(argv, &n, nums, &nb, "--cpu", (unsigned)o->cpu);
+    if (o->only) {
+        argv[n++] = "--only";
+        argv[n++] = (char *)o->only;
+    }
+    argv[n++] = (char *)o->rom;
+    argv[n] = NULL;
+
+    struct engine_ctx c = { .res = res, .opt = o };
+    int st = run_lines(argv, engine_line, &c, 0, NULL, why, cap);
+    if (st != 0 || c.error[0]) {
+        if (c.error[0])
+            set_why(why, cap, "engine: %s", c.error);
+        else if (st > 0)
+            set_why(why, cap, "engine exited with status %d", st);
+        free(c.raw);
+        return -1;
+    }
+    if (c.nraw == 0) {
+        set_why(why, cap, "the engine measured nothing%s", o->only ? " (check --only)" : "");
+        free(c.raw);
+        return -1;
+    }
+    /* per workload: the overhead is the median of the empty loop's cycles per iteration */
+    for (unsigned i = 0; i < c.nraw; i++) {
+        const struct raw *r = &c.raw[i];
+        enum prof_strategy s;
+        if (prof_strategy_parse(r->strategy, &s) != 0)
+            continue;
+        double ovh = 0, tmp[PROF_MAX_REPS];
+        for (unsigned j = 0; j < c.nraw; j++)
+            if (strcmp(c.raw[j].workload, r->workload) == 0 &&
+                strcmp(c.raw[j].strategy, "empty") == 0) {
+                for (unsigned k = 0; k < c.raw[j].reps; k++)
+                    tmp[k] = c.raw[j].cycles[k] / c.raw[j].iters;
+                ovh = prof_median(tmp, c.raw[j].reps);
+            }
+        struct prof_row *row = prof_result_add(res);
+        if (!row) {
+            set_why(why, cap, "out of memory");
+            free(c.raw);
+            return -1;
+        }
+        snprintf(row->workload, sizeof row->workload, "%s", r->workload);
+        row->strategy = s;
+        row->is_path = strncmp(r->workload, "path:", 5) == 0;
+        row->iters = r->iters;
+        row->reps = r->reps;
+        row->overhead = ovh;
+        for (unsigned k = 0; k < r->reps; k++)
+            row->per_op[k] = r->cycles[k] / r->iters - ovh;
+        prof_row_summarize(row);
+    }
+    free(c.raw);
+    snprintf(res->source, sizeof res->source, "user space, rdtsc, K=%u, N=%u", o->k, o->n);
+    res->measured = 1;
+    return 0;
+}
+
+/* ---- callgrind ---- */
+
+static int ignore_line(void *ctx, char *line)
+{
+    (void)ctx;
+    (void)line;
+    return 0;
+}
+
+struct cg_count {
+    char workload[PROF_NAME_MAX];
+    char strategy[16];
+    unsigned iters;
+    double ir;
+};
+
+int prof_run_callgrind(const struct prof_run_opts *o, struct prof_result *res, char *why,
+                       size_t cap)
+{
+    char dir[] = "/tmp/vmi-prof-cg.XXXXXX";
+    if (!mkdtemp(dir)) {
+        set_why(why, cap, "mkdtemp: %s", strerror(errno));
+        return -1;
+    }
+    char outopt[256], nbuf[16], tbuf[16];
+    snprintf(outopt, sizeof outopt, "--callgrind-out-file=%s/cg.out", dir);
+    unsigned cn = o->n < 2000 ? o->n : 2000;
+    snprintf(nbuf, sizeof nbuf, "%u", cn);
+    snprintf(tbuf, sizeof tbuf, "%u", 1u);
+    char *argv[24];
+    unsigned n = 0;
+    argv[n++] = (char *)o->valgrind;
+    argv[n++] = "--tool=callgrind";
+    argv[n++] = outopt;
+    argv[n++] = "--dump-instr=no";
+    argv[n++] = "--smc-check=all";
+    argv[n++] = "--px-default=allregs-at-mem-access";
+    argv[n++] = (char *)o->engine;
+    argv[n++] = "--callgrind";
+    argv[n++] = "--n";
+    argv[n++] = nbuf;
+    argv[n++] = "--warmup";
+    argv[n++] = tbuf;
+    if (o->only) {
+        argv[n++] = "--only";
+        argv[n++] = (char *)o->only;
+    }
+    argv[n++] = (char *)o->rom;
+    argv[n] = NULL;
+    int st = run_lines(argv, ignore_line, NULL, 1, NULL, why, cap);
+    int rc = 0;
+    if (st != 0) {
+        if (st > 0)
+            set_why(why, cap, "valgrind --tool=callgrind exited with status %d", st);
+        rc = -1;
+    }
+
+    /* one file per CALLGRIND_DUMP_STATS_AT: "desc: Trigger: Client Request: prof W|S|N" and
+     * "totals: IR" */
+    struct cg_count cnt[512];
+    unsigned ncnt = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        FILE *f = rc == 0 ? fopen(path, "r") : NULL;
+        char line[512];
+        struct cg_count c = { "", "", 0, -1 };
+        int have = 0;
+        while (f && fgets(line, sizeof line, f)) {
+            const char *tag = "desc: Trigger: Client Request: prof ";
+            if (strncmp(line, tag, strlen(tag)) == 0) {
+                char *p = line + strlen(tag), *bar1 = strchr(p, '|'),
+                     *bar2 = bar1 ? strchr(bar1 + 1, '|') : NULL;
+                if (bar1 && bar2 && bar1 - p < PROF_NAME_MAX && bar2 - bar1 - 1 < 16) {
+                    snprintf(c.workload, sizeof c.workload, "%.*s", (int)(bar1 - p), p);
+                    snprintf(c.strategy, sizeof c.strategy, "%.*s", (int)(bar2 - bar1 - 1),
+                             bar1 + 1);
+                    c.iters = (unsigned)strtoul(bar2 + 1, NULL, 10);
+                    have = c.iters > 0;
+                }
+            } else if (strncmp(line, "totals:", 7) == 0 || strncmp(line, "summary:", 8) == 0) {
+                c.ir = strtod(strchr(line, ':') + 1, NULL);
+            }
+        }
+        if (f)
+            fclose(f);
+        unlink(path);
+        if (have && c.ir >= 0 && ncnt < 512)
+            cnt[ncnt++] = c;
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+    if (rc != 0)
+        return -1;
+    unsigned matched = 0;
+    for (unsigned i = 0; i < ncnt; i++) {
+        enum prof_strategy s;
+        if (prof_strategy_parse(cnt[i].strategy, &s) != 0)
+            continue;
+        double empty = -1;
+        for (unsigned j = 0; j < ncnt; j++)
+            if (strcmp(cnt[j].workload, cnt[i].workload) == 0 &&
+                strcmp(cnt[j].strategy, "empty") == 0)
+                empty = cnt[j].ir / cnt[j].iters;
+        struct prof_row *row = prof_result_find(res, cnt[i].workload, s);
+        if (!row || empty < 0)
+            continue;
+        row->insns_per_op = cnt[i].ir / cnt[i].iters - empty;
+        matched++;
+    }
+    if (!matched) {
+        set_why(why, cap, "callgrind reported no counts");
+        return -1;
+    }
+    res->have_insns = 1;
+    prof_result_note(res, "insns/op: instructions per operation under callgrind (N=%u), the "
+                          "empty loop's subtracted; trap not counted (its cost is in the kernel)",
+                     cn);
+    return 0;
+}
+
+/* ---- the patching benchmark ---- */
+
+struct patch_ctx {
+    struct prof_patch_result *out;
+    char error[300];
+};
+
+static int patch_line(void *vctx, char *line)
+{
+    struct patch_ctx *c = vctx;
+    struct prof_patch_result *p = c->out;
+    if (strncmp(line, "error ", 6) == 0) {
+        if (!c->error[0])
+            snprintf(c->error, sizeof c->error, "%s", line + 6);
+        return 0;
+    }
+    unsigned sites, rep, inl, call, nat, nop, jmp;
+    unsigned long long rd, pl, ap, ve, rv;
+    if (sscanf(line, "patch sites=%u rep=%u read_ns=%llu plan_ns=%llu apply_ns=%llu "
+                     "verify_ns=%llu revert_ns=%llu inline=%u call=%u native=%u nop=%u jump=%u",
+               &sites, &rep, &rd, &pl, &ap, &ve, &rv, &inl, &call, &nat, &nop, &jmp) != 12)
+        return 0;
+    if (p->reps == PROF_MAX_REPS)
+        return 0;
+    unsigned r = p->reps++;
+    p->sites = sites;
+    p->read_ns[r] = (double)rd;
+    p->plan_ns[r] = (double)pl;
+    p->apply_ns[r] = (double)ap;
+    p->verify_ns[r] = (double)ve;
+    p->revert_ns[r] = (double)rv;
+    p->inline_sites = inl;
+    p->call_sites = call;
+    p->native_sites = nat;
+    p->nop_sites = nop;
+    p->jump_sites = jmp;
+    return 0;
+}
+
+int prof_run_patch_bench(const struct prof_run_opts *o, unsigned sites,
+                         struct prof_patch_result *out, char *why, size_t cap)
+{
+    char *argv[12], nums[4][16];
+    unsigned n = 0, nb = 0;
+    argv[n++] = (char *)o->engine;
+    add_num(argv, &n, nums, &nb, "--patch-bench", sites);
+    add_num(argv, &n, nums, &nb, "--k", o->k);
+    argv[n++] = (char *)o->rom;
+    argv[n] = NULL;
+    memset(out, 0, sizeof *out);
+    struct patch_ctx c = { out, "" };
+    int st = run_lines(argv, patch_line, &c, 0, NULL, why, cap);
+    if (st != 0 || c.error[0] || out->reps == 0) {
+        if (c.error[0])
+            set_why(why, cap, "engine: %s", c.error);
+        else if (st >= 0)
+            set_why(why, cap, "the patching benchmark failed (status %d)", st);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- a command's wall time and peak memory ---- */
+
+int prof_measure(char *const argv[], double *wall_s, long *maxrss_kib, int *status, char *why,
+                 size_t cap)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pid_t pid = fork();
+    if (pid < 0) {
+        set_why(why, cap, "fork: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        int nul = open("/dev/null", O_WRONLY);
+        if (nul >= 0)
+            dup2(nul, 1);
+        execvp(argv[0], argv);
+        fprintf(stderr, "vmi-prof: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    int st;
+    struct rusage ru;
+    while (wait4(pid, &st, 0, &ru) < 0)
+        if (errno != EINTR) {
+            set_why(why, cap, "wait: %s", strerror(errno));
+            return -1;
+        }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    *wall_s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    *maxrss_kib = ru.ru_maxrss;
+    *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return 0;
+}
