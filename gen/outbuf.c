@@ -58,7 +58,7 @@ int ob_write_file(const struct outbuf *ob, const char *path, char *why, size_t w
     }
     FILE *f = fopen(tmp, "wb");
     if (!f) {
-        snprintf(why, why_cap, "cannot create %s: %s", tmp, strerror(errno));
+        snprintf(why, why_cap, "cannot create %s: %s", path, strerror(errno));
         return -1;
     }
     size_t put = ob->len ? fwrite(ob->data, 1, ob->len, f) : 0;

@@ -833,7 +833,7 @@ int spec_parse_file(struct spec *spec, const char *path, struct spec_error *err)
     fclose(f);
     if (read_error) {
         free(buf);
-        spec_set_error(err, pos, "read error");
+        spec_set_error(err, pos, "cannot read: %s", strerror(errno ? errno : EIO));
         return -1;
     }
     buf[len] = '\0';

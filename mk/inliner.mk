@@ -11,7 +11,8 @@ INL_CLANG_LIB := $(B)/lib/libvmiinline-clang.a
 INL_NOLOOPCALL := $(if $(shell $(CC) --version 2>/dev/null | grep -i clang),,-fno-tree-loop-distribute-patterns)
 
 ALL += $(INL_LIB) $(INL_HOST)
-INSTALL_FILES += $(INL_LIB):lib:644 $(INL_HOST):lib:644 inliner/vmi_inliner.h:include/vmi:644
+INSTALL_FILES += $(INL_LIB):lib:644 $(INL_HOST):lib:644 inliner/vmi_inliner.h:include/vmi:644 \
+                 inliner/vmi_aot.h:include/vmi:644
 
 $(B)/obj/inliner/free/%.o: inliner/%.c $(INL_HDR)
 	@mkdir -p $(@D)
