@@ -2,29 +2,13 @@
  * bytes are exactly one instruction, the line's text is that instruction's AT&T disassembly, and a
  * branch lands inside the sequence or at its end.  The bytes are the truth the glue emits and the
  * inliner expects at an unpatched site; the text is what a reader checks them against. */
+#include "spec_lex.h"
 #include "spec_model.h"
 
 #include <Zydis/Zydis.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-static void normalize(char *dst, size_t cap, const char *src)
-{
-    size_t n = 0;
-    int space = 0;
-    for (; *src && n + 1 < cap; src++) {
-        if (*src == ' ' || *src == '\t') {
-            space = n > 0;
-            continue;
-        }
-        if (space && n + 2 < cap)
-            dst[n++] = ' ';
-        space = 0;
-        dst[n++] = *src;
-    }
-    dst[n] = '\0';
-}
 
 static int check_branch(const struct spec_call *call, const struct spec_insn *in,
                         const ZydisDecodedInstruction *zi, const ZydisDecodedOperand *ops,
@@ -77,8 +61,8 @@ int native_decode(struct spec_call *call, const char *const texts[], struct spec
             spec_set_error(err, in->pos, "cannot format the instruction");
             return -1;
         }
-        normalize(got, sizeof got, text);
-        normalize(want, sizeof want, texts[i]);
+        lex_normalize_space(got, sizeof got, text);
+        lex_normalize_space(want, sizeof want, texts[i]);
         if (strcasecmp(got, want) != 0) {
             spec_set_error(err, in->pos, "bytes decode as '%s', not '%s'", got, want);
             return -1;

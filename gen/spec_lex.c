@@ -71,3 +71,20 @@ too_long:
     *why = "field too long";
     return -1;
 }
+
+void lex_normalize_space(char *dst, unsigned long cap, const char *src)
+{
+    unsigned long n = 0;
+    int space = 0;
+    for (; *src && n + 1 < cap; src++) {
+        if (is_blank(*src)) {
+            space = n > 0;
+            continue;
+        }
+        if (space && n + 2 < cap)
+            dst[n++] = ' ';
+        space = 0;
+        dst[n++] = *src;
+    }
+    dst[n] = '\0';
+}

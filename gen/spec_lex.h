@@ -21,6 +21,10 @@ struct lex_line {
 /* Returns 0, or -1 with *bad_col and *why set (unterminated string, too many or too long tokens). */
 int lex_split(const char *line, struct lex_line *out, int *bad_col, const char **why);
 
+/* Copies src to dst (cap bytes) with leading and trailing blanks removed and every run of blanks
+ * inside folded to one space. */
+void lex_normalize_space(char *dst, unsigned long cap, const char *src);
+
 /* Trims leading and trailing blanks in place and returns the start. */
 char *lex_trim(char *s);
 

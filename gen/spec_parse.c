@@ -322,24 +322,6 @@ static int finish_native(struct parser *p)
     return native_decode(c, p->native_texts, p->err);
 }
 
-static void normalize_space(char *dst, const char *src)
-{
-    size_t n = 0;
-    int space = 0;
-    for (; *src; src++) {
-        if (*src == ' ' || *src == '\t') {
-            space = n > 0;
-            continue;
-        }
-        if (space && n + 1 < SPEC_TEXT_MAX)
-            dst[n++] = ' ';
-        space = 0;
-        if (n + 1 < SPEC_TEXT_MAX)
-            dst[n++] = *src;
-    }
-    dst[n] = '\0';
-}
-
 /* native NAME - | native NAME BYTES... | TEXT; consecutive lines of one call form its sequence. */
 static int parse_native(struct parser *p, const char *raw, const struct lex_line *l)
 {
@@ -392,7 +374,7 @@ static int parse_native(struct parser *p, const char *raw, const struct lex_line
     char *hash = strchr(text, '#');
     if (hash)
         *hash = '\0';
-    normalize_space(in->text, lex_trim(text));
+    lex_normalize_space(in->text, sizeof in->text, text);
     if (!in->text[0])
         return fail(p, bar_col, "missing instruction text after '|'");
     p->native_texts[c->ninsns] = in->text;
