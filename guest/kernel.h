@@ -110,7 +110,10 @@ void paging_map_hole(uint32_t va, uint32_t pa, uint32_t len);
 uint32_t frames_in_use(void);
 
 /* ---- patch.c ---- */
-int patch_boot(const char *policy);
+int patch_boot(const char *policy, int count);   /* count: apply the counting version */
+extern int counting;                              /* the text holds the counting plan */
+uint32_t count_sites_sum(uint32_t lo, uint32_t hi, uint8_t call, uint32_t *nsites);
+void count_report(void);                          /* the profile lines (docs/specializer.md) */
 void bench_sites_init(void);
 void bench_repatch(uint32_t policy, uint32_t *dec);
 void bench_restore(void);

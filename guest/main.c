@@ -53,7 +53,7 @@ static void report_counts(void)
 void kmain(uint32_t magic, const struct multiboot_info *mbi);
 void kmain(uint32_t magic, const struct multiboot_info *mbi)
 {
-    char policy[24] = "auto";
+    char policy[24] = "auto", count[4] = "0";
     const char *cmdline = "";
 
     serial_init();
@@ -63,11 +63,12 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
     if (mbi->flags & 4)
         cmdline = (const char *)mbi->cmdline;
     cmdline_get(cmdline, "policy", policy, sizeof(policy));
+    cmdline_get(cmdline, "count", count, sizeof(count));
     kprintf("boot cmdline=\"%s\" mem_upper_kib=%u\n", cmdline, mbi->mem_upper);
 
     paging_early();
     rom_find_and_init();
-    patch_boot(policy);
+    patch_boot(policy, count[0] == '1');
 
     gdt_init();
     idt_init();
@@ -81,6 +82,7 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
     bench_run();
     platform_report();
     report_counts();
+    count_report();
     kprintf("RESULT %s checks_failed=%u\n", checks_failed ? "FAIL" : "PASS", checks_failed);
     qemu_exit(checks_failed ? EXIT_FAIL : EXIT_PASS);
 }

@@ -2,7 +2,10 @@
  * read the site table, plan against the ROM at vmi_rom_area, apply (the inliner checks every site
  * holds its native bytes first and reads every write back), and report the decisions.  A
  * pre-specialized image (docs/aot.md) is checked instead of patched, or reverted and re-patched
- * when it was specialized for another ROM.  The benchmark re-plans only its own sites. */
+ * when it was specialized for another ROM.  The benchmark re-plans only its own sites.
+ * With count=1 on the command line the boot plan is applied in its counting version
+ * (vmi_plan_count, docs/specializer.md): every site jumps to a thunk of its own that counts it and
+ * runs what the plan put there; the profile is printed at the end of the report. */
 #include "kernel.h"
 #include "platform.h"
 #include "vmi_inliner.h"
@@ -27,6 +30,19 @@ static struct vmi_plan boot_plan;
 static struct vmi_stats stats;
 static struct vmi_text text;
 static uint32_t boot_policy;
+
+/* The counting plan's memory, the kernel's own: thunks in .bss (executable: 32-bit paging without
+ * PAE has no NX bit, and the kernel maps its image identity, present and writable) and one counter
+ * per site.  A thunk is at most 7 + VMI_RESERVE_MAX + 5 bytes. */
+#define COUNT_SITES     256
+#define COUNT_THUNK_MAX (7u + VMI_RESERVE_MAX + 5u)
+static uint8_t count_thunks[COUNT_SITES * COUNT_THUNK_MAX] __attribute__((aligned(16)));
+static volatile uint32_t count_counters[COUNT_SITES];
+static uint32_t count_snapshot[COUNT_SITES];
+static struct vmi_site_plan count_sp[MAX_SITES];
+static uint8_t count_code[CODE_CAP];
+static struct vmi_plan count_plan;
+int counting;                       /* the text holds count_plan */
 
 static void report_line(void *ctx, const char *line, uint32_t len)
 {
@@ -76,7 +92,7 @@ static void serialize(void)
     VMI(CPUID, &r, 0, 0);        /* a serializing instruction after cross-modifying our text */
 }
 
-int patch_boot(const char *policy_name)
+int patch_boot(const char *policy_name, int want_count)
 {
     struct vmi_error err;
     uint32_t bytes = (uint32_t)((const uint8_t *)__stop_vmi_sites - (const uint8_t *)__start_vmi_sites);
@@ -142,12 +158,28 @@ int patch_boot(const char *policy_name)
     }
     uint32_t t0 = (uint32_t)VMI(RDTSC);
     build(&boot_plan, &sites, 1, boot_policy);
-    if (vmi_apply(&text, &boot_plan, 0, 0, &err) != VMI_OK)
+    const struct vmi_plan *applied = &boot_plan;
+    struct vmi_count_area area = { count_thunks, (uint32_t)count_thunks, sizeof(count_thunks), 0,
+                                   (uint32_t)count_counters };
+    if (want_count) {
+        if (boot_plan.count > COUNT_SITES)
+            panic("count: %u sites, room for %u", boot_plan.count, COUNT_SITES);
+        vmi_plan_init(&count_plan, count_sp, MAX_SITES, count_code, CODE_CAP);
+        if (vmi_plan_count(&count_plan, &boot_plan, &rom_info, &area, &err) != VMI_OK)
+            fail_err("count plan", &err);
+        applied = &count_plan;
+    }
+    if (vmi_apply(&text, applied, 0, 0, &err) != VMI_OK)
         fail_err("apply", &err);
     serialize();
+    counting = want_count;
     uint32_t t1 = (uint32_t)VMI(RDTSC);
     vmi_plan_stats(&boot_plan, &stats);
-    kprintf("patch sites=%u written=%u cycles=%u\n", boot_plan.count, boot_plan.count, t1 - t0);
+    kprintf("patch sites=%u written=%u cycles=%u\n", applied->count, applied->count, t1 - t0);
+    if (counting)
+        kprintf("count plan=%s sites=%u thunks=0x%x thunk_bytes=%u counters=0x%x\n",
+                vmi_policy_name(boot_policy), count_plan.count, area.thunks_addr, area.thunks_len,
+                area.counters_addr);
     vmi_report(&boot_plan, &stats, 0, report_line, 0);
     return 0;
 }
@@ -205,4 +237,40 @@ void bench_restore(void)
 {
     uint32_t dec[VMI_DECISION_COUNT];
     bench_repatch(boot_rom.found ? boot_policy : VMI_POLICY_NATIVE_ONLY, dec);
+}
+
+/* ---- the counting plan's results ---- */
+
+/* Executions counted so far at the sites in [lo, hi) of one call. */
+uint32_t count_sites_sum(uint32_t lo, uint32_t hi, uint8_t call, uint32_t *nsites)
+{
+    uint32_t sum = 0, n = 0;
+    for (uint32_t i = 0; counting && i < count_plan.count; i++)
+        if (count_plan.sites[i].addr >= lo && count_plan.sites[i].addr < hi &&
+            count_plan.sites[i].call == call) {
+            sum += count_counters[i];
+            n++;
+        }
+    if (nsites)
+        *nsites = n;
+    return sum;
+}
+
+/* The profile (docs/specializer.md), between "profile begin" and "profile end": the counters are
+ * copied first, so the lines and the total describe one moment. */
+void count_report(void)
+{
+    uint32_t total = 0;
+    if (!counting)
+        return;
+    for (uint32_t i = 0; i < count_plan.count; i++) {
+        count_snapshot[i] = count_counters[i];
+        total += count_snapshot[i];
+    }
+    kprintf("profile begin format=vmi-profile-1 sites=%u\n", count_plan.count);
+    kprintf("# vmi-profile 1: one line per site, in site-table order\n");
+    for (uint32_t i = 0; i < count_plan.count; i++)
+        kprintf("site addr=0x%08x call=%s count=%u\n", count_plan.sites[i].addr,
+                vmi_call_name(count_plan.sites[i].call), count_snapshot[i]);
+    kprintf("profile end sites=%u executions=%u\n", count_plan.count, total);
 }

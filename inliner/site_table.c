@@ -81,6 +81,11 @@ vmi_status vmi_sites_read(struct vmi_site_table *table, const void *records, uin
         if (s->len < m->native_len || s->len == 0)
             return vmi_fail(err, VMI_E_SITE_LEN, i, s->addr, i * REC_SIZE + 5, m->native_len, s->len,
                             "site shorter than the call's native sequence");
+        /* a site that runs past 4 GiB would overlap the lowest sites, which the check below,
+         * on neighbours in address order, cannot see */
+        if ((uint64_t)s->addr + s->len > 0x100000000ull)
+            return vmi_fail(err, VMI_E_SITE_RANGE, i, s->addr, i * REC_SIZE, 0, s->len,
+                            "site wraps the 32-bit address space");
         flags = s->flags;
         if (flags & ~(uint32_t)(VMI_SITE_JUMP | VMI_SITE_CONST | VMI_SITE_CONST_ARG_MASK))
             return vmi_fail(err, VMI_E_SITE_FLAGS, i, s->addr, i * REC_SIZE + 7, 0, flags,

@@ -179,8 +179,9 @@ struct vmi_site_table {
 };
 
 /* Decodes `bytes` of records found at host `records`, which live at linear address records_addr,
- * checks each (call defined, len >= native length, flags agree with the call), sorts the sites by
- * address and checks that none overlap. */
+ * checks each (call defined, len >= native length, the site does not run past 4 GiB
+ * (VMI_E_SITE_RANGE), flags agree with the call), sorts the sites by address and checks that
+ * none overlap. */
 vmi_status vmi_sites_read(struct vmi_site_table *table, const void *records, uint32_t records_addr,
                           uint32_t bytes, struct vmi_error *err);
 

@@ -101,6 +101,22 @@ check-aot-specialize: $(VMI_AOT) $(AOT_SPEC_IMAGES) $(AOT_BOOT) $(ROM_IMAGES)
 	AOT_HARNESS="$(SELFTEST) $(SELFTEST_CL)" AOT_BOOT="$(AOT_BOOT)" bash tests/aot/specialize.sh \
 	    $(VMI_AOT) $(AOT_T) $(B)/rom $(AOT_SPEC_IMAGES) $(AOT_BOOT)
 
+# The harness's AOT mode (tests/harness/aot_boot.c): both harness builds specialized with
+# --rom-base 0xc8800 for the pv ROM (match: no site patched at load), for the native ROM but run
+# with pv (mismatch: reverted, patched at load), and with a site changed afterwards (untrusted).
+CHECKS += check-aot-harness
+.PHONY: check-aot-harness
+check-aot-harness: $(VMI_AOT) $(SELFTEST) $(SELFTEST_CL) $(ROM_IMAGES)
+	bash tests/aot/harness-aot.sh $(VMI_AOT) $(AOT_T) $(B)/rom $(SELFTEST) $(SELFTEST_CL)
+
+# specialize --profile (tests/aot/profile.sh): both harness builds with the profile each writes
+# of itself (vmi-selftest --profile), and the profiles and options it must refuse.
+CHECKS += check-aot-profile
+SAN_CHECKS += check-aot-profile
+.PHONY: check-aot-profile
+check-aot-profile: $(VMI_AOT) $(SELFTEST) $(SELFTEST_CL) $(B)/rom/vmi-pv.rom
+	bash tests/aot/profile.sh $(VMI_AOT) $(AOT_T) $(B)/rom/vmi-pv.rom $(SELFTEST) $(SELFTEST_CL)
+
 # The same on the guest kernels (mk/guest.mk builds them; their boots of pre-specialized images
 # are check-guest-*-aot-*).  The paths are guest.mk's, which is included after this file.
 AOT_GUEST_IMAGES := $(B)/guest/kernel.elf $(B)/guest/kernel-clang.elf

@@ -51,7 +51,7 @@ $(GUEST_DIR)/%-aot-native.elf: $(GUEST_DIR)/%.elf $(B)/rom/vmi-native.rom $(VMI_
 
 # ---- boots: one check per kernel and mode (tests/guest/boot.sh); TCG unless GUEST_ACCEL=kvm ----
 GUEST_ACCEL ?= tcg
-GUEST_MODES := none native-auto native-call pv-auto pv-call
+GUEST_MODES := none native-auto native-call pv-auto pv-call pv-count
 GUEST_AOT_MODES := aot-match aot-mismatch
 GUEST_BOOTS := $(foreach k,gcc clang,$(foreach m,$(GUEST_MODES) $(GUEST_AOT_MODES),check-guest-$(k)-$(m)))
 guest_elf = $(if $(filter clang,$(1)),$(GUEST_CLANG),$(GUEST_GCC))

@@ -66,7 +66,8 @@ $(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_SRC_$(1)) $$(filter %.a,$$
 .PHONY: fuzz-$(1) fuzz-regress-$(1)
 fuzz-$(1): $(FUZZ_DIR)/fuzz_$(1) $$(FUZZ_SEEDDEPS_$(1))
 	@rm -rf $(FUZZ_DIR)/corpus-$(1) && mkdir -p $(FUZZ_DIR)/corpus-$(1)
-	@$$(if $$(wildcard $$(FUZZ_SEEDS_$(1))),cp $$(wildcard $$(FUZZ_SEEDS_$(1))) $(FUZZ_DIR)/corpus-$(1)/)
+	@n=0; for f in $$(wildcard $$(FUZZ_SEEDS_$(1))); do n=$$$$((n + 1)); \
+	    cp "$$$$f" $(FUZZ_DIR)/corpus-$(1)/seed$$$$n-$$$$(basename "$$$$f") || exit 1; done
 	@$$(if $$(FUZZ_SEEDCMD_$(1)),$$(FUZZ_SEEDCMD_$(1)) $(FUZZ_DIR)/corpus-$(1) $$(FUZZ_SEEDARGS_$(1)))
 	@$$(if $$(wildcard tests/fuzz/regress/$(1)/*),cp tests/fuzz/regress/$(1)/* $(FUZZ_DIR)/corpus-$(1)/)
 	@echo "fuzz-$(1): $$$$(ls $(FUZZ_DIR)/corpus-$(1) | wc -l) seeds, $$(SECONDS_$(1)) s"

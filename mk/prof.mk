@@ -75,11 +75,22 @@ $(PROF_ENGINE): $(PROF_ENG_OBJ) $(PROF_HARNESS) $(INL_LIB)
 # ---- the 64-bit front end ----
 $(B)/obj/prof/%.o: $(PROF_DIR)/%.c $(PROF_FRONT_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(shell pkg-config --cflags cairo 2>/dev/null) -c $< -o $@
+	$(CC) $(HOST_CFLAGS) $(CFLAGS_PROF_EXTRA) $(shell pkg-config --cflags cairo 2>/dev/null) -c $< -o $@
 
-$(PROF_FRONT): $(PROF_FRONT_OBJ)
+# --sites attributes addresses with vmi-aot's objects (elf_image, dwarf_lines, site_info, aot_rom
+# and what they need), linked from mk/aot.mk's object directory through an archive, so only the
+# members used are pulled in; vmi_sites_read and the planner come from the host inliner.
+PROF_AOT_A := $(B)/obj/prof/libvmiaot.a
+$(PROF_AOT_A): $(AOT_LIBOBJ)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_LDFLAGS) $^ -lcairo -lfontconfig -lm -o $@
+	rm -f $@ && ar rcs $@ $^
+$(B)/obj/prof/prof_sites.o $(B)/obj/prof/main.o: CFLAGS_PROF_EXTRA := -Itools/vmi-aot -Iinliner
+$(B)/obj/prof/prof_sites.o $(B)/obj/prof/main.o: $(AOT_HDR)
+
+$(PROF_FRONT): $(PROF_FRONT_OBJ) $(PROF_AOT_A) $(INL_HOST)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_LDFLAGS) $(PROF_FRONT_OBJ) $(PROF_AOT_A) $(INL_HOST) -lcairo -lfontconfig \
+	    -lelf -ldwarf -lZydis -lm -o $@
 
 # ---- checks (never a timing target: those are reported by make bench) ----
 CHECKS     += check-prof-smoke check-prof-callgrind check-prof-guest check-prof-usage \
@@ -103,13 +114,29 @@ check-prof-usage: $(PROF_FRONT)
 
 check-prof-clang: $(GLUE_H)
 	@set -e; for f in $(PROF_FRONT_SRC); do \
-	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -I$(PROF_DIR) \
+	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -I$(PROF_DIR) -Itools/vmi-aot -Iinliner \
 	        $(shell pkg-config --cflags cairo 2>/dev/null) -fsyntax-only $$f; done
 	@$(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Iinliner -I$(PROF_DIR) -fsyntax-only \
 	    $(PROF_DIR)/gen/prof_gen.c
 	@set -e; for f in $(PROF_ENG_SRC) $(PROF_DIR)/engine/relocs.c; do \
 	    $(CLANG) $(PROF_M32) -fsyntax-only $$f; done
 	@echo "vmi-prof: clang -std=gnu11 $(WARN) compiles the front end, the generator and the engine"
+
+# vmi-prof --sites (docs/specializer.md): on the harness's profile with the harness image (its
+# counting phase writes the profile), and on a pv-count boot's serial log with the guest kernel.
+.PHONY: check-prof-sites-harness check-prof-sites-guest
+CHECKS     += check-prof-sites-harness check-prof-sites-guest
+SAN_CHECKS += check-prof-sites-harness
+check-prof-sites-harness: $(PROF_FRONT) $(SELFTEST) $(PROF_ROM)
+	@mkdir -p $(PROF_T)
+	$(SELFTEST) --profile $(PROF_T)/harness.profile $(PROF_ROM) > $(PROF_T)/harness-count.log
+	bash tests/prof/sites.sh $(PROF_FRONT) $(PROF_T) $(PROF_ROM) harness $(PROF_T)/harness.profile $(SELFTEST)
+check-prof-sites-guest: $(PROF_FRONT) $(B)/guest/kernel.elf $(ROM_IMAGES)
+	@mkdir -p $(PROF_T)
+	bash tests/guest/boot.sh --accel $(GUEST_ACCEL) --log $(PROF_T)/guest $(B)/guest/kernel.elf pv-count > $(PROF_T)/pv-count.out || \
+	    { cat $(PROF_T)/pv-count.out; exit 1; }
+	bash tests/prof/sites.sh $(PROF_FRONT) $(PROF_T) $(PROF_ROM) guest \
+	    $$(sed -n 's/^SUMMARY .* log=\([^ ]*\).*/\1/p' $(PROF_T)/pv-count.out) $(B)/guest/kernel.elf
 
 # ---- benchmarks ----
 BENCHES += bench-prof bench-prof-patch bench-prof-aot

@@ -20,6 +20,7 @@
 #include "aot_record.h"
 #include "disasm.h"
 #include "dwarf_lines.h"
+#include "dwarf_sanity.h"
 #include "elf_image.h"
 #include "elf_writer.h"
 #include "site_info.h"
@@ -669,6 +670,71 @@ static void test_record_format(void **state)
     expect_rec_refusal(bad, n, "not after the previous");
 }
 
+/* ---- .debug_rnglists / .debug_loclists unit headers (dwarf_sanity.h) ---- */
+
+/* One image with a single section `name` holding `n` bytes; 0 or -1 from aot_dwarf_sanity, and
+ * the message must contain `want` when it is not NULL. */
+static int sanity_of(const char *name, const uint8_t *bytes, size_t n, const char *want)
+{
+    static uint8_t data[256];
+    struct aot_section secs[2] = { { .name = "" },
+                                   { .name = name, .index = 1, .type = SHT_PROGBITS,
+                                     .offset = 16, .size = (uint32_t)n } };
+    struct aot_image img = { .path = "img", .data = data, .size = sizeof data, .secs = secs,
+                             .nsecs = 2 };
+    struct aot_err err = { "" };
+    memcpy(data + 16, bytes, n);
+    int rc = aot_dwarf_sanity(&img, &err);
+    if (want && !strstr(err.msg, want))
+        fail_msg("expected '%s', got '%s'", want, err.msg);
+    return rc;
+}
+
+static void test_dwarf_sanity(void **state)
+{
+    (void)state;
+    /* unit_length 16: version 5, address 4, segment 0, 1 offset, the offset, 4 bytes of list */
+    const uint8_t good[] = { 16, 0, 0, 0, 5, 0, 4, 0, 1, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0 };
+    uint8_t two[2 * sizeof good], b[sizeof good];
+    memcpy(two, good, sizeof good);
+    memcpy(two + sizeof good, good, sizeof good);
+    assert_int_equal(sanity_of(".debug_rnglists", good, sizeof good, NULL), 0);
+    assert_int_equal(sanity_of(".debug_loclists", two, sizeof two, NULL), 0);
+    assert_int_equal(sanity_of(".debug_info", (const uint8_t *)"\1", 1, NULL), 0);   /* not checked */
+    memcpy(b, good, sizeof b); b[6] = 0;
+    assert_int_equal(sanity_of(".debug_rnglists", b, sizeof b,
+                               ".debug_rnglists unit at offset 0x0: address size 0, expected 4"), -1);
+    assert_int_equal(sanity_of(".debug_loclists", b, sizeof b, "address size 0"), -1);
+    memcpy(b, good, sizeof b); b[6] = 8;
+    assert_int_equal(sanity_of(".debug_rnglists", b, sizeof b, "address size 8"), -1);
+    memcpy(b, good, sizeof b); b[4] = 4;
+    assert_int_equal(sanity_of(".debug_rnglists", b, sizeof b, "version 4, expected 5"), -1);
+    memcpy(b, good, sizeof b); b[7] = 1;
+    assert_int_equal(sanity_of(".debug_rnglists", b, sizeof b, "segment selector size 1"), -1);
+    memcpy(b, good, sizeof b); b[8] = 3;        /* 3 offsets = 12 bytes, the unit has 8 after its header */
+    assert_int_equal(sanity_of(".debug_rnglists", b, sizeof b, "offset_entry_count 3"), -1);
+    memcpy(b, good, sizeof b); b[0] = 17;       /* one byte past the section */
+    assert_int_equal(sanity_of(".debug_rnglists", b, sizeof b, "runs past the end"), -1);
+    memcpy(b, good, sizeof b); b[0] = 4;        /* shorter than the header */
+    assert_int_equal(sanity_of(".debug_rnglists", b, sizeof b, "shorter than the 8-byte header"), -1);
+    memcpy(b, good, sizeof b); b[0] = 0xf0; b[1] = b[2] = b[3] = 0xff;
+    assert_int_equal(sanity_of(".debug_rnglists", b, sizeof b, "reserved unit_length"), -1);
+    /* the units must tile the section: a second unit at 0x10 with 2 bytes is not one */
+    memset(two, 0, sizeof two);
+    memcpy(two, good, sizeof good);
+    assert_int_equal(sanity_of(".debug_rnglists", two, sizeof good + 2,
+                               "unit at offset 0x14: 2 bytes left"), -1);
+    memcpy(two + sizeof good, good, sizeof good);
+    assert_int_equal(sanity_of(".debug_loclists", two, sizeof good + 4,
+                               ".debug_loclists unit at offset 0x14: unit_length 0x10 runs past"), -1);
+    /* 64-bit DWARF: 0xffffffff, an 8-byte length, the same header, 8-byte offsets */
+    const uint8_t g64[] = { 0xff, 0xff, 0xff, 0xff, 16, 0, 0, 0, 0, 0, 0, 0,
+                            5, 0, 4, 0, 1, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0 };
+    assert_int_equal(sanity_of(".debug_rnglists", g64, sizeof g64, NULL), 0);
+    memcpy(two, g64, sizeof g64); two[16] = 2;  /* 2 x 8 bytes of offsets, 8 in the unit */
+    assert_int_equal(sanity_of(".debug_rnglists", two, sizeof g64, "offset_entry_count 2"), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -677,6 +743,7 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_refuses_missing_and_odd_files),
         cmocka_unit_test(test_dwarf_lines_match_tags),
+        cmocka_unit_test(test_dwarf_sanity),
         cmocka_unit_test(test_disasm),
         cmocka_unit_test(test_site_helpers),
         cmocka_unit_test(test_writer),

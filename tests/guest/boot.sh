@@ -9,6 +9,9 @@
 # native-call vmi-native.rom           policy=call-only      patched at load time, none inlined
 # pv-auto     vmi-pv.rom               policy=auto           patched, the pv platform active
 # pv-call     vmi-pv.rom               policy=call-only      as pv-auto, none inlined
+# pv-count    vmi-pv.rom               policy=auto count=1   as pv-auto, through the counting plan:
+#                                                            the profile block, well-formed, one
+#                                                            line per site, the loop counted exactly
 # aot-match   vmi-pv.rom               policy=auto           KERNEL pre-specialized for the pv ROM:
 #                                                            identity checked, nothing patched
 # aot-mismatch vmi-pv.rom              policy=auto           KERNEL pre-specialized for the native
@@ -44,6 +47,7 @@ case "$mode" in
     native-call)  rom=native;    policy=call-only ;;
     pv-auto)      rom=pv;        policy=auto ;;
     pv-call)      rom=pv;        policy=call-only ;;
+    pv-count)     rom=pv;        policy="auto count=1" ;;
     aot-match)    rom=pv;        policy=auto ;;
     aot-mismatch) rom=pv;        policy=auto ;;
     *) echo "$0: unknown mode $mode" >&2; exit 2 ;;
@@ -131,7 +135,7 @@ case "$mode" in
     pv-*) expect_patched ;;
 esac
 case "$mode" in
-    *-auto|aot-*) [ "${inline:-0}" -gt 0 ] || fail+=("expected inlined sites under policy auto: $stats") ;;
+    *-auto|pv-count|aot-*) [ "${inline:-0}" -gt 0 ] || fail+=("expected inlined sites under policy auto: $stats") ;;
     *-call) [ "${inline:-1}" -eq 0 ] && [ "${call:-0}" -gt 0 ] ||
                 fail+=("expected calls and no inlining under call-only: $stats") ;;
 esac
@@ -150,6 +154,17 @@ case "$mode" in
         expect_patched ;;
     *)  [ "$aotline" = "aot state=none" ] || fail+=("expected a plain image: $aotline") ;;
 esac
+
+# The counting plan's profile (docs/specializer.md): between "profile begin" and "profile end",
+# one well-formed "site" line per site of the plan, addresses increasing, the totals agreeing.
+if [ "$mode" = pv-count ]; then
+    countline=$(line "count plan=")
+    [ -n "$countline" ] && [ "$(field "$countline" sites)" = "$sites" ] ||
+        fail+=("expected the counting plan over every site: ${countline:-no count plan line}")
+    grep -aq "^check count_exact PASS" "$out" || fail+=("check count_exact: $(grep -a '^check count_exact' "$out" || echo missing)")
+    perr=$(bash "$(dirname "$0")/profile.sh" "$out" "$sites") || fail+=("$perr")
+    grep -a "^count loop \|^profile end" "$out" | sed 's/^/  /'
+fi
 
 bench=$(line "bench op=irqsave ")
 grep -a "^rom \|^aot \|^patch \|^plan stats\|^bench op\|^platform \|^check .* FAIL\|^RESULT\|^PANIC" "$out" | sed 's/^/  /'

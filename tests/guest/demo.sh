@@ -35,7 +35,7 @@ if [ -z "$accel" ]; then
     fi
 fi
 
-modes="none native-auto native-call pv-auto pv-call aot-match aot-mismatch"
+modes="none native-auto native-call pv-auto pv-call pv-count aot-match aot-mismatch"
 jobs=()
 for k in "$gcc_k" "$clang_k"; do
     for m in $modes; do
@@ -78,6 +78,7 @@ echo "Guest kernel boots: qemu-system-i386 -option-rom, accelerator $accel${note
 echo "sites: inline / call (+jump) / NOP / native, of each image's sites, as patched at boot"
 echo "cycles: one irqsave critical-path operation (GetInterruptMask, DisableInterrupts, SetInterruptMask),"
 echo "        the loop's own sites rewritten native, called and inlined in turn (rdtsc, best of 16 x 2000)"
+echo "        (pv-count: every site through its counting thunk, the loop not re-patched: no cycles; the profile is in its log)"
 [ "$accel" = tcg ] && echo "        (under TCG the TSC follows the host's clock: the numbers rank the variants; they are not CPU cycles)"
 echo
 printf '%-13s %-6s %-5s %6s %6s %5s %6s  %-7s %8s %8s %8s\n' mode cc accel inline call nop native result \

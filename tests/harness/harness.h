@@ -78,6 +78,13 @@ uint32_t harness_iret(uint32_t eflags_if);
 int text_writable(int on);
 unsigned run_workloads(const struct vmi_plan *plan, const char *label);
 
+/* aot_boot.c: the AOT mode (docs/aot.md "What the kernel does at boot", the ROM at rom->base).
+ * Returns what it found; after NONE, MATCH and MISMATCH the text is native (the sites as the
+ * plain image has them); after UNTRUSTED nothing was written; FAILED: a check failed (counted). */
+enum aot_state { AOT_NONE, AOT_MATCH, AOT_MISMATCH, AOT_UNTRUSTED, AOT_FAILED };
+enum aot_state aot_boot(struct vmi_text *text, const struct vmi_site_table *sites,
+                        const struct vmi_rom *rom, const struct vmi_reloc_table *rel);
+
 /* counting.c: the counting plan; writes a profile to `profile` if not NULL */
 void run_counting(struct vmi_text *text, const struct vmi_site_table *sites,
                   const struct vmi_rom *rom, const struct vmi_reloc_table *rel,

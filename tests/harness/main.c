@@ -209,6 +209,20 @@ int main(int argc, char **argv)
         EXPECT_OK("read the site table", vmi_sites_read(&sites, __start_vmi_sites,
                   (uint32_t)(uintptr_t)__start_vmi_sites, bytes, &err));
     }
+    /* A pre-specialized image (vmi-aot specialize --rom-base 0xc8800): check it against the ROM
+     * found, as a kernel does at boot; the rounds below then start from native text. */
+    switch (aot_boot(&text, &sites, &rom1, &rel1)) {
+    case AOT_NONE:
+        break;
+    case AOT_MATCH:
+    case AOT_MISMATCH:
+        memcpy(original, text.bytes, text.size);
+        break;
+    case AOT_UNTRUSTED:
+    case AOT_FAILED:
+        printf("%u passed, %u failed\n", h_passed, h_failed + 1);
+        return 1;
+    }
     for (uint32_t i = 0; i < sites.count; i++)
         total_len += sites.sites[i].len;
     printf("text 0x%x-0x%x: %u sites, %u bytes\n", text.base, text.base + text.size, sites.count,

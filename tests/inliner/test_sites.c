@@ -114,6 +114,15 @@ static void test_errors(void **state)
     assert_int_equal(bad_err.expected, T_TEXT_BASE + 8);
     s[1] = tsite_std(T_TEXT_BASE, VMI_CALL_RDTSC);        /* the same site twice */
     expect_bad(s, 2, VMI_E_SITE_OVERLAP, 1);
+    /* a site running past 4 GiB would overlap the lowest sites (found by the fuzzer:
+     * tests/fuzz/regress/sites/sites-wrap-past-4g); one ending exactly at 4 GiB is fine */
+    s[1] = tsite_std(0xfffffffcu, VMI_CALL_RDTSC);        /* RDTSC reserves 8 */
+    expect_bad(s, 2, VMI_E_SITE_RANGE, 1);
+    s[1] = tsite_std(0xfffffff8u, VMI_CALL_RDTSC);
+    {
+        struct vmi_site_table ok;
+        assert_int_equal(read_sites(s, 2, &ok, &err), VMI_OK);
+    }
     s[1] = tsite_std(T_TEXT_BASE + 8, VMI_CALL_RDTSC);    /* adjacent: fine */
     {
         struct vmi_site_table ok;

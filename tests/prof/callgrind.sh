@@ -19,3 +19,30 @@ for s, n in want.items():
 assert "insns_per_op" not in rows["trap"], "trap has an instruction count"
 print("vmi-prof --callgrind: DisableInterrupts hand 1, inline 2, call 4, indirect 3 instructions")
 PY
+
+# Specialization, noise-free: with the constant recorded at the site the planner inlines the variant,
+# which never runs more instructions than the generic body with the same value in a register, and
+# fewer than the call; for SetLazyMode (no generic inline body) and the lazy-MMU fill path, fewer
+# than the general form.
+"$prof" --n 1000 --k 3 --only SetPxE --callgrind --json="$out/cg-pxe.json" > /dev/null
+"$prof" --n 1000 --k 3 --only SetLazyMode --callgrind --json="$out/cg-lazy.json" > /dev/null
+"$prof" --n 1000 --k 3 --only lazy-mmu-fill --callgrind --json="$out/cg-fill.json" > /dev/null
+python3 - "$out/cg-pxe.json" "$out/cg-lazy.json" "$out/cg-fill.json" <<'PY'
+import json, sys
+rows = {}
+for p in sys.argv[1:]:
+    for r in json.load(open(p)):
+        rows[(r["workload"], r["strategy"])] = r.get("insns_per_op")
+def i(w, s):
+    v = rows.get((w, s))
+    assert v is not None, "no instruction count for %s %s" % (w, s)
+    return v
+out = []
+for var, gen, strict in (("SetPxE[flags=0]", "SetPxE(flags=0)", False),
+                         ("SetLazyMode[mode=1]", "SetLazyMode(mode=1)", True),
+                         ("path:lazy-mmu-fill[mode=1,flags=0]", "path:lazy-mmu-fill(mode=1,flags=0)", True)):
+    v, g, c = i(var, "inline"), i(gen, "inline"), i(gen, "call")
+    assert (v < g if strict else v <= g) and v < c, "%s: variant %.1f, general %.1f, call %.1f" % (var, v, g, c)
+    out.append("%s %.0f/%.0f/%.0f" % (var, v, g, c))
+print("vmi-prof --callgrind specialization (variant/general/call instructions): " + ", ".join(out))
+PY

@@ -14,6 +14,12 @@ rm -f "$out"/smoke.{json,csv,svg,png,txt}
 grep -q '^workload  *strategy  *median  *min  *max  *vs hand' "$out/smoke.txt"
 grep -q '^targets (reported, not asserted' "$out/smoke.txt"
 grep -q 'call >= 3x inline on the interrupt-flag calls' "$out/smoke.txt"
+# the specialization table: one row per variant and for the lazy-MMU fill path, numbers in each column
+grep -q '^specialization: constant at the site (variant inlined)' "$out/smoke.txt"
+for w in 'SetPxE\[flags=0\]' 'SetLazyMode\[mode=1\]' 'SetLazyMode\[mode=2\]' 'path:lazy-mmu-fill\[mode=1,flags=0\]'; do
+    grep -Eq "^  $w +-?[0-9]+\.[0-9]{2} +-?[0-9]+\.[0-9]{2} +-?[0-9]+\.[0-9]{2} +(>=)?-?[0-9.]+x +(>=)?-?[0-9.]+x" "$out/smoke.txt" ||
+        { echo "smoke: no specialization row for $w" >&2; exit 1; }
+done
 python3 - "$out/smoke.json" "$out/smoke.csv" "$out/smoke.svg" "$out/smoke.png" spec/rom-pv.vmi <<'PY'
 import json, re, sys
 jpath, cpath, svg, png, spec = sys.argv[1:]
@@ -35,16 +41,19 @@ for line in open(spec):
     if m:
         v = re.search(r"variant\s+(\w+)=(\w+)", m.group(2))
         inl.append(m.group(1) + ("[%s=%s]" % v.groups() if v else ""))
+        if v:   # the same value in a register: the general counterpart (specialization table)
+            inl.append(m.group(1) + "(%s=%s)" % v.groups())
 assert len(inl) >= 10, "the spec lists only %d inline bodies?" % len(inl)
 # the native sequence traps in ring 3 (cli, sti, mov cr, a page-table store) or it does not
 trapping = {"SetCR2", "GetCR0", "GetCR2", "GetCR3", "GetCR4", "EnableInterrupts",
             "DisableInterrupts", "SetPxE"}
-paths = ["path:irqsave-restore", "path:context-switch", "path:lazy-mmu-batch", "path:irq-delivery"]
+paths = ["path:irqsave-restore", "path:context-switch", "path:lazy-mmu-batch", "path:irq-delivery",
+         "path:lazy-mmu-fill[mode=1,flags=0]", "path:lazy-mmu-fill(mode=1,flags=0)"]
 want = set()
 for w in inl:
     for s in ("hand", "inline", "call", "indirect"):
         want.add((w, s))
-    if w.split("[")[0] in trapping:
+    if re.split(r"[\[(]", w)[0] in trapping:
         want.add((w, "trap"))
 for w in paths:
     for s in ("hand", "inline", "call", "indirect", "trap"):

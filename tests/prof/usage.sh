@@ -25,7 +25,16 @@ check --guest x.log --callgrind
 check --only
 check --measure label
 check extra-argument
+check --sites
+check --sites p.profile
+check --image k.elf
+check --top 3
+check --sites p.profile --image k.elf --policy auto
+check --sites p.profile --image k.elf --rom r.rom --policy bogus
+check --sites p.profile --image k.elf --csv
+check --sites p.profile --image k.elf --json=out.json
+check --sites p.profile --image k.elf --top x
 rm -f /tmp/vmi-prof-usage.$$
 "$prof" --help | grep -q '^usage: vmi-prof' || { echo "--help prints no usage" >&2; fail=1; }
-[ $fail = 0 ] && echo "vmi-prof: 13 bad command lines, each one line and status 2"
+[ $fail = 0 ] && echo "vmi-prof: 22 bad command lines, each one line and status 2"
 exit $fail

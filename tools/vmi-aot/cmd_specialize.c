@@ -20,6 +20,7 @@
 #include "elf_writer.h"
 #include "json_out.h"
 #include "outfile.h"
+#include "profile.h"
 #include "site_info.h"
 #include "vmi_abi.h"
 #include "vmi_aot.h"
@@ -32,20 +33,24 @@
 static void usage(FILE *f)
 {
     fputs("usage: vmi-aot specialize KERNEL --rom ROM -o OUT [--policy P] [--rom-base ADDR]\n"
-          "                          [--dry-run] [--report FILE]\n"
+          "                          [--dry-run] [--report FILE] [--profile FILE [--inline-share P]]\n"
           "  Plans and patches every VMI call site of KERNEL for ROM, with the inliner the kernel\n"
           "  uses at boot; fills vmi_aot_identity and adds section .vmi_aot (docs/aot.md).\n"
           "  --policy P       auto (default), call-only, native-only, inline-only\n"
           "  --rom-base ADDR  the ROM's run-time address, for an image without vmi_rom_area\n"
           "                   (then the image may also lack vmi_aot_identity)\n"
           "  --dry-run        plan and write only the report (standard output unless --report)\n"
-          "  --report FILE    per-site JSON report (- for standard output)\n", f);
+          "  --report FILE    per-site JSON report (- for standard output)\n"
+          "  --profile FILE   a per-site execution profile of KERNEL (docs/specializer.md): report\n"
+          "                   the executed sites not inlined and a reserve per call\n"
+          "  --inline-share P the share of each call's executions the suggested reserve inlines\n"
+          "                   (0 < P <= 1, default 0.9; with --profile)\n", f);
 }
 
 struct spec_args {
-    const char *kernel, *rom, *out, *report;
-    int policy, dry_run, have_base;
-    uint32_t base;
+    const char *kernel, *rom, *out, *report, *profile;
+    int policy, dry_run, have_base, have_share;
+    uint32_t base, share_ppm;
 };
 
 static int parse_policy(const char *s)
@@ -79,7 +84,9 @@ static void json_hex(FILE *f, const uint8_t *b, size_t n)
 
 static int write_report(FILE *f, const struct spec_args *a, const struct aot_image *img,
                         const struct aot_rom *rom, const struct vmi_plan *plan,
-                        const struct vmi_aot_identity *id, int identity, struct aot_err *err)
+                        const struct vmi_aot_identity *id, int identity,
+                        const struct aot_prof_result *pr, const struct aot_profile *prof,
+                        struct aot_err *err)
 {
     struct aot_dwarf *dw = NULL;
     if (aot_dwarf_open(&dw, img, err) != 0)
@@ -106,7 +113,13 @@ static int write_report(FILE *f, const struct spec_args *a, const struct aot_ima
     for (unsigned r = 0, n = 0; r < VMI_REASON_COUNT; r++)
         if (st.reason[r])
             fprintf(f, "%s\"%s\":%u", n++ ? "," : "", vmi_reason_name(r), st.reason[r]);
-    fputs("}},\n \"sites\":[", f);
+    fputs("}},\n", f);
+    if (pr) {
+        putc(' ', f);
+        aot_profile_json(f, pr, prof, plan);
+        fputs(",\n", f);
+    }
+    fputs(" \"sites\":[", f);
     for (uint32_t i = 0; i < plan->count; i++) {
         const struct vmi_site_plan *sp = &plan->sites[i];
         const struct aot_site *s = &img->sites[i];
@@ -187,6 +200,15 @@ int aot_cmd_specialize(int argc, char **argv)
                 return 2;
             }
             a.have_base = 1;
+        } else if (strcmp(o, "--profile") == 0 && has_val) {
+            a.profile = argv[++i];
+        } else if (strcmp(o, "--inline-share") == 0 && has_val) {
+            if (aot_parse_share(argv[++i], &a.share_ppm) != 0) {
+                fprintf(stderr, "vmi-aot specialize: bad --inline-share '%s' (a decimal share, "
+                        "0 < P <= 1, e.g. 0.9)\n", argv[i]);
+                return 2;
+            }
+            a.have_share = 1;
         } else if (strcmp(o, "--dry-run") == 0) {
             a.dry_run = 1;
         } else if (o[0] == '-' || a.kernel) {
@@ -200,6 +222,12 @@ int aot_cmd_specialize(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (a.have_share && !a.profile) {
+        fprintf(stderr, "vmi-aot specialize: --inline-share needs --profile FILE\n");
+        return 2;
+    }
+    if (!a.have_share)
+        a.share_ppm = 900000;
     if (a.dry_run && !a.report)
         a.report = "-";
 
@@ -210,6 +238,13 @@ int aot_cmd_specialize(int argc, char **argv)
     if (aot_image_open(&img, a.kernel, 0, &err) != 0)
         return fail(err.msg);
     if (aot_rom_load(&rom, a.rom, &err) != 0) {
+        aot_image_close(&img);
+        return fail(err.msg);
+    }
+    struct aot_profile prof = { 0 };
+    struct aot_prof_result pres = { 0 };
+    if (a.profile && aot_profile_read(&prof, a.profile, &img, &err) != 0) {
+        aot_rom_free(&rom);
         aot_image_close(&img);
         return fail(err.msg);
     }
@@ -357,6 +392,13 @@ int aot_cmd_specialize(int argc, char **argv)
         goto done;
     }
 
+    /* ---- the profile: executed sites not inlined, reserves ---- */
+    if (a.profile && aot_profile_analyze(&pres, &prof, &table, &plan, &vrom, a.share_ppm,
+                                         &err) != 0) {
+        fail(err.msg);
+        goto done;
+    }
+
     /* ---- the identity ---- */
     struct vmi_aot_identity id = { 0 };
     id.magic = VMI_AOT_MAGIC;
@@ -379,7 +421,8 @@ int aot_cmd_specialize(int argc, char **argv)
             goto done;
         }
         have_rep = 1;
-        if (write_report(rep.f, &a, &img, &rom, &plan, &id, has_id > 0, &err) != 0) {
+        if (write_report(rep.f, &a, &img, &rom, &plan, &id, has_id > 0, a.profile ? &pres : NULL,
+                         &prof, &err) != 0) {
             fail(err.msg);
             goto done;
         }
@@ -442,6 +485,8 @@ int aot_cmd_specialize(int argc, char **argv)
                st.decision[VMI_DECISION_JUMP], st.decision[VMI_DECISION_NOP],
                st.decision[VMI_DECISION_NATIVE], has_id ? "filled" : "none (no " IDENTITY_SYM ")");
     }
+    if (a.profile && !(a.report && strcmp(a.report, "-") == 0))
+        aot_profile_text(stdout, &pres, &prof, &plan);
     rc = 0;
 done:
     if (have_rep)
@@ -455,6 +500,8 @@ done:
     free(orig);
     free(span);
     free(sec);
+    aot_profile_result_free(&pres);
+    aot_profile_free(&prof);
     aot_rom_free(&rom);
     aot_image_close(&img);
     return rc;

@@ -5,6 +5,7 @@
  * blocks; types and variables are skipped).  Everything lands in three sorted arrays, so a
  * lookup is three binary searches. */
 #include "dwarf_lines.h"
+#include "dwarf_sanity.h"
 
 #include <elf.h>
 #include <fcntl.h>
@@ -674,6 +675,9 @@ int aot_dwarf_open(struct aot_dwarf **out, const struct aot_image *img, struct a
 {
     struct rd r = { .img = img, .err = err };
     *out = NULL;
+    /* before libdwarf sees the file: it loads these while reading the first CU header */
+    if (aot_dwarf_sanity(img, err) != 0)
+        return -1;
     r.dw = calloc(1, sizeof *r.dw);
     if (!r.dw)
         return aot_fail(err, "%s: out of memory reading DWARF", img->path);

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "vmi_abi.h"
+#include "vmi_inliner.h"
 
 _Static_assert(sizeof(struct vmi_site) == 12, "vmi_site record size");
 
@@ -339,6 +341,46 @@ static int site_cmp(const void *a, const void *b)
 
 #define SITE_FLAGS_KNOWN (VMI_SITE_JUMP | VMI_SITE_CONST | VMI_SITE_CONST_ARG_MASK)
 
+/* Words vmi_sites_read's refusal of record r (one record read alone): what is wrong, in the
+ * record's terms.  The inliner's own reason is the fallback, so a rule added there is reported
+ * even before it gets its own wording here. */
+static void record_problem(const struct vmi_site *r, const struct vmi_error *ve, char *buf,
+                           size_t cap)
+{
+    const struct vmi_call_meta *m = r->call < VMI_NUM_CALLS ? &vmi_call_table[r->call] : NULL;
+    unsigned arg = (r->flags & VMI_SITE_CONST_ARG_MASK) >> VMI_SITE_CONST_ARG_SHIFT;
+
+    if (ve->status == VMI_E_SITE_CALL || !m || !m->name) {
+        snprintf(buf, cap, "call %u is not a VMI call", r->call);
+    } else if (ve->status == VMI_E_SITE_LEN) {
+        snprintf(buf, cap, "length %u is shorter than the %u bytes of %s's native sequence", r->len,
+                 m->native_len ? m->native_len : 1, m->name);
+    } else if (ve->status == VMI_E_SITE_RANGE) {     /* it wraps past 4 GiB */
+        snprintf(buf, cap, "site 0x%08x..0x%08llx (offset %+d) is outside every executable "
+                 "section", ve->address, (unsigned long long)ve->address + r->len, r->offset);
+    } else if (ve->status == VMI_E_SITE_FLAGS && (r->flags & ~SITE_FLAGS_KNOWN)) {
+        snprintf(buf, cap, "unknown flag bits 0x%02x", r->flags & ~SITE_FLAGS_KNOWN);
+    } else if (ve->status == VMI_E_SITE_FLAGS &&
+               !!(r->flags & VMI_SITE_JUMP) != !!(m->flags & VMI_CALL_F_JUMP)) {
+        snprintf(buf, cap, "jump flag %s, but %s is %sa jump call",
+                 r->flags & VMI_SITE_JUMP ? "set" : "clear", m->name,
+                 m->flags & VMI_CALL_F_JUMP ? "" : "not ");
+    } else if (ve->status == VMI_E_SITE_FLAGS && (r->flags & VMI_SITE_CONST) &&
+               !(m->flags & VMI_CALL_F_CONST)) {
+        snprintf(buf, cap, "constant flag set, but %s records no constant argument", m->name);
+    } else if (ve->status == VMI_E_SITE_FLAGS && (r->flags & VMI_SITE_CONST)) {
+        snprintf(buf, cap, "constant flag set for argument index %u, but %s's constant argument is "
+                 "index %u (flags 0x%02x)", arg, m->name, m->const_arg, r->flags);
+    } else if (ve->status == VMI_E_SITE_FLAGS && arg) {
+        snprintf(buf, cap, "constant-argument index %u without the constant flag (flags 0x%02x)",
+                 arg, r->flags);
+    } else {
+        snprintf(buf, cap, "%s (vmi_sites_read: %s, expected 0x%x, found 0x%x)",
+                 ve->reason ? ve->reason : "refused", vmi_status_name(ve->status), ve->expected,
+                 ve->actual);
+    }
+}
+
 static int read_sites(struct aot_image *img, unsigned flags, struct aot_err *err)
 {
     const char *p = img->path;
@@ -388,24 +430,16 @@ static int read_sites(struct aot_image *img, unsigned flags, struct aot_err *err
         s->const_value = r.const_value;
 #define REC_FMT "%s: " VMI_SITE_SECTION_NAME " record %zu (at 0x%08x, file offset 0x%x): "
 #define REC_ARGS p, i, rec_addr, rec_off
-        if (r.call >= VMI_NUM_CALLS || !vmi_call_table[r.call].name)
-            return aot_fail(err, REC_FMT "call %u is not a VMI call", REC_ARGS, r.call);
-        const struct vmi_call_meta *m = &vmi_call_table[r.call];
-        /* As the inliner (VMI_E_SITE_LEN): at least the native sequence; the glue lays down
-         * exactly the call's reserve. */
-        if (r.len < m->native_len || r.len == 0)
-            return aot_fail(err, REC_FMT "length %u is shorter than the %u bytes of %s's native "
-                            "sequence", REC_ARGS, r.len, m->native_len ? m->native_len : 1, m->name);
-        if (r.flags & ~SITE_FLAGS_KNOWN)
-            return aot_fail(err, REC_FMT "unknown flag bits 0x%02x", REC_ARGS,
-                            r.flags & ~SITE_FLAGS_KNOWN);
-        if (!!(r.flags & VMI_SITE_JUMP) != !!(m->flags & VMI_CALL_F_JUMP))
-            return aot_fail(err, REC_FMT "jump flag %s, but %s is %sa jump call", REC_ARGS,
-                            r.flags & VMI_SITE_JUMP ? "set" : "clear", m->name,
-                            m->flags & VMI_CALL_F_JUMP ? "" : "not ");
-        if ((r.flags & VMI_SITE_CONST) && !(m->flags & VMI_CALL_F_CONST))
-            return aot_fail(err, REC_FMT "constant flag set, but %s records no constant argument",
-                            REC_ARGS, m->name);
+        /* The inliner decides whether a record is valid (the kernel reads the table with the same
+         * function); this file only words its answer. */
+        struct vmi_site_info one;
+        struct vmi_site_table tab = { .sites = &one, .count = 0, .cap = 1 };
+        struct vmi_error ve;
+        if (vmi_sites_read(&tab, img->data + rec_off, rec_addr, sizeof r, &ve) != VMI_OK) {
+            char why[256];
+            record_problem(&r, &ve, why, sizeof why);
+            return aot_fail(err, REC_FMT "%s", REC_ARGS, why);
+        }
         const struct aot_section *x = last;
         if (!x || s->addr < x->addr || (uint64_t)s->addr + r.len > (uint64_t)x->addr + x->size)
             x = aot_image_section_at(img, s->addr, r.len, SHF_ALLOC | SHF_EXECINSTR);

@@ -8,12 +8,18 @@
 #include <unistd.h>
 
 #include "prof_run.h"
+#include "prof_sites.h"
+#include "vmi_inliner.h"
 
 static const char usage[] =
     "usage: vmi-prof [OPTIONS]                  measure every workload and strategy\n"
     "       vmi-prof --guest LOG [OUTPUT...]    the guest kernel's serial report\n"
     "       vmi-prof --patch-bench [SITES]      plan + apply + verify + revert SITES sites\n"
     "       vmi-prof --measure LABEL -- CMD...  wall time and peak memory of a command\n"
+    "       vmi-prof --sites PROFILE --image ELF [--rom ROM [--policy P]] [--top N] [--json]\n"
+    "                                           the hottest sites of a profile (or of a log's\n"
+    "                                           profile block): count, share, decision,\n"
+    "                                           function, file:line\n"
     "measuring: --n N (iterations, 100000) --k K (repetitions, 15) --trap-n N (N/50)\n"
     "           --only TEXT (workloads whose name contains it) --cpu C --callgrind\n"
     "           --engine PATH --rom PATH --valgrind PATH -v\n"
@@ -140,6 +146,8 @@ int main(int argc, char **argv)
 {
     struct prof_run_opts o = { NULL, NULL, "/usr/bin/valgrind", NULL, 100000, 15, 0, -1, 0 };
     const char *json = NULL, *csv = NULL, *charts[4], *guest = NULL;
+    struct prof_site_opts so = { NULL, NULL, NULL, VMI_POLICY_AUTO, 10, 0 };
+    int have_top = 0, have_policy = 0;
     unsigned ncharts = 0;
     int want_json = 0, want_csv = 0, callgrind = 0, patch = 0;
     unsigned patch_sites = 100000;
@@ -194,6 +202,24 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--guest") == 0) {
             if (!(guest = argv[++i]))
                 bad_usage("%s needs the guest's serial log", a);
+        } else if (strcmp(a, "--sites") == 0) {
+            if (!(so.profile = argv[++i]))
+                bad_usage("%s needs a profile file or a log holding a profile block", a);
+        } else if (strcmp(a, "--image") == 0) {
+            if (!(so.image = argv[++i]))
+                bad_usage("%s needs the ELF image the profile was taken of", a);
+        } else if (strcmp(a, "--top") == 0) {
+            so.top = num(a, argv[++i], 0, 100000000);
+            have_top = 1;
+        } else if (strcmp(a, "--policy") == 0) {
+            const char *p = argv[++i];
+            so.policy = -1;
+            for (unsigned k = 0; p && k < VMI_POLICY_COUNT; k++)
+                if (strcmp(p, vmi_policy_name(k)) == 0)
+                    so.policy = (int)k;
+            if (so.policy < 0)
+                bad_usage("%s needs auto, call-only, native-only or inline-only", a);
+            have_policy = 1;
         } else if (strcmp(a, "--patch-bench") == 0) {
             patch = 1;
             if (i + 1 < argc && argv[i + 1][0] != '-')
@@ -220,6 +246,22 @@ int main(int argc, char **argv)
         bad_usage("%s", "--json and --csv both want stdout: give one a FILE (--csv=FILE)");
     if (guest && (callgrind || patch))
         bad_usage("%s", "--guest reads a log: it measures nothing (no --callgrind, --patch-bench)");
+
+    if (so.profile || so.image) {
+        if (!so.profile || !so.image)
+            bad_usage("%s", so.profile ? "--sites needs --image ELF (the image the profile was taken of)"
+                                       : "--image goes with --sites PROFILE");
+        if (guest || callgrind || patch || csv || ncharts || (json && !want_json) || o.only)
+            bad_usage("%s", "--sites reads a profile: only --image, --rom, --policy, --top and "
+                            "--json (to stdout) go with it");
+        if (have_policy && !o.rom)
+            bad_usage("%s", "--policy plans against a ROM: give --rom ROM");
+        so.rom = o.rom;
+        so.json = want_json;
+        return prof_sites_run(&so, stdout);
+    }
+    if (have_top || have_policy)
+        bad_usage("%s", "--top and --policy go with --sites PROFILE");
 
     char why[512];
     struct prof_result res = { 0 };
@@ -252,6 +294,10 @@ int main(int argc, char **argv)
         prof_print_table(&res, stdout);
         printf("\n");
         prof_print_targets(&res, stdout);
+        if (!guest) {
+            printf("\n");
+            prof_print_specialization(&res, stdout);
+        }
     }
     if (json && write_out(json, &res, prof_print_json) != 0)
         rc = 1;

@@ -55,7 +55,7 @@ static const struct prof_row *peer(const struct prof_result *r, const char *work
 
 void prof_print_table(const struct prof_result *r, FILE *out)
 {
-    fprintf(out, "%-28s %-9s %10s %10s %10s %9s%s\n", "workload", "strategy", "median", "min",
+    fprintf(out, "%-36s %-9s %10s %10s %10s %9s%s\n", "workload", "strategy", "median", "min",
             "max", "vs hand", r->have_insns ? "  insns/op" : "");
     const char *last = "";
     for (unsigned i = 0; i < r->count; i++) {
@@ -65,7 +65,7 @@ void prof_print_table(const struct prof_result *r, FILE *out)
         /* a hand-written cost under the resolution makes any ratio noise */
         if (hand && hand->median >= PROF_RESOLUTION)
             snprintf(ratio, sizeof ratio, "%.2fx", row->median / hand->median);
-        fprintf(out, "%-28s %-9s %10.2f %10.2f %10.2f %9s",
+        fprintf(out, "%-36s %-9s %10.2f %10.2f %10.2f %9s",
                 strcmp(last, row->workload) ? row->workload : "",
                 prof_strategy_name(row->strategy), row->median, row->min, row->max, ratio);
         if (r->have_insns) {
@@ -172,6 +172,10 @@ static int inline_target(const struct prof_result *r, int paths, double limit, F
         const struct prof_row *in = &r->rows[i];
         if (in->strategy != STRAT_INLINE || in->is_path != paths)
             continue;
+        /* "X(arg=v)": the unspecialized counterpart of a variant, for the specialization table;
+         * its hand-written form may inline what the planner must call (SetLazyMode) */
+        if (strchr(in->workload, '('))
+            continue;
         const struct prof_row *hand = peer(r, in->workload, STRAT_HAND);
         if (!hand)
             continue;
@@ -239,4 +243,59 @@ int prof_print_targets(const struct prof_result *r, FILE *out)
         fprintf(out, "  call >= 3x inline on the interrupt-flag calls: not measured\n");
     missed += n && met != n;
     return missed;
+}
+
+/* The general counterpart of a workload whose sites record constants: "X[a=v,...]" ->
+ * "X(a=v,...)", the same values passed in registers.  0 when name has no "[...]" at its end. */
+static int general_name(const char *name, char *buf, size_t cap)
+{
+    const char *lb = strchr(name, '[');
+    size_t n = strlen(name);
+    if (!lb || n < 3 || name[n - 1] != ']' || n >= cap)
+        return 0;
+    memcpy(buf, name, n + 1);
+    buf[lb - name] = '(';
+    buf[n - 1] = ')';
+    return 1;
+}
+
+int prof_print_specialization(const struct prof_result *r, FILE *out)
+{
+    unsigned rows = 0;
+    char gname[PROF_NAME_MAX];
+    for (unsigned i = 0; i < r->count; i++) {
+        const struct prof_row *v = &r->rows[i];
+        if (v->strategy != STRAT_INLINE || !general_name(v->workload, gname, sizeof gname))
+            continue;
+        const struct prof_row *g = peer(r, gname, STRAT_INLINE);
+        const struct prof_row *c = peer(r, gname, STRAT_CALL);
+        if (!g || !c)
+            continue;
+        if (!rows++) {
+            fprintf(out, "specialization: constant at the site (variant inlined) against the same "
+                         "value in a register\n(general: the generic body inlined, or a call where "
+                         "the ROM has none) against called (cycles per op%s):\n",
+                    r->have_insns ? "; callgrind instructions per op" : "");
+            fprintf(out, "  %-36s %9s %9s %9s %9s %9s", "workload", "variant", "general",
+                    "called", "gen/var", "call/var");
+            if (r->have_insns)
+                fprintf(out, "   %7s %7s %7s", "i:var", "i:gen", "i:call");
+            fprintf(out, "\n");
+        }
+        /* a variant under the resolution is taken as the resolution: the ratios are lower bounds */
+        double denom = v->median > PROF_RESOLUTION ? v->median : PROF_RESOLUTION;
+        const char *ge = v->median > PROF_RESOLUTION ? "" : ">=";
+        char gr[24], cr[24];
+        snprintf(gr, sizeof gr, "%s%.1fx", ge, g->median / denom);
+        snprintf(cr, sizeof cr, "%s%.1fx", ge, c->median / denom);
+        fprintf(out, "  %-36s %9.2f %9.2f %9.2f %9s %9s", v->workload, v->median, g->median,
+                c->median, gr, cr);
+        if (r->have_insns)
+            fprintf(out, "   %7.1f %7.1f %7.1f", v->insns_per_op, g->insns_per_op,
+                    c->insns_per_op);
+        fprintf(out, "\n");
+    }
+    if (!rows)
+        fprintf(out, "specialization: not measured (no workload with constants at its sites)\n");
+    return (int)rows;
 }

@@ -34,6 +34,10 @@ void prof_print_csv(const struct prof_result *r, FILE *out);
  * inlinable call and 1.05x on the paths, direct call at least 3x inlined on the interrupt-flag
  * calls.  Returns the number of targets missed. */
 int prof_print_targets(const struct prof_result *r, FILE *out);
+/* The specialization table: each workload "X[arg=v]" whose sites record constants (inline strategy:
+ * the planner's variant) against "X(arg=v)" with the values in registers (inline: the generic body
+ * or a call) and called.  Returns the number of rows. */
+int prof_print_specialization(const struct prof_result *r, FILE *out);
 /* Draws a grouped bar chart: SVG when path ends in .svg, PNG when .png.  Returns 0 or -1 with
  * why[] filled. */
 int prof_draw_chart(const struct prof_result *r, const char *path, char *why, size_t why_cap);

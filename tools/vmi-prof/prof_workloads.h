@@ -64,6 +64,9 @@ struct prof_path {
 #define SETPXE_CUR(i) OPC(SetPxE, PROF_LOAD_EAX | PROF_LOAD_EDX | PROF_LOAD_ECX | PROF_PT_EDX, \
                           0x00abc067u + ((i) << 12), 4 * (i), PTE_FLAGS_CUR)
 
+#define SETPXE_OTHER(i, c) OPC(SetPxE, PROF_LOAD_EAX | PROF_LOAD_EDX | PROF_LOAD_ECX | PROF_PT_EDX | (c), \
+                               0x00abc067u + ((i) << 12), 4 * (i), 0)
+
 static const struct prof_path prof_paths[] __attribute__((unused)) = {
     /* local_irq_save + local_irq_restore around a critical section: the spinlock path */
     { "path:irqsave-restore", 3, {
@@ -88,6 +91,24 @@ static const struct prof_path prof_paths[] __attribute__((unused)) = {
         SETPXE_CUR(4), SETPXE_CUR(5), SETPXE_CUR(6), SETPXE_CUR(7),
         OPC(SetLazyMode, PROF_LOAD_EAX | PROF_CONST, VMI_LAZY_NONE, 0, 0),
         OPC(FlushTLB, PROF_LOAD_EAX | PROF_CONST, VMI_FLUSH_TLB, 0, 0),
+    } },
+    /* Specialization (docs/specializer.md): filling the page tables of an address space that is
+     * not the current one in a lazy-MMU batch, as a kernel builds a new mm: SetLazyMode(MMU), 8
+     * SetPxE with flags 0 (no CURRENT_AS: nothing to queue), SetLazyMode(NONE).  "[...]": the
+     * sites record the constants, so the planner picks the variants (SetLazyMode mode=1, SetPxE
+     * flags=0); "(...)": the same values passed in registers, the generic bodies. */
+    { "path:lazy-mmu-fill[mode=1,flags=0]", 10, {
+        OPC(SetLazyMode, PROF_LOAD_EAX | PROF_CONST, VMI_LAZY_MMU, 0, 0),
+        SETPXE_OTHER(0, PROF_CONST), SETPXE_OTHER(1, PROF_CONST), SETPXE_OTHER(2, PROF_CONST),
+        SETPXE_OTHER(3, PROF_CONST), SETPXE_OTHER(4, PROF_CONST), SETPXE_OTHER(5, PROF_CONST),
+        SETPXE_OTHER(6, PROF_CONST), SETPXE_OTHER(7, PROF_CONST),
+        OPC(SetLazyMode, PROF_LOAD_EAX | PROF_CONST, VMI_LAZY_NONE, 0, 0),
+    } },
+    { "path:lazy-mmu-fill(mode=1,flags=0)", 10, {
+        OPC(SetLazyMode, PROF_LOAD_EAX, VMI_LAZY_MMU, 0, 0),
+        SETPXE_OTHER(0, 0), SETPXE_OTHER(1, 0), SETPXE_OTHER(2, 0), SETPXE_OTHER(3, 0),
+        SETPXE_OTHER(4, 0), SETPXE_OTHER(5, 0), SETPXE_OTHER(6, 0), SETPXE_OTHER(7, 0),
+        OPC(SetLazyMode, PROF_LOAD_EAX, VMI_LAZY_NONE, 0, 0),
     } },
     /* an interrupt arrives while interrupts are off; enabling them delivers it */
     { "path:irq-delivery", 3, {

@@ -305,6 +305,15 @@ static void add_inline_workloads(void)
             size_t len = a ? strcspn(a, ":") : 0;
             snprintf(w->name, sizeof w->name, "%s[%.*s=%u]", m->name, (int)len, a ? a : "",
                      e[i].variant_value);
+            /* its general counterpart: the same value in the register, not recorded at the site,
+             * so the planner takes the generic body (or a call where there is none) */
+            if (nwl < 64) {
+                struct workload *g = &wls[nwl++];
+                *g = *w;
+                g->ops[0].flags &= (uint8_t)~PROF_CONST;
+                snprintf(g->name, sizeof g->name, "%s(%.*s=%u)", m->name, (int)len, a ? a : "",
+                         e[i].variant_value);
+            }
         }
     }
 }

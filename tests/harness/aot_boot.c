@@ -1,0 +1,128 @@
+/* The harness's AOT mode: what a kernel does at boot when vmi-aot may have specialized its image
+ * (docs/aot.md, "What the kernel does at boot"), with the harness's ROM at 0xc8800 as the ROM
+ * base.  vmi-aot specializes the harness with --rom-base 0xc8800 and fills vmi_aot_identity.
+ *
+ *   magic 0      the plain image: nothing to do (main then checks the text is native).
+ *   untrusted    an identity this code does not know (version, hash kind, policy), or the site
+ *                bytes do not hash to sites_hash: nothing is patched; the harness stops.
+ *   match        the ROM (hash, size, base) is the one the image was planned for: the identity's
+ *                policy is planned against it and vmi_verify checks that every site already holds
+ *                the plan's bytes.  Nothing is written: no site is patched at load.
+ *   mismatch     another ROM: every site reverted to native (VMI_APPLY_TRUST_TEXT, allowed because
+ *                sites_hash held), then planned with the identity's policy and patched at load.
+ *
+ * In both last cases the workloads then run on the text as the boot left it, and the text is
+ * reverted to native, so that main's rounds start from the same native text as for a plain
+ * image.  No site runs before this. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "vmi_aot.h"
+#include "vmi_inliner.h"
+#include "harness.h"
+
+/* Zero in the image; `vmi-aot specialize` fills it in place. */
+struct vmi_aot_identity vmi_aot_identity __attribute__((section(".vmi_aot_id"), used));
+
+static void report_error(const char *what, vmi_status st, const struct vmi_error *err)
+{
+    char buf[256];
+    vmi_error_format(err, buf, sizeof buf);
+    fprintf(stderr, "FAIL aot: %s: %s\n", what, buf);
+    h_check(st == VMI_OK, __FILE__, __LINE__, what, st, VMI_OK);
+}
+
+#define AOT_OK(what, call) do { \
+        vmi_status st_ = (call); \
+        if (st_ != VMI_OK) { report_error(what, st_, &err); goto out; } \
+        h_passed++; \
+    } while (0)
+
+enum aot_state aot_boot(struct vmi_text *text, const struct vmi_site_table *sites,
+                        const struct vmi_rom *rom, const struct vmi_reloc_table *rel)
+{
+    struct vmi_aot_identity id = vmi_aot_identity;
+    struct vmi_error err;
+    struct vmi_plan native, plan;
+    uint64_t sh = 0, rh = 0;
+    uint32_t total = 0;
+    enum aot_state state = AOT_FAILED;
+    int ok = 0;
+
+    if (!id.magic) {
+        printf("aot state=none: not specialized (vmi_aot_identity is zero)\n");
+        return AOT_NONE;
+    }
+    if (id.magic != VMI_AOT_MAGIC || id.version != VMI_AOT_VERSION ||
+        id.hash_kind != VMI_AOT_HASH_FNV1A64 || id.policy >= VMI_POLICY_COUNT) {
+        printf("aot state=untrusted: identity magic 0x%08x version %u hash kind %u policy %u is "
+               "not one this harness reads: nothing patched\n", id.magic, id.version,
+               id.hash_kind, id.policy);
+        return AOT_UNTRUSTED;
+    }
+    if (vmi_sites_hash(text, sites, &sh, &err) != VMI_OK || sh != id.sites_hash ||
+        id.site_count != sites->count) {
+        printf("aot state=untrusted: the %u site(s) hash to 0x%016llx, the identity says %u "
+               "site(s), 0x%016llx: a site changed after specialize; nothing patched\n",
+               sites->count, (unsigned long long)sh, id.site_count,
+               (unsigned long long)id.sites_hash);
+        return AOT_UNTRUSTED;
+    }
+    int rom_ok = id.rom_size == rom->size && id.rom_base == rom->base;
+    rh = vmi_fnv1a64(VMI_FNV1A64_INIT, rom->image, rom->size);
+    rom_ok = rom_ok && id.rom_hash == rh;
+
+    for (uint32_t i = 0; i < sites->count; i++)
+        total += sites->sites[i].len;
+    struct vmi_plan_options opt = { (enum vmi_policy)id.policy, 0 };
+    unsigned ran;
+    struct vmi_site_plan *ns = calloc(sites->count + 1, sizeof *ns);
+    struct vmi_site_plan *ps = calloc(sites->count + 1, sizeof *ps);
+    uint8_t *nc = malloc(total + 1), *pc = malloc(total + 1);
+    if (!ns || !ps || !nc || !pc) {
+        CHECK(!"aot: out of memory");
+        goto out;
+    }
+    vmi_plan_init(&native, ns, sites->count, nc, total);
+    vmi_plan_init(&plan, ps, sites->count, pc, total);
+    AOT_OK("aot: native plan", vmi_plan_build(&native, sites, NULL, NULL, NULL, &err));
+    AOT_OK("aot: plan for the ROM found", vmi_plan_build(&plan, sites, rom, rel, &opt, &err));
+    if (rom_ok) {
+        /* the sites already hold what load-time patching would write: check, write nothing */
+        AOT_OK("aot: the specialized sites are the load-time plan", vmi_verify(text, &plan, &err));
+        printf("aot state=match: specialized for this ROM (fnv1a64 0x%016llx, %u bytes at 0x%x), "
+               "policy %s: %u sites verified, no site patched at load\n",
+               (unsigned long long)rh, rom->size, rom->base, vmi_policy_name(id.policy),
+               sites->count);
+        state = AOT_MATCH;
+    } else {
+        /* safe to rewrite: sites_hash says the sites are what vmi-aot wrote */
+        CHECK_EQ(text_writable(1), 0);
+        AOT_OK("aot: revert to native", vmi_apply_ex(text, &native, NULL, NULL,
+                                                     VMI_APPLY_TRUST_TEXT, &err));
+        AOT_OK("aot: patch at load", vmi_apply(text, &plan, NULL, NULL, &err));
+        CHECK_EQ(text_writable(0), 0);
+        printf("aot state=mismatch: specialized for another ROM (fnv1a64 0x%016llx, %u bytes at "
+               "0x%x), this one is 0x%016llx, %u bytes at 0x%x: %u sites reverted to native, then "
+               "patched at load, policy %s\n", (unsigned long long)id.rom_hash, id.rom_size,
+               id.rom_base, (unsigned long long)rh, rom->size, rom->base, sites->count,
+               vmi_policy_name(id.policy));
+        state = AOT_MISMATCH;
+    }
+    /* the program runs on the text as the boot left it */
+    ran = run_workloads(&plan, "aot");
+    CHECK(ran >= 1);
+    printf("aot: %u workloads ran on the text as booted\n", ran);
+    /* back to native for main's rounds: the text must hold the plan's bytes */
+    CHECK_EQ(text_writable(1), 0);
+    AOT_OK("aot: back to native for the rounds", vmi_apply(text, &native, &plan, NULL, &err));
+    CHECK_EQ(text_writable(0), 0);
+    AOT_OK("aot: the text is native", vmi_verify(text, &native, &err));
+    ok = 1;
+out:
+    free(ns);
+    free(ps);
+    free(nc);
+    free(pc);
+    return ok ? state : AOT_FAILED;
+}

@@ -1,0 +1,486 @@
+/* Execution profiles for specialize: see profile.h.
+ *
+ * The reserve a site needs: the shortest ROM body the planner could inline there whatever the
+ * site's length, i.e. the variant for the site's constant (when the ROM has one) or the call's
+ * generic body, among those whose clobbers the site allows (plan.c's choose_body, with the
+ * length test left out).  A site with no such body is not inlined by any reserve.
+ *
+ * The suggested reserve of a call: every site of a call has the same reserve (the glue lays down
+ * vmi_call_table[call].reserve bytes), so the reserve R inlines exactly the executed sites whose
+ * need is <= R.  The suggestion is the smallest R whose inlined executions are at least the share
+ * asked for of the call's executions, but never below what the call needs without inlining
+ * (its native sequence, and 5 bytes for a rel32 call or jmp).  When the sites with a usable body
+ * carry less than the share, no R reaches it: the suggestion is then the largest need (it inlines
+ * everything that can be), marked unreachable. */
+#include "profile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_out.h"
+#include "site_info.h"
+#include "vmi_abi.h"
+
+#define REL32_LEN 5u
+
+/* ---- reading ---- */
+
+void aot_profile_free(struct aot_profile *p)
+{
+    free(p->count);
+    memset(p, 0, sizeof *p);
+}
+
+static const struct aot_site *site_exact(const struct aot_image *img, uint32_t addr)
+{
+    const struct aot_site *s = aot_image_site_at(img, addr);
+    return s && s->addr == addr ? s : NULL;
+}
+
+static int parse_hex32(const char *s, uint32_t *out)
+{
+    char *end;
+    if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || !s[2])
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s + 2, &end, 16);
+    if (*end || errno || v > 0xffffffffull || s[2] == '-' || s[2] == '+')
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int parse_dec64(const char *s, uint64_t *out)
+{
+    char *end;
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || errno)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int aot_profile_read(struct aot_profile *p, const char *path, const struct aot_image *img,
+                     struct aot_err *err)
+{
+    memset(p, 0, sizeof *p);
+    p->path = path;
+    p->nsites = (uint32_t)img->nsites;
+    p->count = calloc(p->nsites ? p->nsites : 1, sizeof *p->count);
+    uint32_t *line_of = calloc(p->nsites ? p->nsites : 1, sizeof *line_of);
+    FILE *f = NULL;
+    char *buf = NULL;
+    size_t cap = 0;
+    uint32_t lineno = 0, listed = 0;
+    int rc = -1;
+    if (!p->count || !line_of) {
+        aot_fail(err, "%s: out of memory for %u sites", path, p->nsites);
+        goto out;
+    }
+    f = fopen(path, "r");
+    if (!f) {
+        aot_fail(err, "%s: cannot open: %s", path, strerror(errno));
+        goto out;
+    }
+    ssize_t len;
+    while (errno = 0, (len = getline(&buf, &cap, f)) >= 0) {
+        lineno++;
+        if (memchr(buf, '\0', (size_t)len)) {
+            aot_fail(err, "%s:%u: a NUL byte: not a text profile", path, lineno);
+            goto out;
+        }
+        while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' ' ||
+                           buf[len - 1] == '\t'))
+            buf[--len] = '\0';
+        char *q = buf + strspn(buf, " \t");
+        if (!*q || *q == '#')
+            continue;
+        const char *addr_s = NULL, *call_s = NULL, *count_s = NULL;
+        char *save = NULL, *tok = strtok_r(q, " \t", &save);
+        if (strcmp(tok, "site") != 0) {
+            aot_fail(err, "%s:%u: not a profile line: expected 'site addr=0x... call=NAME "
+                     "count=N' or a # comment", path, lineno);
+            goto out;
+        }
+        while ((tok = strtok_r(NULL, " \t", &save))) {
+            const char **slot = !strncmp(tok, "addr=", 5) ? &addr_s
+                              : !strncmp(tok, "call=", 5) ? &call_s
+                              : !strncmp(tok, "count=", 6) ? &count_s : NULL;
+            if (!slot)
+                continue;       /* other key=value words: for tools that add some */
+            if (*slot) {
+                aot_fail(err, "%s:%u: '%.*s' given twice", path, lineno,
+                         (int)(strchr(tok, '=') - tok + 1), tok);
+                goto out;
+            }
+            *slot = strchr(tok, '=') + 1;
+        }
+        if (!addr_s || !call_s || !count_s) {
+            aot_fail(err, "%s:%u: a site line needs addr=, call= and count= (%s= is missing)",
+                     path, lineno, !addr_s ? "addr" : !call_s ? "call" : "count");
+            goto out;
+        }
+        uint32_t addr;
+        uint64_t count;
+        if (parse_hex32(addr_s, &addr) != 0) {
+            aot_fail(err, "%s:%u: addr '%s' is not a 32-bit 0x-hex address", path, lineno, addr_s);
+            goto out;
+        }
+        if (parse_dec64(count_s, &count) != 0) {
+            aot_fail(err, "%s:%u: count '%s' is not a decimal count", path, lineno, count_s);
+            goto out;
+        }
+        const struct aot_site *s = site_exact(img, addr);
+        if (!s) {
+            aot_fail(err, "%s:%u: 0x%08x is not a site of %s: the profile is for another image",
+                     path, lineno, addr, img->path);
+            goto out;
+        }
+        if (strcmp(call_s, aot_call_name(s->call)) != 0) {
+            aot_fail(err, "%s:%u: the site at 0x%08x is %s in %s, the profile says %s: the "
+                     "profile is for another image", path, lineno, addr, aot_call_name(s->call),
+                     img->path, call_s);
+            goto out;
+        }
+        size_t i = (size_t)(s - img->sites);
+        if (line_of[i]) {
+            aot_fail(err, "%s:%u: the site at 0x%08x is listed twice (first at line %u)", path,
+                     lineno, addr, line_of[i]);
+            goto out;
+        }
+        if (p->total + count < p->total) {
+            aot_fail(err, "%s:%u: the counts add up to more than 2^64", path, lineno);
+            goto out;
+        }
+        line_of[i] = lineno;
+        p->count[i] = count;
+        p->total += count;
+        listed++;
+    }
+    if (errno || ferror(f)) {
+        aot_fail(err, "%s: cannot read: %s", path, strerror(errno ? errno : EIO));
+        goto out;
+    }
+    if (listed != p->nsites) {
+        size_t i = 0;
+        while (i < p->nsites && line_of[i])
+            i++;
+        aot_fail(err, "%s: lists %u of the %u sites of %s; the site at 0x%08x (%s) is missing: "
+                 "the profile is for another image", path, listed, p->nsites, img->path,
+                 img->sites[i].addr, aot_call_name(img->sites[i].call));
+        goto out;
+    }
+    rc = 0;
+out:
+    if (f)
+        fclose(f);
+    free(buf);
+    free(line_of);
+    if (rc)
+        aot_profile_free(p);
+    return rc;
+}
+
+int aot_parse_share(const char *s, uint32_t *ppm)
+{
+    /* "1", "1.0", "0.9", ".95", at most 6 decimals; decimal, no exponent, no sign */
+    uint64_t whole = 0, frac = 0, scale = 1000000;
+    const char *q = s;
+    int digits = 0;
+    while (*q >= '0' && *q <= '9' && digits < 3)
+        whole = whole * 10 + (uint64_t)(*q++ - '0'), digits++;
+    if (*q == '.') {
+        q++;
+        for (int k = 0; *q >= '0' && *q <= '9'; k++, q++) {
+            if (k >= 6)
+                return -1;
+            scale /= 10;
+            frac += (uint64_t)(*q - '0') * scale;
+            digits++;
+        }
+    }
+    if (*q || !digits)
+        return -1;
+    uint64_t v = whole * 1000000 + frac;
+    if (v == 0 || v > 1000000)
+        return -1;
+    *ppm = (uint32_t)v;
+    return 0;
+}
+
+/* ---- analysis ---- */
+
+/* The shortest body the planner could inline at s whatever its length, or -1; *conflict gets
+ * what the generic body (else the variant) writes that the site keeps. */
+static int site_need(const struct vmi_rom *rom, const struct vmi_site_info *s, uint8_t *conflict)
+{
+    struct vmi_inline_body b;
+    int best = -1;
+    uint8_t vconf = 0, gconf = 0;
+    *conflict = 0;
+    if (!rom || !rom->has_inline)
+        return -1;
+    if ((s->flags & VMI_SITE_CONST) &&
+        vmi_rom_inline_find(rom, s->call, 1,
+                            (uint8_t)((s->flags & VMI_SITE_CONST_ARG_MASK) >> VMI_SITE_CONST_ARG_SHIFT),
+                            s->const_value, &b)) {
+        vconf = b.clobbers & (uint8_t)~s->clobbers;
+        if (!vconf)
+            best = b.len;
+    }
+    if (vmi_rom_inline_find(rom, s->call, 0, 0, 0, &b)) {
+        gconf = b.clobbers & (uint8_t)~s->clobbers;
+        if (!gconf && (best < 0 || b.len < best))
+            best = b.len;
+    }
+    *conflict = gconf ? gconf : vconf;
+    return best;
+}
+
+static int miss_cmp(const void *a, const void *b)
+{
+    const struct aot_prof_miss *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return x->site < y->site ? -1 : x->site > y->site;
+}
+
+static int call_cmp(const void *a, const void *b)
+{
+    const struct aot_prof_call *x = a, *y = b;
+    if (x->execs != y->execs)
+        return x->execs > y->execs ? -1 : 1;
+    return x->call < y->call ? -1 : x->call > y->call;
+}
+
+struct need_count {
+    int need;
+    uint64_t count;
+};
+
+static int need_cmp(const void *a, const void *b)
+{
+    const struct need_count *x = a, *y = b;
+    return x->need < y->need ? -1 : x->need > y->need;
+}
+
+/* acc / total >= ppm / 1e6, exactly */
+static int reaches(uint64_t acc, uint64_t total, uint32_t ppm)
+{
+    return (unsigned __int128)acc * 1000000u >= (unsigned __int128)ppm * total;
+}
+
+void aot_profile_result_free(struct aot_prof_result *r)
+{
+    free(r->miss);
+    free(r->calls);
+    memset(r, 0, sizeof *r);
+}
+
+int aot_profile_analyze(struct aot_prof_result *r, const struct aot_profile *p,
+                        const struct vmi_site_table *table, const struct vmi_plan *plan,
+                        const struct vmi_rom *rom, uint32_t share_ppm, struct aot_err *err)
+{
+    uint32_t n = plan->count;
+    memset(r, 0, sizeof *r);
+    r->share_ppm = share_ppm;
+    int *need = calloc(n ? n : 1, sizeof *need);
+    uint8_t *conf = calloc(n ? n : 1, 1);
+    struct need_count *nc = calloc(n ? n : 1, sizeof *nc);
+    r->miss = calloc(n ? n : 1, sizeof *r->miss);
+    r->calls = calloc(VMI_NUM_CALLS, sizeof *r->calls);
+    if (!need || !conf || !nc || !r->miss || !r->calls) {
+        free(need);
+        free(conf);
+        free(nc);
+        aot_profile_result_free(r);
+        return aot_fail(err, "%s: out of memory analysing %u sites", p->path, n);
+    }
+    uint32_t ncalls_seen[VMI_NUM_CALLS] = { 0 };
+    for (uint32_t i = 0; i < n; i++) {
+        const struct vmi_site_plan *sp = &plan->sites[i];
+        const struct vmi_site_info *s = &table->sites[i];
+        need[i] = site_need(rom, s, &conf[i]);
+        ncalls_seen[s->call]++;
+        if (!p->count[i])
+            continue;
+        r->hot++;
+        if (sp->decision == VMI_DECISION_INLINE) {
+            r->inlined += p->count[i];
+            continue;
+        }
+        struct aot_prof_miss *m = &r->miss[r->nmiss++];
+        m->site = i;
+        m->count = p->count[i];
+        m->body_len = need[i];
+        m->missed = sp->noinline == VMI_NOINLINE_TOO_LONG && need[i] > sp->len
+                    ? need[i] - sp->len : -1;
+        m->conflict = sp->noinline == VMI_NOINLINE_CLOBBERS ? conf[i] : 0;
+    }
+    qsort(r->miss, r->nmiss, sizeof *r->miss, miss_cmp);
+
+    for (unsigned call = 0; call < VMI_NUM_CALLS; call++) {
+        uint64_t execs = 0;
+        uint32_t k = 0, hot = 0;
+        struct aot_prof_call *c = &r->calls[r->ncalls];
+        const struct vmi_call_meta *m = &vmi_call_table[call];
+        memset(c, 0, sizeof *c);
+        for (uint32_t i = 0; i < n; i++) {
+            if (table->sites[i].call != call || !p->count[i])
+                continue;
+            hot++;
+            execs += p->count[i];
+            if (need[i] >= 0) {
+                nc[k++] = (struct need_count){ need[i], p->count[i] };
+                if (need[i] <= plan->sites[i].len)
+                    c->at_reserve += p->count[i];
+            }
+        }
+        if (!execs)
+            continue;
+        c->call = (uint8_t)call;
+        c->sites = ncalls_seen[call];
+        c->hot = hot;
+        c->execs = execs;
+        c->reserve = m->reserve;
+        uint32_t floor = m->native_len > REL32_LEN ? m->native_len : REL32_LEN;
+        qsort(nc, k, sizeof *nc, need_cmp);
+        uint64_t acc = 0;
+        int found = 0;
+        uint32_t want = 0;
+        for (uint32_t j = 0; j < k && !found; j++) {
+            acc += nc[j].count;
+            if ((j + 1 == k || nc[j + 1].need != nc[j].need) && reaches(acc, execs, share_ppm)) {
+                want = (uint32_t)nc[j].need;
+                found = 1;
+            }
+        }
+        c->reachable = found;
+        if (!found)
+            want = k ? (uint32_t)nc[k - 1].need : c->reserve;
+        c->suggested = want > floor ? want : floor;
+        for (uint32_t j = 0; j < k; j++)
+            if ((uint32_t)nc[j].need <= c->suggested)
+                c->at_suggested += nc[j].count;
+        r->ncalls++;
+    }
+    qsort(r->calls, r->ncalls, sizeof *r->calls, call_cmp);
+    free(need);
+    free(conf);
+    free(nc);
+    return 0;
+}
+
+/* ---- output ---- */
+
+/* num/den as a percentage with one decimal ("81.0"), den 0 -> "0.0" */
+static const char *pct(uint64_t num, uint64_t den, char *buf, size_t cap)
+{
+    uint64_t x = den ? (uint64_t)((unsigned __int128)num * 1000u / den) : 0;
+    snprintf(buf, cap, "%llu.%llu", (unsigned long long)(x / 10), (unsigned long long)(x % 10));
+    return buf;
+}
+
+/* num/den as a JSON number with 4 decimals ("0.8100"), exact truncation */
+static void json_share(FILE *f, uint64_t num, uint64_t den)
+{
+    uint64_t x = den ? (uint64_t)((unsigned __int128)num * 10000u / den) : 0;
+    fprintf(f, "%llu.%04llu", (unsigned long long)(x / 10000), (unsigned long long)(x % 10000));
+}
+
+void aot_profile_text(FILE *f, const struct aot_prof_result *r, const struct aot_profile *p,
+                      const struct vmi_plan *plan)
+{
+    char b1[32], b2[32], clob[48];
+    uint64_t missed = p->total - r->inlined;
+    fprintf(f, "profile %s: %u sites, %u executed, %llu executions; inlined %llu (%s%%), not "
+            "inlined %llu (%s%%) at %u sites\n", p->path, p->nsites, r->hot,
+            (unsigned long long)p->total, (unsigned long long)r->inlined,
+            pct(r->inlined, p->total, b1, sizeof b1), (unsigned long long)missed,
+            pct(missed, p->total, b2, sizeof b2), r->nmiss);
+    for (uint32_t k = 0; k < r->nmiss; k++) {
+        const struct aot_prof_miss *m = &r->miss[k];
+        const struct vmi_site_plan *sp = &plan->sites[m->site];
+        fprintf(f, "  not inlined: 0x%08x %-18s count %llu (%s%%), %u bytes, %s: ", sp->addr,
+                vmi_call_name(sp->call), (unsigned long long)m->count,
+                pct(m->count, p->total, b1, sizeof b1), sp->len, vmi_noinline_name(sp->noinline));
+        if (m->missed >= 0)
+            fprintf(f, "the body is %d bytes, %d more than the site\n", m->body_len, m->missed);
+        else if (sp->noinline == VMI_NOINLINE_CLOBBERS)
+            fprintf(f, "the body writes %s, which the site keeps\n",
+                    aot_clobber_names(m->conflict, clob, sizeof clob));
+        else if (sp->noinline == VMI_NOINLINE_POLICY)
+            fprintf(f, "the policy does not inline%s\n", m->body_len >= 0 ? "" : " (and no body fits)");
+        else
+            fprintf(f, "no body to inline\n");
+    }
+    fprintf(f, "  reserve per call for %s%% of its executions inlined:\n",
+            pct(r->share_ppm, 1000000, b1, sizeof b1));
+    for (uint32_t k = 0; k < r->ncalls; k++) {
+        const struct aot_prof_call *c = &r->calls[k];
+        fprintf(f, "  reserve: %-18s %llu executions at %u of %u sites; reserve %u inlines %s%%; ",
+                vmi_call_name(c->call), (unsigned long long)c->execs, c->hot, c->sites,
+                c->reserve, pct(c->at_reserve, c->execs, b1, sizeof b1));
+        if (c->reachable)
+            fprintf(f, "suggested %u inlines %s%%\n", c->suggested,
+                    pct(c->at_suggested, c->execs, b2, sizeof b2));
+        else if (!c->at_suggested)
+            fprintf(f, "no reserve inlines any: no body fits the executed sites' clobbers\n");
+        else
+            fprintf(f, "no reserve reaches the share: %u inlines the most, %s%%\n", c->suggested,
+                    pct(c->at_suggested, c->execs, b2, sizeof b2));
+    }
+}
+
+void aot_profile_json(FILE *f, const struct aot_prof_result *r, const struct aot_profile *p,
+                      const struct vmi_plan *plan)
+{
+    char clob[48];
+    fputs("\"profile\":{\"file\":", f);
+    aot_json_str(f, p->path);
+    fprintf(f, ",\"sites\":%u,\"hot\":%u,\"executions\":%llu,\"inlined\":%llu,"
+            "\"not_inlined_executions\":%llu,\"inline_share\":", p->nsites, r->hot,
+            (unsigned long long)p->total, (unsigned long long)r->inlined,
+            (unsigned long long)(p->total - r->inlined));
+    json_share(f, r->share_ppm, 1000000);
+    fputs(",\n  \"not_inlined\":[", f);
+    for (uint32_t k = 0; k < r->nmiss; k++) {
+        const struct aot_prof_miss *m = &r->miss[k];
+        const struct vmi_site_plan *sp = &plan->sites[m->site];
+        fprintf(f, "%s\n   {\"addr\":\"0x%08x\",\"call\":\"%s\",\"count\":%llu,\"len\":%u,"
+                "\"decision\":\"%s\",\"noinline\":\"%s\",\"body_len\":", k ? "," : "", sp->addr,
+                vmi_call_name(sp->call), (unsigned long long)m->count, sp->len,
+                vmi_decision_name(sp->decision), vmi_noinline_name(sp->noinline));
+        if (m->body_len >= 0)
+            fprintf(f, "%d", m->body_len);
+        else
+            fputs("null", f);
+        if (m->missed >= 0)
+            fprintf(f, ",\"missed_bytes\":%d", m->missed);
+        else
+            fputs(",\"missed_bytes\":null", f);
+        if (sp->noinline == VMI_NOINLINE_CLOBBERS)
+            fprintf(f, ",\"clobber_conflict\":\"%s\"}",
+                    aot_clobber_names(m->conflict, clob, sizeof clob));
+        else
+            fputs(",\"clobber_conflict\":null}", f);
+    }
+    fputs("],\n  \"calls\":[", f);
+    for (uint32_t k = 0; k < r->ncalls; k++) {
+        const struct aot_prof_call *c = &r->calls[k];
+        fprintf(f, "%s\n   {\"call\":\"%s\",\"sites\":%u,\"hot\":%u,\"executions\":%llu,"
+                "\"reserve\":%u,\"inlined_at_reserve\":%llu,\"share_at_reserve\":", k ? "," : "",
+                vmi_call_name(c->call), c->sites, c->hot, (unsigned long long)c->execs,
+                c->reserve, (unsigned long long)c->at_reserve);
+        json_share(f, c->at_reserve, c->execs);
+        fprintf(f, ",\"suggested_reserve\":%u,\"inlined_at_suggested\":%llu,"
+                "\"share_at_suggested\":", c->suggested, (unsigned long long)c->at_suggested);
+        json_share(f, c->at_suggested, c->execs);
+        fprintf(f, ",\"reachable\":%s}", c->reachable ? "true" : "false");
+    }
+    fputs("]}", f);
+}

@@ -1,0 +1,455 @@
+/* vmi-prof --sites PROFILE --image ELF [--rom ROM [--policy P]] [--top N] [--json]
+ *
+ * PROFILE is either a profile file (docs/specializer.md: "#" comments, blank lines and one line
+ * "site addr=0x... call=NAME count=N" per site) or a serial log holding one profile block between
+ * "profile begin ..." and "profile end ..." lines (the guest's pv-count mode); everything outside
+ * the block is ignored.  Every site of the profile must be a site of ELF with the same call (the
+ * profile was taken of that image).  Functions come from the symbol table, file:line from DWARF,
+ * through vmi-aot's own objects.  With --rom, the image's sites are planned against the ROM as a
+ * kernel does at boot (vmi_plan_build, GetRelocationInfo executed by check-rom's emulator) and each
+ * row says what the plan decided and why. */
+#define _GNU_SOURCE
+#include "prof_sites.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aot_rom.h"
+#include "dwarf_lines.h"
+#include "elf_image.h"
+#include "site_info.h"
+#include "vmi_inliner.h"
+
+#define DEFAULT_ROM_BASE 0xc8800u   /* an image without vmi_rom_area: where the harness maps it */
+
+struct psite {
+    uint32_t addr;
+    uint8_t call;
+    uint64_t count;
+    unsigned line;              /* in the profile file */
+    const struct aot_site *site;
+    int decision, reason;       /* -1: unknown */
+};
+
+struct profile {
+    struct psite *v;
+    size_t n, cap;
+    uint64_t total;
+};
+
+static int call_by_name(const char *name, size_t len)
+{
+    for (unsigned c = 0; c < VMI_NUM_CALLS; c++) {
+        const char *n = vmi_call_name(c);
+        if (strcmp(n, "?") && strlen(n) == len && strncmp(n, name, len) == 0)
+            return (int)c;
+    }
+    return -1;
+}
+
+/* One "site ..." line (its first word already checked).  0, or -1 with the reason in why. */
+static int parse_site(char *p, struct psite *s, char *why, size_t cap)
+{
+    int have_addr = 0, have_call = 0, have_count = 0;
+    p += 4;
+    while (*p) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            break;
+        char *w = p;
+        while (*p && *p != ' ' && *p != '\t')
+            p++;
+        size_t wl = (size_t)(p - w);
+        char *eq = memchr(w, '=', wl);
+        if (!eq || eq == w || eq + 1 == w + wl) {
+            snprintf(why, cap, "'%.*s' is not key=value", (int)wl, w);
+            return -1;
+        }
+        size_t kl = (size_t)(eq - w), vl = wl - kl - 1;
+        const char *v = eq + 1;
+        char num[32];
+        if (kl == 4 && !strncmp(w, "addr", 4) && !have_addr) {
+            if (vl < 3 || vl > 10 || v[0] != '0' || v[1] != 'x') {
+                snprintf(why, cap, "addr=%.*s is not 0x and 1 to 8 hex digits", (int)vl, v);
+                return -1;
+            }
+            for (size_t k = 2; k < vl; k++)
+                if (!isxdigit((unsigned char)v[k])) {
+                    snprintf(why, cap, "addr=%.*s is not 0x and 1 to 8 hex digits", (int)vl, v);
+                    return -1;
+                }
+            memcpy(num, v, vl);
+            num[vl] = 0;
+            s->addr = (uint32_t)strtoul(num, NULL, 16);
+            have_addr = 1;
+        } else if (kl == 4 && !strncmp(w, "call", 4) && !have_call) {
+            int c = call_by_name(v, vl);
+            if (c < 0) {
+                snprintf(why, cap, "call=%.*s is not a VMI call", (int)vl, v);
+                return -1;
+            }
+            s->call = (uint8_t)c;
+            have_call = 1;
+        } else if (kl == 5 && !strncmp(w, "count", 5) && !have_count) {
+            int ok = vl >= 1 && vl <= 20;
+            for (size_t k = 0; ok && k < vl; k++)
+                ok = isdigit((unsigned char)v[k]);
+            if (ok) {
+                memcpy(num, v, vl);
+                num[vl] = 0;
+                errno = 0;
+                s->count = strtoull(num, NULL, 10);
+                ok = errno == 0;
+            }
+            if (!ok) {
+                snprintf(why, cap, "count=%.*s is not a decimal count", (int)vl, v);
+                return -1;
+            }
+            have_count = 1;
+        } else {
+            snprintf(why, cap, "unexpected field '%.*s' (want addr=, call=, count=, once each)",
+                     (int)kl, w);
+            return -1;
+        }
+    }
+    if (!have_addr || !have_call || !have_count) {
+        snprintf(why, cap, "missing %s", !have_addr ? "addr=" : !have_call ? "call=" : "count=");
+        return -1;
+    }
+    return 0;
+}
+
+static void chomp(char *l)
+{
+    size_t n = strlen(l);
+    while (n && (l[n - 1] == '\n' || l[n - 1] == '\r'))
+        l[--n] = 0;
+}
+
+static int by_addr(const void *a, const void *b)
+{
+    const struct psite *x = a, *y = b;
+    return (x->addr > y->addr) - (x->addr < y->addr);
+}
+
+/* Reads path: a profile file, or a log with one profile block.  0, or -1 and one line in why. */
+static int read_profile(const char *path, struct profile *pr, char *why, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(why, cap, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char *line = NULL, r[200];
+    size_t lcap = 0;
+    unsigned lineno = 0, begin_line = 0, end_line = 0;
+    int rc = -1;
+    /* pass 1: is it a log with a block? */
+    while (getline(&line, &lcap, f) >= 0) {
+        lineno++;
+        if (!strncmp(line, "profile begin", 13) && (line[13] == ' ' || line[13] == '\n' ||
+                                                    line[13] == '\r' || !line[13])) {
+            if (begin_line) {
+                snprintf(why, cap, "%s:%u: a second profile block (the first began on line %u)",
+                         path, lineno, begin_line);
+                goto out;
+            }
+            begin_line = lineno;
+        } else if (!strncmp(line, "profile end", 11)) {
+            if (!begin_line || end_line) {
+                snprintf(why, cap, "%s:%u: profile end without profile begin", path, lineno);
+                goto out;
+            }
+            end_line = lineno;
+        }
+    }
+    if (begin_line && !end_line) {
+        snprintf(why, cap, "%s:%u: profile begin without profile end (a truncated log?)", path,
+                 begin_line);
+        goto out;
+    }
+    if (ferror(f)) {
+        snprintf(why, cap, "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    rewind(f);
+    lineno = 0;
+    while (getline(&line, &lcap, f) >= 0) {
+        lineno++;
+        if (begin_line && (lineno <= begin_line || lineno > end_line))
+            continue;
+        chomp(line);
+        if (lineno == end_line) {
+            char *s = strstr(line, " sites=");
+            if (s && strtoul(s + 7, NULL, 10) != pr->n) {
+                snprintf(why, cap, "%s:%u: profile end says sites=%lu, the block has %zu site "
+                         "lines", path, lineno, strtoul(s + 7, NULL, 10), pr->n);
+                goto out;
+            }
+            break;
+        }
+        const char *p = line;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p || *p == '#')
+            continue;
+        if (strncmp(p, "site", 4) || (p[4] != ' ' && p[4] != '\t')) {
+            snprintf(why, cap, "%s:%u: not a profile line (want 'site addr=0x... call=NAME "
+                     "count=N')", path, lineno);
+            goto out;
+        }
+        if (pr->n == pr->cap) {
+            size_t nc = pr->cap ? pr->cap * 2 : 256;
+            struct psite *nv = realloc(pr->v, nc * sizeof *nv);
+            if (!nv) {
+                snprintf(why, cap, "%s:%u: out of memory", path, lineno);
+                goto out;
+            }
+            pr->v = nv;
+            pr->cap = nc;
+        }
+        struct psite *s = &pr->v[pr->n];
+        memset(s, 0, sizeof *s);
+        s->line = lineno;
+        s->decision = s->reason = -1;
+        if (parse_site((char *)p, s, r, sizeof r) != 0) {
+            snprintf(why, cap, "%s:%u: %s", path, lineno, r);
+            goto out;
+        }
+        if (pr->total + s->count < pr->total) {
+            snprintf(why, cap, "%s:%u: the counts overflow 64 bits", path, lineno);
+            goto out;
+        }
+        pr->total += s->count;
+        pr->n++;
+    }
+    if (pr->n == 0) {
+        if (begin_line)
+            snprintf(why, cap, "%s:%u: the profile block has no site lines", path, begin_line);
+        else
+            snprintf(why, cap, "%s: no site lines (neither a profile nor a log with a profile "
+                     "block)", path);
+        goto out;
+    }
+    qsort(pr->v, pr->n, sizeof pr->v[0], by_addr);
+    for (size_t k = 1; k < pr->n; k++)
+        if (pr->v[k].addr == pr->v[k - 1].addr) {
+            unsigned a = pr->v[k - 1].line, b = pr->v[k].line;
+            snprintf(why, cap, "%s:%u: site 0x%08x already on line %u", path, a > b ? a : b,
+                     pr->v[k].addr, a < b ? a : b);
+            goto out;
+        }
+    rc = 0;
+out:
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+static int by_count(const void *a, const void *b)
+{
+    const struct psite *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return (x->addr > y->addr) - (x->addr < y->addr);
+}
+
+/* Plans the image's sites against the ROM and records each profiled site's decision. */
+static int decide(const struct prof_site_opts *o, const struct aot_image *img,
+                  struct profile *pr)
+{
+    struct aot_rom rom;
+    struct aot_err err;
+    struct vmi_error ve;
+    struct vmi_rom vrom;
+    static struct vmi_reloc_table relocs;
+    char line[300];
+    int rc = 1;
+    if (aot_rom_load(&rom, o->rom, &err) != 0) {
+        fprintf(stderr, "vmi-prof: %s\n", err.msg);
+        return 1;
+    }
+    struct aot_symbol sym;
+    uint32_t base = DEFAULT_ROM_BASE;
+    int has = aot_image_symbol(img, "vmi_rom_area", &sym, &err);
+    if (has < 0) {
+        fprintf(stderr, "vmi-prof: %s\n", err.msg);
+        goto done;
+    }
+    if (has)
+        base = sym.value;
+    uint32_t n = (uint32_t)img->nsites, total = 0;
+    struct vmi_site_info *ts = calloc(n ? n : 1, sizeof *ts);
+    struct vmi_site_plan *ps = calloc(n ? n : 1, sizeof *ps);
+    for (uint32_t i = 0; i < n; i++)
+        total += img->sites[i].len;
+    uint8_t *code = malloc(total ? total : 1);
+    if (!ts || !ps || !code) {
+        fprintf(stderr, "vmi-prof: %s: out of memory for %u sites\n", img->path, n);
+        goto free_all;
+    }
+    if (aot_rom_base_ok(&rom, base, &err) != 0 || aot_rom_relocs(&rom, base, &relocs, &err) != 0) {
+        fprintf(stderr, "vmi-prof: %s\n", err.msg);
+        goto free_all;
+    }
+    if (vmi_rom_probe(&vrom, rom.img, rom.size, base, 0, &ve) != VMI_OK) {
+        vmi_error_format(&ve, line, sizeof line);
+        fprintf(stderr, "vmi-prof: %s: the inliner's probe refuses the ROM: %s\n", o->rom, line);
+        goto free_all;
+    }
+    struct vmi_site_table table = { ts, 0, n };
+    if (vmi_sites_read(&table, img->data + img->site_table->offset, img->site_table->addr,
+                       img->site_table->size, &ve) != VMI_OK) {
+        vmi_error_format(&ve, line, sizeof line);
+        fprintf(stderr, "vmi-prof: %s: the inliner refuses the site table: %s\n", img->path, line);
+        goto free_all;
+    }
+    struct vmi_plan plan;
+    struct vmi_plan_options opt = { (enum vmi_policy)o->policy, 0 };
+    vmi_plan_init(&plan, ps, n, code, total);
+    if (vmi_plan_build(&plan, &table, &vrom, &relocs, &opt, &ve) != VMI_OK) {
+        vmi_error_format(&ve, line, sizeof line);
+        fprintf(stderr, "vmi-prof: %s: plan: %s\n", img->path, line);
+        goto free_all;
+    }
+    for (size_t k = 0; k < pr->n; k++)
+        for (uint32_t i = 0; i < plan.count; i++)
+            if (plan.sites[i].addr == pr->v[k].addr) {
+                pr->v[k].decision = plan.sites[i].decision;
+                pr->v[k].reason = plan.sites[i].reason;
+                break;
+            }
+    rc = 0;
+free_all:
+    free(ts);
+    free(ps);
+    free(code);
+done:
+    aot_rom_free(&rom);
+    return rc;
+}
+
+static void json_str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+int prof_sites_run(const struct prof_site_opts *o, FILE *out)
+{
+    struct profile pr = { 0 };
+    struct aot_image img;
+    struct aot_dwarf *dw = NULL;
+    struct aot_err err;
+    char why[600];
+    int rc = 1, img_open = 0;
+
+    if (read_profile(o->profile, &pr, why, sizeof why) != 0) {
+        fprintf(stderr, "vmi-prof: %s\n", why);
+        goto out;
+    }
+    if (aot_image_open(&img, o->image, 0, &err) != 0) {
+        fprintf(stderr, "vmi-prof: %s\n", err.msg);
+        goto out;
+    }
+    img_open = 1;
+    for (size_t k = 0; k < pr.n; k++) {
+        struct psite *s = &pr.v[k];
+        s->site = aot_image_site_at(&img, s->addr);
+        if (!s->site || s->site->addr != s->addr) {
+            fprintf(stderr, "vmi-prof: %s:%u: no site of %s at 0x%08x (a profile of another "
+                    "image?)\n", o->profile, s->line, o->image, s->addr);
+            goto out;
+        }
+        if (s->site->call != s->call) {
+            fprintf(stderr, "vmi-prof: %s:%u: the site at 0x%08x is %s in %s, not %s\n",
+                    o->profile, s->line, s->addr, vmi_call_name(s->site->call), o->image,
+                    vmi_call_name(s->call));
+            goto out;
+        }
+    }
+    if (aot_dwarf_open(&dw, &img, &err) != 0) {
+        fprintf(stderr, "vmi-prof: %s\n", err.msg);
+        goto out;
+    }
+    if (o->rom && decide(o, &img, &pr) != 0)
+        goto out;
+
+    qsort(pr.v, pr.n, sizeof pr.v[0], by_count);
+    size_t rows = o->top && o->top < pr.n ? o->top : pr.n;
+    if (o->json) {
+        fprintf(out, "{\"profile\": ");
+        json_str(out, o->profile);
+        fprintf(out, ", \"image\": ");
+        json_str(out, o->image);
+        fprintf(out, ", \"sites\": %zu, \"image_sites\": %zu, \"executions\": %" PRIu64
+                ", \"policy\": ", pr.n, img.nsites, pr.total);
+        if (o->rom)
+            json_str(out, vmi_policy_name((unsigned)o->policy));
+        else
+            fputs("null", out);
+        fprintf(out, ", \"top\": [");
+    } else {
+        fprintf(out, "%zu sites (of the image's %zu), %" PRIu64 " executions; the %zu hottest%s\n",
+                pr.n, img.nsites, pr.total, rows,
+                o->rom ? "" : " (decision: give --rom to plan the image's sites)");
+        fprintf(out, "%4s %-10s %12s %7s  %-18s %-22s %-32s %s\n", "rank", "addr", "count",
+                "share", "call", "decision", "function", "file:line");
+    }
+    for (size_t k = 0; k < rows; k++) {
+        const struct psite *s = &pr.v[k];
+        struct aot_site_info si;
+        aot_site_info(&img, dw, s->site, &si);
+        double share = pr.total ? 100.0 * (double)s->count / (double)pr.total : 0.0;
+        char dec[48] = "-";
+        if (s->decision >= 0)
+            snprintf(dec, sizeof dec, "%s/%s", vmi_decision_name((unsigned)s->decision),
+                     vmi_reason_name((unsigned)s->reason));
+        if (o->json) {
+            fprintf(out, "%s\n  {\"rank\": %zu, \"addr\": \"0x%08x\", \"call\": \"%s\", "
+                    "\"count\": %" PRIu64 ", \"share\": %.6f, \"decision\": ", k ? "," : "",
+                    k + 1, s->addr, vmi_call_name(s->call), s->count, share / 100.0);
+            if (s->decision >= 0) {
+                json_str(out, vmi_decision_name((unsigned)s->decision));
+                fprintf(out, ", \"reason\": ");
+                json_str(out, vmi_reason_name((unsigned)s->reason));
+            } else
+                fprintf(out, "null, \"reason\": null");
+            fprintf(out, ", \"function\": ");
+            json_str(out, si.func);
+            fprintf(out, ", \"file\": ");
+            json_str(out, si.file);
+            fprintf(out, ", \"line\": %u}", si.line);
+        } else {
+            char loc[600];
+            snprintf(loc, sizeof loc, "%s:%u", si.file, si.line);
+            fprintf(out, "%4zu 0x%08x %12" PRIu64 " %6.2f%%  %-18s %-22s %-32s %s\n", k + 1,
+                    s->addr, s->count, share, vmi_call_name(s->call), dec, si.func, loc);
+        }
+    }
+    if (o->json)
+        fprintf(out, "\n]}\n");
+    rc = fflush(out) == 0 ? 0 : 1;
+    if (rc)
+        fprintf(stderr, "vmi-prof: writing the report: %s\n", strerror(errno));
+out:
+    if (dw)
+        aot_dwarf_close(dw);
+    if (img_open)
+        aot_image_close(&img);
+    free(pr.v);
+    return rc;
+}
