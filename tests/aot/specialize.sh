@@ -236,7 +236,7 @@ bad "no site table"         1 "no site table"                  "$romdir/vmi-pv.e
 bad "a site outside the text" 1 "outside every executable section" "$out/outside.elf" --rom "$pv"
 bad "overlapping sites"     1 "overlapping sites"              "$out/overlap.elf" --rom "$pv"
 bad "a ROM failing check-rom" 1 "fails check-rom"              "$img" --rom "$out/badsum.rom"
-bad "an ELF as the ROM"     1 "fails check-rom"                "$img" --rom "$img"
+bad "an ELF as the ROM"     1 "fails check-rom\|not a ROM"      "$img" --rom "$img"
 bad "a missing ROM"         1 "cannot open"                    "$img" --rom "$out/nonexistent.rom"
 bad "already specialized"   1 "already specialized"            "$out/$(basename "$img" .elf)-pv-auto.elf" --rom "$pv"
 bad "--rom-base against vmi_rom_area" 1 "vmi_rom_area is at"  "$img" --rom "$pv" --rom-base 0xc8800
