@@ -129,7 +129,7 @@ $(BAD_DIR)/image-gcc.elf: tests/bad/image.c tests/bad/image_asm.S $(GLUE_H) incl
 	$(CC) $(BAD_IMG_FLAGS) tests/bad/image.c tests/bad/image_asm.S -o $@
 $(BAD_DIR)/image-clang.elf: tests/bad/image.c tests/bad/image_asm.S $(GLUE_H) include/vmi_abi.h
 	@mkdir -p $(@D)
-	$(CLANG) $(BAD_IMG_FLAGS) -fuse-ld=bfd tests/bad/image.c tests/bad/image_asm.S -o $@
+	$(CLANG) $(BAD_IMG_FLAGS) -fdebug-compilation-dir=/src -fuse-ld=bfd tests/bad/image.c tests/bad/image_asm.S -o $@
 
 $(BAD_CORRUPT): tests/bad/corrupt.c
 	@mkdir -p $(@D)
