@@ -65,12 +65,12 @@ check: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	@bash tools/run-checks.sh $(BENCHES)
+	@RUN_LABEL=benchmarks bash tools/run-checks.sh $(BENCHES)
 
 # Each part appends its demonstration to DEMOS; the guest kernel's boots come last.
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@bash tools/run-checks.sh $(DEMOS)
+	@RUN_LABEL=demos bash tools/run-checks.sh $(DEMOS)
 
 install: all
 	@set -e; for spec in $(INSTALL_FILES); do \

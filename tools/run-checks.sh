@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs each named make target as one check, keeps going after a failure, and ends with the line
-# "checks: N passed, M failed".  Exits non-zero when any check failed.
+# "checks: N passed, M failed" (RUN_LABEL replaces "checks").  Exits non-zero when any check failed.
 set -u
 passed=0
 failed=0
@@ -16,5 +16,5 @@ for target in "$@"; do
 done
 echo
 for target in "${failures[@]}"; do echo "FAILED: $target"; done
-echo "checks: $passed passed, $failed failed"
+echo "${RUN_LABEL:-checks}: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

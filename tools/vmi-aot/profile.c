@@ -429,7 +429,7 @@ void aot_profile_text(FILE *f, const struct aot_prof_result *r, const struct aot
             fprintf(f, "suggested %u inlines %s%%\n", c->suggested,
                     pct(c->at_suggested, c->execs, b2, sizeof b2));
         else if (!c->at_suggested)
-            fprintf(f, "no reserve inlines any: no body fits the executed sites' clobbers\n");
+            fprintf(f, "no reserve inlines any: the ROM has no inline body for it, or none whose clobbers its sites allow\n");
         else
             fprintf(f, "no reserve reaches the share: %u inlines the most, %s%%\n", c->suggested,
                     pct(c->at_suggested, c->execs, b2, sizeof b2));
