@@ -56,7 +56,9 @@ static vmi_status compare_site(const struct vmi_text *text, const struct vmi_sit
     const uint8_t *have = host(text, sp->addr);
     uint32_t k;
 
-    for (k = 0; k < sp->len; k++)
+    if (vmi_memcmp(have, want, sp->len) == 0)
+        return VMI_OK;
+    for (k = 0; k < sp->len; k++)   /* name the first differing byte */
         if (have[k] != want[k])
             return vmi_fail(err, st, sp->index, sp->addr, k, want[k], have[k], why);
     return VMI_OK;

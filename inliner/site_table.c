@@ -27,11 +27,14 @@ static void sift_down(struct vmi_site_info *s, uint32_t root, uint32_t n)
     }
 }
 
-/* Heapsort: in place, O(n log n), no allocation. */
+/* Heapsort: in place, O(n log n), no allocation.  A linker usually emits the records in address
+ * order already, so a sorted table is recognized in one pass and left alone. */
 static void sort_sites(struct vmi_site_info *s, uint32_t n)
 {
     uint32_t i;
-    if (n < 2)
+    for (i = 1; i < n && s[i - 1].addr <= s[i].addr; i++)
+        ;
+    if (i >= n)
         return;
     for (i = n / 2; i-- > 0;)
         sift_down(s, i, n);
