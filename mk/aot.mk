@@ -86,12 +86,12 @@ SAN_CHECKS += check-aot-unit check-aot-sites check-aot-writer
 # gcc and clang builds, linked with the freestanding inliner archives as the harness is.
 AOT_BOOT    := $(AOT_T)/aotboot-gcc $(AOT_T)/aotboot-clang
 AOT_BOOT_LD := -m32 -no-pie -Wl,--no-warn-rwx-segments
-$(AOT_T)/aotboot-gcc: tests/aot/aotboot.c $(GLUE_H) $(INL_HDR) $(INL_LIB)
+$(AOT_T)/aotboot-gcc: tests/aot/aotboot.c $(GLUE_H) $(INL_HDR) $(INL_LIB) $(B)/obj/selftest/gcc/rom_entry.o
 	@mkdir -p $(@D)
-	$(CC) $(M32_CFLAGS) -fno-pie -Iinliner $< $(INL_LIB) $(AOT_BOOT_LD) -o $@
-$(AOT_T)/aotboot-clang: tests/aot/aotboot.c $(GLUE_H) $(INL_HDR) $(INL_CLANG_LIB)
+	$(CC) $(M32_CFLAGS) -fno-pie -Iinliner -Itests/harness $< $(B)/obj/selftest/gcc/rom_entry.o $(INL_LIB) $(AOT_BOOT_LD) -o $@
+$(AOT_T)/aotboot-clang: tests/aot/aotboot.c $(GLUE_H) $(INL_HDR) $(INL_CLANG_LIB) $(B)/obj/selftest/clang/rom_entry.o
 	@mkdir -p $(@D)
-	$(CLANG) $(M32_CFLAGS) -fno-pie -Iinliner $< $(INL_CLANG_LIB) -fuse-ld=bfd $(AOT_BOOT_LD) -o $@
+	$(CLANG) $(M32_CFLAGS) -fno-pie -Iinliner -Itests/harness $< $(B)/obj/selftest/clang/rom_entry.o $(INL_CLANG_LIB) -fuse-ld=bfd $(AOT_BOOT_LD) -o $@
 
 # specialize and verify (docs/aot.md): the test images (with vmi_rom_area and vmi_aot_identity)
 # and both harness builds (without: --rom-base 0xc8800), every policy and ROM, bad inputs,

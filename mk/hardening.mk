@@ -185,8 +185,8 @@ CHECKS += check-valgrind
 # ---- live re-patching under load (tests/live/live.c) ----
 # 32-bit, linked with the harness's monitor (tests/harness/monitor.c, check.c: the ROM's gate and
 # the state page) and the freestanding inliner.  Built by gcc and by clang.
-LIVE_HARNESS_GCC   := $(B)/obj/selftest/gcc/monitor.o $(B)/obj/selftest/gcc/check.o
-LIVE_HARNESS_CLANG := $(B)/obj/selftest/clang/monitor.o $(B)/obj/selftest/clang/check.o
+LIVE_HARNESS_GCC   := $(B)/obj/selftest/gcc/monitor.o $(B)/obj/selftest/gcc/check.o $(B)/obj/selftest/gcc/rom_entry.o
+LIVE_HARNESS_CLANG := $(B)/obj/selftest/clang/monitor.o $(B)/obj/selftest/clang/check.o $(B)/obj/selftest/clang/rom_entry.o
 LIVE     := $(B)/bin/vmi-live
 LIVE_CL  := $(B)/bin/vmi-live-clang
 LIVE_SWITCHES ?= 3000

@@ -26,7 +26,7 @@ PROF_ENG_HDR   := $(PROF_DIR)/engine/engine.h $(PROF_DIR)/prof_workloads.h inlin
                   include/vmi_abi.h tests/harness/harness.h
 # The harness monitor (state page + hypercall gate) and the log it writes, compiled from the
 # harness's sources, not copied.
-PROF_HARNESS   := $(B)/obj/prof/harness/monitor.o $(B)/obj/prof/harness/check.o
+PROF_HARNESS   := $(B)/obj/prof/harness/monitor.o $(B)/obj/prof/harness/check.o $(B)/obj/prof/harness/rom_entry.o
 
 # i386, non-PIE: the hand strategy's code holds absolute ROM addresses.
 PROF_M32 := $(M32_CFLAGS) -fno-pic -Iinliner -I$(PROF_DIR) -I$(PROF_DIR)/engine -Itests/harness
@@ -44,7 +44,7 @@ $(B)/obj/prof/harness/%.o: tests/harness/%.c tests/harness/harness.h include/vmi
 	@mkdir -p $(@D)
 	$(CC) $(PROF_M32) -c $< -o $@
 
-$(PROF_RELOCS): $(B)/obj/prof/engine/relocs.o $(B)/obj/prof/engine/rommap.o
+$(PROF_RELOCS): $(B)/obj/prof/engine/relocs.o $(B)/obj/prof/engine/rommap.o $(B)/obj/prof/harness/rom_entry.o
 	@mkdir -p $(@D)
 	$(CC) $(PROF_M32_LD) $^ -o $@
 

@@ -23,6 +23,7 @@
 #include "vmi_aot.h"
 #include "vmi_glue.h"
 #include "vmi_inliner.h"
+#include "harness.h"
 
 __asm__(".pushsection .vmi_rom, \"awx\", @nobits\n"
         ".balign 4096\n"
@@ -72,16 +73,6 @@ __attribute__((noinline, used)) void s_misc(void)
 
 /* ---- the boot ---- */
 
-static vmi_status query_rom(void *ctx, uint8_t call, struct vmi_relocation_info *out)
-{
-    uint32_t entry = *(const uint32_t *)ctx + VMI_ROM_GET_RELOC_OFFSET;
-    uint32_t eax = call, edx;
-    __asm__ volatile("call *%2" : "+a"(eax), "=d"(edx) : "r"(entry) : "ecx", "cc", "memory");
-    out->eip = eax;
-    out->type = (uint8_t)edx;
-    return VMI_OK;
-}
-
 static void die(const char *what, const struct vmi_error *err)
 {
     char line[256] = "";
@@ -123,7 +114,7 @@ int main(int argc, char **argv)
     uint32_t base = (uint32_t)(uintptr_t)vmi_rom_area;
     if (vmi_rom_probe(&rom, vmi_rom_area, (uint32_t)n, base, 0, &err) != VMI_OK)
         die("probe", &err);
-    if (vmi_reloc_table_fill(&rel, query_rom, &base, &err) != VMI_OK)
+    if (vmi_reloc_table_fill(&rel, harness_query_rom, &base, &err) != VMI_OK)
         die("GetRelocationInfo", &err);
 
     struct vmi_site_table sites = { site_info, 0, 512 };

@@ -74,6 +74,10 @@ extern const unsigned n_workloads;
 
 uint32_t harness_iret(uint32_t eflags_if);
 
+/* ---- rom_entry.c: the ROM's VMI_Init and GetRelocationInfo, called for real ---- */
+vmi_status harness_query_rom(void *ctx, uint8_t call, struct vmi_relocation_info *out); /* ctx: &base */
+uint32_t harness_rom_init(uint32_t base);
+
 /* ---- main.c, for the phases in other files ---- */
 int text_writable(int on);
 unsigned run_workloads(const struct vmi_plan *plan, const char *label);

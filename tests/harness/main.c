@@ -31,24 +31,6 @@ static uint8_t *original;                         /* the text as loaded */
 static uint32_t text_lo, text_hi;                 /* page-aligned bounds for mprotect */
 static int verbose;
 
-static vmi_status query_rom(void *ctx, uint8_t call, struct vmi_relocation_info *out)
-{
-    uint32_t entry = *(const uint32_t *)ctx + VMI_ROM_GET_RELOC_OFFSET;
-    uint32_t eax = call, edx;
-    __asm__ volatile("call *%2" : "+a"(eax), "=d"(edx) : "r"(entry) : "ecx", "cc", "memory");
-    out->eip = eax;
-    out->type = (uint8_t)edx;
-    return VMI_OK;
-}
-
-static uint32_t rom_init(uint32_t base)
-{
-    uint32_t eax;
-    __asm__ volatile("call *%1" : "=a"(eax) : "r"(base + VMI_ROM_INIT_OFFSET)
-                     : "ecx", "edx", "cc", "memory");
-    return eax;
-}
-
 static void fail_status(const char *what, vmi_status st, const struct vmi_error *err)
 {
     char buf[256];
@@ -188,10 +170,10 @@ int main(int argc, char **argv)
         printf("%u passed, %u failed\n", h_passed, h_failed + 1);
         return 1;
     }
-    CHECK_EQ(rom_init(base1), 0);
-    CHECK_EQ(rom_init(base2), 0);
-    EXPECT_OK("GetRelocationInfo, first copy", vmi_reloc_table_fill(&rel1, query_rom, &base1, &err));
-    EXPECT_OK("GetRelocationInfo, second copy", vmi_reloc_table_fill(&rel2, query_rom, &base2, &err));
+    CHECK_EQ(harness_rom_init(base1), 0);
+    CHECK_EQ(harness_rom_init(base2), 0);
+    EXPECT_OK("GetRelocationInfo, first copy", vmi_reloc_table_fill(&rel1, harness_query_rom, &base1, &err));
+    EXPECT_OK("GetRelocationInfo, second copy", vmi_reloc_table_fill(&rel2, harness_query_rom, &base2, &err));
     CHECK(rel1.info[VMI_CALL_CPUID].eip - rel2.info[VMI_CALL_CPUID].eip == base1 - base2);
 
     /* Our own text and site table. */

@@ -289,24 +289,6 @@ static uint32_t switch_text(unsigned from, unsigned to)
 /* ---- setup ---- */
 static uint32_t rom_base;
 
-static vmi_status query_rom(void *ctx, uint8_t call, struct vmi_relocation_info *out)
-{
-    uint32_t entry = *(const uint32_t *)ctx + VMI_ROM_GET_RELOC_OFFSET;
-    uint32_t eax = call, edx;
-    __asm__ volatile("call *%2" : "+a"(eax), "=d"(edx) : "r"(entry) : "ecx", "cc", "memory");
-    out->eip = eax;
-    out->type = (uint8_t)edx;
-    return VMI_OK;
-}
-
-static uint32_t rom_init(uint32_t base)
-{
-    uint32_t eax;
-    __asm__ volatile("call *%1" : "=a"(eax) : "r"(base + VMI_ROM_INIT_OFFSET)
-                     : "ecx", "edx", "cc", "memory");
-    return eax;
-}
-
 static void die_status(const char *what, const struct vmi_error *err)
 {
     char buf[256];
@@ -380,12 +362,12 @@ int main(int argc, char **argv)
         return 2;
     }
     pv->vif = IF;       /* the guest runs with interrupts on, as the native threads do */
-    if (rom_init(rom_base) != 0) {
+    if (harness_rom_init(rom_base) != 0) {
         fputs("vmi-live: VMI_Init failed\n", stderr);
         return 2;
     }
     static struct vmi_reloc_table relocs;
-    if (vmi_reloc_table_fill(&relocs, query_rom, &rom_base, &err) != VMI_OK)
+    if (vmi_reloc_table_fill(&relocs, harness_query_rom, &rom_base, &err) != VMI_OK)
         die_status("GetRelocationInfo", &err);
 
     /* The sites of this program, and the three plans. */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "harness.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -60,25 +61,18 @@ int prof_rom_map(const char *path, uint32_t base, const uint8_t **img, uint32_t 
     return 0;
 }
 
-/* regparm(2): the call in EAX, the answer in EDX:EAX (Linux 2.6.21's vmi_get_function). */
+/* GetRelocationInfo's answer as EDX:EAX (Linux 2.6.21's vmi_get_function), through the harness's
+ * ROM entry calls. */
 uint64_t prof_rom_reloc(uint32_t base, uint32_t call)
 {
-    uint32_t lo, hi;
-    __asm__ volatile("call *%[fn]"
-                     : "=a"(lo), "=d"(hi)
-                     : "a"(call), [fn] "r"(base + VMI_ROM_GET_RELOC_OFFSET)
-                     : "ecx", "cc", "memory");
-    return ((uint64_t)hi << 32) | lo;
+    struct vmi_relocation_info r;
+    harness_query_rom(&base, (uint8_t)call, &r);
+    return ((uint64_t)r.type << 32) | r.eip;
 }
 
 uint32_t prof_rom_init(uint32_t base)
 {
-    uint32_t ret;
-    __asm__ volatile("call *%[fn]"
-                     : "=a"(ret)
-                     : [fn] "r"(base + VMI_ROM_INIT_OFFSET)
-                     : "ecx", "edx", "cc", "memory");
-    return ret;
+    return harness_rom_init(base);
 }
 
 uint64_t prof_fnv1a(const uint8_t *p, uint32_t n)
