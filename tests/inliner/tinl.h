@@ -51,5 +51,6 @@ int run_site_tests(void);
 int run_plan_tests(void);
 int run_reloc_tests(void);
 int run_apply_tests(void);
+int run_linux_site_tests(void);
 
 #endif
