@@ -77,7 +77,7 @@ int options_append(struct loader_options *opt, const char *word);
 /* ---- vmlinux.c: the ELF image, validated whole before anything is copied ---- */
 #define MAX_SEGMENTS 8
 struct segment {
-    uint32_t offset, filesz, memsz, paddr, vaddr;
+    uint32_t offset, filesz, memsz, paddr, vaddr, flags;
 };
 struct vmlinux {
     const uint8_t *file;               /* the module's bytes (moved: re-pointed by vmlinux_rebase) */
@@ -100,6 +100,9 @@ int vmlinux_symbol(const struct vmlinux *vm, const char *name, uint32_t *value, 
 /* The virtual address range [lo, hi) is in one PT_LOAD segment's file bytes: its host view in the
  * loaded kernel (at p_paddr), or NULL. */
 uint8_t *vmlinux_loaded(const struct vmlinux *vm, uint32_t vaddr, uint32_t len);
+/* The loaded image as one range of Linux virtual addresses: [*vbase, *vbase + *size) at physical
+ * *pbase; -1 when the segments do not share one p_vaddr - p_paddr. */
+int vmlinux_span(const struct vmlinux *vm, uint32_t *vbase, uint32_t *pbase, uint32_t *size);
 
 /* ---- memory.c: where things go ---- */
 struct layout {

@@ -1,10 +1,15 @@
 /* loader_main: the loader's sequence (docs/loader.md).
  *   1. serial; the multiboot information copied; the command line split (vmi.* / Linux)
  *   2. vmlinux checked whole, in place; the modules moved to the top of RAM
- *   3. the kernel's segments loaded at p_paddr, bss zeroed
- *   4. the zero page, and into startup_32 through the 32-bit boot protocol */
+ *   3. the VMI ROM found as Linux finds it
+ *   4. the kernel's segments loaded at p_paddr, bss zeroed
+ *   5. its pv sites read, planned against the ROM at Linux's address, applied and verified
+ *   6. the zero page, and into startup_32 through the 32-bit boot protocol
+ * A problem with the kernel image or the command line stops the loader (one line, QEMU exit
+ * status 3); a problem with the ROM or the sites boots the unchanged kernel (one line). */
 #include "loader.h"
 #include "bootparam.h"
+#include "loader_linux.h"
 
 static struct boot_info boot_info;
 static struct loader_options options;
@@ -12,6 +17,70 @@ static struct vmlinux vmlinux;
 static struct layout layout;
 static struct boot_params zero_page __attribute__((aligned(4096)));
 static char linux_cmdline[CMDLINE_MAX];
+static struct loader_rom rom;
+static struct linux_config linux_config;
+static struct patch_result result;
+static struct vmi_text text;
+
+static void problem(const struct ld_error *err)
+{
+    kprintf("vmi-loader: %s\n", err->msg);
+}
+
+/* Which ROM the sites are planned against: NULL for none (every site native). */
+static const struct loader_rom *usable_rom(void)
+{
+    struct ld_error err;
+    if (!rom.found)
+        return 0;
+    if (rom_needs_hypervisor(&rom)) {
+        kprintf("vmi-loader: not patched: the ROM at 0x%x keeps a hypervisor area from 0x%x, which "
+                "only its hypervisor maps, and its VMI_Init is Linux's to call\n", rom.phys,
+                rom.rom.virtual_top);
+        return 0;
+    }
+    if (rom_relocs(&rom, &err)) {
+        problem(&err);
+        return 0;
+    }
+    return &rom;
+}
+
+/* Steps 5: on any problem the kernel is left (or loaded again) exactly as the file has it. */
+static void patch_kernel(void)
+{
+    struct ld_error err;
+    if (linux_config_pick(&linux_config, &vmlinux, &err) ||
+        linux_sites_read(&vmlinux, &linux_config, &text, &err)) {
+        problem(&err);
+        return;
+    }
+    const struct loader_rom *r = usable_rom();
+    if (linux_patch(&result, &text, r, options.policy, &err)) {
+        problem(&err);
+        memset(&result, 0, sizeof(result));
+        vmlinux_load(&vmlinux);          /* whatever was written is undone */
+    }
+}
+
+static void report(void)
+{
+    const struct vmi_stats *st = &result.stats;
+    char romstr[16] = "none";
+    if (rom.found)
+        ksnprintf(romstr, sizeof(romstr), "0x%x", rom.phys);
+    kprintf("vmi-loader: rom=%s sites=%u inline=%u call=%u jump=%u nop=%u native=%u aot=%s\n",
+            romstr, result.sites, st->decision[VMI_DECISION_INLINE], st->decision[VMI_DECISION_CALL],
+            st->decision[VMI_DECISION_JUMP], st->decision[VMI_DECISION_NOP],
+            st->decision[VMI_DECISION_NATIVE], result.aot ? result.aot : "none");
+    if (!result.changed)
+        return;
+    linux_report_ops(&linux_config, &result);
+    uint32_t cycles = result.cycles > 0xffffffffull ? 0xffffffffu : (uint32_t)result.cycles;
+    kprintf("vmi-loader: patch policy=%s changed=%u tsc=%u tsc_per_site=%u\n",
+            vmi_policy_name((unsigned)options.policy), result.changed, cycles,
+            result.sites ? cycles / result.sites : 0);
+}
 
 __attribute__((noreturn)) static void stop(const struct ld_error *err)
 {
@@ -50,10 +119,18 @@ void loader_main(uint32_t magic, uint32_t mbi)
     memory_move_modules(&boot_info, &layout);
     vmlinux_rebase(&vmlinux, phys(vm_mod->start));
 
+    if (rom_find(&rom, vmlinux.page_offset, &err))
+        problem(&err);
     vmlinux_load(&vmlinux);
+    patch_kernel();
+    /* Linux's apply_paravirt would put its own calls back over the inlined sites */
+    if (result.changed && options_append(&options, "noreplace-paravirt")) {
+        ld_fail(&err, "command line: no room for noreplace-paravirt");
+        stop(&err);
+    }
+    report();
     memcpy(linux_cmdline, options.linux_cmdline, sizeof(linux_cmdline));
     const struct module *initrd = &boot_info.mod[1];
     bootparams_fill(&zero_page, &boot_info, linux_cmdline, initrd->start, initrd->end - initrd->start);
-    kprintf("vmi-loader: rom=none sites=0 inline=0 call=0 jump=0 nop=0 native=0 aot=none\n");
     linux_enter(vmlinux.entry_phys, (uint32_t)&zero_page);
 }

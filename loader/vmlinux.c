@@ -58,6 +58,7 @@ static int add_segment(struct vmlinux *vm, const Elf32_Phdr *ph, uint32_t i, str
     s->memsz = ph->p_memsz;
     s->paddr = ph->p_paddr;
     s->vaddr = ph->p_vaddr;
+    s->flags = ph->p_flags;
     return 0;
 }
 
@@ -191,5 +192,21 @@ uint8_t *vmlinux_loaded(const struct vmlinux *vm, uint32_t vaddr, uint32_t len)
         if (vaddr >= s->vaddr && vaddr - s->vaddr <= s->filesz && len <= s->filesz - (vaddr - s->vaddr))
             return (uint8_t *)phys(s->paddr + (vaddr - s->vaddr));
     }
+    return 0;
+}
+
+int vmlinux_span(const struct vmlinux *vm, uint32_t *vbase, uint32_t *pbase, uint32_t *size)
+{
+    uint32_t lo = vm->phys_lo, hi = 0;
+    for (uint32_t k = 0; k < vm->seg_count; k++) {
+        const struct segment *s = &vm->seg[k];
+        if (s->vaddr - s->paddr != vm->page_offset)
+            return -1;
+        if (s->paddr + s->filesz > hi)
+            hi = s->paddr + s->filesz;
+    }
+    *pbase = lo;
+    *vbase = lo + vm->page_offset;
+    *size = hi - lo;
     return 0;
 }
