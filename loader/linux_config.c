@@ -32,8 +32,9 @@ static int config_fits(const struct vmlinux *vm, unsigned config, char *why, uin
     return 1;
 }
 
-/* Two type entries the planner treats alike: same op presence and call, and the same use, or two
- * uses it keeps the site for (wrap, get, native: vmi_inliner.h, enum vmi_site_use). */
+/* Two type entries the planner treats alike: the same op presence, and the same use and call, or
+ * two uses it keeps the site for whatever the call (wrap, get, native: vmi_inliner.h, enum
+ * vmi_site_use), e.g. pv_apic_ops.startup_ipi_hook, which only CONFIG_SMP wraps. */
 static int keeps(uint8_t use)
 {
     return use != VMI_USE_LINUX_PATCH && use != VMI_USE_LINUX_FILL;
@@ -45,7 +46,9 @@ static int same_for_planner(const struct vmi_linux_type *a, const struct vmi_lin
         return 0;
     if (!a->defined)
         return 1;
-    return a->call == b->call && (a->use == b->use || (keeps(a->use) && keeps(b->use)));
+    if (keeps(a->use) && keeps(b->use))
+        return 1;
+    return a->call == b->call && a->use == b->use;
 }
 
 int linux_config_pick(struct linux_config *lc, const struct vmlinux *vm, struct ld_error *err)

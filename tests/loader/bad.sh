@@ -26,6 +26,7 @@ loader=$1 fixtures=$2 case=$3
 romdir=${VMI_ROM_DIR:-build/rom}
 logdir=${LOADER_LOG_DIR:-build/loader/logs}
 qemu=${QEMU:-qemu-system-i386}
+[ -f "$fixtures/vmlinux" ] || { echo "skipped: no Linux fixtures in $fixtures"; exit 0; }
 mkdir -p "$logdir"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

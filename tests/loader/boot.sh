@@ -24,6 +24,7 @@ loader=$1 fixtures=$2 kernel=$3 mode=$4 image=${5:-}
 romdir=${VMI_ROM_DIR:-build/rom}
 logdir=${LOADER_LOG_DIR:-build/loader/logs}
 qemu=${QEMU:-qemu-system-i386}
+[ -f "$fixtures/vmlinux" ] || { echo "skipped: no Linux fixtures in $fixtures"; exit 0; }
 name="$kernel-$mode"
 
 case "$kernel" in
