@@ -36,3 +36,27 @@ $(LOADER): $(LOADER_OBJ) $(INL_LIB) $(LOADER_LD)
 $(LOADER_CLANG): $(LOADER_OBJ_CLANG) $(INL_CLANG_LIB) $(LOADER_LD)
 	@mkdir -p $(@D)
 	$(CLANG) -fuse-ld=bfd $(LOADER_LDFLAGS) $(LOADER_OBJ_CLANG) $(INL_CLANG_LIB) -o $@
+
+# ---- boots of the Linux fixtures through the loader (tests/loader/boot.sh), TCG ----
+LINUX_VMI_DIR ?= ../shared/linux-vmi
+LOADER_KERNELS := up pae smp
+LOADER_MODES   := none native-auto native-call pv
+LOADER_BOOTS   := $(foreach k,$(LOADER_KERNELS),$(foreach m,$(LOADER_MODES),check-loader-$(k)-$(m)))
+LOADER_BAD     := not-elf machine class truncated entry no-initrd option unknown-opt no-parainstr bad-rom
+LOADER_BAD_CHECKS := $(LOADER_BAD:%=check-loader-bad-%)
+
+CHECKS += $(LOADER_BOOTS) $(LOADER_BAD_CHECKS)
+.PHONY: $(LOADER_BOOTS) $(LOADER_BAD_CHECKS) check-loader
+
+define loader_boot_rule
+check-loader-$(1)-$(2): $(LOADER) $(ROM_IMAGES)
+	@bash tests/loader/boot.sh $(LOADER) $(LINUX_VMI_DIR) $(1) $(2)
+endef
+$(foreach k,$(LOADER_KERNELS),$(foreach m,$(LOADER_MODES),$(eval $(call loader_boot_rule,$(k),$(m)))))
+
+$(LOADER_BAD_CHECKS): check-loader-bad-%: $(LOADER) $(ROM_IMAGES)
+	@bash tests/loader/bad.sh $(LOADER) $(LINUX_VMI_DIR) $*
+
+# every loader check at once: make check-loader
+check-loader:
+	@bash tools/run-checks.sh $(filter check-loader-%,$(CHECKS))
