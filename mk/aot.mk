@@ -6,7 +6,8 @@
 # (the wildcard picks them up) and, when they need a library, append to AOT_LIBS/AOT_LIBDEPS.
 
 AOT_SRC   := $(wildcard tools/vmi-aot/*.c)
-AOT_HDR   := $(wildcard tools/vmi-aot/*.h) include/vmi_abi.h inliner/vmi_inliner.h inliner/vmi_aot.h
+AOT_HDR   := $(wildcard tools/vmi-aot/*.h) include/vmi_abi.h inliner/vmi_inliner.h inliner/vmi_aot.h \
+             inliner/vmi_linux_sites.h inliner/vmi_linux_ops.h include/vmi_linux.h
 AOT_OBJ   := $(AOT_SRC:tools/vmi-aot/%.c=$(B)/obj/aot/%.o)
 AOT_LIBOBJ := $(filter-out $(B)/obj/aot/main.o,$(AOT_OBJ))
 VMI_AOT   := $(B)/bin/vmi-aot
@@ -129,3 +130,18 @@ check-aot-guest: $(VMI_AOT) $(AOT_GUEST_IMAGES) $(ROM_IMAGES)
 # wall time and peak memory of each (/usr/bin/time), and the decisions.
 bench-aot-specialize: $(VMI_AOT) $(AOT_T)/big.elf $(B)/rom/vmi-pv.rom
 	bash tests/aot/bench-specialize.sh $(VMI_AOT) $(AOT_T)/big.elf $(B)/rom/vmi-pv.rom $(AOT_BIG_SITES)
+
+# vmi-aot on the Linux VMI fixture kernels (tests/aot/linux.sh, docs/linux.md): sites, specialize
+# and verify on the non-PAE, PAE and SMP vmlinux with both ROMs and every policy, bad inputs.
+# Without the fixtures it prints one "skipped:" line.
+LINUX_VMI_DIR ?= ../shared/linux-vmi
+CHECKS += check-aot-linux
+SAN_CHECKS += check-aot-linux
+BENCHES += bench-aot-linux
+.PHONY: check-aot-linux bench-aot-linux
+check-aot-linux: $(VMI_AOT) $(ROM_IMAGES)
+	bash tests/aot/linux.sh $(VMI_AOT) $(AOT_T) $(B)/rom $(LINUX_VMI_DIR)
+
+# sites and specialize on the 17.7 MB non-PAE vmlinux: time and peak memory against targets.
+bench-aot-linux: $(VMI_AOT) $(ROM_IMAGES)
+	bash tests/aot/bench-linux.sh $(VMI_AOT) $(B)/rom $(LINUX_VMI_DIR)
