@@ -21,6 +21,13 @@ static struct loader_rom rom;
 static struct linux_config linux_config;
 static struct patch_result result;
 static struct vmi_text text;
+static struct aot_image aot;
+
+__attribute__((noreturn)) static void stop(const struct ld_error *err)
+{
+    kprintf("vmi-loader: %s\n", err->msg);
+    loader_stop();
+}
 
 static void problem(const struct ld_error *err)
 {
@@ -46,7 +53,54 @@ static const struct loader_rom *usable_rom(void)
     return &rom;
 }
 
-/* Steps 5: on any problem the kernel is left (or loaded again) exactly as the file has it. */
+/* A plain image: the original bytes are what the loaded text holds; plan, write, verify. */
+static int patch_plain(const struct loader_rom *r, struct ld_error *err)
+{
+    if (linux_capture(&text, err) || linux_plan(r, options.policy, err))
+        return -1;
+    return r ? linux_write(&text, 0, err) : linux_check(&text, err);
+}
+
+/* Back to the original bytes .vmi_aot keeps: the sites hash was checked (or the image is not
+ * trusted and nothing of it may stay), so the text is trusted to be the specialized one. */
+static int restore_original(struct ld_error *err)
+{
+    return linux_plan(0, VMI_POLICY_NATIVE_ONLY, err) || linux_write(&text, VMI_APPLY_TRUST_TEXT, err);
+}
+
+static int patch_specialized(const struct loader_rom *r, struct ld_error *err)
+{
+    uint64_t h = 0;
+    linux_set_original(aot.original, aot.original_len);
+    enum aot_state state = aot_check(&aot, &text, linux_sites(), r, &h);
+    result.aot = aot_state_name(state);
+    if (state == AOT_MATCH) {
+        /* the image already holds what this ROM and the identity's policy give: prove it */
+        if (linux_plan(r, aot.id.policy, err) || linux_check(&text, err))
+            return -1;
+        kprintf("vmi-loader: aot state=match policy=%s sites_hash=0x%llx written=0 verified=%u\n",
+                vmi_policy_name(aot.id.policy), (unsigned long long)h, linux_sites()->count);
+        return 0;
+    }
+    if (state == AOT_UNTRUSTED) {
+        if (restore_original(err))
+            return -1;
+        kprintf("vmi-loader: aot state=untrusted: the sites hash to 0x%llx, the identity says 0x%llx "
+                "(%u sites): original bytes restored, nothing patched\n", (unsigned long long)h,
+                (unsigned long long)aot.id.sites_hash, aot.id.site_count);
+        return 0;
+    }
+    if (restore_original(err))
+        return -1;
+    kprintf("vmi-loader: aot state=mismatch: specialized for rom_hash=0x%llx (%u bytes) at 0x%x: "
+            "%u sites restored, then planned for this ROM\n", (unsigned long long)aot.id.rom_hash,
+            aot.id.rom_size, aot.id.rom_base, linux_sites()->count);
+    if (!r)
+        return 0;
+    return linux_plan(r, options.policy, err) || linux_write(&text, 0, err);
+}
+
+/* Step 5: on any problem the kernel is loaded again exactly as the file has it. */
 static void patch_kernel(void)
 {
     struct ld_error err;
@@ -55,12 +109,21 @@ static void patch_kernel(void)
         problem(&err);
         return;
     }
+    if (aot_read(&aot, &vmlinux, linux_sites(), &err))
+        stop(&err);                      /* its sites may be patched and nothing says how to undo it */
     const struct loader_rom *r = usable_rom();
-    if (linux_patch(&result, &text, r, options.policy, &err)) {
+    uint64_t t0 = rdtsc();
+    int bad = aot.present ? patch_specialized(r, &err) : patch_plain(r, &err);
+    result.cycles = rdtsc() - t0;
+    if (bad) {
         problem(&err);
-        memset(&result, 0, sizeof(result));
         vmlinux_load(&vmlinux);          /* whatever was written is undone */
+        if (aot.present)
+            stop(&err);                  /* the file itself holds specialized sites */
+        memset(&result, 0, sizeof(result));
+        return;
     }
+    linux_result(&result);
 }
 
 static void report(void)
@@ -73,7 +136,7 @@ static void report(void)
             romstr, result.sites, st->decision[VMI_DECISION_INLINE], st->decision[VMI_DECISION_CALL],
             st->decision[VMI_DECISION_JUMP], st->decision[VMI_DECISION_NOP],
             st->decision[VMI_DECISION_NATIVE], result.aot ? result.aot : "none");
-    if (!result.changed)
+    if (!result.sites)
         return;
     linux_report_ops(&linux_config, &result);
     uint32_t cycles = result.cycles > 0xffffffffull ? 0xffffffffu : (uint32_t)result.cycles;
@@ -82,11 +145,6 @@ static void report(void)
             result.sites ? cycles / result.sites : 0);
 }
 
-__attribute__((noreturn)) static void stop(const struct ld_error *err)
-{
-    kprintf("vmi-loader: %s\n", err->msg);
-    loader_stop();
-}
 
 /* Multiboot loaders put the kernel's own path first. */
 static const char *skip_first_word(const char *s)

@@ -16,7 +16,7 @@ static struct vmi_site_info site_info[MAX_SITES];
 static struct vmi_site_table sites = { site_info, 0, MAX_SITES };
 static struct vmi_site_plan plan_sites[MAX_SITES];
 static uint8_t plan_code[CODE_CAP];
-static uint8_t original[CODE_CAP];
+static uint8_t original[CODE_CAP];        /* captured from an unspecialized text */
 static struct vmi_plan plan;
 
 static int core_fail(struct ld_error *err, const char *what, const struct vmi_error *verr)
@@ -55,7 +55,7 @@ static uint32_t text_ranges(struct vmi_text_range *r, const struct vmlinux *vm)
 int linux_sites_read(const struct vmlinux *vm, const struct linux_config *lc, struct vmi_text *text,
                      struct ld_error *err)
 {
-    uint32_t addr, offset, size, len;
+    uint32_t addr, offset, size;
     struct vmi_error verr;
     struct vmi_text_range ranges[MAX_RANGES];
     if (vmlinux_section(vm, ".parainstructions", &addr, &offset, &size, err))
@@ -65,36 +65,68 @@ int linux_sites_read(const struct vmlinux *vm, const struct linux_config *lc, st
     uint32_t n = text_ranges(ranges, vm);
     if (vmi_linux_sites_read(&sites, vm->file + offset, size, &lc->types, ranges, n, &verr) != VMI_OK)
         return core_fail(err, "vmlinux: .parainstructions", &verr);
+    vmi_plan_init(&plan, plan_sites, MAX_SITES, plan_code, sizeof(plan_code));
+    return 0;
+}
+
+const struct vmi_site_table *linux_sites(void)
+{
+    return &sites;
+}
+
+int linux_capture(const struct vmi_text *text, struct ld_error *err)
+{
+    uint32_t len;
+    struct vmi_error verr;
     if (vmi_sites_capture(&sites, text, original, sizeof(original), &len, &verr) != VMI_OK)
         return core_fail(err, "vmlinux: sites", &verr);
-    vmi_plan_init(&plan, plan_sites, MAX_SITES, plan_code, sizeof(plan_code));
     vmi_plan_set_original(&plan, original, len);
     return 0;
 }
 
-/* Plans every site (rom NULL: the native plan), and with a ROM writes the plan: every site is
- * checked before anything is written and read back after. */
-int linux_patch(struct patch_result *res, struct vmi_text *text, const struct loader_rom *lr,
-                int policy, struct ld_error *err)
+void linux_set_original(const uint8_t *bytes, uint32_t len)
+{
+    vmi_plan_set_original(&plan, bytes, len);
+}
+
+/* rom NULL: the native plan, every site its original bytes. */
+int linux_plan(const struct loader_rom *lr, int policy, struct ld_error *err)
 {
     struct vmi_error verr;
     struct vmi_plan_options opt = { (enum vmi_policy)policy, 0 };
-    uint64_t t0 = rdtsc();
     if (vmi_plan_build(&plan, &sites, lr ? &lr->rom : 0, lr ? &lr->relocs : 0, &opt, &verr) != VMI_OK)
         return core_fail(err, "plan", &verr);
-    if (lr && vmi_apply(text, &plan, 0, 0, &verr) != VMI_OK)
+    return 0;
+}
+
+/* vmi_apply_ex checks every site (unless VMI_APPLY_TRUST_TEXT) before it writes one byte and
+ * reads every write back; then the whole plan is verified once more. */
+int linux_write(struct vmi_text *text, uint32_t flags, struct ld_error *err)
+{
+    struct vmi_error verr;
+    if (vmi_apply_ex(text, &plan, 0, 0, flags, &verr) != VMI_OK)
         return core_fail(err, "apply", &verr);
+    return linux_check(text, err);
+}
+
+int linux_check(const struct vmi_text *text, struct ld_error *err)
+{
+    struct vmi_error verr;
     if (vmi_verify(text, &plan, &verr) != VMI_OK)
         return core_fail(err, "verify", &verr);
-    res->cycles = rdtsc() - t0;
+    return 0;
+}
+
+/* What the text holds now against the original bytes. */
+void linux_result(struct patch_result *res)
+{
     res->sites = sites.count;
     vmi_plan_stats(&plan, &res->stats);
     res->changed = 0;
     for (uint32_t i = 0; i < plan.count; i++)
-        if (memcmp(plan.code + plan.sites[i].code_offs, original + plan.sites[i].code_offs,
+        if (memcmp(plan.code + plan.sites[i].code_offs, plan.original + plan.sites[i].code_offs,
                    plan.sites[i].len))
             res->changed++;
-    return 0;
 }
 
 /* "inlined irq_disable=N ..." for the ops Linux's vmi_patch rewrites. */
