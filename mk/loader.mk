@@ -60,3 +60,19 @@ $(LOADER_BAD_CHECKS): check-loader-bad-%: $(LOADER) $(ROM_IMAGES)
 # every loader check at once: make check-loader
 check-loader:
 	@bash tools/run-checks.sh $(filter check-loader-%,$(CHECKS))
+
+# ---- pre-specialized kernels (tests/loader/aot.sh): vmi-aot specialize at test time ----
+# Where Linux will call the native ROM: PAGE_OFFSET + the address QEMU's BIOS gives the option ROM
+# (the loader line's rom=); a different placement makes aot-match report mismatch and fail.
+LOADER_ROM_BASE ?= 0xc00ca000
+LOADER_AOT_MODES := match mismatch untrusted
+LOADER_AOT_KERNELS := up pae smp
+LOADER_AOT := $(foreach k,$(LOADER_AOT_KERNELS),$(foreach m,$(LOADER_AOT_MODES),check-loader-$(k)-aot-$(m)))
+CHECKS += $(LOADER_AOT)
+.PHONY: $(LOADER_AOT)
+
+define loader_aot_rule
+check-loader-$(1)-aot-$(2): $(LOADER) $(ROM_IMAGES) $(VMI_AOT)
+	@bash tests/loader/aot.sh $(LOADER) $(LINUX_VMI_DIR) $(VMI_AOT) $(LOADER_ROM_BASE) $(1) $(2)
+endef
+$(foreach k,$(LOADER_AOT_KERNELS),$(foreach m,$(LOADER_AOT_MODES),$(eval $(call loader_aot_rule,$(k),$(m)))))

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The loader on kernels pre-specialized by vmi-aot, made at test time from the fixture (never
+# stored), then booted with the native ROM by tests/loader/boot.sh:
+#
+#   tests/loader/aot.sh LOADER FIXTURES VMI_AOT ROM_BASE KERNEL MODE
+#
+# MODE       image                                                   expected loader state
+# match      specialized for the native ROM at ROM_BASE              aot=match, nothing written
+# mismatch   specialized for the pv ROM at ROM_BASE                  aot=mismatch, re-planned
+# untrusted  the match image with one site's first byte flipped      aot=untrusted, unpatched
+# ROM_BASE is where Linux will call the ROM: PAGE_OFFSET + where QEMU puts the option ROM.
+set -u
+if [ $# -ne 6 ]; then
+    echo "usage: $0 LOADER FIXTURES VMI_AOT ROM_BASE up|pae|smp match|mismatch|untrusted" >&2
+    exit 2
+fi
+loader=$1 fixtures=$2 aot=$3 base=$4 kernel=$5 mode=$6
+romdir=${VMI_ROM_DIR:-build/rom}
+[ -f "$fixtures/vmlinux" ] || { echo "skipped: no Linux fixtures in $fixtures"; exit 0; }
+case "$kernel" in
+    up) src=$fixtures/vmlinux ;;
+    pae|smp) src=$fixtures/$kernel/vmlinux ;;
+    *) echo "$0: unknown kernel $kernel" >&2; exit 2 ;;
+esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+rom=native
+[ "$mode" = mismatch ] && rom=pv
+"$aot" specialize "$src" --rom "$romdir/vmi-$rom.rom" --rom-base "$base" --policy auto \
+    -o "$tmp/spec.elf" >"$tmp/spec.out" 2>&1 || { echo "FAIL $kernel-aot-$mode: specialize: $(cat "$tmp/spec.out")"; exit 1; }
+image=$tmp/spec.elf
+if [ "$mode" = untrusted ]; then
+    addr=$(python3 tests/aot/linuxpatch.py records "$src" | awk 'NR == 1 { print $2 }')
+    python3 tests/aot/linuxpatch.py flip-site "$tmp/spec.elf" "$tmp/tampered.elf" "$addr" ||
+        { echo "FAIL $kernel-aot-$mode: cannot flip the site at $addr"; exit 1; }
+    image=$tmp/tampered.elf
+fi
+bash tests/loader/boot.sh "$loader" "$fixtures" "$kernel" "aot-$mode" "$image"
