@@ -29,7 +29,9 @@ void serial_init(void);
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 uint32_t ksnprintf(char *buf, uint32_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Stops cleanly: isa-debug-exit (QEMU exits with status (code << 1) | 1, never 99), else hlt. */
-#define LOADER_EXIT_STOP 0x01          /* QEMU status 3 */
+#define LOADER_EXIT_STOP 0x01          /* QEMU status 3: bad input */
+#define LOADER_EXIT_DONE 0x02          /* QEMU status 5: vmi.stop, everything done but entering Linux */
+__attribute__((noreturn)) void loader_exit(uint8_t code);
 __attribute__((noreturn)) void loader_stop(void);
 
 /* One error record per layer: the first problem, worded for the one serial line. */
@@ -68,6 +70,7 @@ int multiboot_read(struct boot_info *bi, uint32_t magic, uint32_t mbi_addr, stru
 enum loader_policy_sel { POLICY_SEL_DEFAULT = -1 };
 struct loader_options {
     int policy;                        /* enum vmi_policy */
+    int stop;                          /* vmi.stop: do everything but enter Linux */
     char linux_cmdline[CMDLINE_MAX];
 };
 int options_parse(struct loader_options *opt, const char *cmdline, struct ld_error *err);

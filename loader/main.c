@@ -190,5 +190,7 @@ void loader_main(uint32_t magic, uint32_t mbi)
     memcpy(linux_cmdline, options.linux_cmdline, sizeof(linux_cmdline));
     const struct module *initrd = &boot_info.mod[1];
     bootparams_fill(&zero_page, &boot_info, linux_cmdline, initrd->start, initrd->end - initrd->start);
+    if (options.stop)
+        loader_exit(LOADER_EXIT_DONE);
     linux_enter(vmlinux.entry_phys, (uint32_t)&zero_page);
 }

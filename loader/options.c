@@ -40,6 +40,7 @@ int options_append(struct loader_options *opt, const char *word)
 int options_parse(struct loader_options *opt, const char *cmdline, struct ld_error *err)
 {
     opt->policy = VMI_POLICY_AUTO;
+    opt->stop = 0;
     opt->linux_cmdline[0] = 0;
     const char *p = cmdline;
     for (;;) {
@@ -55,6 +56,8 @@ int options_parse(struct loader_options *opt, const char *cmdline, struct ld_err
             if (n > 11 && !strncmp(w, "vmi.policy=", 11)) {
                 if (parse_policy(opt, w + 11, n - 11, err))
                     return -1;
+            } else if (word_is(w, n, "vmi.stop")) {
+                opt->stop = 1;
             } else {
                 return ld_fail(err, "command line: unknown loader option %.*s (column %u)", (int)n, w,
                                (uint32_t)(w - cmdline) + 1);

@@ -166,7 +166,12 @@ int ld_fail(struct ld_error *err, const char *fmt, ...)
 
 void loader_stop(void)
 {
-    outb(0xf4, LOADER_EXIT_STOP);
+    loader_exit(LOADER_EXIT_STOP);
+}
+
+void loader_exit(uint8_t code)
+{
+    outb(0xf4, code);
     /* not under QEMU with isa-debug-exit: stop here */
     for (;;)
         __asm__ volatile("cli; hlt");

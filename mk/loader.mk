@@ -76,3 +76,15 @@ check-loader-$(1)-aot-$(2): $(LOADER) $(ROM_IMAGES) $(VMI_AOT)
 	@bash tests/loader/aot.sh $(LOADER) $(LINUX_VMI_DIR) $(VMI_AOT) $(LOADER_ROM_BASE) $(1) $(2)
 endef
 $(foreach k,$(LOADER_AOT_KERNELS),$(foreach m,$(LOADER_AOT_MODES),$(eval $(call loader_aot_rule,$(k),$(m)))))
+
+# ---- make bench: patching cost in guest instructions per site (tests/loader/bench.sh) ----
+BENCHES += bench-loader
+.PHONY: bench-loader
+bench-loader: $(LOADER) $(ROM_IMAGES) $(GUEST_GCC)
+	@bash tests/loader/bench.sh $(LOADER) $(LINUX_VMI_DIR) $(GUEST_GCC)
+
+# the clang build of the loader boots too (one mode, the one that patches the most)
+CHECKS += check-loader-clang-up-native-auto
+.PHONY: check-loader-clang-up-native-auto
+check-loader-clang-up-native-auto: $(LOADER_CLANG) $(ROM_IMAGES)
+	@LOADER_LOG_DIR=$(LOADER_DIR)/logs-clang bash tests/loader/boot.sh $(LOADER_CLANG) $(LINUX_VMI_DIR) up native-auto
