@@ -62,9 +62,9 @@ check-loader:
 	@bash tools/run-checks.sh $(filter check-loader-%,$(CHECKS))
 
 # ---- pre-specialized kernels (tests/loader/aot.sh): vmi-aot specialize at test time ----
-# Where Linux will call the native ROM: PAGE_OFFSET + the address QEMU's BIOS gives the option ROM
-# (the loader line's rom=); a different placement makes aot-match report mismatch and fail.
-LOADER_ROM_BASE ?= 0xc00ca000
+# Where Linux will call the native ROM (PAGE_OFFSET + the address QEMU's BIOS gives the option ROM);
+# "probe": asked from the loader itself (vmi.stop) before specializing.
+LOADER_ROM_BASE ?= probe
 LOADER_AOT_MODES := match mismatch untrusted
 LOADER_AOT_KERNELS := up pae smp
 LOADER_AOT := $(foreach k,$(LOADER_AOT_KERNELS),$(foreach m,$(LOADER_AOT_MODES),check-loader-$(k)-aot-$(m)))

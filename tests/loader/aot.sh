@@ -8,7 +8,9 @@
 # match      specialized for the native ROM at ROM_BASE              aot=match, nothing written
 # mismatch   specialized for the pv ROM at ROM_BASE                  aot=mismatch, re-planned
 # untrusted  the match image with one site's first byte flipped      aot=untrusted, unpatched
-# ROM_BASE is where Linux will call the ROM: PAGE_OFFSET + where QEMU puts the option ROM.
+# ROM_BASE is where Linux will call the ROM: PAGE_OFFSET + where QEMU puts the option ROM; "probe"
+# asks the loader (vmi.stop, native-only: it reports rom= and stops before Linux) and adds the
+# kernel's PAGE_OFFSET (p_vaddr - p_paddr of its first PT_LOAD segment).
 set -u
 if [ $# -ne 6 ]; then
     echo "usage: $0 LOADER FIXTURES VMI_AOT ROM_BASE up|pae|smp match|mismatch|untrusted" >&2
@@ -24,6 +26,17 @@ case "$kernel" in
 esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+if [ "$base" = probe ]; then
+    timeout 60 "${QEMU:-qemu-system-i386}" -accel tcg -m 256 -display none -no-reboot -nic none \
+        -monitor none -serial "file:$tmp/probe.log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+        -option-rom "$romdir/vmi-native.rom" -kernel "$loader" -initrd "$src,$fixtures/initrd.cpio" \
+        -append "vmi.stop vmi.policy=native-only" </dev/null >/dev/null 2>&1
+    phys=$(tr -d '\r' <"$tmp/probe.log" | sed -n 's/^vmi-loader: rom=\(0x[0-9a-f]*\) .*/\1/p')
+    offset=$(readelf -lW "$src" | awk '$1 == "LOAD" { print $3, $4; exit }')
+    [ -n "$phys" ] && [ -n "$offset" ] || { echo "FAIL $kernel-aot-$mode: the loader found no ROM to specialize for"; exit 1; }
+    read -r vaddr paddr <<<"$offset"
+    base=$(printf '0x%x' $(( phys + vaddr - paddr )))
+fi
 rom=native
 [ "$mode" = mismatch ] && rom=pv
 "$aot" specialize "$src" --rom "$romdir/vmi-$rom.rom" --rom-base "$base" --policy auto \
