@@ -5,7 +5,7 @@
 #include "loader.h"
 #include "vmi_inliner.h"
 
-/* A ROM whose virtual_top is at or above this keeps no hypervisor area (at most the 2 MiB that
+/* A ROM whose virtual_top is 0, or at or above this, keeps no hypervisor area (at most the 2 MiB that
  * keep Linux's fixmap aligned): its routines run on the bare machine from Linux's first
  * instruction.  Below it, the ROM needs a hypervisor's mapping and a successful VMI_Init before
  * any routine runs (docs/loader.md). */

@@ -75,7 +75,8 @@ int rom_find(struct loader_rom *lr, uint32_t page_offset, struct ld_error *err)
 
 int rom_needs_hypervisor(const struct loader_rom *lr)
 {
-    return lr->rom.virtual_top < ROM_BARE_VIRTUAL_TOP;
+    /* 0: no hole at all (Linux reserves -0 = nothing) */
+    return lr->rom.virtual_top != 0 && lr->rom.virtual_top < ROM_BARE_VIRTUAL_TOP;
 }
 
 int rom_relocs(struct loader_rom *lr, struct ld_error *err)
