@@ -48,6 +48,7 @@ include mk/gen.mk
 -include mk/guest.mk
 -include mk/prof.mk
 -include mk/hardening.mk
+include mk/linux.mk
 
 .PHONY: all deps check demo bench install clean
 all: $(ALL)

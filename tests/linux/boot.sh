@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Boots one of the Linux 2.6.32 VMI fixture kernels under qemu-system-i386 (TCG) and checks its
+# console against the expectation files in tests/linux/expect/ (docs/linux-boot.md).
+#
+#   tests/linux/boot.sh [options] KERNEL ROM [VMI_OPTION]
+#
+# KERNEL      up (DIR/bzImage), pae (DIR/pae/bzImage) or smp (DIR/smp/bzImage, two CPUs)
+# ROM         none, native (build/rom/vmi-native.rom) or pv (build/rom/vmi-pv.rom)
+# VMI_OPTION  e.g. disable_timer: adds vmi=VMI_OPTION to the kernel command line
+# --dir DIR       the fixtures (LINUX_VMI_DIR); absent: prints "skipped: no Linux fixtures in DIR"
+#                 and exits 0 (tools/run-checks.sh counts that line as a skip)
+# --log DIR       console logs (default build/linux/logs)
+# --mem MIB       guest memory (default 256)
+# --pre-rom FILE  an option ROM given to QEMU ahead of ours, so that ours lands elsewhere
+# --tag TAG       added to the boot's name (its log file)
+# --trace         logs the blocks QEMU translates in the option-ROM window and requires the
+#                 routines of expect/routines-KERNEL.txt among those Linux entered (romtrace.sh)
+# --timeout S     QEMU's time limit (default LINUX_BOOT_TIMEOUT or 60 s)
+#
+# Every boot needs QEMU's exit status 99 (init's isa-debug-exit: INIT DONE was printed), the
+# lines of expect/common.txt, expect/rom-ROM.txt, expect/kernel-KERNEL.txt and expect/timer-vmi.txt
+# (the native ROM without vmi=disable_timer) or expect/timer-native.txt (else), its own command
+# line echoed by init, and no BUG, Oops or panic line, nor any WARNING but the TSC-calibration one
+# (apic.c:1261, allowed only after "TSC: Unable to calibrate against PIT").  A boot whose console
+# shows that Linux stopped for good (an early fault "BUG: Int N", "Kernel panic") is ended a second
+# later instead of waiting for the timeout.
+# Prints "SUMMARY key=value ...", then "PASS NAME" or "FAIL NAME" with the reasons, the relevant
+# console lines and the log path.  Exit status: 0 on PASS (and on a skip), 1 on FAIL, 2 on usage.
+set -u
+here=$(dirname "$0")
+dir=../shared/linux-vmi
+logdir=build/linux/logs
+mem=256
+prerom=
+tag=
+trace=0
+limit=${LINUX_BOOT_TIMEOUT:-60}
+romdir=${VMI_ROM_DIR:-build/rom}
+qemu=${QEMU:-qemu-system-i386}
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --dir) dir=$2; shift 2 ;;
+        --log) logdir=$2; shift 2 ;;
+        --mem) mem=$2; shift 2 ;;
+        --pre-rom) prerom=$2; shift 2 ;;
+        --tag) tag=$2; shift 2 ;;
+        --trace) trace=1; shift ;;
+        --timeout) limit=$2; shift 2 ;;
+        --*) echo "$0: unknown option $1" >&2; exit 2 ;;
+        *) break ;;
+    esac
+done
+if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+    echo "usage: $0 [--dir DIR] [--log DIR] [--mem MIB] [--pre-rom FILE] [--tag TAG] [--trace] [--timeout S] KERNEL ROM [VMI_OPTION]" >&2
+    exit 2
+fi
+kernel=$1
+rom=$2
+vmiopt=${3:-}
+case "$kernel" in
+    up) image=$dir/bzImage ;;
+    pae|smp) image=$dir/$kernel/bzImage ;;
+    *) echo "$0: unknown kernel $kernel (up, pae, smp)" >&2; exit 2 ;;
+esac
+case "$rom" in
+    none|native|pv) ;;
+    *) echo "$0: unknown ROM $rom (none, native, pv)" >&2; exit 2 ;;
+esac
+if [ ! -f "$image" ] || [ ! -f "$dir/initrd.cpio" ]; then
+    echo "skipped: no Linux fixtures in $dir"
+    exit 0
+fi
+
+name=linux-$kernel-$rom${vmiopt:+-$vmiopt}${tag:+-$tag}
+fail=()
+romargs=()
+[ -n "$prerom" ] && romargs+=(-option-rom "$prerom")
+if [ "$rom" != none ]; then
+    romfile=$romdir/vmi-$rom.rom
+    [ -f "$romfile" ] || { echo "FAIL $name: no ROM $romfile (run make)"; exit 1; }
+    romargs+=(-option-rom "$romfile")
+fi
+if [ -n "$prerom" ] && [ ! -f "$prerom" ]; then echo "FAIL $name: no ROM $prerom"; exit 1; fi
+smpargs=()
+[ "$kernel" = smp ] && smpargs=(-smp 2,sockets=2,cores=1,threads=1)
+
+# The fixtures' command line; boots that end up native (no ROM, or a pv ROM that refuses to start
+# without its platform) skip the IO-APIC timer check, which TCG on a loaded machine can fail.
+append="console=ttyS0 earlyprintk=serial,ttyS0"
+[ "$rom" != native ] && append="$append no_timer_check"
+[ -n "$vmiopt" ] && append="$append vmi=$vmiopt"
+[ -n "${LINUX_EXTRA_APPEND:-}" ] && append="$append $LINUX_EXTRA_APPEND"
+
+mkdir -p "$logdir"
+log=$logdir/$name.log
+rm -f "$log" "$log.trace"
+traceargs=()
+[ "$trace" = 1 ] && traceargs=(-d in_asm -dfilter 0xc00c0000..0xc00dffff -D "$log.trace")
+
+start=$(date +%s%N)
+timeout "$limit" "$qemu" -accel tcg -m "$mem" "${smpargs[@]}" -display none -no-reboot -nic none \
+    -monitor none -parallel none -serial "file:$log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+    "${romargs[@]}" "${traceargs[@]}" -kernel "$image" -initrd "$dir/initrd.cpio" -append "$append" \
+    </dev/null >"$log.qemu" 2>&1 &
+qpid=$!
+# Linux halts for good after these lines: end the boot a second later (the rest of the report).
+stopped=
+while kill -0 "$qpid" 2>/dev/null; do
+    if [ -z "$stopped" ] && [ -f "$log" ] &&
+       stopped=$(grep -a -m1 -o -e '^BUG: Int [0-9]*: .*' -e 'Kernel panic - not syncing.*' "$log"); then
+        sleep 1
+        kill "$qpid" 2>/dev/null
+        break
+    fi
+    stopped=
+    sleep 0.2
+done
+wait "$qpid"
+status=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+out=$log.txt
+tr -d '\r' <"$log" >"$out" 2>/dev/null || : >"$out"
+
+if [ -n "$stopped" ]; then
+    fail+=("Linux stopped (\"$stopped\"): QEMU ended after it, $ms ms into the boot")
+else
+    case $status in
+        99) ;;
+        124) fail+=("timeout: no isa-debug-exit within $limit s") ;;
+        *) fail+=("QEMU exit status $status, not init's 99: $(head -c 300 "$log.qemu")") ;;
+    esac
+fi
+
+has() { grep -aqF -- "$1" "$out"; }
+timer=timer-native
+[ "$rom" = native ] && [ "$vmiopt" != disable_timer ] && timer=timer-vmi
+for f in common rom-$rom kernel-$kernel $timer; do
+    while IFS= read -r l; do
+        case "$l" in
+            "+ "*) has "${l#+ }" || fail+=("missing console line: ${l#+ }") ;;
+            "- "*) ! has "${l#- }" || fail+=("unexpected console line: $(grep -aF -m1 -- "${l#- }" "$out")") ;;
+            "~ "*) grep -aqE -- "${l#\~ }" "$out" || fail+=("no console line matches: ${l#\~ }") ;;
+        esac
+    done <"$here/expect/$f.txt"
+done
+grep -aqxF "cmdline: $append" "$out" || fail+=("init did not echo this boot's command line (cmdline: $append)")
+
+# BUG, Oops, panic, and WARNING but the emulation's TSC-calibration one (docs/linux-boot.md).
+bad='(^|[^A-Za-z_])(BUG|Oops|panic)([^A-Za-z_]|$)'
+tscwarn='WARNING: at arch/x86/kernel/apic/apic.c:1261'
+while IFS= read -r l; do fail+=("bad console line: $l"); done < <(grep -aE "$bad" "$out" | head -5)
+if has "TSC: Unable to calibrate against PIT"; then
+    warns=$(grep -a 'WARNING' "$out" | grep -avF "$tscwarn")
+else
+    warns=$(grep -a 'WARNING' "$out")
+fi
+[ -z "$warns" ] || while IFS= read -r l; do fail+=("bad console line: $l"); done <<<"$(head -5 <<<"$warns")"
+
+# The routines Linux entered, from the translation log (tests/linux/romtrace.sh).
+base=-
+nroutines=-
+if [ "$trace" = 1 ]; then
+    if report=$(VMI_AOT=${VMI_AOT:-build/bin/vmi-aot} bash "$here/romtrace.sh" "$romfile" "$log.trace" 2>&1); then
+        base=$(sed -n 's/^rom base=\(0x[0-9a-f]*\).*/\1/p' <<<"$report")
+        entered=$(sed -n 's/^entered //p' <<<"$report" | tr '\n' ' ')
+        nroutines=$(wc -w <<<"$entered")
+        echo "  ROM at $base (virtual), $nroutines routines entered: $entered"
+        while IFS= read -r r; do
+            [ -z "$r" ] || [ "${r#\#}" != "$r" ] && continue
+            grep -qw -- "$r" <<<" ${entered//\// } " || fail+=("ROM routine $r not entered (trace: $log.trace)")
+        done <"$here/expect/routines-$kernel.txt"
+    else
+        fail+=("no ROM routine list: $report")
+    fi
+fi
+
+grep -a -e "^VMI" -e "VMI ROM failed" -e "^Booting paravirtualized" -e "^Brought up" -e "^INIT DONE" "$out" | sed 's/^/  /'
+result=$([ ${#fail[@]} -eq 0 ] && echo PASS || echo FAIL)
+echo "SUMMARY boot=$name kernel=$kernel rom=$rom opt=${vmiopt:--} mem=$mem pre_rom=$([ -n "$prerom" ] && echo 1 || echo 0)" \
+     "result=$result status=$status ms=$ms base=$base routines=$nroutines log=$out"
+if [ "$result" = PASS ]; then
+    echo "PASS $name ($ms ms)"
+    exit 0
+fi
+echo "FAIL $name ($ms ms):"
+printf '  - %s\n' "${fail[@]}"
+echo "  console ($out), the relevant lines:"
+{ grep -a -n -B2 -A6 -E "$bad|WARNING" "$out" | head -40
+  echo "  ... last lines:"
+  tail -n 8 "$out" | sed '$a\'; } | sed 's/^/    /'
+exit 1
