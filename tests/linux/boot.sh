@@ -7,7 +7,7 @@
 # KERNEL      up (DIR/bzImage), pae (DIR/pae/bzImage) or smp (DIR/smp/bzImage, two CPUs)
 # ROM         none, native (build/rom/vmi-native.rom) or pv (build/rom/vmi-pv.rom)
 # VMI_OPTION  e.g. disable_timer: adds vmi=VMI_OPTION to the kernel command line
-# --dir DIR       the fixtures (LINUX_VMI_DIR); absent: prints "skipped: no Linux fixtures in DIR"
+# --dir DIR       the fixtures (default: $LINUX_VMI_DIR); absent: prints "skipped: no Linux fixtures in DIR"
 #                 and exits 0 (tools/run-checks.sh counts that line as a skip)
 # --log DIR       console logs (default build/linux/logs)
 # --mem MIB       guest memory (default 256)
@@ -28,7 +28,7 @@
 # console lines and the log path.  Exit status: 0 on PASS (and on a skip), 1 on FAIL, 2 on usage.
 set -u
 here=$(dirname "$0")
-dir=../shared/linux-vmi
+dir=${LINUX_VMI_DIR:-}
 logdir=build/linux/logs
 mem=256
 prerom=
@@ -57,6 +57,7 @@ fi
 kernel=$1
 rom=$2
 vmiopt=${3:-}
+[ -n "$dir" ] || { echo "$0: no fixture directory: give --dir DIR or set LINUX_VMI_DIR" >&2; exit 2; }
 case "$kernel" in
     up) image=$dir/bzImage ;;
     pae|smp) image=$dir/$kernel/bzImage ;;

@@ -10,8 +10,9 @@
 # boot passed.
 set -u
 here=$(dirname "$0")
-dir=../shared/linux-vmi
+dir=${LINUX_VMI_DIR:-}
 [ "${1:-}" = --dir ] && dir=$2
+[ -n "$dir" ] || { echo "$0: no fixture directory: give --dir DIR or set LINUX_VMI_DIR" >&2; exit 2; }
 logdir=build/linux/logs/demo
 mkdir -p "$logdir"
 out=$logdir/result.txt

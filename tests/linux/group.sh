@@ -12,7 +12,7 @@
 # Exit status 0 when every boot passed (and, for placement, the addresses differ), else 1.
 set -u
 here=$(dirname "$0")
-dir=../shared/linux-vmi
+dir=${LINUX_VMI_DIR:-}
 logdir=build/linux/logs
 dummy=build/linux/zz-dummy.rom
 while [ $# -gt 0 ]; do
@@ -30,6 +30,7 @@ if [ $# -ne 2 ]; then
 fi
 group=$1
 kernel=$2
+[ -n "$dir" ] || { echo "$0: no fixture directory: give --dir DIR or set LINUX_VMI_DIR" >&2; exit 2; }
 case "$kernel" in
     up) image=$dir/bzImage ;;
     pae|smp) image=$dir/$kernel/bzImage ;;
