@@ -147,6 +147,13 @@ for f in "${expect[@]}"; do
         esac
     done <"$here/expect/$f.txt"
 done
+# The pv ROM's failure comes first, then the native boot (not a native boot that failed later).
+if [ "$rom" = pv ]; then
+    failed_at=$(grep -anF -m1 "VMI ROM failed to initialize!" "$out" | cut -d: -f1)
+    native_at=$(grep -anF -m1 "Booting paravirtualized kernel on bare hardware" "$out" | cut -d: -f1)
+    [ -z "$failed_at" ] || [ -z "$native_at" ] || [ "$failed_at" -lt "$native_at" ] ||
+        fail+=("the native boot (line $native_at) came before VMI_Init failed (line $failed_at)")
+fi
 grep -aqxF "cmdline: $append" "$out" || fail+=("init did not echo this boot's command line (cmdline: $append)")
 
 # BUG, Oops, panic, and WARNING but the emulation's TSC-calibration one (docs/linux-boot.md):
@@ -168,7 +175,7 @@ nroutines=-
 if [ "$trace" = 1 ]; then
     if report=$(VMI_AOT=${VMI_AOT:-build/bin/vmi-aot} bash "$here/romtrace.sh" "$romfile" "$log.trace" 2>&1); then
         base=$(sed -n 's/^rom base=\(0x[0-9a-f]*\).*/\1/p' <<<"$report")
-        entered=$(sed -n 's/^entered //p' <<<"$report" | tr '\n' ' ')
+        entered=$(sed -n 's/^entered //p' <<<"$report" | paste -sd' ')
         nroutines=$(wc -w <<<"$entered")
         echo "  ROM at $base (virtual), $nroutines routines entered: $entered"
         while IFS= read -r r; do

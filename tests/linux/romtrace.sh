@@ -60,7 +60,7 @@ BEGIN {
 { a = hex($1); addr[++blocks] = a; if (base == "" && a - init >= lo && a - init < hi && (a - init) % 2048 == 0) base = a - init }
 END {
     if (n == 0 || init == "") exit 1
-    if (base == "") { print trace ": no call to VMI_Init at a 2 KiB boundary of 0xc00c0000..0xc00dffff (" blocks " blocks)" > "/dev/stderr"; exit 1 }
+    if (base == "") { print trace ": no call to VMI_Init at a 2 KiB boundary of 0xc00c0000..0xc00dffff (" blocks + 0 " blocks)" > "/dev/stderr"; exit 1 }
     for (i = 1; i <= blocks; i++) {
         o = addr[i] - base
         if (o in names) hit[o] = 1; else other++
