@@ -13,7 +13,7 @@ LINUX_ENV      = VMI_ROM_DIR=$(B)/rom VMI_AOT=$(VMI_AOT)
 
 LINUX_BOOTS      := $(foreach k,$(LINUX_KERNELS),$(foreach r,$(LINUX_ROMS),check-linux-$(k)-$(r)))
 LINUX_GROUPS     := $(foreach k,$(LINUX_KERNELS),check-linux-$(k)-vmi-options check-linux-$(k)-placement)
-LINUX_CHECKS     := $(LINUX_BOOTS) $(LINUX_GROUPS)
+LINUX_CHECKS     := $(LINUX_BOOTS) $(LINUX_GROUPS) check-linux-negative
 CHECKS += $(LINUX_CHECKS)
 .PHONY: $(LINUX_CHECKS) check-linux demo-linux
 
@@ -32,6 +32,10 @@ check-linux-$(1)-placement: $(ROM_IMAGES) $(VMI_AOT) $(LINUX_DUMMY)
 	@$(LINUX_ENV) bash tests/linux/group.sh --dir $(LINUX_VMI_DIR) --log $(LINUX_LOG) --dummy-rom $(LINUX_DUMMY) placement $(1)
 endef
 $(foreach k,$(LINUX_KERNELS),$(eval $(call linux_group_rule,$(k))))
+
+# The checks can fail: real consoles and traces, altered one fault at a time, must be refused.
+check-linux-negative: $(ROM_IMAGES) $(VMI_AOT)
+	@$(LINUX_ENV) bash tests/linux/negative.sh --dir $(LINUX_VMI_DIR) --log $(LINUX_LOG)
 
 # A minimal option ROM that the BIOS runs ahead of ours (tests/linux/dummy-rom.sh).
 $(LINUX_DUMMY): tests/linux/dummy-rom.sh

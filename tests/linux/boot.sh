@@ -131,57 +131,35 @@ else
     esac
 fi
 
-has() { grep -aqF -- "$1" "$out"; }
 # Linux's clock: the ROM's (GetCycleFrequency answered, no vmi=disable_timer) or its own.
 timer=native
-has "vmi: registering clock event vmi-timer" && timer=vmi
-for f in common rom-$rom kernel-$kernel timer-native; do
-    while IFS= read -r l; do
-        case "$l" in
-            "+ "*) has "${l#+ }" || fail+=("missing console line: ${l#+ }") ;;
-            "- "*) ! has "${l#- }" || fail+=("unexpected console line: $(grep -aF -m1 -- "${l#- }" "$out")") ;;
-            "~ "*) grep -aqE -- "${l#\~ }" "$out" || fail+=("no console line matches: ${l#\~ }") ;;
-        esac
-    done <"$here/expect/$f.txt"
-done
-# The pv ROM's failure comes first, then the native boot (not a native boot that failed later).
-if [ "$rom" = pv ]; then
-    failed_at=$(grep -anF -m1 "VMI ROM failed to initialize!" "$out" | cut -d: -f1)
-    native_at=$(grep -anF -m1 "Booting paravirtualized kernel on bare hardware" "$out" | cut -d: -f1)
-    [ -z "$failed_at" ] || [ -z "$native_at" ] || [ "$failed_at" -lt "$native_at" ] ||
-        fail+=("the native boot (line $native_at) came before VMI_Init failed (line $failed_at)")
-fi
-grep -aqxF "cmdline: $append" "$out" || fail+=("init did not echo this boot's command line (cmdline: $append)")
+grep -aqF "vmi: registering clock event vmi-timer" "$out" && timer=vmi
+reasons=$(bash "$here/console.sh" --opt "$vmiopt" --append "$append" "$kernel" "$rom" "$out" 2>&1)
+case $? in
+    0) ;;
+    1) while IFS= read -r l; do fail+=("$l"); done <<<"$reasons" ;;
+    *) fail+=("the console check could not run: $reasons") ;;
+esac
 
-# BUG, Oops, panic, and WARNING but the emulation's TSC-calibration one (docs/linux-boot.md):
-# setup_local_APIC warns when cpu_khz is 0, which TCG causes when it fails the calibration, and
-# vmi=disable_tsc causes by taking the TSC away (Linux then never calibrates it).
-bad='(^|[^A-Za-z_])(BUG|Oops|panic)([^A-Za-z_]|$)'
-tscwarn='WARNING: at arch/x86/kernel/apic/apic.c:1261'
-while IFS= read -r l; do fail+=("bad console line: $l"); done < <(grep -aE "$bad" "$out" | head -5)
-if has "TSC: Unable to calibrate against PIT" || [ "$vmiopt" = disable_tsc ]; then
-    warns=$(grep -a 'WARNING' "$out" | grep -avF "$tscwarn")
-else
-    warns=$(grep -a 'WARNING' "$out")
-fi
-[ -z "$warns" ] || while IFS= read -r l; do fail+=("bad console line: $l"); done <<<"$(head -5 <<<"$warns")"
-
-# The routines Linux entered, from the translation log (tests/linux/romtrace.sh).
+# The routines Linux entered, from the translation log: those of expect/routines-KERNEL.txt.
 base=-
 nroutines=-
 if [ "$trace" = 1 ]; then
-    if report=$(VMI_AOT=${VMI_AOT:-build/bin/vmi-aot} bash "$here/romtrace.sh" "$romfile" "$log.trace" 2>&1); then
-        base=$(sed -n 's/^rom base=\(0x[0-9a-f]*\).*/\1/p' <<<"$report")
-        entered=$(sed -n 's/^entered //p' <<<"$report" | paste -sd' ')
+    report=$(bash "$here/romtrace.sh" --require "$here/expect/routines-$kernel.txt" "$romfile" "$log.trace" 2>&1)
+    traced=$?
+    base=$(sed -n 's/^rom base=\(0x[0-9a-f]*\).*/\1/p' <<<"$report")
+    entered=$(sed -n 's/^entered //p' <<<"$report" | paste -sd' ')
+    if [ -n "$base" ]; then
         nroutines=$(wc -w <<<"$entered")
         echo "  ROM at $base (virtual), $nroutines routines entered: $entered"
-        while IFS= read -r r; do
-            [ -z "$r" ] || [ "${r#\#}" != "$r" ] && continue
-            grep -qw -- "$r" <<<" ${entered//\// } " || fail+=("ROM routine $r not entered (trace: $log.trace)")
-        done <"$here/expect/routines-$kernel.txt"
-    else
-        fail+=("no ROM routine list: $report")
     fi
+    case $traced in
+        0) ;;
+        1) while IFS= read -r l; do fail+=("ROM routine $l (trace: $log.trace)"); done < <(sed -n 's/^not entered: //p' <<<"$report")
+           [ -n "$base" ] || fail+=("no ROM routine list: $report") ;;
+        *) fail+=("no ROM routine list: $report") ;;
+    esac
+    base=${base:--}
 fi
 
 grep -a -e "^VMI" -e "VMI ROM failed" -e "^Booting paravirtualized" -e "^vmi: registering clock event" -e "^Brought up" -e "^INIT DONE" "$out" | sed 's/^/  /'
@@ -195,7 +173,7 @@ fi
 echo "FAIL $name ($ms ms):"
 printf '  - %s\n' "${fail[@]}"
 echo "  console ($out), the relevant lines:"
-{ grep -a -n -B2 -A6 -E "$bad|WARNING" "$out" | head -40
+{ grep -a -n -B2 -A6 -E '(^|[^A-Za-z_])(BUG|Oops|panic)([^A-Za-z_]|$)|WARNING' "$out" | head -40
   echo "  ... last lines:"
   tail -n 8 "$out" | sed '$a\'; } | sed 's/^/    /'
 exit 1

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lists the ROM routines Linux entered, by name, from QEMU's translation log of one boot.
 #
-#   tests/linux/romtrace.sh ROM TRACE
+#   tests/linux/romtrace.sh [--require LIST] ROM TRACE
 #
 # TRACE is what `qemu-system-i386 -d in_asm -dfilter 0xc00c0000..0xc00dffff -D TRACE` wrote: every
 # translated block in the option-ROM window at Linux's virtual address of it (0xC0000000 plus the
@@ -15,16 +15,25 @@
 # Prints "rom base=0x... blocks=N other=M" (other: blocks that start no routine: inner blocks and
 # return points), then "entered NAME" per routine entered, in offset order.  Exits 1 with one line
 # on stderr when the ROM's routine table cannot be read or no base is found.
+# --require LIST: a file of routine names, one a line ('#' comments); prints "not entered: NAME"
+# for each one that was not entered (nor shares a body with one that was) and then exits 1.
 set -u
+require=
+if [ "${1:-}" = --require ]; then
+    require=$2
+    shift 2
+    [ -r "$require" ] || { echo "$require: no routine list" >&2; exit 2; }
+fi
 if [ $# -ne 2 ]; then
-    echo "usage: $0 ROM TRACE" >&2
+    echo "usage: $0 [--require LIST] ROM TRACE" >&2
     exit 2
 fi
 rom=$1
 trace=$2
 aot=${VMI_AOT:-build/bin/vmi-aot}
 table=$(mktemp)
-trap 'rm -f "$table"' EXIT
+listed=$table.out
+trap 'rm -f "$table" "$table.err" "$listed"' EXIT
 if ! "$aot" check-rom --json "$rom" >"$table" 2>"$table.err"; then
     echo "$rom: vmi-aot check-rom failed: $(head -1 "$table.err")" >&2
     rm -f "$table.err"
@@ -69,6 +78,15 @@ END {
     # offset order (n is small: a simple insertion sort)
     for (i = 2; i <= n; i++) { v = offs[i]; for (j = i - 1; j >= 1 && offs[j] > v; j--) offs[j + 1] = offs[j]; offs[j + 1] = v }
     for (i = 1; i <= n; i++) if (offs[i] in hit) print "entered " names[offs[i]]
-}'
+}' >"$listed"
 status=${PIPESTATUS[2]}
-exit "$status"
+cat "$listed"
+[ "$status" -eq 0 ] || exit "$status"
+[ -n "$require" ] || exit 0
+missing=0
+names=" $(sed -n 's/^entered //p' "$listed" | tr '/\n' '  ') "
+while IFS= read -r r; do
+    case "$r" in ''|'#'*) continue ;; esac
+    [[ $names == *" $r "* ]] || { echo "not entered: $r"; missing=1; }
+done <"$require"
+exit "$missing"
