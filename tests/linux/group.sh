@@ -42,8 +42,9 @@ if [ ! -f "$image" ] || [ ! -f "$dir/initrd.cpio" ]; then
     exit 0
 fi
 
-# disable_cx8 and disable_nodelay also exist; cx8 is a CPU feature Linux needs with PAE, and
-# nodelay only changes IODelay's patching, which the native ROM does not implement differently.
+# Linux 2.6.32's parse_vmi also knows disable_noidle, which matters only with the VMI timer (with
+# a ROM that answers NONE for the timer, as the native one, Linux sets it itself); disable_cx8 and
+# disable_nodelay belong to older kernels and this one ignores them.
 VMI_OPTIONS="disable_timer disable_pge disable_pse disable_sep disable_tsc disable_mtrr"
 boots=()
 case "$group" in
