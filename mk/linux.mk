@@ -40,7 +40,7 @@ check-linux-negative: $(ROM_IMAGES) $(VMI_AOT)
 # A minimal option ROM that the BIOS runs ahead of ours (tests/linux/dummy-rom.sh).
 $(LINUX_DUMMY): tests/linux/dummy-rom.sh
 	@mkdir -p $(@D)
-	bash $< $@
+	@bash $< $@
 
 # Every Linux check on its own: `make check-linux` (not part of CHECKS: its checks are).
 check-linux: $(ROM_IMAGES) $(VMI_AOT) $(LINUX_DUMMY)
