@@ -48,7 +48,11 @@ include mk/gen.mk
 -include mk/guest.mk
 -include mk/prof.mk
 -include mk/hardening.mk
+<<<<<<< HEAD
 -include mk/loader.mk
+=======
+include mk/linux.mk
+>>>>>>> main
 
 .PHONY: all deps check demo bench install clean
 all: $(ALL)
