@@ -104,6 +104,7 @@ check-linux-layout: $(B)/tests/linux-layout
 	@bash tests/linux/layout.sh $(B)/tests/linux-layout $(LINUX_VMI_DIR)
 
 CHECKS += check-linux-layout
+SAN_CHECKS += check-linux-layout
 
 # Every ROM flavor of the spec against the Linux profile's rules (vmi-gen's side; check-rom-images
 # runs vmi-aot check-rom, which applies the same generated rules to the images).
