@@ -145,3 +145,20 @@ check-aot-linux: $(VMI_AOT) $(ROM_IMAGES)
 # sites and specialize on the 17.7 MB non-PAE vmlinux: time and peak memory against targets.
 bench-aot-linux: $(VMI_AOT) $(ROM_IMAGES)
 	bash tests/aot/bench-linux.sh $(VMI_AOT) $(B)/rom $(LINUX_VMI_DIR)
+
+# The same path without the fixtures: synthetic kernels laid out from the spec's Linux profile
+# (tests/aot/gen-linux-mini.py) for the non-PAE (0), PAE (1) and SMP (local APIC + SMP, 6)
+# configurations, checked by tests/aot/linux-mini.sh.
+AOT_MINI_CFGS := 0 1 6
+AOT_MINIS := $(AOT_MINI_CFGS:%=$(AOT_T)/linux-mini-%.elf)
+$(AOT_T)/linux-mini-%.c: tests/aot/gen-linux-mini.py include/vmi_linux.h
+	@mkdir -p $(@D)
+	python3 $< include/vmi_linux.h $* > $@.tmp && mv $@.tmp $@
+$(AOT_T)/linux-mini-%.elf: $(AOT_T)/linux-mini-%.c
+	$(CC) $(CSTD) $(WARN) -m32 -O2 -g -fno-pic -fno-stack-protector -ffreestanding -nostdlib \
+	    -static -Wl,--no-warn-rwx-segments $< -o $@
+CHECKS += check-aot-linux-mini
+SAN_CHECKS += check-aot-linux-mini
+.PHONY: check-aot-linux-mini
+check-aot-linux-mini: $(VMI_AOT) $(ROM_IMAGES) $(AOT_MINIS)
+	bash tests/aot/linux-mini.sh $(VMI_AOT) $(B)/rom $(foreach c,$(AOT_MINI_CFGS),$(AOT_T)/linux-mini-$(c).elf $(c))

@@ -176,8 +176,11 @@ static int fail_vmi(const char *path, const char *what, const struct vmi_error *
     vmi_error_format(e, line, sizeof line);
     if (e->site != VMI_NO_SITE && img) {
         const struct aot_site *s = aot_image_site_at(img, e->address);
+        const char *name = !s ? "?"
+                           : img->lx ? aot_linux_op_name(img->lx, img->lx->rec_type[s->rec_index])
+                           : aot_call_name(s->call);
         fprintf(stderr, "vmi-aot specialize: %s: %s: site at 0x%08x (%s, record %u): %s\n", path,
-                what, e->address, s ? aot_call_name(s->call) : "?", e->site, line);
+                what, e->address, name ? name : "?", e->site, line);
     } else {
         fprintf(stderr, "vmi-aot specialize: %s: %s: %s\n", path, what, line);
     }
