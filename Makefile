@@ -48,11 +48,8 @@ include mk/gen.mk
 -include mk/guest.mk
 -include mk/prof.mk
 -include mk/hardening.mk
-<<<<<<< HEAD
--include mk/loader.mk
-=======
 include mk/linux.mk
->>>>>>> main
+-include mk/loader.mk
 
 .PHONY: all deps check demo bench install clean
 all: $(ALL)

@@ -1,6 +1,6 @@
 /* Which configuration of the spec's Linux profile (include/vmi_linux.h) this vmlinux was built
  * with: every pv op group of struct paravirt_patch_template whose symbol the image defines must
- * have st_size = its words * 4 under that configuration.  The type -> op table depends on it (PAE
+ * have st_size = its words * 4 under that configuration (the core's vmi_linux_size_mismatch).  The type -> op table depends on it (PAE
  * changes pv_mmu_ops), so the loader refuses to patch when no configuration fits, or when two that
  * fit disagree on a type in a way the planner would act on (docs/loader.md). */
 #include "loader.h"
@@ -14,22 +14,14 @@ static struct vmi_linux_type cand_types[VMI_LINUX_NUM_OPS];
 /* The groups the template must have in every image (the interrupt-flag ops and the MMU ops). */
 static const char *const required_groups[] = { "pv_cpu_ops", "pv_irq_ops", "pv_mmu_ops" };
 
-static int config_fits(const struct vmlinux *vm, unsigned config, char *why, uint32_t cap)
+/* Each group's symbol size, or -1 when the kernel has no such symbol (extern groups are not
+ * looked at by the core). */
+static void group_sizes(const struct vmlinux *vm, int32_t bytes[VMI_LINUX_NUM_GROUPS])
 {
     for (unsigned g = 0; g < VMI_LINUX_NUM_GROUPS; g++) {
-        if (vmi_linux_groups[g].is_extern)
-            continue;                   /* only some members used: st_size is not the group's */
         uint32_t value, size;
-        int words = vmi_linux_group_words(config, g);
-        if (vmlinux_symbol(vm, vmi_linux_groups[g].name, &value, &size))
-            continue;                   /* not built in (pv_lock_ops without PARAVIRT_SPINLOCKS) */
-        if (words < 0 || size != (uint32_t)words * 4u) {
-            ksnprintf(why, cap, "%s is %u bytes, config 0x%x says %d", vmi_linux_groups[g].name, size,
-                      config, words * 4);
-            return 0;
-        }
+        bytes[g] = vmlinux_symbol(vm, vmi_linux_groups[g].name, &value, &size) ? -1 : (int32_t)size;
     }
-    return 1;
 }
 
 /* Two type entries the planner treats alike: the same op presence, and the same use and call, or
@@ -61,9 +53,15 @@ int linux_config_pick(struct linux_config *lc, const struct vmlinux *vm, struct 
         if (vmlinux_symbol(vm, required_groups[i], &value, &size))
             return ld_fail(err, "vmlinux: no symbol %s: not a paravirt kernel the profile knows",
                            required_groups[i]);
+    int32_t bytes[VMI_LINUX_NUM_GROUPS];
+    group_sizes(vm, bytes);
     for (unsigned c = 0; c < NUM_CONFIGS; c++) {
-        if (!config_fits(vm, c, why, sizeof(why)))
+        int g = vmi_linux_size_mismatch(c, bytes);
+        if (g >= 0) {
+            ksnprintf(why, sizeof(why), "%s is %d bytes, config 0x%x says %d", vmi_linux_groups[g].name,
+                      (int)bytes[g], c, vmi_linux_group_words(c, (unsigned)g) * 4);
             continue;
+        }
         if (!lc->fits) {
             if (vmi_linux_types_for(lc->type, VMI_LINUX_NUM_OPS, c, &lc->types, &verr) != VMI_OK)
                 return ld_fail(err, "Linux profile: no type table for config 0x%x", c);

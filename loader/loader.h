@@ -76,6 +76,8 @@ struct loader_options {
 int options_parse(struct loader_options *opt, const char *cmdline, struct ld_error *err);
 /* Appends " word" to the Linux command line (0, or -1 when it would not fit). */
 int options_append(struct loader_options *opt, const char *word);
+/* 1 when Linux's part of the command line holds exactly this word. */
+int options_linux_has(const struct loader_options *opt, const char *word);
 
 /* ---- vmlinux.c: the ELF image, validated whole before anything is copied ---- */
 #define MAX_SEGMENTS 8

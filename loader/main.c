@@ -34,12 +34,23 @@ static void problem(const struct ld_error *err)
     kprintf("vmi-loader: %s\n", err->msg);
 }
 
+/* Linux's options that change how activate_vmi() sets up a fill op (safe_halt: with the VMI timer
+ * and idle, Linux wraps it instead): the plan's uses are those of a boot without them
+ * (docs/linux.md, section 5). */
+static const char *const replan_options[] = { "vmi=disable_timer", "vmi=disable_noidle" };
+
 /* Which ROM the sites are planned against: NULL for none (every site native). */
 static const struct loader_rom *usable_rom(void)
 {
     struct ld_error err;
     if (!rom.found)
         return 0;
+    for (unsigned i = 0; i < sizeof(replan_options) / sizeof(replan_options[0]); i++)
+        if (options_linux_has(&options, replan_options[i])) {
+            kprintf("vmi-loader: not patched: %s changes how Linux sets up the ops the plan "
+                    "patches\n", replan_options[i]);
+            return 0;
+        }
     if (rom_needs_hypervisor(&rom)) {
         kprintf("vmi-loader: not patched: the ROM at 0x%x keeps a hypervisor area from 0x%x, which "
                 "only its hypervisor maps, and its VMI_Init is Linux's to call\n", rom.phys,

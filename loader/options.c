@@ -67,3 +67,17 @@ int options_parse(struct loader_options *opt, const char *cmdline, struct ld_err
         }
     }
 }
+
+int options_linux_has(const struct loader_options *opt, const char *word)
+{
+    for (const char *p = opt->linux_cmdline; *p;) {
+        while (*p == ' ')
+            p++;
+        const char *w = p;
+        while (*p && *p != ' ')
+            p++;
+        if (word_is(w, (uint32_t)(p - w), word))
+            return 1;
+    }
+    return 0;
+}

@@ -45,14 +45,15 @@ LOADER_BOOTS   := $(foreach k,$(LOADER_KERNELS),$(foreach m,$(LOADER_MODES),chec
 LOADER_BAD     := not-elf machine class truncated entry no-initrd option unknown-opt no-parainstr bad-rom
 LOADER_BAD_CHECKS := $(LOADER_BAD:%=check-loader-bad-%)
 
-CHECKS += $(LOADER_BOOTS) $(LOADER_BAD_CHECKS)
-.PHONY: $(LOADER_BOOTS) $(LOADER_BAD_CHECKS) check-loader
+CHECKS += $(LOADER_BOOTS) $(LOADER_BAD_CHECKS) check-loader-up-vmi-option
+.PHONY: $(LOADER_BOOTS) $(LOADER_BAD_CHECKS) check-loader check-loader-up-vmi-option
 
 define loader_boot_rule
 check-loader-$(1)-$(2): $(LOADER) $(ROM_IMAGES)
 	@bash tests/loader/boot.sh $(LOADER) $(LINUX_VMI_DIR) $(1) $(2)
 endef
 $(foreach k,$(LOADER_KERNELS),$(foreach m,$(LOADER_MODES),$(eval $(call loader_boot_rule,$(k),$(m)))))
+$(eval $(call loader_boot_rule,up,vmi-option))
 
 $(LOADER_BAD_CHECKS): check-loader-bad-%: $(LOADER) $(ROM_IMAGES)
 	@bash tests/loader/bad.sh $(LOADER) $(LINUX_VMI_DIR) $*

@@ -9,6 +9,8 @@
 # native-auto vmi-native   auto         sites patched, inline > 0 for each interrupt-flag op, Linux on vmi
 # native-call vmi-native   call-only    sites patched, inline = 0, call > 0, Linux on vmi
 # pv          vmi-pv       auto         ROM found, nothing patched (it needs a hypervisor), Linux native
+# vmi-option  vmi-native   auto         Linux given vmi=disable_noidle (it changes how Linux sets up a
+#                                       fill op): nothing patched, Linux on vmi patches itself
 # aot-match / aot-mismatch / aot-untrusted   IMAGE (vmi-aot specialize output) with the native ROM:
 #             the loader line says aot=MODE's word; match: nothing written, mismatch: re-planned,
 #             untrusted: the image's original bytes booted unpatched
@@ -40,6 +42,7 @@ case "$mode" in
     native-auto)  rom=native; policy=auto ;;
     native-call)  rom=native; policy=call-only ;;
     pv)           rom=pv;     policy=auto;      linux_args+=" no_timer_check" ;;
+    vmi-option)   rom=native; policy=auto;      linux_args+=" vmi=disable_noidle" ;;
     aot-match|aot-mismatch|aot-untrusted) rom=native; policy=auto ;;
     *) echo "$0: unknown mode $mode" >&2; exit 2 ;;
 esac
@@ -115,6 +118,11 @@ case "$mode" in
         grep -aq '^vmi-loader: not patched' "$txt" || fail+=("no 'not patched' line")
         grep -aq 'VMI ROM failed to initialize' "$txt" || fail+=("Linux did not refuse the ROM")
         on_bare ;;
+    vmi-option)
+        [ "$patched" = 0 ] || fail+=("$patched sites patched although Linux sets up its ops differently")
+        grep -aq '^vmi-loader: not patched: vmi=disable_noidle' "$txt" || fail+=("no 'not patched' line")
+        grep -a 'Kernel command line:' "$txt" | grep -q 'noreplace-paravirt' && fail+=("noreplace-paravirt given to Linux")
+        on_vmi ;;
     aot-match)
         [ "$aot" = match ] || fail+=("aot=$aot, expected match")
         grep -aq '^vmi-loader: aot .*written=0' "$txt" || fail+=("no 'written=0' aot line")
