@@ -67,7 +67,6 @@ struct boot_info {
 int multiboot_read(struct boot_info *bi, uint32_t magic, uint32_t mbi_addr, struct ld_error *err);
 
 /* ---- options.c: vmi.* for the loader, the rest for Linux ---- */
-enum loader_policy_sel { POLICY_SEL_DEFAULT = -1 };
 struct loader_options {
     int policy;                        /* enum vmi_policy */
     int stop;                          /* vmi.stop: do everything but enter Linux */

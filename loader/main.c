@@ -127,10 +127,10 @@ static void patch_kernel(void)
     int bad = aot.present ? patch_specialized(r, &err) : patch_plain(r, &err);
     result.cycles = rdtsc() - t0;
     if (bad) {
-        problem(&err);
-        vmlinux_load(&vmlinux);          /* whatever was written is undone */
         if (aot.present)
             stop(&err);                  /* the file itself holds specialized sites */
+        problem(&err);
+        vmlinux_load(&vmlinux);          /* whatever was written is undone */
         memset(&result, 0, sizeof(result));
         return;
     }
@@ -155,7 +155,6 @@ static void report(void)
             vmi_policy_name((unsigned)options.policy), result.changed, cycles,
             result.sites ? cycles / result.sites : 0);
 }
-
 
 /* Multiboot loaders put the kernel's own path first. */
 static const char *skip_first_word(const char *s)
@@ -183,7 +182,7 @@ void loader_main(uint32_t magic, uint32_t mbi)
     struct module *vm_mod = &boot_info.mod[0];
     if (vmlinux_check(&vmlinux, phys(vm_mod->start), vm_mod->end - vm_mod->start, &err))
         stop(&err);
-    if (memory_plan(&layout, &boot_info, &vmlinux, 0x37ffffffu, &err))
+    if (memory_plan(&layout, &boot_info, &vmlinux, INITRD_ADDR_MAX_DEFAULT, &err))
         stop(&err);
     memory_move_modules(&boot_info, &layout);
     vmlinux_rebase(&vmlinux, phys(vm_mod->start));
