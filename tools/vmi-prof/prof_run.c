@@ -104,7 +104,29 @@ struct engine_ctx {
     char error[300];
     struct prof_result *res;
     const struct prof_run_opts *opt;
+    const char *phase;         /* "rdtsc", "callgrind" */
+    unsigned workloads, started;
 };
+
+/* "meta workloads N" and "meta start NAME STRATEGIES": the engine's phases, told to o->progress. */
+static void progress_line(struct engine_ctx *c, const char *line)
+{
+    const struct prof_run_opts *o = c->opt;
+    char name[PROF_NAME_MAX + 1], msg[256];
+    unsigned strategies;
+    if (sscanf(line, "meta workloads %u", &c->workloads) == 1 || !o->progress)
+        return;
+    if (sscanf(line, "meta start %48s %u", name, &strategies) != 2)
+        return;
+    c->started++;
+    if (strcmp(c->phase, "callgrind") == 0)
+        snprintf(msg, sizeof msg, "callgrind [%u/%u] %s: %u strategies, N=%u", c->started,
+                 c->workloads, name, strategies, o->n < 2000 ? o->n : 2000);
+    else
+        snprintf(msg, sizeof msg, "rdtsc [%u/%u] %s: %u repetitions x %u strategies, N=%u",
+                 c->started, c->workloads, name, o->k, strategies, o->n);
+    o->progress(o->progress_ctx, msg);
+}
 
 static int engine_line(void *vctx, char *line)
 {
@@ -117,6 +139,7 @@ static int engine_line(void *vctx, char *line)
     if (strncmp(line, "plan ", 5) == 0 || strncmp(line, "meta ", 5) == 0) {
         if (c->opt->verbose)
             fprintf(stderr, "engine: %s\n", line);
+        progress_line(c, line);
         if (strncmp(line, "meta native_site ", 17) == 0)
             prof_result_note(c->res, "warning: a site stayed native: %s", line + 17);
         return 0;
@@ -230,7 +253,7 @@ int prof_run_engine(const struct prof_run_opts *o, struct prof_result *res, char
     argv[n++] = (char *)o->rom;
     argv[n] = NULL;
 
-    struct engine_ctx c = { .res = res, .opt = o };
+    struct engine_ctx c = { .res = res, .opt = o, .phase = "rdtsc" };
     int st = run_lines(argv, engine_line, &c, 0, NULL, why, cap);
     if (st != 0 || c.error[0]) {
         if (c.error[0])
@@ -283,10 +306,10 @@ int prof_run_engine(const struct prof_run_opts *o, struct prof_result *res, char
 
 /* ---- callgrind ---- */
 
-static int ignore_line(void *ctx, char *line)
+static int callgrind_line(void *vctx, char *line)
 {
-    (void)ctx;
-    (void)line;
+    if (strncmp(line, "meta ", 5) == 0)
+        progress_line(vctx, line);
     return 0;
 }
 
@@ -330,7 +353,8 @@ int prof_run_callgrind(const struct prof_run_opts *o, struct prof_result *res, c
     }
     argv[n++] = (char *)o->rom;
     argv[n] = NULL;
-    int st = run_lines(argv, ignore_line, NULL, 1, NULL, why, cap);
+    struct engine_ctx pc = { .res = res, .opt = o, .phase = "callgrind" };
+    int st = run_lines(argv, callgrind_line, &pc, 1, NULL, why, cap);
     int rc = 0;
     if (st != 0) {
         if (st > 0)
