@@ -176,7 +176,13 @@ static int patch_bench(struct prof_run_opts *o, unsigned sites, struct prof_outf
             free(p);
             return 1;
         }
-        fprintf(out, "{\"sites\": %u, \"repetitions\": %u, \"read_ns\": %.0f, \"plan_ns\": %.0f, "
+        struct prof_params meta;
+        prof_params_init(&meta);
+        /* names hold no quote or backslash: /proc/cpuinfo's model name, a fixed date format */
+        fprintf(out, "{\"tool\": \"%s\", \"version\": \"%s\", \"schema\": \"vmi-prof.patch/1\", "
+                     "\"cpu\": \"%s\", \"date\": \"%s\", ", PROF_TOOL, PROF_VERSION,
+                meta.cpu_model, meta.date);
+        fprintf(out, "\"sites\": %u, \"repetitions\": %u, \"read_ns\": %.0f, \"plan_ns\": %.0f, "
                      "\"apply_ns\": %.0f, \"verify_ns\": %.0f, \"revert_ns\": %.0f, "
                      "\"plan_apply_verify_sites_per_s\": %.0f, \"load_sites_per_s\": %.0f, "
                      "\"revert_sites_per_s\": %.0f, \"inline\": %u, \"call\": %u, "
