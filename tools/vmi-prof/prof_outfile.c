@@ -66,9 +66,12 @@ void prof_outfile_close_fd(struct prof_outfile *f)
 int prof_outfile_commit(struct prof_outfile *f, FILE *stream, char *why, size_t cap)
 {
     int bad = 0;
-    if (stream && stream == stdout)
-        return fflush(stdout) == 0 ? 0 : (snprintf(why, cap, "standard output: %s",
-                                                    strerror(errno)), -1);
+    if (stream && stream == stdout) {
+        if (fflush(stdout) == 0)
+            return 0;
+        snprintf(why, cap, "standard output: %s", strerror(errno));
+        return -1;
+    }
     if (stream)
         bad = (ferror(stream) | fclose(stream)) != 0;
     prof_outfile_close_fd(f);

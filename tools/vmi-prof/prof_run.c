@@ -105,6 +105,7 @@ struct engine_ctx {
     struct prof_result *res;
     const struct prof_run_opts *opt;
     const char *phase;         /* "rdtsc", "callgrind" */
+    unsigned n;                /* iterations per run of the phase */
     unsigned workloads, started;
 };
 
@@ -121,10 +122,10 @@ static void progress_line(struct engine_ctx *c, const char *line)
     c->started++;
     if (strcmp(c->phase, "callgrind") == 0)
         snprintf(msg, sizeof msg, "callgrind [%u/%u] %s: %u strategies, N=%u", c->started,
-                 c->workloads, name, strategies, o->n < 2000 ? o->n : 2000);
+                 c->workloads, name, strategies, c->n);
     else
         snprintf(msg, sizeof msg, "rdtsc [%u/%u] %s: %u repetitions x %u strategies, N=%u",
-                 c->started, c->workloads, name, o->k, strategies, o->n);
+                 c->started, c->workloads, name, o->k, strategies, c->n);
     o->progress(o->progress_ctx, msg);
 }
 
@@ -253,7 +254,7 @@ int prof_run_engine(const struct prof_run_opts *o, struct prof_result *res, char
     argv[n++] = (char *)o->rom;
     argv[n] = NULL;
 
-    struct engine_ctx c = { .res = res, .opt = o, .phase = "rdtsc" };
+    struct engine_ctx c = { .res = res, .opt = o, .phase = "rdtsc", .n = o->n };
     int st = run_lines(argv, engine_line, &c, 0, NULL, why, cap);
     if (st != 0 || c.error[0]) {
         if (c.error[0])
@@ -353,7 +354,7 @@ int prof_run_callgrind(const struct prof_run_opts *o, struct prof_result *res, c
     }
     argv[n++] = (char *)o->rom;
     argv[n] = NULL;
-    struct engine_ctx pc = { .res = res, .opt = o, .phase = "callgrind" };
+    struct engine_ctx pc = { .res = res, .opt = o, .phase = "callgrind", .n = cn };
     int st = run_lines(argv, callgrind_line, &pc, 1, NULL, why, cap);
     int rc = 0;
     if (st != 0) {
