@@ -164,13 +164,15 @@ BENCHES += bench-prof bench-prof-patch bench-prof-aot bench-prof-guest-icount
 .PHONY: bench-prof bench-prof-patch bench-prof-aot bench-prof-guest-icount
 
 PROF_BENCH_N ?= 100000
-# 31 repetitions: the 95% interval of a median is then x(10)..x(22), narrow enough to decide the
-# targets on this shared machine more often than 15 (x(4)..x(12)) does
-PROF_BENCH_K ?= 31
+PROF_BENCH_K ?= 15
+# three engine processes of K repetitions each, pooled (45): the interval then also spans what
+# differs between processes (the address layout, a neighbour's load for a whole run), and a
+# median's 95% interval of 45 is x(16)..x(30)
+PROF_BENCH_RUNS ?= 3
 # The full table and the targets, the callgrind column, JSON, CSV, and the chart as SVG and PNG.
 bench-prof: $(PROF_FRONT) $(PROF_ENGINE) $(PROF_ROM)
 	@mkdir -p $(PROF_B)
-	$(PROF_FRONT) --n $(PROF_BENCH_N) --k $(PROF_BENCH_K) --callgrind \
+	$(PROF_FRONT) --n $(PROF_BENCH_N) --k $(PROF_BENCH_K) --runs $(PROF_BENCH_RUNS) --callgrind \
 	    --json=$(PROF_B)/bench.json --csv=$(PROF_B)/bench.csv \
 	    --chart $(PROF_B)/bench.svg --chart $(PROF_B)/bench.png
 	@python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("bench-prof: %d rows in %s (%s %s, %s, %s); targets %s; chart %s" % (len(d["rows"]), sys.argv[1], d["tool"], d["version"], d["cpu"], d["date"], ", ".join("%s %s (instructions %s)" % (t["id"], t["verdict"], t["instructions_verdict"]) for t in d["targets"]), sys.argv[2]))' \

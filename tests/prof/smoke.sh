@@ -24,6 +24,16 @@ for w in 'SetPxE\[flags=0\]' 'SetLazyMode\[mode=1\]' 'SetLazyMode\[mode=2\]' 'pa
     grep -Eq "^  $w +-?[0-9]+\.[0-9]{2} +-?[0-9]+\.[0-9]{2} +-?[0-9]+\.[0-9]{2} +(>=)?-?[0-9.]+x +(>=)?-?[0-9.]+x" "$out/smoke.txt" ||
         { echo "smoke: no specialization row for $w" >&2; exit 1; }
 done
+# --runs: engine processes pooled, repetition by repetition
+"$prof" --quiet --n 1000 --k 3 --runs 2 --trap-n 10 --only DisableInterrupts --json > "$out/runs.json"
+python3 - "$out/runs.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["parameters"]["runs"] == 2 and "2 runs x K=3" in d["source"], (d["parameters"], d["source"])
+assert {r["repetitions"] for r in d["rows"]} == {6}, [(r["strategy"], r["repetitions"]) for r in d["rows"]]
+w = d["targets"][0]["workloads"][0]
+assert w["repetitions"] == 6 and w["interval_ok"] is True, w     # 6 pooled: a 95% interval exists
+PY
 grep -q '^  call >= 3x inline on the interrupt-flag calls: -> undecided$' "$out/smoke.txt" ||
     { echo "smoke: K=3 decided a target: $(grep -- '-> ' "$out/smoke.txt")" >&2; exit 1; }
 python3 - "$out/smoke.json" "$out/smoke.csv" "$out/smoke.svg" "$out/smoke.png" spec/rom-pv.vmi \

@@ -23,6 +23,7 @@ static const char usage[] =
     "                                           profile block): count, share, decision,\n"
     "                                           function, file:line\n"
     "measuring: --n N (iterations, 100000) --k K (repetitions, 15) --trap-n N (N/50)\n"
+    "           --runs R (R engine processes of K repetitions each, pooled; 1)\n"
     "           --only TEXT (workloads whose name contains it) --cpu C --callgrind\n"
     "           --engine PATH --rom PATH --valgrind PATH -v\n"
     "           --quiet (no progress lines on stderr)\n"
@@ -216,7 +217,7 @@ static int patch_bench(struct prof_run_opts *o, unsigned sites, struct prof_outf
 
 int main(int argc, char **argv)
 {
-    struct prof_run_opts o = { NULL, NULL, "/usr/bin/valgrind", NULL, 100000, 15, 0, -1, 0,
+    struct prof_run_opts o = { NULL, NULL, "/usr/bin/valgrind", NULL, 100000, 15, 0, 1, -1, 0,
                                progress_to_stderr, NULL };
     enum prof_guest_clock guest_clock = PROF_CLOCK_UNSAID;
     int have_clock = 0;
@@ -245,6 +246,8 @@ int main(int argc, char **argv)
             o.n = num(a, argv[++i], 1, 100000000);
         else if (strcmp(a, "--k") == 0)
             o.k = num(a, argv[++i], 1, PROF_MAX_REPS - 1);
+        else if (strcmp(a, "--runs") == 0)
+            o.runs = num(a, argv[++i], 1, 32);
         else if (strcmp(a, "--trap-n") == 0)
             o.trap_n = num(a, argv[++i], 1, 100000000);
         else if (strcmp(a, "--cpu") == 0)
@@ -348,6 +351,8 @@ int main(int argc, char **argv)
         bad_usage("%s", "--top and --policy go with --sites PROFILE");
     if (have_clock && !guest)
         bad_usage("%s", "--guest-clock goes with --guest LOG");
+    if (o.runs * o.k > PROF_MAX_REPS - 1)
+        bad_usage("%s", "--runs x --k must stay under 256 repetitions");
     if (patch && (csv || ncharts))
         bad_usage("%s", "--patch-bench writes only --json");
 
@@ -368,6 +373,7 @@ int main(int argc, char **argv)
     } else {
         res.params.n = o.n;
         res.params.k = o.k;
+        res.params.runs = o.runs;
         res.params.trap_n = o.trap_n ? o.trap_n : (o.n / 50 ? o.n / 50 : 1);
         res.params.cpu = o.cpu;
         res.params.only = o.only;

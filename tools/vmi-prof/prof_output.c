@@ -179,8 +179,8 @@ void prof_print_json(const struct prof_result *r, FILE *out)
         fprintf(out, ", \"unit\": ");
         json_string(out, p->clock);
     } else {
-        fprintf(out, "\"n\": %u, \"k\": %u, \"trap_n\": %u, \"cpu\": %d, \"only\": ", p->n,
-                p->k, p->trap_n, p->cpu);
+        fprintf(out, "\"n\": %u, \"k\": %u, \"runs\": %u, \"trap_n\": %u, \"cpu\": %d, "
+                     "\"only\": ", p->n, p->k, p->runs, p->trap_n, p->cpu);
         if (p->only)
             json_string(out, p->only);
         else

@@ -14,6 +14,7 @@ struct prof_params {
     char cpu_model[128];       /* /proc/cpuinfo "model name" */
     char date[32];             /* UTC, ISO 8601, when the run started */
     unsigned n, k, trap_n;     /* 0 when not a measurement (a guest log) */
+    unsigned runs;             /* engine processes pooled */
     int cpu;                   /* pinned CPU asked for, -1: the one it started on */
     const char *only;          /* NULL: every workload */
     int callgrind;

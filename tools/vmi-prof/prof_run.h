@@ -13,6 +13,7 @@ struct prof_run_opts {
     const char *valgrind;
     const char *only;          /* workloads whose name contains it */
     unsigned n, k, trap_n;     /* iterations, repetitions, iterations of the trap strategy */
+    unsigned runs;             /* engine processes, each K repetitions, pooled (0 or 1: one) */
     int cpu;                   /* -1: the CPU the engine starts on */
     int verbose;
     /* called as each phase starts ("rdtsc [3/27] SetCR2: 15 repetitions x 5 strategies"); NULL:
