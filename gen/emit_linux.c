@@ -195,7 +195,7 @@ static void emit_rules(const struct spec *spec, struct outbuf *ob)
                   r->when.mask, r->when.value, r->ncalls);
         for (unsigned c = 0; c < r->ncalls; c++)
             ob_printf(ob, "%s VMI_CALL_%s", c ? "," : "", call_name(spec, r->calls[c]));
-        ob_printf(ob, "%s}, 0x%x },\n", r->ncalls ? " " : "", r->value);
+        ob_printf(ob, "%s}, 0x%x },\n", r->ncalls ? " " : " 0 ", r->value);
     }
     ob_printf(ob, "};\n");
 }

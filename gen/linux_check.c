@@ -1,5 +1,5 @@
 /* The Linux profile's own consistency: every build sees each member once, rows of one member
- * are together, a template group has no extern-only uses.  Runs from spec_check() when a spec
+ * are together, a template group has no extern-only uses, a jump-only rule names the jump sites.  Runs from spec_check() when a spec
  * file holds the profile.  (The ROM flavors against the profile's rules: linux_rules.c.) */
 #include "spec_model.h"
 
@@ -47,6 +47,40 @@ static int check_group(const struct spec_linux *lx, const struct spec_lgroup *g,
     return 0;
 }
 
+static const struct spec_call *call_by_number(const struct spec *spec, int number)
+{
+    for (unsigned i = 0; i < spec->ncalls; i++)
+        if ((int)spec->calls[i].number == number)
+            return &spec->calls[i];
+    return NULL;
+}
+
+/* A jump-only rule names exactly the calls the table gives jump sites: the spec checker already
+ * allows `jump` routines only there, so the two must agree. */
+static int check_jump_only(const struct spec *spec, const struct spec_lrule *r,
+                           struct spec_error *err)
+{
+    for (unsigned i = 0; i < r->ncalls; i++) {
+        const struct spec_call *c = call_by_number(spec, r->calls[i]);
+        if (!c->jump_site) {
+            spec_set_error(err, r->pos, "rule '%s' allows JUMP_REL for %s, which has call sites, "
+                           "not jump sites", r->name, c->name);
+            return -1;
+        }
+    }
+    for (unsigned k = 0; k < spec->ncalls; k++) {
+        unsigned i;
+        for (i = 0; i < r->ncalls && r->calls[i] != (int)spec->calls[k].number; i++)
+            ;
+        if (spec->calls[k].jump_site && i == r->ncalls) {
+            spec_set_error(err, r->pos, "rule '%s' does not name %s, a jump site", r->name,
+                           spec->calls[k].name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int linux_check(struct spec *spec, struct spec_error *err)
 {
     const struct spec_linux *lx = &spec->lx;
@@ -67,5 +101,8 @@ int linux_check(struct spec *spec, struct spec_error *err)
                        "struct paravirt_patch_template");
         return -1;
     }
+    for (unsigned i = 0; i < lx->nrules; i++)
+        if (lx->rules[i].kind == RULE_JUMP_ONLY && check_jump_only(spec, &lx->rules[i], err) < 0)
+            return -1;
     return 0;
 }

@@ -39,15 +39,16 @@ int linux_is_directive(const char *kw)
            strcmp(kw, "rule") == 0;
 }
 
+/* A C identifier that fits a name field; with dots, also a.b (a member of a nested struct). */
 static int name_ok(const char *s, int dots)
 {
-    if (!(isalpha((unsigned char)s[0]) || s[0] == '_'))
+    if (strlen(s) >= SPEC_NAME_MAX || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
         return 0;
     for (; *s; s++)
         if (!(isalnum((unsigned char)*s) || *s == '_' || (dots && *s == '.' && s[1] &&
                                                           s[1] != '.')))
             return 0;
-    return strlen(s) < SPEC_NAME_MAX;
+    return 1;
 }
 
 static int number(const char *s, uint64_t *out)
@@ -401,7 +402,10 @@ static int parse_rule(struct linux_parser *lp, const struct lex_line *l, struct 
             return lfail(lp, err, a[1].col, "%s does not return its result in %s", c->name,
                          a[1].text);
     }
-    snprintf(r->why, sizeof r->why, "%s", l->comment);
+    if (!l->comment[0] || strlen(l->comment) >= sizeof r->why)
+        return lfail(lp, err, l->tok[0].col, "a rule's comment says why the kernel needs it, in "
+                     "1 to %zu characters", sizeof r->why - 1);
+    memcpy(r->why, l->comment, strlen(l->comment) + 1);
     lx->nrules++;
     if (!lx->present) {
         lx->present = 1;

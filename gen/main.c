@@ -100,6 +100,18 @@ static const struct spec_rom *find_rom(const struct spec *spec, const char *flav
     return NULL;
 }
 
+/* Prints every Linux rule a ROM flavor of the spec breaks; returns how many. */
+static unsigned report_rules(const struct spec *spec)
+{
+    static struct spec_error findings[64];
+    unsigned n = linux_rules_check(spec, findings, 64);
+    for (unsigned i = 0; i < n && i < 64; i++)
+        print_error(&findings[i]);
+    if (n > 64)
+        fprintf(stderr, "vmi-gen: %u more rule findings\n", n - 64);
+    return n;
+}
+
 /* Builds every output in memory first, so a failure writes nothing. */
 static int generate(const struct spec *spec, const struct options *o)
 {
@@ -173,6 +185,8 @@ int main(int argc, char **argv)
         rc = 1;
     if (rc) {
         print_error(&err);
+    } else if (report_rules(spec) > 0) {
+        rc = 1;
     } else {
         if (!o.check_only)
             rc = generate(spec, &o);

@@ -282,6 +282,10 @@ const char *spec_rule_kind_name(enum spec_rule_kind kind);
 /* linux_check.c: the profile's own consistency, and each ROM flavor against the rules. */
 int linux_check(struct spec *spec, struct spec_error *err);
 
+/* linux_rules.c: each ROM flavor against the profile's rules; fills out[] with up to max findings
+ * ("ROM flavor 'F' breaks KERNEL rule 'NAME': ...") and returns how many there are in all. */
+unsigned linux_rules_check(const struct spec *spec, struct spec_error *out, unsigned max);
+
 /* native_decode.c: decode a native sequence with Zydis and compare it with its written text. */
 int native_decode(struct spec_call *call, const char *const texts[], struct spec_error *err);
 

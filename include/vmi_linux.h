@@ -218,7 +218,7 @@ static const struct vmi_linux_op vmi_linux_ops[VMI_LINUX_NUM_OPS] __attribute__(
 #define VMI_LINUX_RULE_NONZERO_RESULT     5  /* nonzero-result */
 #define VMI_LINUX_RULE_REG_OFFSET         6  /* reg-offset */
 #define VMI_LINUX_RULE_MAX_CALLS 16
-#define VMI_LINUX_NUM_RULES      0
+#define VMI_LINUX_NUM_RULES      7
 
 struct vmi_linux_rule {
     const char *name;      /* the rule's short name, as findings print it */
@@ -232,7 +232,21 @@ struct vmi_linux_rule {
                               2 edx:eax */
 };
 
-static const struct vmi_linux_rule vmi_linux_rules[1] __attribute__((unused)) = {
+static const struct vmi_linux_rule vmi_linux_rules[VMI_LINUX_NUM_RULES] __attribute__((unused)) = {
+    { "timer-group", "activate_vmi(): the timer is on unless GetCycleFrequency answers NONE; vmiclock_32.c then calls the others' vmi_get_function() pointers unchecked",
+      VMI_LINUX_RULE_ALL_OR_NONE, 0x00, 0x00, 6, { VMI_CALL_GetCycleFrequency, VMI_CALL_GetCycleCounter, VMI_CALL_SetAlarm, VMI_CALL_CancelAlarm, VMI_CALL_GetWallclockTime, VMI_CALL_WallclockUpdated }, 0x0 },
+    { "timer-frequency", "vmi_time_init_clockevent(), vmi_tsc_khz(): a frequency of 0 gives a clockevent mult of 0 and cpu_khz 0",
+      VMI_LINUX_RULE_NONZERO_RESULT, 0x00, 0x00, 1, { VMI_CALL_GetCycleFrequency }, 0x2 },
+    { "get-not-nop", "vmi_get_function() reads NOP as absent (NULL): the native op runs instead, and a wrapper calling it anyway calls address 0",
+      VMI_LINUX_RULE_NOT_NOP, 0x00, 0x00, 12, { VMI_CALL_GetCycleCounter, VMI_CALL_ReleasePage, VMI_CALL_AllocatePage, VMI_CALL_SetPxE, VMI_CALL_SetPxELong, VMI_CALL_UpdatePxE, VMI_CALL_UpdatePxELong, VMI_CALL_SetLinearMapping, VMI_CALL_GetWallclockTime, VMI_CALL_WallclockUpdated, VMI_CALL_SetAlarm, VMI_CALL_CancelAlarm }, 0x0 },
+    { "pae-update-pair", "vmi_set_pte_atomic(), installed when SetPxELong is CALL_REL, calls vmi_ops.update_pte unconditionally",
+      VMI_LINUX_RULE_PAIR, 0x01, 0x01, 2, { VMI_CALL_SetPxELong, VMI_CALL_UpdatePxELong }, 0x0 },
+    { "jump-only-iret", "para_wrap(), vmi_get_function() BUG() on JUMP_REL; para_fill() ignores it; vmi_patch() would write a jmp that never returns",
+      VMI_LINUX_RULE_JUMP_ONLY, 0x00, 0x00, 2, { VMI_CALL_IRET, VMI_CALL_SYSEXIT }, 0x0 },
+    { "virtual-top", "vmi_init(): reserve_top_address(-virtual_top) moves the fixmap; under PAE its boot-time slots must not straddle a 2 MiB boundary",
+      VMI_LINUX_RULE_VIRTUAL_TOP_ALIGN, 0x00, 0x00, 0, { 0 }, 0x200000 },
+    { "apic-offset", "para_fill(apic->read/write): the ROM is called with the local APIC register offset (0x20, 0xb0, ...) in EAX, not an address",
+      VMI_LINUX_RULE_REG_OFFSET, 0x02, 0x02, 2, { VMI_CALL_APICRead, VMI_CALL_APICWrite }, 0x0 },
 };
 
 #endif /* VMI_LINUX_H */

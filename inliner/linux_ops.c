@@ -76,6 +76,15 @@ int vmi_linux_template_words(unsigned config)
     return words;
 }
 
+int vmi_linux_size_mismatch(unsigned config, const int32_t group_bytes[VMI_LINUX_NUM_GROUPS])
+{
+    for (unsigned g = 0; g < VMI_LINUX_NUM_GROUPS; g++)
+        if (!vmi_linux_groups[g].is_extern && group_bytes[g] >= 0 &&
+            group_bytes[g] != 4 * vmi_linux_group_words(config, g))
+            return (int)g;
+    return -1;
+}
+
 static int same(const char *a, const char *b)
 {
     while (*a && *a == *b) {

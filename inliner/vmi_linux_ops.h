@@ -28,6 +28,12 @@ int vmi_linux_group_words(unsigned config, unsigned group);
 /* Words of the whole template under config (the number of valid types). */
 int vmi_linux_template_words(unsigned config);
 
+/* The loader's layout check: group_bytes[g] is the ELF st_size of the kernel's symbol named
+ * vmi_linux_groups[g].name, or -1 when the image has no such symbol (a kernel without
+ * CONFIG_PARAVIRT_SPINLOCKS has no pv_lock_ops); extern groups are not looked at.  Returns the
+ * first template group whose size is not its words * 4 under config, or -1 when all agree. */
+int vmi_linux_size_mismatch(unsigned config, const int32_t group_bytes[VMI_LINUX_NUM_GROUPS]);
+
 /* The group named name (e.g. "pv_mmu_ops"), or -1. */
 int vmi_linux_group_find(const char *name);
 

@@ -6,8 +6,8 @@
 # (the wildcard picks them up) and, when they need a library, append to AOT_LIBS/AOT_LIBDEPS.
 
 AOT_SRC   := $(wildcard tools/vmi-aot/*.c)
-AOT_HDR   := $(wildcard tools/vmi-aot/*.h) include/vmi_abi.h inliner/vmi_inliner.h inliner/vmi_aot.h \
-             inliner/vmi_linux_sites.h inliner/vmi_linux_ops.h include/vmi_linux.h
+AOT_HDR   := $(wildcard tools/vmi-aot/*.h) include/vmi_abi.h include/vmi_linux.h inliner/vmi_inliner.h \
+             inliner/vmi_aot.h inliner/vmi_linux_sites.h inliner/vmi_linux_ops.h
 AOT_OBJ   := $(AOT_SRC:tools/vmi-aot/%.c=$(B)/obj/aot/%.o)
 AOT_LIBOBJ := $(filter-out $(B)/obj/aot/main.o,$(AOT_OBJ))
 VMI_AOT   := $(B)/bin/vmi-aot

@@ -104,6 +104,17 @@ check-linux-layout: $(B)/tests/linux-layout
 	@bash tests/linux/layout.sh $(B)/tests/linux-layout $(LINUX_VMI_DIR)
 
 CHECKS += check-linux-layout
+SAN_CHECKS += check-linux-layout
+
+# Every ROM flavor of the spec against the Linux profile's rules (vmi-gen's side; check-rom-images
+# runs vmi-aot check-rom, which applies the same generated rules to the images).
+.PHONY: check-linux-rules
+check-linux-rules: $(VMI_GEN)
+	$(VMI_GEN) --check $(ABI_SPEC) $(LINUX_SPEC) $(ROM_SPEC)
+	@echo "ROM flavors $(ROM_SPEC): no $(LINUX_SPEC) rule broken"
+
+CHECKS += check-linux-rules
+SAN_CHECKS += check-linux-rules
 
 .PHONY: demo-gen
 demo-gen: $(VMI_GEN) include/vmi_abi.h

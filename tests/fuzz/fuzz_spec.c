@@ -22,6 +22,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct outbuf ob = { 0 };
         emit_header(&spec, &ob);
         emit_glue(&spec, &ob);
+        if (spec.lx.present) {     /* the Linux profile: its header, its rules on the ROMs */
+            struct spec_error findings[4];
+            emit_linux_header(&spec, &ob);
+            linux_rules_check(&spec, findings, 4);
+        }
         ob_free(&ob);
     }
     spec_free(&spec);

@@ -125,6 +125,33 @@ static void test_externs_and_lookups(void **state)
     assert_int_equal(vmi_linux_op_type(NOPAE, VMI_LINUX_NUM_OPS), -1);
 }
 
+/* The symbol sizes of the fixture kernels (readelf -s: pv_init_ops .. pv_apic_ops, pv_mmu_ops;
+ * no pv_lock_ops symbol) tell the paging mode and the local APIC apart. */
+static void test_size_check(void **state)
+{
+    (void)state;
+    int32_t nopae[VMI_LINUX_NUM_GROUPS], pae[VMI_LINUX_NUM_GROUPS], smp[VMI_LINUX_NUM_GROUPS];
+    for (unsigned g = 0; g < VMI_LINUX_NUM_GROUPS; g++)
+        nopae[g] = pae[g] = smp[g] = -1;
+    static const int32_t common[] = { 4, 8, 160, 24 };
+    for (unsigned g = 0; g < 4; g++)
+        nopae[g] = pae[g] = smp[g] = common[g];
+    nopae[VMI_LINUX_GROUP_pv_apic_ops] = pae[VMI_LINUX_GROUP_pv_apic_ops] = 0;
+    smp[VMI_LINUX_GROUP_pv_apic_ops] = 4;
+    nopae[VMI_LINUX_GROUP_pv_mmu_ops] = smp[VMI_LINUX_GROUP_pv_mmu_ops] = 136;
+    pae[VMI_LINUX_GROUP_pv_mmu_ops] = 160;
+    assert_int_equal(vmi_linux_size_mismatch(NOPAE, nopae), -1);
+    assert_int_equal(vmi_linux_size_mismatch(PAE, pae), -1);
+    assert_int_equal(vmi_linux_size_mismatch(SMP, smp), -1);
+    assert_int_equal(vmi_linux_size_mismatch(PAE, nopae), VMI_LINUX_GROUP_pv_mmu_ops);
+    assert_int_equal(vmi_linux_size_mismatch(NOPAE, smp), VMI_LINUX_GROUP_pv_apic_ops);
+    assert_int_equal(vmi_linux_size_mismatch(VMI_LINUX_CFG_HIGHPTE, nopae), VMI_LINUX_GROUP_pv_mmu_ops);
+    nopae[VMI_LINUX_GROUP_pv_lock_ops] = 24;
+    assert_int_equal(vmi_linux_size_mismatch(NOPAE, nopae), -1);
+    nopae[VMI_LINUX_GROUP_pv_lock_ops] = 20;
+    assert_int_equal(vmi_linux_size_mismatch(NOPAE, nopae), VMI_LINUX_GROUP_pv_lock_ops);
+}
+
 int run_linux_tests(void)
 {
     const struct CMUnitTest tests[] = {
@@ -135,6 +162,7 @@ int run_linux_tests(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_patch_rows),
         cmocka_unit_test(test_externs_and_lookups),
+        cmocka_unit_test(test_size_check),
     };
     return cmocka_run_group_tests_name("linux profile", tests, NULL, NULL);
 }

@@ -28,6 +28,7 @@ for build in "$dir" "$dir/pae" "$dir/smp"; do
     builds=$((builds + 1))
     cfg=$(config_bits "$build/config")
     "$dump" "$cfg" > "$work/dump" || { echo "FAIL: layout_dump $cfg"; failed=1; continue; }
+    "$dump" --patched "$cfg" > "$work/patched" || { echo "FAIL: layout_dump --patched"; failed=1; continue; }
     : > "$work/gdb"; : > "$work/want"
     while read -r kind name a b; do
         if [ "$kind" = group ] && [ "$b" = 0 ]; then
@@ -64,8 +65,22 @@ for build in "$dir" "$dir/pae" "$dir/smp"; do
             echo "FAIL $build: symbol $name has st_size $size, the table says $((a * 4))"; failed=1
         fi
     done < "$work/dump"
+    # every .parainstructions record names a row of the table (its instrtype is a row's type),
+    # and every site of a patched op has room for a call or jmp (vmi_patch() BUG()s below 5 bytes)
+    objcopy -O binary --only-section=.parainstructions "$build/vmlinux" "$work/pi" 2>/dev/null
+    awk '$1 == "op" && $3 >= 0 { print $3, $2 }' "$work/dump" > "$work/types"
+    sites=$(od -An -tu1 -w8 -v "$work/pi" | awk -v types="$work/types" -v patched="$work/patched" '
+        BEGIN { while ((getline l < types) > 0) { split(l, f, " "); name[f[1]] = f[2] }
+                while ((getline l < patched) > 0) patch[l] = 1 }
+        NF == 8 { n++; t = $5; len = $6
+                  if (!(t in name)) { printf "FAIL: a site of type %d, which no row has\n", t; bad = 1 }
+                  else if ((name[t] in patch) && len < 5) { printf "FAIL: a %d-byte site of %s\n", len, name[t]; bad = 1 } }
+        END { if (!bad) print n; exit bad }')
+    if [ $? -ne 0 ] || [ -z "$sites" ]; then
+        echo "FAIL $build: .parainstructions: ${sites:-no records}" | head -5; failed=1
+    fi
     [ $failed = 0 ] && echo "linux layout: $build (config 0x$(printf %x "$cfg")): $n members and" \
-        "group sizes and $nsyms symbol sizes agree with the DWARF"
+        "group sizes and $nsyms symbol sizes agree with the DWARF; all $sites pv sites name a row"
     failed=$((failed | before))
 done
 [ "$builds" -gt 0 ] || { echo "skipped: no Linux fixtures in $dir"; exit 0; }
