@@ -403,8 +403,7 @@ static int read_sites(struct aot_image *img, unsigned flags, struct aot_err *err
     if (!t) {
         if (flags & AOT_OPEN_NO_SITES)
             return 0;
-        return aot_fail(err, "%s: no site table: no section named " VMI_SITE_SECTION_NAME "%s", p,
-                        (flags & AOT_OPEN_LINUX) ? " or " AOT_LINUX_SECTION : "");
+        return aot_fail(err, "%s: no site table: no section named " VMI_SITE_SECTION_NAME, p);
     }
     img->site_table = t;
     if (t->type != SHT_PROGBITS || !(t->flags & SHF_ALLOC))

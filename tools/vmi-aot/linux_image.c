@@ -71,7 +71,7 @@ static int same_types(unsigned a, unsigned b)
 
 static int decide_config(const struct aot_image *img, unsigned *out, struct aot_err *err)
 {
-    long size[VMI_LINUX_NUM_GROUPS];
+    int32_t size[VMI_LINUX_NUM_GROUPS];
     int present = 0;
     char sizes[512] = "";
     size_t n = 0;
@@ -85,7 +85,7 @@ static int decide_config(const struct aot_image *img, unsigned *out, struct aot_
             return -1;
         if (rc == 0)            /* e.g. no pv_lock_ops without CONFIG_PARAVIRT_SPINLOCKS */
             continue;
-        size[g] = sym.size;
+        size[g] = (int32_t)sym.size;
         present++;
         if (n < sizeof sizes)
             n += (size_t)snprintf(sizes + n, sizeof sizes - n, "%s%s %u bytes", n ? ", " : "",
@@ -102,11 +102,7 @@ static int decide_config(const struct aot_image *img, unsigned *out, struct aot_
     for (unsigned c = 0; c < (1u << VMI_LINUX_NUM_CONFIGS); c++) {
         if (!!(c & VMI_LINUX_CFG_SMP) != !!smp)
             continue;
-        int ok = 1;
-        for (unsigned g = 0; g < VMI_LINUX_NUM_GROUPS && ok; g++)
-            if (size[g] >= 0 && vmi_linux_group_words(c, g) * 4 != size[g])
-                ok = 0;
-        if (!ok)
+        if (vmi_linux_size_mismatch(c, size) >= 0)     /* the loader's check, in the core */
             continue;
         if (found && !same_types(pick, c)) {
             char a[96], b[96];
