@@ -43,7 +43,7 @@ LINUX_VMI_DIR ?= ../shared/linux-vmi
 LOADER_KERNELS := up pae smp
 LOADER_MODES   := none native-auto native-call pv
 LOADER_BOOTS   := $(foreach k,$(LOADER_KERNELS),$(foreach m,$(LOADER_MODES),check-loader-$(k)-$(m)))
-LOADER_BAD     := not-elf machine class truncated entry no-initrd option unknown-opt no-parainstr bad-rom
+LOADER_BAD     := not-elf machine class truncated entry no-initrd small-ram option unknown-opt no-parainstr bad-rom
 LOADER_BAD_CHECKS := $(LOADER_BAD:%=check-loader-bad-%)
 
 CHECKS += $(LOADER_BOOTS) $(LOADER_BAD_CHECKS) check-loader-up-vmi-option

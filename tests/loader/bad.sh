@@ -12,6 +12,8 @@
 # truncated     the first 1,000,000 bytes                stop, "outside the file of 1000000 bytes"
 # entry         e_entry outside every segment            stop, "entry 0x... is in no loaded segment"
 # no-initrd     one module only                          stop, "no initrd"
+# small-ram     -m 32: the modules do not fit above the  stop, "not enough memory"
+#               kernel
 # option        vmi.policy=fastest                       stop, "vmi.policy=fastest"
 # unknown-opt   vmi.bogus=1                              stop, "unknown loader option"
 # no-parainstr  .parainstructions removed (objcopy; no     native boot, "no .parainstructions"
@@ -37,6 +39,7 @@ modules="$vm,$fixtures/initrd.cpio"
 append="console=ttyS0 no_timer_check"
 romargs=()
 expect=stop
+mem=256
 
 poke() { # FILE OFFSET HEXBYTES: overwrite bytes in place
     printf "$(sed 's/\(..\)/\\x\1/g' <<<"$3")" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
@@ -49,6 +52,7 @@ case "$case" in
     truncated) head -c 1000000 "$fixtures/vmlinux" >"$vm"; want="outside the file of 1000000 bytes" ;;
     entry)     cp "$fixtures/vmlinux" "$vm"; chmod u+w "$vm"; poke "$vm" 24 00000030; want="entry 0x30000000 is in no loaded segment" ;;
     no-initrd) cp "$fixtures/vmlinux" "$vm"; modules=$vm; want="no initrd" ;;
+    small-ram) cp "$fixtures/vmlinux" "$vm"; mem=32; want="not enough memory: " ;;
     option)    cp "$fixtures/vmlinux" "$vm"; append="vmi.policy=fastest $append"; want="vmi.policy=fastest" ;;
     unknown-opt) cp "$fixtures/vmlinux" "$vm"; append="vmi.bogus=1 $append"; want="unknown loader option vmi.bogus=1" ;;
     no-parainstr)
@@ -70,7 +74,7 @@ PY
 esac
 
 log=$logdir/bad-$case.log
-timeout 60 "$qemu" -accel tcg -m 256 -display none -no-reboot -nic none -monitor none \
+timeout 60 "$qemu" -accel tcg -m "$mem" -display none -no-reboot -nic none -monitor none \
     -serial "file:$log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 "${romargs[@]}" \
     -kernel "$loader" -initrd "$modules" -append "$append" </dev/null >"$log.qemu" 2>&1
 status=$?
