@@ -70,14 +70,15 @@ LOADER_ROM_BASE ?= probe
 LOADER_AOT_MODES := match mismatch untrusted
 LOADER_AOT_KERNELS := up pae smp
 LOADER_AOT := $(foreach k,$(LOADER_AOT_KERNELS),$(foreach m,$(LOADER_AOT_MODES),check-loader-$(k)-aot-$(m)))
-CHECKS += $(LOADER_AOT)
-.PHONY: $(LOADER_AOT)
+CHECKS += $(LOADER_AOT) check-loader-up-aot-malformed
+.PHONY: $(LOADER_AOT) check-loader-up-aot-malformed
 
 define loader_aot_rule
 check-loader-$(1)-aot-$(2): $(LOADER) $(ROM_IMAGES) $(VMI_AOT)
 	@bash tests/loader/aot.sh $(LOADER) $(LINUX_VMI_DIR) $(VMI_AOT) $(LOADER_ROM_BASE) $(1) $(2)
 endef
 $(foreach k,$(LOADER_AOT_KERNELS),$(foreach m,$(LOADER_AOT_MODES),$(eval $(call loader_aot_rule,$(k),$(m)))))
+$(eval $(call loader_aot_rule,up,malformed))
 
 # ---- make bench: patching cost in guest instructions per site (tests/loader/bench.sh) ----
 BENCHES += bench-loader
