@@ -10,6 +10,9 @@
 #include "prof_outfile.h"
 #include "prof_run.h"
 #include "prof_sites.h"
+#include "prof_linux.h"
+#include <libgen.h>
+#include <sys/stat.h>
 #include "prof_version.h"
 #include "vmi_inliner.h"
 
@@ -19,6 +22,10 @@ static const char usage[] =
     "       vmi-prof --patch-bench [SITES]      plan + apply + verify + revert SITES sites\n"
     "       vmi-prof --measure LABEL -- CMD...  wall time and peak memory of a command\n"
     "       vmi-prof --sites PROFILE --image ELF [--rom ROM [--policy P]] [--top N] [--json]\n"
+    "                [--phase NAME]             (a Linux workload log: that phase's block)\n"
+    "       vmi-prof --linux [--rom ROM] [--json=F] [--chart F.svg] [--linux-dir DIR] [--quiet]\n"
+    "                                           the Linux workload in four configurations,\n"
+    "                                           exact instructions (QEMU -icount shift=0)\n"
     "                                           the hottest sites of a profile (or of a log's\n"
     "                                           profile block): count, share, decision,\n"
     "                                           function, file:line\n"
@@ -222,11 +229,13 @@ int main(int argc, char **argv)
     enum prof_guest_clock guest_clock = PROF_CLOCK_UNSAID;
     int have_clock = 0;
     const char *json = NULL, *csv = NULL, *charts[4], *guest = NULL;
-    struct prof_site_opts so = { NULL, NULL, NULL, VMI_POLICY_AUTO, 10, 0 };
+    struct prof_site_opts so = { NULL, NULL, NULL, NULL, VMI_POLICY_AUTO, 10, 0 };
     int have_top = 0, have_policy = 0;
     unsigned ncharts = 0;
     int want_json = 0, want_csv = 0, callgrind = 0, patch = 0;
     unsigned patch_sites = 100000;
+    int want_linux = 0;
+    struct prof_linux_opts lo = { 0 };
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -295,6 +304,14 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--image") == 0) {
             if (!(so.image = argv[++i]))
                 bad_usage("%s needs the ELF image the profile was taken of", a);
+        } else if (strcmp(a, "--linux") == 0) {
+            want_linux = 1;
+        } else if (strcmp(a, "--linux-dir") == 0) {
+            if (!(lo.linux_dir = argv[++i]))
+                bad_usage("%s needs the directory of the Linux fixtures", a);
+        } else if (strcmp(a, "--phase") == 0) {
+            if (!(so.phase = argv[++i]))
+                bad_usage("%s needs a phase name of the Linux workload's log", a);
         } else if (strcmp(a, "--top") == 0) {
             so.top = num(a, argv[++i], 0, 100000000);
             have_top = 1;
@@ -334,6 +351,38 @@ int main(int argc, char **argv)
     if (guest && (callgrind || patch))
         bad_usage("%s", "--guest reads a log: it measures nothing (no --callgrind, --patch-bench)");
 
+    if (want_linux) {
+        static char base[4096], helper[4200], loader[4200], rom[4200], wl[4200], logs[4200];
+        ssize_t l = readlink("/proc/self/exe", base, sizeof base - 1);
+        if (l <= 0)
+            bad_usage("%s", "--linux: cannot find where vmi-prof is (/proc/self/exe)");
+        base[l] = 0;
+        char *bin = dirname(base);            /* BUILD/bin */
+        snprintf(helper, sizeof helper, "%s/../libexec/vmi-prof-linux", bin);
+        snprintf(loader, sizeof loader, "%s/../loader/vmi-loader.elf", bin);
+        snprintf(rom, sizeof rom, "%s/../rom/vmi-native.rom", bin);
+        snprintf(wl, sizeof wl, "%s/../linprof/initrd.cpio", bin);
+        snprintf(logs, sizeof logs, "%s/../linprof/logs", bin);
+        if (guest || callgrind || patch || csv || ncharts > 1 || (json && want_json) || o.only)
+            bad_usage("%s", "--linux: only --rom, --json=FILE, --chart F.svg, --linux-dir and "
+                            "--quiet go with it");
+        if (ncharts && strcmp(charts[0] + strlen(charts[0]) - 4, ".svg"))
+            bad_usage("%s", "--linux draws SVG only: --chart F.svg");
+        lo.helper = helper;
+        lo.loader = loader;
+        lo.rom = o.rom ? o.rom : rom;
+        lo.workload = wl;
+        lo.log_dir = logs;
+        lo.json = json;
+        lo.chart = ncharts ? charts[0] : NULL;
+        lo.quiet = o.progress == NULL;
+        if (!lo.linux_dir)
+            lo.linux_dir = getenv("LINUX_VMI_DIR");
+        if (!lo.linux_dir)
+            bad_usage("%s", "--linux needs the Linux fixtures: --linux-dir DIR or LINUX_VMI_DIR");
+        mkdir(logs, 0755);
+        return prof_linux_run(&lo);
+    }
     if (so.profile || so.image) {
         if (!so.profile || !so.image)
             bad_usage("%s", so.profile ? "--sites needs --image ELF (the image the profile was taken of)"
