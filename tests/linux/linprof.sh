@@ -5,12 +5,15 @@
 #   tests/linux/linprof.sh icount FIXTURES BUILD   vmi-prof --linux twice: determinism and sanity
 #   tests/linux/linprof.sh bench-sites FIXTURES BUILD   the hottest sites per phase (make bench)
 #
-# count: the loader's counting plan (vmi.count=1) over auto and over call-only; in each log the
+# count: the loader's counting plan (vmi.count=1) over auto and over call-only (up), and over auto
+# on pae and smp; in each log the
 # three SYSENTER-path sites of ia32_sysenter_target (irq_enable, irq_disable, irq_enable_sysexit)
 # ran exactly N times in the getpid-sysenter phase (N = its iters; the counter snapshots use
 # int $0x80 only), and system_call's irq_disable at syscall_exit ran exactly N more times in the
 # getpid-int80 phase than in the empty null phase (which holds only the snapshots' own syscall).
-# vmi-prof --sites must put those three sites on top of the sysenter phase.
+# vmi-prof --sites must put those three sites on top of the sysenter phase.  Then four altered
+# copies of a real log (a count + 1, a site line dropped, no WORKLOAD DONE, another N) must each
+# be refused.
 # icount: two runs of vmi-prof --linux; the getpid phases' instruction counts identical in both
 # (the longer phases can take a timer interrupt at a different point: reported, not asserted);
 # every count > 0; auto < call-only on both getpid phases.
@@ -32,33 +35,64 @@ count_of() {
 }
 iters_of() { sed -n "s/^phase $2 end iters=\([0-9]*\) .*/\1/p" "$1"; }
 
-case "$mode" in
-count)
-    sites=$("$aot" sites "$fixtures/vmlinux")
+# The exactness rules on one counted log of KERNEL's vmlinux; prints one line per broken rule.
+check_count_log() {
+    local log=$1 vmlinux=$2 sites sysenter sysexit_irq n c z a top want
+    sites=$("$aot" sites "$vmlinux")
     sysenter=$(echo "$sites" | awk '$8=="ia32_sysenter_target" && ($2=="pv_irq_ops.irq_enable" ||
         $2=="pv_irq_ops.irq_disable" || $2=="pv_cpu_ops.irq_enable_sysexit") { print $1 }')
     sysexit_irq=$(echo "$sites" | awk '$8=="system_call" && $2=="pv_irq_ops.irq_disable" { print $1 }')
-    [ "$(echo $sysenter | wc -w)" = 3 ] && [ -n "$sysexit_irq" ] ||
-        { echo "FAIL check-linprof-count: the syscall path's sites not found in vmi-aot sites"; exit 1; }
-    for cfg in count-auto count-call; do
-        log=$logs/$cfg.log
-        bash "$build/libexec/vmi-prof-linux" "$cfg" "$log" || { fail+=("$cfg: boot"); continue; }
-        grep -q '^vmi-loader: count plan=' "$log" || fail+=("$cfg: no count line")
-        n=$(iters_of "$log" getpid-sysenter)
-        for a in $sysenter; do
-            c=$(count_of "$log" getpid-sysenter "$a")
-            [ "$c" = "$n" ] || fail+=("$cfg: site $a ran $c times in getpid-sysenter, not $n")
-        done
-        n=$(iters_of "$log" getpid-int80)
-        c=$(count_of "$log" getpid-int80 "$sysexit_irq"); z=$(count_of "$log" null "$sysexit_irq")
-        [ $((c - z)) = "$n" ] || fail+=("$cfg: syscall_exit's irq_disable $c - $z (null) != $n")
-        top=$("$prof" --sites "$log" --image "$fixtures/vmlinux" --phase getpid-sysenter --top 3 |
-              awk '$1 ~ /^[0-9]+$/ && $2 ~ /^0x/ { print $2, $3, $7 }' | sort)
-        want=$(for a in $sysenter; do echo "$a $(iters_of "$log" getpid-sysenter) ia32_sysenter_target"; done | sort)
-        [ "$top" = "$want" ] || fail+=("$cfg: vmi-prof --sites: the top 3 of getpid-sysenter are not the SYSENTER sites")
-        "$prof" --sites "$log" --image "$fixtures/vmlinux" --top 5 >"$log.sites" ||
-            fail+=("$cfg: vmi-prof --sites on the whole run")
+    if [ "$(echo $sysenter | wc -w)" != 3 ] || [ -z "$sysexit_irq" ]; then
+        echo "the syscall path's sites not found in vmi-aot sites $vmlinux"; return
+    fi
+    grep -q '^vmi-loader: count plan=' "$log" || echo "no vmi-loader: count line"
+    grep -q '^WORKLOAD DONE' "$log" || echo "no WORKLOAD DONE"
+    n=$(iters_of "$log" getpid-sysenter)
+    [ -n "$n" ] || { echo "no getpid-sysenter phase"; return; }
+    for a in $sysenter; do
+        c=$(count_of "$log" getpid-sysenter "$a")
+        [ "$c" = "$n" ] || echo "site $a ran $c times in getpid-sysenter, not $n"
     done
+    n=$(iters_of "$log" getpid-int80)
+    c=$(count_of "$log" getpid-int80 "$sysexit_irq"); z=$(count_of "$log" null "$sysexit_irq")
+    [ $((c - z)) = "$n" ] || echo "syscall_exit's irq_disable: $c in getpid-int80 - $z in null != $n"
+    top=$("$prof" --sites "$log" --image "$vmlinux" --phase getpid-sysenter --top 3 2>&1 |
+          awk '$1 ~ /^[0-9]+$/ && $2 ~ /^0x/ { print $2, $3, $7 }' | sort)
+    want=$(for a in $sysenter; do echo "$a $(iters_of "$log" getpid-sysenter) ia32_sysenter_target"; done | sort)
+    [ "$top" = "$want" ] || echo "vmi-prof --sites: the top 3 of getpid-sysenter are not the SYSENTER sites"
+    "$prof" --sites "$log" --image "$vmlinux" --top 5 >"$log.sites" 2>&1 ||
+        echo "vmi-prof --sites on the whole run: $(tail -1 "$log.sites")"
+}
+
+case "$mode" in
+count)
+    for run in up:count-auto up:count-call pae:count-auto smp:count-auto; do
+        k=${run%%:*} cfg=${run#*:}
+        log=$logs/$k-$cfg.log vmlinux=$fixtures/vmlinux
+        [ $k = up ] || vmlinux=$fixtures/$k/vmlinux
+        bash "$build/libexec/vmi-prof-linux" "$cfg" "$log" "$k" || { fail+=("$k $cfg: boot"); continue; }
+        while read -r l; do [ -n "$l" ] && fail+=("$k $cfg: $l"); done <<<"$(check_count_log "$log" "$vmlinux")"
+    done
+    # the rules can fail: each altered copy of the first log must be refused
+    log=$logs/up-count-auto.log
+    if [ -f "$log" ]; then
+        a=addr=$("$aot" sites "$fixtures/vmlinux" | awk '$8=="ia32_sysenter_target" &&
+            $2=="pv_irq_ops.irq_enable" { print $1 }')
+        t=$logs/tampered.log
+        for how in plus-one drop-site drop-done int80-extra; do
+            case $how in
+            plus-one)    awk -v a="$a" '/phase=getpid-sysenter/ { f=1 } /^profile end/ { f=0 }
+                             f && $2==a { split($3, c, "="); $3 = "count=" c[2] + 1 } { print }' "$log" ;;
+            drop-site)   awk -v a="$a" '/phase=getpid-sysenter/ { f=1 } /^profile end/ { f=0 }
+                             !(f && $2==a) { print }' "$log" | sed '/phase=getpid-sysenter/s/sites=[0-9]*/sites=26/' ;;
+            drop-done)   grep -v '^WORKLOAD DONE' "$log" ;;
+            int80-extra) sed 's/^phase getpid-int80 end iters=2000 /phase getpid-int80 end iters=1999 /' "$log" ;;
+            esac >"$t"
+            out=$(check_count_log "$t" "$fixtures/vmlinux")
+            [ -n "$out" ] || fail+=("altered log ($how) accepted")
+        done
+        rm -f "$t" "$t.sites"
+    fi
     name=check-linprof-count ;;
 icount)
     for r in 1 2; do

@@ -38,6 +38,13 @@ check --guest x.log --guest-clock
 check --guest x.log --guest-clock tsc
 check --guest-clock icount
 check --patch-bench 10 --csv=x.csv
+check --linux --callgrind
+check --linux --chart x.png
+check --linux --csv=x.csv
+check --linux --linux-dir
+check --linux-dir /tmp
+check --phase getpid-int80
+check --sites p.log --phase
 check --runs 0
 check --runs 20 --k 20
 rm -f /tmp/vmi-prof-usage.$$

@@ -351,6 +351,10 @@ int main(int argc, char **argv)
     if (guest && (callgrind || patch))
         bad_usage("%s", "--guest reads a log: it measures nothing (no --callgrind, --patch-bench)");
 
+    if (lo.linux_dir && !want_linux)
+        bad_usage("%s", "--linux-dir goes with --linux");
+    if (so.phase && !so.profile)
+        bad_usage("%s", "--phase goes with --sites LOG");
     if (want_linux) {
         static char base[4096], helper[4200], loader[4200], rom[4200], wl[4200], logs[4200];
         ssize_t l = readlink("/proc/self/exe", base, sizeof base - 1);

@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
 # vmi-prof --linux's QEMU part (docs/profiling.md, "Linux"): boots one configuration of a Linux
-# 2.6.32 VMI kernel with the workload initramfs under TCG with -icount shift=0 (the guest TSC counts
-# instructions) and leaves the serial log in LOG.
+# 2.6.32 VMI kernel with the workload initramfs under TCG with -icount shift=0,sleep=off (the guest
+# TSC counts instructions; idle time does not advance it) and leaves the serial log in LOG.
 #
-#   vmi-prof-linux.sh CONFIG LOG        CONFIG: none | native | auto | call-only | count-auto | count-call
+#   vmi-prof-linux.sh CONFIG LOG [KERNEL]
+#
+# CONFIG  none: the bzImage, no ROM; native: the bzImage and the native ROM (Linux's own vmi_patch);
+#         auto, call-only: the loader's plan, kept (vmi.keep=1); count-auto, count-call: the
+#         loader's counting plan over that policy (vmi.count=1)
+# KERNEL  up (default: DIR/), pae (DIR/pae/), smp (DIR/smp/, two CPUs)
 #
 # Environment: LINUX_VMI_DIR (vmlinux, bzImage), VMI_LOADER, VMI_ROM (the native ROM),
 # VMI_WORKLOAD (the initramfs), QEMU (qemu-system-i386), VMI_LINUX_TIMEOUT (60 s).
 # Exit status: 0 when the workload reached its end (QEMU status 99), else 1 with one line.
 set -u
-[ $# -eq 2 ] || { echo "usage: $0 CONFIG LOG" >&2; exit 2; }
-config=$1 log=$2
+[ $# -eq 2 ] || [ $# -eq 3 ] || { echo "usage: $0 CONFIG LOG [up|pae|smp]" >&2; exit 2; }
+config=$1 log=$2 kernel=${3:-up}
 dir=${LINUX_VMI_DIR:?} qemu=${QEMU:-qemu-system-i386}
 args="console=ttyS0 earlyprintk=serial,ttyS0"
+smp=()
+case "$kernel" in
+    up) ;;
+    pae) dir=$dir/pae ;;
+    smp) dir=$dir/smp; smp=(-smp 2,sockets=2,cores=1,threads=1) ;;
+    *) echo "$0: unknown kernel $kernel" >&2; exit 2 ;;
+esac
 case "$config" in
     none)       boot=(-kernel "$dir/bzImage"); rom=(); args+=" no_timer_check" ;;
     native)     boot=(-kernel "$dir/bzImage"); rom=(-option-rom "$VMI_ROM") ;;
@@ -30,7 +42,11 @@ if [ "${boot[1]}" = "$VMI_LOADER" ]; then
 else
     initrd=$VMI_WORKLOAD
 fi
-timeout "${VMI_LINUX_TIMEOUT:-60}" "$qemu" -accel tcg -icount shift=0,sleep=off -m 256 -display none \
+# -icount for the instruction counts; a counted boot needs none (its counters are exact anyway),
+# and an SMP kernel under -icount runs its two CPUs in turn, about 30 times slower
+clock=(-icount shift=0,sleep=off)
+case "$config" in count-*) clock=() ;; esac
+timeout "${VMI_LINUX_TIMEOUT:-60}" "$qemu" -accel tcg "${clock[@]}" -m 256 "${smp[@]}" -display none \
     -no-reboot -nic none -monitor none -serial "file:$log.tmp" \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 "${boot[@]}" -initrd "$initrd" \
     -append "$args" "${rom[@]}" >"$log.qemu" 2>&1
