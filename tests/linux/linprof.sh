@@ -60,8 +60,9 @@ check_count_log() {
           awk '$1 ~ /^[0-9]+$/ && $2 ~ /^0x/ { print $2, $3, $7 }' | sort)
     want=$(for a in $sysenter; do echo "$a $(iters_of "$log" getpid-sysenter) ia32_sysenter_target"; done | sort)
     [ "$top" = "$want" ] || echo "vmi-prof --sites: the top 3 of getpid-sysenter are not the SYSENTER sites"
-    "$prof" --sites "$log" --image "$vmlinux" --top 5 >"$log.sites" 2>&1 ||
+    "$prof" --sites "$log" --image "$vmlinux" --top 5 --chart "$log.svg" >"$log.sites" 2>&1 ||
         echo "vmi-prof --sites on the whole run: $(tail -1 "$log.sites")"
+    grep -q '<svg' "$log.svg" 2>/dev/null || echo "vmi-prof --sites --chart wrote no SVG"
 }
 
 case "$mode" in
@@ -122,7 +123,9 @@ bench-sites)
     bash "$build/libexec/vmi-prof-linux" count-auto "$log" || exit 1
     for ph in total fork-wait getpid-int80 getpid-sysenter mmap-touch-munmap pipe-pingpong page-faults; do
         echo "== $ph (loader, auto plan, counted)"
-        if [ $ph = total ]; then "$prof" --sites "$log" --image "$fixtures/vmlinux" --top 10
+        if [ $ph = total ]; then "$prof" --sites "$log" --image "$fixtures/vmlinux" --top 10 &&
+            "$prof" --sites "$log" --image "$fixtures/vmlinux" --top 30 \
+                --chart "$build/linprof/sites.svg" >/dev/null
         else "$prof" --sites "$log" --image "$fixtures/vmlinux" --phase $ph --top 6; fi
     done
     exit 0 ;;

@@ -22,8 +22,8 @@ static const char usage[] =
     "       vmi-prof --patch-bench [SITES]      plan + apply + verify + revert SITES sites\n"
     "       vmi-prof --measure LABEL -- CMD...  wall time and peak memory of a command\n"
     "       vmi-prof --sites PROFILE --image ELF [--rom ROM [--policy P]] [--top N] [--json]\n"
-    "                [--phase NAME]             (a Linux workload log: that phase's block)\n"
-    "       vmi-prof --linux [--rom ROM] [--json=F] [--chart F.svg] [--linux-dir DIR] [--quiet]\n"
+    "                [--phase NAME] [--chart F.svg|F.png]   (a Linux workload log: that phase)\n"
+    "       vmi-prof --linux [--rom ROM] [--json=F] [--chart F.svg|F.png] [--linux-dir DIR] [--quiet]\n"
     "                                           the Linux workload in four configurations,\n"
     "                                           exact instructions (QEMU -icount shift=0)\n"
     "                                           the hottest sites of a profile (or of a log's\n"
@@ -229,7 +229,7 @@ int main(int argc, char **argv)
     enum prof_guest_clock guest_clock = PROF_CLOCK_UNSAID;
     int have_clock = 0;
     const char *json = NULL, *csv = NULL, *charts[4], *guest = NULL;
-    struct prof_site_opts so = { NULL, NULL, NULL, NULL, VMI_POLICY_AUTO, 10, 0 };
+    struct prof_site_opts so = { NULL, NULL, NULL, NULL, NULL, VMI_POLICY_AUTO, 10, 0 };
     int have_top = 0, have_policy = 0;
     unsigned ncharts = 0;
     int want_json = 0, want_csv = 0, callgrind = 0, patch = 0;
@@ -368,10 +368,8 @@ int main(int argc, char **argv)
         snprintf(wl, sizeof wl, "%s/../linprof/initrd.cpio", bin);
         snprintf(logs, sizeof logs, "%s/../linprof/logs", bin);
         if (guest || callgrind || patch || csv || ncharts > 1 || (json && want_json) || o.only)
-            bad_usage("%s", "--linux: only --rom, --json=FILE, --chart F.svg, --linux-dir and "
+            bad_usage("%s", "--linux: only --rom, --json=FILE, one --chart, --linux-dir and "
                             "--quiet go with it");
-        if (ncharts && strcmp(charts[0] + strlen(charts[0]) - 4, ".svg"))
-            bad_usage("%s", "--linux draws SVG only: --chart F.svg");
         lo.helper = helper;
         lo.loader = loader;
         lo.rom = o.rom ? o.rom : rom;
@@ -391,9 +389,10 @@ int main(int argc, char **argv)
         if (!so.profile || !so.image)
             bad_usage("%s", so.profile ? "--sites needs --image ELF (the image the profile was taken of)"
                                        : "--image goes with --sites PROFILE");
-        if (guest || callgrind || patch || csv || ncharts || (json && !want_json) || o.only)
-            bad_usage("%s", "--sites reads a profile: only --image, --rom, --policy, --top and "
-                            "--json (to stdout) go with it");
+        if (guest || callgrind || patch || csv || ncharts > 1 || (json && !want_json) || o.only)
+            bad_usage("%s", "--sites reads a profile: only --image, --rom, --policy, --top, "
+                            "--phase, one --chart and --json (to stdout) go with it");
+        so.chart = ncharts ? charts[0] : NULL;
         if (have_policy && !o.rom)
             bad_usage("%s", "--policy plans against a ROM: give --rom ROM");
         so.rom = o.rom;

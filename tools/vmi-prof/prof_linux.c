@@ -149,13 +149,17 @@ static void print_json(FILE *out, const struct linux_result *r)
 
 /* One group of bars per phase (the null phase has no work and is left out): each configuration's
  * instructions as a ratio to the no-ROM kernel, on a linear scale around 1. */
-static int draw_chart(const char *path, const struct linux_result *r)
+static int draw_chart(const char *path, int png, const struct linux_result *r)
 {
     static const double col[NCONF][3] = { { .3, .3, .3 }, { .85, .55, .1 }, { .13, .55, .13 },
                                           { .12, .35, .75 } };
     const double lw = 170, pw = 420, bar = 10, gap = 12, top = 50;
-    double h = top + r->n * (NCONF * bar + gap) + 40, w = lw + pw + 120;
-    cairo_surface_t *s = cairo_svg_surface_create(path, w, h);
+    unsigned shown = 0;
+    for (unsigned k = 0; k < r->n; k++)
+        shown += r->ph[k].tsc[0] > 1000;
+    double h = top + shown * (NCONF * bar + gap) + 40, w = lw + pw + 120;
+    cairo_surface_t *s = png ? cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)w, (int)h)
+                             : cairo_svg_surface_create(path, w, h);
     cairo_t *cr = cairo_create(s);
     double lo = 0.9, hi = 1.1;
     for (unsigned k = 0; k < r->n; k++)
@@ -202,8 +206,9 @@ static int draw_chart(const char *path, const struct linux_result *r)
     cairo_move_to(cr, lw, y + 15);
     cairo_show_text(cr, t);
     cairo_destroy(cr);
+    int bad = png && cairo_surface_write_to_png(s, path) != CAIRO_STATUS_SUCCESS;
     cairo_surface_finish(s);
-    int bad = cairo_surface_status(s) != CAIRO_STATUS_SUCCESS;
+    bad |= cairo_surface_status(s) != CAIRO_STATUS_SUCCESS;
     cairo_surface_destroy(s);
     return bad ? -1 : 0;
 }
@@ -251,7 +256,8 @@ int prof_linux_run(const struct prof_linux_opts *o)
     }
     if (o->chart) {
         prof_outfile_close_fd(&cf);
-        if (draw_chart(cf.tmp, &r) != 0 || prof_outfile_commit(&cf, NULL, why, sizeof why) != 0) {
+        size_t l = strlen(o->chart);
+        if (draw_chart(cf.tmp, l > 4 && !strcmp(o->chart + l - 4, ".png"), &r) != 0 || prof_outfile_commit(&cf, NULL, why, sizeof why) != 0) {
             fprintf(stderr, "vmi-prof: %s: the chart could not be written\n", o->chart);
             prof_outfile_abort(&cf);
             rc = 1;

@@ -10,6 +10,8 @@
  * row says what the plan decided and why. */
 #define _GNU_SOURCE
 #include "prof_sites.h"
+#include "prof_sites_chart.h"
+#include "prof_outfile.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -391,6 +393,7 @@ int prof_sites_run(const struct prof_site_opts *o, FILE *out)
     struct aot_err err;
     char why[600];
     int rc = 1, img_open = 0;
+    struct site_bar *bars = NULL;
 
     if (read_profile(o->profile, o->phase, &pr, why, sizeof why) != 0) {
         fprintf(stderr, "vmi-prof: %s\n", why);
@@ -437,6 +440,20 @@ int prof_sites_run(const struct prof_site_opts *o, FILE *out)
 
     qsort(pr.v, pr.n, sizeof pr.v[0], by_count);
     size_t rows = o->top && o->top < pr.n ? o->top : pr.n;
+    struct prof_outfile cf = { 0 };
+    if (o->chart) {
+        if (prof_outfile_open(&cf, o->chart, why, sizeof why) != 0) {
+            fprintf(stderr, "vmi-prof: %s\n", why);
+            goto out;
+        }
+        prof_outfile_close_fd(&cf);
+        bars = calloc(rows ? rows : 1, sizeof *bars);
+        if (!bars) {
+            fprintf(stderr, "vmi-prof: out of memory for the chart\n");
+            prof_outfile_abort(&cf);
+            goto out;
+        }
+    }
     if (o->json) {
         fprintf(out, "{\"profile\": ");
         json_str(out, o->profile);
@@ -493,13 +510,32 @@ int prof_sites_run(const struct prof_site_opts *o, FILE *out)
             fprintf(out, "%4zu 0x%08x %12" PRIu64 " %6.2f%%  %-18s %-22s %-32s %s\n", k + 1,
                     s->addr, s->count, share, vmi_call_name(s->call), dec, si.func, loc);
         }
+        if (bars) {
+            snprintf(bars[k].label, sizeof bars[k].label, "%2zu 0x%08x %s %s", k + 1, s->addr,
+                     dec[0] == '-' ? vmi_call_name(s->call) : dec, si.func);
+            bars[k].count = s->count;
+        }
     }
     if (o->json)
         fprintf(out, "\n]}\n");
     rc = fflush(out) == 0 ? 0 : 1;
     if (rc)
         fprintf(stderr, "vmi-prof: writing the report: %s\n", strerror(errno));
+    if (bars) {
+        char title[300];
+        size_t l = strlen(o->chart);
+        snprintf(title, sizeof title, "the %zu hottest of %zu sites, %" PRIu64 " executions%s%s",
+                 rows, pr.n, pr.total, o->phase ? ", phase " : "", o->phase ? o->phase : "");
+        if (prof_sites_chart(cf.tmp, l > 4 && !strcmp(o->chart + l - 4, ".png"), title, bars,
+                             rows) != 0 ||
+            prof_outfile_commit(&cf, NULL, why, sizeof why) != 0) {
+            fprintf(stderr, "vmi-prof: %s: the chart could not be written\n", o->chart);
+            prof_outfile_abort(&cf);
+            rc = 1;
+        }
+    }
 out:
+    free(bars);
     if (dw)
         aot_dwarf_close(dw);
     if (img_open)
