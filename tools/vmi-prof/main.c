@@ -383,7 +383,10 @@ int main(int argc, char **argv)
         if (!lo.linux_dir)
             bad_usage("%s", "--linux needs the Linux fixtures: --linux-dir DIR or LINUX_VMI_DIR");
         mkdir(logs, 0755);
-        return prof_linux_run(&lo);
+        int lrc = prof_linux_run(&lo);
+        if (lo.chart)
+            prof_chart_cleanup();
+        return lrc;
     }
     if (so.profile || so.image) {
         if (!so.profile || !so.image)
@@ -397,7 +400,10 @@ int main(int argc, char **argv)
             bad_usage("%s", "--policy plans against a ROM: give --rom ROM");
         so.rom = o.rom;
         so.json = want_json;
-        return prof_sites_run(&so, stdout);
+        int src = prof_sites_run(&so, stdout);
+        if (so.chart)
+            prof_chart_cleanup();
+        return src;
     }
     if (have_top || have_policy)
         bad_usage("%s", "--top and --policy go with --sites PROFILE");
