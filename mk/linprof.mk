@@ -3,9 +3,10 @@
 # helper vmi-prof --linux runs for each boot, and the checks.
 LINPROF_DIR    := $(B)/linprof
 LINPROF_INIT   := $(LINPROF_DIR)/init
-LINPROF_CPIO   := $(LINPROF_DIR)/initrd.cpio
+LINPROF_CPIO   := $(LINPROF_DIR)/vmi-workload.cpio
 LINPROF_HELPER := $(B)/libexec/vmi-prof-linux
 ALL += $(LINPROF_CPIO) $(LINPROF_HELPER)
+INSTALL_FILES += $(LINPROF_HELPER):libexec/vmi:755 $(LINPROF_CPIO):share/vmi:644
 
 $(LINPROF_INIT): tools/vmi-prof/linux/workload.c loader/count_area.h
 	@mkdir -p $(@D)

@@ -24,7 +24,7 @@ prof=$build/bin/vmi-prof aot=$build/bin/vmi-aot
 logs=$build/linprof/logs
 mkdir -p "$logs"
 export LINUX_VMI_DIR=$fixtures VMI_LOADER=$build/loader/vmi-loader.elf \
-       VMI_ROM=$build/rom/vmi-native.rom VMI_WORKLOAD=$build/linprof/initrd.cpio
+       VMI_ROM=$build/rom/vmi-native.rom VMI_WORKLOAD=$build/linprof/vmi-workload.cpio
 fail=()
 
 # count LOG PHASE ADDR: the site's count in that phase's block (0 when absent)

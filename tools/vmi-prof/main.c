@@ -361,12 +361,21 @@ int main(int argc, char **argv)
         if (l <= 0)
             bad_usage("%s", "--linux: cannot find where vmi-prof is (/proc/self/exe)");
         base[l] = 0;
-        char *bin = dirname(base);            /* BUILD/bin */
+        char *bin = dirname(base);            /* BUILD/bin, or PREFIX/bin when installed */
         snprintf(helper, sizeof helper, "%s/../libexec/vmi-prof-linux", bin);
-        snprintf(loader, sizeof loader, "%s/../loader/vmi-loader.elf", bin);
-        snprintf(rom, sizeof rom, "%s/../rom/vmi-native.rom", bin);
-        snprintf(wl, sizeof wl, "%s/../linprof/initrd.cpio", bin);
-        snprintf(logs, sizeof logs, "%s/../linprof/logs", bin);
+        int built = access(helper, R_OK) == 0;
+        if (!built)
+            snprintf(helper, sizeof helper, "%s/../libexec/vmi/vmi-prof-linux", bin);
+        snprintf(loader, sizeof loader, built ? "%s/../loader/vmi-loader.elf"
+                                              : "%s/../share/vmi/vmi-loader.elf", bin);
+        snprintf(rom, sizeof rom, built ? "%s/../rom/vmi-native.rom" : "%s/../share/vmi/vmi-native.rom",
+                 bin);
+        snprintf(wl, sizeof wl, built ? "%s/../linprof/vmi-workload.cpio"
+                                      : "%s/../share/vmi/vmi-workload.cpio", bin);
+        if (built)
+            snprintf(logs, sizeof logs, "%s/../linprof/logs", bin);
+        else
+            snprintf(logs, sizeof logs, "vmi-prof-linux-logs");   /* installed: in the cwd */
         if (guest || callgrind || patch || csv || ncharts > 1 || (json && want_json) || o.only)
             bad_usage("%s", "--linux: only --rom, --json=FILE, one --chart, --linux-dir and "
                             "--quiet go with it");
