@@ -7,7 +7,8 @@
 #
 # CONFIG  none: the bzImage, no ROM; native: the bzImage and the native ROM (Linux's own vmi_patch);
 #         auto, call-only: the loader's plan, kept (vmi.keep=1); count-auto, count-call: the
-#         loader's counting plan over that policy (vmi.count=1)
+#         loader's counting plan over that policy (vmi.count=1); auto-dflt: the loader's auto
+#         plan without vmi.keep (its default)
 # KERNEL  up (default: DIR/), pae (DIR/pae/), smp (DIR/smp/, two CPUs)
 #
 # Environment: LINUX_VMI_DIR (vmlinux, bzImage), VMI_LOADER, VMI_ROM (the native ROM),
@@ -31,6 +32,8 @@ case "$config" in
     auto|call-only)
                 boot=(-kernel "$VMI_LOADER"); rom=(-option-rom "$VMI_ROM")
                 args="vmi.policy=$config vmi.keep=1 $args" ;;
+    auto-dflt)  boot=(-kernel "$VMI_LOADER"); rom=(-option-rom "$VMI_ROM")
+                args="vmi.policy=auto $args" ;;
     count-auto|count-call)
                 p=${config#count-}; [ "$p" = call ] && p=call-only
                 boot=(-kernel "$VMI_LOADER"); rom=(-option-rom "$VMI_ROM")
