@@ -50,6 +50,7 @@ include mk/gen.mk
 -include mk/hardening.mk
 include mk/linux.mk
 -include mk/loader.mk
+-include mk/linprof.mk
 
 .PHONY: all deps check demo bench install clean
 all: $(ALL)

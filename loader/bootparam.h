@@ -8,6 +8,7 @@
 
 #define E820_MAX      128
 #define E820_RAM      1
+#define E820_RESERVED_TYPE 2
 
 #define BOOT_FLAG     0xaa55
 #define BOOT_HDRS     0x53726448u   /* "HdrS" */

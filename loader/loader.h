@@ -70,6 +70,8 @@ int multiboot_read(struct boot_info *bi, uint32_t magic, uint32_t mbi_addr, stru
 struct loader_options {
     int policy;                        /* enum vmi_policy */
     int stop;                          /* vmi.stop: do everything but enter Linux */
+    int count;                         /* vmi.count=1: the counting version of the plan */
+    int keep;                          /* vmi.keep=1: the plan guarded from vmi_activate (loader_linux.h) */
     char linux_cmdline[CMDLINE_MAX];
 };
 int options_parse(struct loader_options *opt, const char *cmdline, struct ld_error *err);

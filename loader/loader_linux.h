@@ -38,6 +38,20 @@ int linux_write(struct vmi_text *text, uint32_t flags, struct ld_error *err);
 int linux_check(const struct vmi_text *text, struct ld_error *err);
 void linux_result(struct patch_result *res);
 void linux_report_ops(const struct linux_config *lc, const struct patch_result *res);
+const struct vmi_plan *linux_plan_now(void);                            /* the last plan built */
+/* Linux 2.6.32's vmi_activate() runs apply_paravirt itself, from setup_arch, before the
+ * command line's noreplace-paravirt is parsed: every site of an op vmi_patch rewrites would be
+ * rewritten again.  This retypes those records in the loaded .parainstructions to a type vmi_patch
+ * leaves alone (LINUX_GUARD_TYPE), so the plan's bytes stay.  Returns the records retyped. */
+#define LINUX_GUARD_TYPE 0xffu
+uint32_t linux_guard_records(const struct vmlinux *vm, const struct linux_config *lc);
+
+/* count.c: vmi.count=1, the counting version of the plan (count_area.h). */
+struct boot_params;
+int count_area_usable(const struct boot_info *bi, struct ld_error *err);
+int count_write(struct vmi_text *text, const struct loader_rom *lr, uint32_t page_offset,
+                uint32_t guarded, struct ld_error *err);
+int count_reserve(struct boot_params *bp, struct ld_error *err);
 
 /* aot.c: a pre-specialized image (vmi-aot specialize: section .vmi_aot). */
 enum aot_state { AOT_NONE = 0, AOT_MATCH, AOT_MISMATCH, AOT_UNTRUSTED };

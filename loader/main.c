@@ -10,6 +10,7 @@
 #include "loader.h"
 #include "bootparam.h"
 #include "loader_linux.h"
+#include "count_area.h"
 
 static struct boot_info boot_info;
 static struct loader_options options;
@@ -22,6 +23,7 @@ static struct linux_config linux_config;
 static struct patch_result result;
 static struct vmi_text text;
 static struct aot_image aot;
+static int counted;                     /* the text holds the counting plan (vmi.count=1) */
 
 __attribute__((noreturn)) static void stop(const struct ld_error *err)
 {
@@ -69,7 +71,22 @@ static int patch_plain(const struct loader_rom *r, struct ld_error *err)
 {
     if (linux_capture(&text, err) || linux_plan(r, options.policy, err))
         return -1;
-    return r ? linux_write(&text, 0, err) : linux_check(&text, err);
+    if (options.count) {
+        uint32_t guarded = r ? linux_guard_records(&vmlinux, &linux_config) : 0;
+        if (count_area_usable(&boot_info, err) ||
+            count_write(&text, r, vmlinux.page_offset, guarded, err))
+            return -1;
+        counted = 1;
+        return 0;
+    }
+    if (!r)
+        return linux_check(&text, err);
+    if (linux_write(&text, 0, err))
+        return -1;
+    if (options.keep)
+        kprintf("vmi-loader: keep: %u records of vmi_patch's ops retyped (vmi_activate leaves "
+                "their sites)\n", linux_guard_records(&vmlinux, &linux_config));
+    return 0;
 }
 
 /* Back to the original bytes .vmi_aot keeps: the sites hash was checked (or the image is not
@@ -123,6 +140,10 @@ static void patch_kernel(void)
     if (aot_read(&aot, &vmlinux, linux_sites(), &err))
         stop(&err);                      /* its sites may be patched and nothing says how to undo it */
     const struct loader_rom *r = usable_rom();
+    if (aot.present && options.count) {
+        kprintf("vmi-loader: vmi.count: not with a pre-specialized image (not counted)\n");
+        options.count = 0;
+    }
     uint64_t t0 = rdtsc();
     int bad = aot.present ? patch_specialized(r, &err) : patch_plain(r, &err);
     result.cycles = rdtsc() - t0;
@@ -132,6 +153,7 @@ static void patch_kernel(void)
         problem(&err);
         vmlinux_load(&vmlinux);          /* whatever was written is undone */
         memset(&result, 0, sizeof(result));
+        counted = 0;
         return;
     }
     linux_result(&result);
@@ -191,15 +213,22 @@ void loader_main(uint32_t magic, uint32_t mbi)
         problem(&err);
     vmlinux_load(&vmlinux);
     patch_kernel();
-    /* Linux's apply_paravirt would put its own calls back over the inlined sites */
-    if (result.changed && options_append(&options, "noreplace-paravirt")) {
+    /* Linux's apply_paravirt would put its own calls back over the inlined (or counted) sites;
+     * the counting area's address reaches init as an environment variable */
+    if ((result.changed || counted) && options_append(&options, "noreplace-paravirt")) {
         ld_fail(&err, "command line: no room for noreplace-paravirt");
+        stop(&err);
+    }
+    if (counted && options_append(&options, "vmicount=" COUNT_AREA_PHYS_STR)) {
+        ld_fail(&err, "command line: no room for vmicount=");
         stop(&err);
     }
     report();
     memcpy(linux_cmdline, options.linux_cmdline, sizeof(linux_cmdline));
     const struct module *initrd = &boot_info.mod[1];
     bootparams_fill(&zero_page, &boot_info, linux_cmdline, initrd->start, initrd->end - initrd->start);
+    if (counted && count_reserve(&zero_page, &err))
+        stop(&err);
     if (options.stop)
         loader_exit(LOADER_EXIT_DONE);
     linux_enter(vmlinux.entry_phys, (uint32_t)&zero_page);

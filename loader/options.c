@@ -41,6 +41,8 @@ int options_parse(struct loader_options *opt, const char *cmdline, struct ld_err
 {
     opt->policy = VMI_POLICY_AUTO;
     opt->stop = 0;
+    opt->count = 0;
+    opt->keep = 0;
     opt->linux_cmdline[0] = 0;
     const char *p = cmdline;
     for (;;) {
@@ -58,6 +60,10 @@ int options_parse(struct loader_options *opt, const char *cmdline, struct ld_err
                     return -1;
             } else if (word_is(w, n, "vmi.stop")) {
                 opt->stop = 1;
+            } else if (word_is(w, n, "vmi.count=1") || word_is(w, n, "vmi.count=0")) {
+                opt->count = w[10] == '1';
+            } else if (word_is(w, n, "vmi.keep=1") || word_is(w, n, "vmi.keep=0")) {
+                opt->keep = w[9] == '1';
             } else {
                 return ld_fail(err, "command line: unknown loader option %.*s (column %u)", (int)n, w,
                                (uint32_t)(w - cmdline) + 1);

@@ -117,6 +117,28 @@ int linux_check(const struct vmi_text *text, struct ld_error *err)
     return 0;
 }
 
+uint32_t linux_guard_records(const struct vmlinux *vm, const struct linux_config *lc)
+{
+    uint32_t addr, offset, size, n = 0;
+    struct ld_error err;
+    if (vmlinux_section(vm, ".parainstructions", &addr, &offset, &size, &err))
+        return 0;
+    uint8_t *rec = vmlinux_loaded(vm, addr, size);
+    for (uint32_t k = 0; rec && k + 8 <= size; k += 8) {
+        uint8_t t = rec[k + 4];                        /* struct paravirt_patch_site.instrtype */
+        if (t < lc->types.count && lc->types.type[t].use == VMI_USE_LINUX_PATCH) {
+            rec[k + 4] = LINUX_GUARD_TYPE;
+            n++;
+        }
+    }
+    return n;
+}
+
+const struct vmi_plan *linux_plan_now(void)
+{
+    return &plan;
+}
+
 /* What the text holds now against the original bytes. */
 void linux_result(struct patch_result *res)
 {

@@ -38,10 +38,17 @@ check --guest x.log --guest-clock
 check --guest x.log --guest-clock tsc
 check --guest-clock icount
 check --patch-bench 10 --csv=x.csv
+check --linux --callgrind
+check --linux --chart x.svg --chart y.png
+check --linux --csv=x.csv
+check --linux --linux-dir
+check --linux-dir /tmp
+check --phase getpid-int80
+check --sites p.log --phase
 check --runs 0
 check --runs 20 --k 20
 rm -f /tmp/vmi-prof-usage.$$
 "$prof" --help | grep -q '^usage: vmi-prof' || { echo "--help prints no usage" >&2; fail=1; }
 "$prof" --version | grep -Eqx 'vmi-prof [0-9]+\.[0-9]+\.[0-9]+' || { echo "--version: '$("$prof" --version)'" >&2; fail=1; }
-[ $fail = 0 ] && echo "vmi-prof: 28 bad command lines, each one line and status 2; --help, --version"
+[ $fail = 0 ] && echo "vmi-prof: $(grep -c "^check " "$0") bad command lines, each one line and status 2; --help, --version"
 exit $fail

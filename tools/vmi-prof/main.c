@@ -10,6 +10,9 @@
 #include "prof_outfile.h"
 #include "prof_run.h"
 #include "prof_sites.h"
+#include "prof_linux.h"
+#include <libgen.h>
+#include <sys/stat.h>
 #include "prof_version.h"
 #include "vmi_inliner.h"
 
@@ -19,6 +22,10 @@ static const char usage[] =
     "       vmi-prof --patch-bench [SITES]      plan + apply + verify + revert SITES sites\n"
     "       vmi-prof --measure LABEL -- CMD...  wall time and peak memory of a command\n"
     "       vmi-prof --sites PROFILE --image ELF [--rom ROM [--policy P]] [--top N] [--json]\n"
+    "                [--phase NAME] [--chart F.svg|F.png]   (a Linux workload log: that phase)\n"
+    "       vmi-prof --linux [--rom ROM] [--json=F] [--chart F.svg|F.png] [--linux-dir DIR] [--quiet]\n"
+    "                                           the Linux workload in four configurations,\n"
+    "                                           exact instructions (QEMU -icount shift=0)\n"
     "                                           the hottest sites of a profile (or of a log's\n"
     "                                           profile block): count, share, decision,\n"
     "                                           function, file:line\n"
@@ -222,11 +229,13 @@ int main(int argc, char **argv)
     enum prof_guest_clock guest_clock = PROF_CLOCK_UNSAID;
     int have_clock = 0;
     const char *json = NULL, *csv = NULL, *charts[4], *guest = NULL;
-    struct prof_site_opts so = { NULL, NULL, NULL, VMI_POLICY_AUTO, 10, 0 };
+    struct prof_site_opts so = { NULL, NULL, NULL, NULL, NULL, VMI_POLICY_AUTO, 10, 0 };
     int have_top = 0, have_policy = 0;
     unsigned ncharts = 0;
     int want_json = 0, want_csv = 0, callgrind = 0, patch = 0;
     unsigned patch_sites = 100000;
+    int want_linux = 0;
+    struct prof_linux_opts lo = { 0 };
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -295,6 +304,14 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--image") == 0) {
             if (!(so.image = argv[++i]))
                 bad_usage("%s needs the ELF image the profile was taken of", a);
+        } else if (strcmp(a, "--linux") == 0) {
+            want_linux = 1;
+        } else if (strcmp(a, "--linux-dir") == 0) {
+            if (!(lo.linux_dir = argv[++i]))
+                bad_usage("%s needs the directory of the Linux fixtures", a);
+        } else if (strcmp(a, "--phase") == 0) {
+            if (!(so.phase = argv[++i]))
+                bad_usage("%s needs a phase name of the Linux workload's log", a);
         } else if (strcmp(a, "--top") == 0) {
             so.top = num(a, argv[++i], 0, 100000000);
             have_top = 1;
@@ -334,18 +351,68 @@ int main(int argc, char **argv)
     if (guest && (callgrind || patch))
         bad_usage("%s", "--guest reads a log: it measures nothing (no --callgrind, --patch-bench)");
 
+    if (lo.linux_dir && !want_linux)
+        bad_usage("%s", "--linux-dir goes with --linux");
+    if (so.phase && !so.profile)
+        bad_usage("%s", "--phase goes with --sites LOG");
+    if (want_linux) {
+        static char base[4096], helper[4200], loader[4200], rom[4200], wl[4200], logs[4200];
+        ssize_t l = readlink("/proc/self/exe", base, sizeof base - 1);
+        if (l <= 0)
+            bad_usage("%s", "--linux: cannot find where vmi-prof is (/proc/self/exe)");
+        base[l] = 0;
+        char *bin = dirname(base);            /* BUILD/bin, or PREFIX/bin when installed */
+        snprintf(helper, sizeof helper, "%s/../libexec/vmi-prof-linux", bin);
+        int built = access(helper, R_OK) == 0;
+        if (!built)
+            snprintf(helper, sizeof helper, "%s/../libexec/vmi/vmi-prof-linux", bin);
+        snprintf(loader, sizeof loader, built ? "%s/../loader/vmi-loader.elf"
+                                              : "%s/../share/vmi/vmi-loader.elf", bin);
+        snprintf(rom, sizeof rom, built ? "%s/../rom/vmi-native.rom" : "%s/../share/vmi/vmi-native.rom",
+                 bin);
+        snprintf(wl, sizeof wl, built ? "%s/../linprof/vmi-workload.cpio"
+                                      : "%s/../share/vmi/vmi-workload.cpio", bin);
+        if (built)
+            snprintf(logs, sizeof logs, "%s/../linprof/logs", bin);
+        else
+            snprintf(logs, sizeof logs, "vmi-prof-linux-logs");   /* installed: in the cwd */
+        if (guest || callgrind || patch || csv || ncharts > 1 || (json && want_json) || o.only)
+            bad_usage("%s", "--linux: only --rom, --json=FILE, one --chart, --linux-dir and "
+                            "--quiet go with it");
+        lo.helper = helper;
+        lo.loader = loader;
+        lo.rom = o.rom ? o.rom : rom;
+        lo.workload = wl;
+        lo.log_dir = logs;
+        lo.json = json;
+        lo.chart = ncharts ? charts[0] : NULL;
+        lo.quiet = o.progress == NULL;
+        if (!lo.linux_dir)
+            lo.linux_dir = getenv("LINUX_VMI_DIR");
+        if (!lo.linux_dir)
+            bad_usage("%s", "--linux needs the Linux fixtures: --linux-dir DIR or LINUX_VMI_DIR");
+        mkdir(logs, 0755);
+        int lrc = prof_linux_run(&lo);
+        if (lo.chart)
+            prof_chart_cleanup();
+        return lrc;
+    }
     if (so.profile || so.image) {
         if (!so.profile || !so.image)
             bad_usage("%s", so.profile ? "--sites needs --image ELF (the image the profile was taken of)"
                                        : "--image goes with --sites PROFILE");
-        if (guest || callgrind || patch || csv || ncharts || (json && !want_json) || o.only)
-            bad_usage("%s", "--sites reads a profile: only --image, --rom, --policy, --top and "
-                            "--json (to stdout) go with it");
+        if (guest || callgrind || patch || csv || ncharts > 1 || (json && !want_json) || o.only)
+            bad_usage("%s", "--sites reads a profile: only --image, --rom, --policy, --top, "
+                            "--phase, one --chart and --json (to stdout) go with it");
+        so.chart = ncharts ? charts[0] : NULL;
         if (have_policy && !o.rom)
             bad_usage("%s", "--policy plans against a ROM: give --rom ROM");
         so.rom = o.rom;
         so.json = want_json;
-        return prof_sites_run(&so, stdout);
+        int src = prof_sites_run(&so, stdout);
+        if (so.chart)
+            prof_chart_cleanup();
+        return src;
     }
     if (have_top || have_policy)
         bad_usage("%s", "--top and --policy go with --sites PROFILE");

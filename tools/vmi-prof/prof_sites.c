@@ -10,6 +10,8 @@
  * row says what the plan decided and why. */
 #define _GNU_SOURCE
 #include "prof_sites.h"
+#include "prof_sites_chart.h"
+#include "prof_outfile.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -20,6 +22,7 @@
 #include "aot_rom.h"
 #include "dwarf_lines.h"
 #include "elf_image.h"
+#include "linux_image.h"
 #include "site_info.h"
 #include "vmi_inliner.h"
 
@@ -28,6 +31,7 @@
 struct psite {
     uint32_t addr;
     uint8_t call;
+    int has_call;               /* 0: a Linux profile line, the call comes from the image */
     uint64_t count;
     unsigned line;              /* in the profile file */
     const struct aot_site *site;
@@ -93,7 +97,7 @@ static int parse_site(char *p, struct psite *s, char *why, size_t cap)
                 return -1;
             }
             s->call = (uint8_t)c;
-            have_call = 1;
+            have_call = s->has_call = 1;
         } else if (kl == 5 && !strncmp(w, "count", 5) && !have_count) {
             int ok = vl >= 1 && vl <= 20;
             for (size_t k = 0; ok && k < vl; k++)
@@ -116,8 +120,8 @@ static int parse_site(char *p, struct psite *s, char *why, size_t cap)
             return -1;
         }
     }
-    if (!have_addr || !have_call || !have_count) {
-        snprintf(why, cap, "missing %s", !have_addr ? "addr=" : !have_call ? "call=" : "count=");
+    if (!have_addr || !have_count) {
+        snprintf(why, cap, "missing %s", !have_addr ? "addr=" : "count=");
         return -1;
     }
     return 0;
@@ -136,8 +140,26 @@ static int by_addr(const void *a, const void *b)
     return (x->addr > y->addr) - (x->addr < y->addr);
 }
 
-/* Reads path: a profile file, or a log with one profile block.  0, or -1 and one line in why. */
-static int read_profile(const char *path, struct profile *pr, char *why, size_t cap)
+/* A "profile begin" line is the block wanted: with a phase, the one saying phase=PHASE; without,
+ * one that names no phase or phase=total (the Linux workload's whole run). */
+static int block_wanted(const char *line, const char *phase)
+{
+    const char *p = strstr(line, " phase=");
+    size_t n = 0;
+    if (p) {
+        p += 7;
+        while (p[n] && p[n] != ' ' && p[n] != '\n' && p[n] != '\r')
+            n++;
+    }
+    if (!phase)
+        return !p || (n == 5 && !strncmp(p, "total", 5));
+    return p && strlen(phase) == n && !strncmp(p, phase, n);
+}
+
+/* Reads path: a profile file, or a log with one profile block (of the phase asked for).  0, or -1
+ * and one line in why. */
+static int read_profile(const char *path, const char *phase, struct profile *pr, char *why,
+                        size_t cap)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -148,11 +170,17 @@ static int read_profile(const char *path, struct profile *pr, char *why, size_t 
     size_t lcap = 0;
     unsigned lineno = 0, begin_line = 0, end_line = 0;
     int rc = -1;
-    /* pass 1: is it a log with a block? */
+    /* pass 1: is it a log with a block (of this phase)? */
+    int in_other = 0, any_block = 0;
     while (getline(&line, &lcap, f) >= 0) {
         lineno++;
         if (!strncmp(line, "profile begin", 13) && (line[13] == ' ' || line[13] == '\n' ||
                                                     line[13] == '\r' || !line[13])) {
+            any_block = 1;
+            if (!block_wanted(line, phase)) {
+                in_other = 1;          /* another phase's block: skipped whole */
+                continue;
+            }
             if (begin_line) {
                 snprintf(why, cap, "%s:%u: a second profile block (the first began on line %u)",
                          path, lineno, begin_line);
@@ -160,12 +188,21 @@ static int read_profile(const char *path, struct profile *pr, char *why, size_t 
             }
             begin_line = lineno;
         } else if (!strncmp(line, "profile end", 11)) {
+            if (in_other) {
+                in_other = 0;
+                continue;
+            }
             if (!begin_line || end_line) {
                 snprintf(why, cap, "%s:%u: profile end without profile begin", path, lineno);
                 goto out;
             }
             end_line = lineno;
         }
+    }
+    if (any_block && !begin_line) {
+        snprintf(why, cap, "%s: no profile block %s%s", path, phase ? "of phase " : "for the whole run"
+                 " (phase=total; give --phase NAME)", phase ? phase : "");
+        goto out;
     }
     if (begin_line && !end_line) {
         snprintf(why, cap, "%s:%u: profile begin without profile end (a truncated log?)", path,
@@ -356,12 +393,13 @@ int prof_sites_run(const struct prof_site_opts *o, FILE *out)
     struct aot_err err;
     char why[600];
     int rc = 1, img_open = 0;
+    struct site_bar *bars = NULL;
 
-    if (read_profile(o->profile, &pr, why, sizeof why) != 0) {
+    if (read_profile(o->profile, o->phase, &pr, why, sizeof why) != 0) {
         fprintf(stderr, "vmi-prof: %s\n", why);
         goto out;
     }
-    if (aot_image_open(&img, o->image, 0, &err) != 0) {
+    if (aot_image_open(&img, o->image, AOT_OPEN_LINUX, &err) != 0) {
         fprintf(stderr, "vmi-prof: %s\n", err.msg);
         goto out;
     }
@@ -374,6 +412,13 @@ int prof_sites_run(const struct prof_site_opts *o, FILE *out)
                     "image?)\n", o->profile, s->line, o->image, s->addr);
             goto out;
         }
+        if (!s->has_call && !img.lx) {
+            fprintf(stderr, "vmi-prof: %s:%u: missing call= (only a Linux kernel's profile may "
+                    "leave it to the image)\n", o->profile, s->line);
+            goto out;
+        }
+        if (!s->has_call)
+            s->call = s->site->call;
         if (s->site->call != s->call) {
             fprintf(stderr, "vmi-prof: %s:%u: the site at 0x%08x is %s in %s, not %s\n",
                     o->profile, s->line, s->addr, vmi_call_name(s->site->call), o->image,
@@ -385,11 +430,30 @@ int prof_sites_run(const struct prof_site_opts *o, FILE *out)
         fprintf(stderr, "vmi-prof: %s\n", err.msg);
         goto out;
     }
+    if (o->rom && img.lx) {
+        fprintf(stderr, "vmi-prof: --rom: the decisions of a Linux kernel's sites are the "
+                "loader's (its vmi-loader: lines); give no --rom with %s\n", o->image);
+        goto out;
+    }
     if (o->rom && decide(o, &img, &pr) != 0)
         goto out;
 
     qsort(pr.v, pr.n, sizeof pr.v[0], by_count);
     size_t rows = o->top && o->top < pr.n ? o->top : pr.n;
+    struct prof_outfile cf = { 0 };
+    if (o->chart) {
+        if (prof_outfile_open(&cf, o->chart, why, sizeof why) != 0) {
+            fprintf(stderr, "vmi-prof: %s\n", why);
+            goto out;
+        }
+        prof_outfile_close_fd(&cf);
+        bars = calloc(rows ? rows : 1, sizeof *bars);
+        if (!bars) {
+            fprintf(stderr, "vmi-prof: out of memory for the chart\n");
+            prof_outfile_abort(&cf);
+            goto out;
+        }
+    }
     if (o->json) {
         fprintf(out, "{\"profile\": ");
         json_str(out, o->profile);
@@ -405,9 +469,9 @@ int prof_sites_run(const struct prof_site_opts *o, FILE *out)
     } else {
         fprintf(out, "%zu sites (of the image's %zu), %" PRIu64 " executions; the %zu hottest%s\n",
                 pr.n, img.nsites, pr.total, rows,
-                o->rom ? "" : " (decision: give --rom to plan the image's sites)");
+                o->rom || img.lx ? "" : " (decision: give --rom to plan the image's sites)");
         fprintf(out, "%4s %-10s %12s %7s  %-18s %-22s %-32s %s\n", "rank", "addr", "count",
-                "share", "call", "decision", "function", "file:line");
+                "share", "call", img.lx ? "pv op" : "decision", "function", "file:line");
     }
     for (size_t k = 0; k < rows; k++) {
         const struct psite *s = &pr.v[k];
@@ -415,7 +479,10 @@ int prof_sites_run(const struct prof_site_opts *o, FILE *out)
         aot_site_info(&img, dw, s->site, &si);
         double share = pr.total ? 100.0 * (double)s->count / (double)pr.total : 0.0;
         char dec[48] = "-";
-        if (s->decision >= 0)
+        if (img.lx) {
+            unsigned t = img.lx->rec_type[s->site->rec_index];
+            snprintf(dec, sizeof dec, "%s", aot_linux_op_name(img.lx, t));
+        } else if (s->decision >= 0)
             snprintf(dec, sizeof dec, "%s/%s", vmi_decision_name((unsigned)s->decision),
                      vmi_reason_name((unsigned)s->reason));
         if (o->json) {
@@ -428,6 +495,10 @@ int prof_sites_run(const struct prof_site_opts *o, FILE *out)
                 json_str(out, vmi_reason_name((unsigned)s->reason));
             } else
                 fprintf(out, "null, \"reason\": null");
+            if (img.lx) {
+                fprintf(out, ", \"op\": ");
+                json_str(out, dec);
+            }
             fprintf(out, ", \"function\": ");
             json_str(out, si.func);
             fprintf(out, ", \"file\": ");
@@ -439,13 +510,32 @@ int prof_sites_run(const struct prof_site_opts *o, FILE *out)
             fprintf(out, "%4zu 0x%08x %12" PRIu64 " %6.2f%%  %-18s %-22s %-32s %s\n", k + 1,
                     s->addr, s->count, share, vmi_call_name(s->call), dec, si.func, loc);
         }
+        if (bars) {
+            snprintf(bars[k].label, sizeof bars[k].label, "%2zu 0x%08x %s %s", k + 1, s->addr,
+                     dec[0] == '-' ? vmi_call_name(s->call) : dec, si.func);
+            bars[k].count = s->count;
+        }
     }
     if (o->json)
         fprintf(out, "\n]}\n");
     rc = fflush(out) == 0 ? 0 : 1;
     if (rc)
         fprintf(stderr, "vmi-prof: writing the report: %s\n", strerror(errno));
+    if (bars) {
+        char title[300];
+        size_t l = strlen(o->chart);
+        snprintf(title, sizeof title, "the %zu hottest of %zu sites, %" PRIu64 " executions%s%s",
+                 rows, pr.n, pr.total, o->phase ? ", phase " : "", o->phase ? o->phase : "");
+        if (prof_sites_chart(cf.tmp, l > 4 && !strcmp(o->chart + l - 4, ".png"), title, bars,
+                             rows) != 0 ||
+            prof_outfile_commit(&cf, NULL, why, sizeof why) != 0) {
+            fprintf(stderr, "vmi-prof: %s: the chart could not be written\n", o->chart);
+            prof_outfile_abort(&cf);
+            rc = 1;
+        }
+    }
 out:
+    free(bars);
     if (dw)
         aot_dwarf_close(dw);
     if (img_open)

@@ -9,6 +9,8 @@
 
 struct prof_site_opts {
     const char *profile;       /* a profile file, or a serial log holding a profile block */
+    const char *phase;         /* the Linux workload's block phase=NAME; NULL: phase=total */
+    const char *chart;         /* --chart F.svg|F.png: the rows as bars; NULL: none */
     const char *image;         /* the 32-bit ELF the profile was taken of */
     const char *rom;           /* NULL: no decisions; else plan the image's sites against it */
     int policy;                /* enum vmi_policy, for the decisions */
