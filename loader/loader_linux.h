@@ -41,10 +41,12 @@ void linux_report_ops(const struct linux_config *lc, const struct patch_result *
 const struct vmi_plan *linux_plan_now(void);                            /* the last plan built */
 /* Linux 2.6.32's vmi_activate() runs apply_paravirt itself, from setup_arch, before the
  * command line's noreplace-paravirt is parsed: every site of an op vmi_patch rewrites would be
- * rewritten again.  This retypes those records in the loaded .parainstructions to a type vmi_patch
- * leaves alone (LINUX_GUARD_TYPE), so the plan's bytes stay.  Returns the records retyped. */
+ * rewritten again.  This retypes the records of the sites the last plan rewrote, in the loaded
+ * .parainstructions, to a type vmi_patch leaves alone (LINUX_GUARD_TYPE), so the plan's bytes
+ * stay.  Returns the records retyped.  Only for a kernel that will find the ROM planned against:
+ * with VMI active the type goes to vmi_patch, which returns the site's length for it. */
 #define LINUX_GUARD_TYPE 0xffu
-uint32_t linux_guard_records(const struct vmlinux *vm, const struct linux_config *lc);
+uint32_t linux_guard_records(const struct vmlinux *vm);
 
 /* count.c: vmi.count=1, the counting version of the plan (count_area.h). */
 struct boot_params;

@@ -66,13 +66,21 @@ static const struct loader_rom *usable_rom(void)
     return &rom;
 }
 
+/* The plan's sites of vmi_patch's ops, kept from Linux's own re-patching (vmi.keep=0: not). */
+static void guard_plan(void)
+{
+    if (options.keep)
+        kprintf("vmi-loader: keep: %u records of vmi_patch's ops retyped (vmi_activate leaves "
+                "their sites)\n", linux_guard_records(&vmlinux));
+}
+
 /* A plain image: the original bytes are what the loaded text holds; plan, write, verify. */
 static int patch_plain(const struct loader_rom *r, struct ld_error *err)
 {
     if (linux_capture(&text, err) || linux_plan(r, options.policy, err))
         return -1;
     if (options.count) {
-        uint32_t guarded = r ? linux_guard_records(&vmlinux, &linux_config) : 0;
+        uint32_t guarded = r ? linux_guard_records(&vmlinux) : 0;
         if (count_area_usable(&boot_info, err) ||
             count_write(&text, r, vmlinux.page_offset, guarded, err))
             return -1;
@@ -83,9 +91,7 @@ static int patch_plain(const struct loader_rom *r, struct ld_error *err)
         return linux_check(&text, err);
     if (linux_write(&text, 0, err))
         return -1;
-    if (options.keep)
-        kprintf("vmi-loader: keep: %u records of vmi_patch's ops retyped (vmi_activate leaves "
-                "their sites)\n", linux_guard_records(&vmlinux, &linux_config));
+    guard_plan();
     return 0;
 }
 
@@ -108,6 +114,7 @@ static int patch_specialized(const struct loader_rom *r, struct ld_error *err)
             return -1;
         kprintf("vmi-loader: aot state=match policy=%s sites_hash=0x%llx written=0 verified=%u\n",
                 vmi_policy_name(aot.id.policy), (unsigned long long)h, linux_sites()->count);
+        guard_plan();
         return 0;
     }
     if (state == AOT_UNTRUSTED) {
@@ -125,7 +132,10 @@ static int patch_specialized(const struct loader_rom *r, struct ld_error *err)
             aot.id.rom_size, aot.id.rom_base, linux_sites()->count);
     if (!r)
         return 0;
-    return linux_plan(r, options.policy, err) || linux_write(&text, 0, err);
+    if (linux_plan(r, options.policy, err) || linux_write(&text, 0, err))
+        return -1;
+    guard_plan();
+    return 0;
 }
 
 /* Step 5: on any problem the kernel is loaded again exactly as the file has it. */

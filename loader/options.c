@@ -42,7 +42,7 @@ int options_parse(struct loader_options *opt, const char *cmdline, struct ld_err
     opt->policy = VMI_POLICY_AUTO;
     opt->stop = 0;
     opt->count = 0;
-    opt->keep = 0;
+    opt->keep = 1;                     /* docs/loader.md: vmi.keep */
     opt->linux_cmdline[0] = 0;
     const char *p = cmdline;
     for (;;) {

@@ -117,19 +117,22 @@ int linux_check(const struct vmi_text *text, struct ld_error *err)
     return 0;
 }
 
-uint32_t linux_guard_records(const struct vmlinux *vm, const struct linux_config *lc)
+uint32_t linux_guard_records(const struct vmlinux *vm)
 {
     uint32_t addr, offset, size, n = 0;
     struct ld_error err;
     if (vmlinux_section(vm, ".parainstructions", &addr, &offset, &size, &err))
         return 0;
     uint8_t *rec = vmlinux_loaded(vm, addr, size);
-    for (uint32_t k = 0; rec && k + 8 <= size; k += 8) {
-        uint8_t t = rec[k + 4];                        /* struct paravirt_patch_site.instrtype */
-        if (t < lc->types.count && lc->types.type[t].use == VMI_USE_LINUX_PATCH) {
-            rec[k + 4] = LINUX_GUARD_TYPE;
-            n++;
-        }
+    /* only the sites the plan rewrote: a site it kept (inline-only without a body, native-only)
+     * must still be patched by vmi_patch, or an iret site would jump through Linux's poison */
+    for (uint32_t j = 0; rec && j < plan.count; j++) {
+        const struct vmi_site_plan *sp = &plan.sites[j];
+        uint32_t k = sp->index * 8u;                   /* struct paravirt_patch_site, 8 bytes */
+        if (sp->use != VMI_USE_LINUX_PATCH || sp->decision == VMI_DECISION_NATIVE || k + 8 > size)
+            continue;
+        rec[k + 4] = LINUX_GUARD_TYPE;                 /* .instrtype */
+        n++;
     }
     return n;
 }

@@ -78,8 +78,8 @@ bad_warn=$(grep -a 'WARNING:' "$txt" | grep -v 'arch/x86/kernel/apic/apic.c:1261
 [ -n "$bad_warn" ] && fail+=("$bad_warn")
 [ "$kernel" = smp ] && ! grep -aq 'Brought up 2 CPUs' "$txt" && fail+=("no 'Brought up 2 CPUs'")
 [ -n "$line" ] || fail+=("no 'vmi-loader: rom=' line")
-grep -a '^vmi-loader:' "$txt" | grep -v -E '^vmi-loader: (rom|inlined|patch|not patched|aot)' >/dev/null &&
-    fail+=("unexpected loader line: $(grep -a '^vmi-loader:' "$txt" | grep -v -E '^vmi-loader: (rom|inlined|patch|not patched|aot)' | head -1)")
+grep -a '^vmi-loader:' "$txt" | grep -v -E '^vmi-loader: (rom|inlined|patch|not patched|aot|keep)' >/dev/null &&
+    fail+=("unexpected loader line: $(grep -a '^vmi-loader:' "$txt" | grep -v -E '^vmi-loader: (rom|inlined|patch|not patched|aot|keep)' | head -1)")
 cmdline=$(grep -a -A1 -i '^/proc/cmdline' "$txt" | tail -1)
 grep -a 'Kernel command line:' "$txt" | grep -q 'vmi\.' && fail+=("a vmi. option reached Linux")
 
@@ -91,6 +91,11 @@ patched=$((inline + call + jump + nop))
 on_vmi() { grep -aq 'Booting paravirtualized kernel on vmi' "$txt" || fail+=("Linux is not on vmi"); }
 on_bare() { grep -aq 'Booting paravirtualized kernel on bare hardware' "$txt" || fail+=("Linux is not on bare hardware"); }
 replace_off() { grep -a 'Kernel command line:' "$txt" | grep -q 'noreplace-paravirt' || fail+=("noreplace-paravirt not given to Linux"); }
+# vmi_activate's own apply_paravirt must leave the plan's vmi_patch sites: their records retyped
+kept() {
+    local k; k=$(sed -n 's/^vmi-loader: keep: \([0-9]*\) records.*/\1/p' "$txt" | head -1)
+    [ -n "$k" ] && [ "$k" -gt 0 ] || fail+=("no 'vmi-loader: keep:' line with records retyped")
+}
 per_op() {
     local ops; ops=$(grep -a '^vmi-loader: inlined' "$txt" | head -1)
     for op in irq_disable irq_enable restore_fl save_fl; do
@@ -107,11 +112,11 @@ case "$mode" in
     native-auto)
         [[ $(field rom) =~ ^0x[0-9a-f]+$ ]] || fail+=("rom=$(field rom)")
         [ "$inline" -gt 0 ] || fail+=("inline=$inline")
-        per_op; on_vmi; replace_off ;;
+        per_op; on_vmi; replace_off; kept ;;
     native-call)
         [ "$inline" = 0 ] || fail+=("inline=$inline under call-only")
         [ "$call" -gt 0 ] || fail+=("call=$call")
-        on_vmi; replace_off ;;
+        on_vmi; replace_off; kept ;;
     pv)
         [[ $(field rom) =~ ^0x[0-9a-f]+$ ]] || fail+=("rom=$(field rom)")
         [ "$patched" = 0 ] || fail+=("$patched sites patched against a ROM that needs a hypervisor")
@@ -126,14 +131,15 @@ case "$mode" in
     aot-match)
         [ "$aot" = match ] || fail+=("aot=$aot, expected match")
         grep -aq '^vmi-loader: aot .*written=0' "$txt" || fail+=("no 'written=0' aot line")
-        on_vmi; replace_off ;;
+        on_vmi; replace_off; kept ;;
     aot-mismatch)
         [ "$aot" = mismatch ] || fail+=("aot=$aot, expected mismatch")
         [ "$inline" -gt 0 ] || fail+=("inline=$inline")
-        on_vmi; replace_off ;;
+        on_vmi; replace_off; kept ;;
     aot-untrusted)
         [ "$aot" = untrusted ] || fail+=("aot=$aot, expected untrusted")
-        [ "$patched" = 0 ] || fail+=("$patched sites patched in an untrusted image") ;;
+        [ "$patched" = 0 ] || fail+=("$patched sites patched in an untrusted image")
+        grep -aq '^vmi-loader: keep:' "$txt" && fail+=("records retyped in an untrusted image") ;;
 esac
 
 if [ ${#fail[@]} -eq 0 ]; then

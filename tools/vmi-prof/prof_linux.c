@@ -17,11 +17,11 @@
 
 #define NCONF 5
 #define MAX_PHASES 16
-static const char *const conf_name[NCONF] = { "none", "native", "auto", "call-only", "auto-dflt" };
+static const char *const conf_name[NCONF] = { "none", "native", "auto", "call-only", "auto-nokeep" };
 static const char *const conf_title[NCONF] = {
     "no ROM (Linux native)", "native ROM, Linux's vmi_patch", "loader, auto (inlined)",
     "loader, call-only",
-    "loader, auto, without vmi.keep (the loader's default: vmi_activate re-patches six ops)" };
+    "loader, auto, vmi.keep=0 (Linux's vmi_activate re-patches six ops)" };
 
 struct phase_row {
     char name[40];

@@ -6,9 +6,9 @@
 #   vmi-prof-linux.sh CONFIG LOG [KERNEL]
 #
 # CONFIG  none: the bzImage, no ROM; native: the bzImage and the native ROM (Linux's own vmi_patch);
-#         auto, call-only: the loader's plan, kept (vmi.keep=1); count-auto, count-call: the
-#         loader's counting plan over that policy (vmi.count=1); auto-dflt: the loader's auto
-#         plan without vmi.keep (its default)
+#         auto, call-only: the loader's plan as it boots by default (kept from Linux's
+#         re-patching: vmi.keep=1); count-auto, count-call: the loader's counting plan over that
+#         policy (vmi.count=1); auto-nokeep: the loader's auto plan with vmi.keep=0
 # KERNEL  up (default: DIR/), pae (DIR/pae/), smp (DIR/smp/, two CPUs)
 #
 # Environment: LINUX_VMI_DIR (vmlinux, bzImage), VMI_LOADER, VMI_ROM (the native ROM),
@@ -31,9 +31,9 @@ case "$config" in
     native)     boot=(-kernel "$dir/bzImage"); rom=(-option-rom "$VMI_ROM") ;;
     auto|call-only)
                 boot=(-kernel "$VMI_LOADER"); rom=(-option-rom "$VMI_ROM")
-                args="vmi.policy=$config vmi.keep=1 $args" ;;
-    auto-dflt)  boot=(-kernel "$VMI_LOADER"); rom=(-option-rom "$VMI_ROM")
-                args="vmi.policy=auto $args" ;;
+                args="vmi.policy=$config $args" ;;
+    auto-nokeep) boot=(-kernel "$VMI_LOADER"); rom=(-option-rom "$VMI_ROM")
+                args="vmi.policy=auto vmi.keep=0 $args" ;;
     count-auto|count-call)
                 p=${config#count-}; [ "$p" = call ] && p=call-only
                 boot=(-kernel "$VMI_LOADER"); rom=(-option-rom "$VMI_ROM")
