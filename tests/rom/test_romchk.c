@@ -147,7 +147,7 @@ static void emu_position_independent(void **state)
 static void emu_refuses_unknown(void **state)
 {
     (void)state;
-    static const uint8_t code[] = { 0x0f, 0xa2, 0xc3 };        /* cpuid; ret */
+    static const uint8_t code[] = { 0x0f, 0xc8, 0xc3 };        /* bswap %eax; ret */
     uint32_t a, d;
     char why[128];
     assert_int_equal(romchk_emu_call(code, sizeof code, 0xc8000, 0, 0, &a, &d, why, sizeof why), -1);
