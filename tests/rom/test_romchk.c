@@ -154,6 +154,59 @@ static void emu_refuses_unknown(void **state)
     assert_non_null(strstr(why, "outside the subset"));
 }
 
+/* pushad/popad are eight pushes and pops: balanced, and every register comes back. */
+static void pushad_popad_preserves(void **state)
+{
+    (void)state;
+    static const uint8_t code[] = { 0x60, 0x31, 0xdb, 0x31, 0xc0, 0x61 }; /* pushad; xor ebx; xor eax; popad */
+    struct romchk_summary s;
+    struct romchk *c = body(code, sizeof code, 1, &s);
+    assert_int_equal(c->nfindings, 0);
+    assert_int_equal(s.writes, VMI_CLOBBER_FLAGS);
+    free(c);
+}
+
+/* Each instruction with a hidden ESP or memory operand is seen (issue 17 item 2). */
+static void hidden_stack_operands(void **state)
+{
+    (void)state;
+    static const struct { uint8_t code[4]; unsigned n; const char *msg; } k[] = {
+        { { 0x60 }, 1, "32 bytes still pushed" },                    /* pushad */
+        { { 0x61 }, 1, "pops above the body's entry stack" },        /* popad */
+        { { 0x66, 0x60 }, 2, "16-bit stack operation" },             /* pushaw */
+        { { 0x66, 0x9c }, 2, "16-bit stack operation" },             /* pushfw */
+        { { 0x66, 0x9d }, 2, "16-bit stack operation" },             /* popfw */
+        { { 0xc8, 8, 0, 0 }, 4, "through EBP" },                     /* enter $8, $0 */
+        { { 0xc9 }, 1, "through EBP" },                              /* leave */
+        { { 0xab }, 1, "ESI/EDI" },                                  /* stosd */
+        { { 0xa5 }, 1, "ESI/EDI" },                                  /* movsd */
+        { { 0x87, 0xe0 }, 2, "cannot follow" },                      /* xchg %esp, %eax */
+        { { 0x89, 0xc4 }, 2, "cannot follow" },                      /* mov %eax, %esp */
+        { { 0x83, 0xe4, 0xf0 }, 3, "cannot follow" },                /* and $-16, %esp */
+        { { 0x9c }, 1, "still pushed" },                             /* pushfd */
+    };
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+        struct romchk_summary s;
+        struct romchk *c = body(k[i].code, k[i].n, 1, &s);
+        if (!has(c, k[i].msg))
+            fail_msg("case %zu: no finding says '%s'", i, k[i].msg);
+        free(c);
+    }
+}
+
+/* The machine runs pushad/popad and leave as the processor does. */
+static void machine_stack_instructions(void **state)
+{
+    (void)state;
+    /* push %ebp; mov %esp,%ebp; pushad; xor %eax,%eax; popad; leave; ret */
+    static const uint8_t code[] = { 0x55, 0x89, 0xe5, 0x60, 0x31, 0xc0, 0x61, 0xc9, 0xc3 };
+    uint32_t a, d;
+    char why[160];
+    assert_int_equal(romchk_emu_call(code, sizeof code, 0xc8000, 0, 0x1234, &a, &d, why,
+                                     sizeof why), 0);
+    assert_int_equal(a, 0x1234);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -166,6 +219,9 @@ int main(void)
         cmocka_unit_test(gate_clobbers_scratch),
         cmocka_unit_test(emu_position_independent),
         cmocka_unit_test(emu_refuses_unknown),
+        cmocka_unit_test(pushad_popad_preserves),
+        cmocka_unit_test(hidden_stack_operands),
+        cmocka_unit_test(machine_stack_instructions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
