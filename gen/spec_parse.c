@@ -165,11 +165,15 @@ const char *spec_class_name(enum spec_class klass)
     return class_names[klass];
 }
 
-/* A comma-separated register list, or one of the words std and flags. */
+/* A comma-separated register list, or one of the words std, flags and none. */
 static int parse_clobbers(struct parser *p, const struct lex_token *t, uint8_t *mask)
 {
     if (strcmp(t->text, "std") == 0) {
         *mask = CLOBBER_STD;
+        return 0;
+    }
+    if (strcmp(t->text, "none") == 0) {
+        *mask = 0;
         return 0;
     }
     *mask = 0;

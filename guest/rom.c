@@ -40,13 +40,15 @@ uint64_t rom_get_reloc(uint32_t call)
     return ((uint64_t)hi << 32) | lo;
 }
 
+/* The platform in this kernel plays the hypervisor, so VMI_Init gets its hello (EAX = the state
+ * page's magic, EDX = virtual_top: docs/pv-rom.md); a ROM with no platform check ignores it. */
 static uint32_t rom_init_call(void)
 {
-    uint32_t ret;
+    uint32_t ret, edx = boot_rom.virtual_top;
     __asm__ volatile("call *%[fn]"
-                     : "=a"(ret)
-                     : [fn] "r"(boot_rom.base + VMI_ROM_INIT_OFFSET)
-                     : "ecx", "edx", "cc", "memory");
+                     : "=a"(ret), "+d"(edx)
+                     : "a"(VMI_PV_STATE_MAGIC), [fn] "r"(boot_rom.base + VMI_ROM_INIT_OFFSET)
+                     : "ecx", "cc", "memory");
     return ret;
 }
 

@@ -89,7 +89,7 @@
 #define VMI_AOT_VERSION              1
 #define VMI_AOT_HASH_FNV1A64         1  /* FNV-1a, 64 bits: identity, not security */
 #define VMI_PV_VIRTUAL_TOP           0xfc000000  /* virtual_top of spec/rom-pv.vmi */
-#define VMI_PV_STATE_MAGIC           0x53505056  /* "VPPS" */
+#define VMI_PV_STATE_MAGIC           0x53505056  /* "VPPS"; also the platform's hello to VMI_Init in EAX */
 #define VMI_PV_VERSION               1
 #define VMI_PV_QUEUE_LEN             32  /* deferred page-table updates the page can hold */
 #define VMI_PV_COUNTERS              256  /* exit counters, one per call number */

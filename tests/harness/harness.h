@@ -76,7 +76,7 @@ uint32_t harness_iret(uint32_t eflags_if);
 
 /* ---- rom_entry.c: the ROM's VMI_Init and GetRelocationInfo, called for real ---- */
 vmi_status harness_query_rom(void *ctx, uint8_t call, struct vmi_relocation_info *out); /* ctx: &base */
-uint32_t harness_rom_init(uint32_t base);
+uint32_t harness_rom_init(uint32_t base);   /* VMI_Init with the platform's hello */
 
 /* ---- main.c, for the phases in other files ---- */
 int text_writable(int on);

@@ -14,10 +14,12 @@ vmi_status harness_query_rom(void *ctx, uint8_t call, struct vmi_relocation_info
     return VMI_OK;
 }
 
+/* With the platform's hello (docs/pv-rom.md): the harness's C monitor is the platform. */
 uint32_t harness_rom_init(uint32_t base)
 {
-    uint32_t eax;
-    __asm__ volatile("call *%1" : "=a"(eax) : "r"(base + VMI_ROM_INIT_OFFSET)
-                     : "ecx", "edx", "cc", "memory");
+    uint32_t eax = VMI_PV_STATE_MAGIC;
+    uint32_t edx = ((const struct vrom_header *)(uintptr_t)base)->virtual_top;
+    __asm__ volatile("call *%2" : "+a"(eax), "+d"(edx) : "r"(base + VMI_ROM_INIT_OFFSET)
+                     : "ecx", "cc", "memory");
     return eax;
 }
