@@ -159,6 +159,20 @@ enum pv_model_result pv_model_call(const struct pv_model_env *env, unsigned call
     return (vmi_call_table[call].flags & VMI_CALL_F_NORETURN) ? PV_MODEL_NORETURN : PV_MODEL_OK;
 }
 
+enum pv_model_result pv_model_init(const struct pv_model_env *env, uint32_t eax, uint32_t edx,
+                                   uint32_t *result)
+{
+    struct pv_model_regs r = { eax, 0, edx, 0, 0 };
+    struct run x = { env, &r, 0 };
+    *result = 0xffffffffu;
+    if (eax != VMI_PV_STATE_MAGIC || edx != env->top)
+        return PV_MODEL_OK;
+    if (get(&x, FIELD(magic), 4) == VMI_PV_STATE_MAGIC &&
+        get(&x, FIELD(version), 4) == VMI_PV_VERSION && get(&x, FIELD(gate), 4) != 0)
+        *result = 0;
+    return x.bad ? PV_MODEL_FAULT : PV_MODEL_OK;
+}
+
 int pv_monitor_drain(const struct pv_model_env *env)
 {
     uint32_t n;

@@ -45,6 +45,12 @@ enum pv_model_result {
 enum pv_model_result pv_model_call(const struct pv_model_env *env, unsigned call,
                                    struct pv_model_regs *r);
 
+/* VMI_Init (docs/pv-rom.md §1, "the platform's hello"): with EAX = VMI_PV_STATE_MAGIC and
+ * EDX = virtual_top it reads the page and answers 0 when magic, version and a nonzero gate are
+ * there; otherwise it answers -1 (0xffffffff) having touched no memory.  *result is EAX. */
+enum pv_model_result pv_model_init(const struct pv_model_env *env, uint32_t eax, uint32_t edx,
+                                   uint32_t *result);
+
 /* The monitor's duty before handling any hypercall: apply queue[0..queue_count) in order through
  * env->drained, then queue_count = 0.  Returns -1 when the page cannot be read. */
 int pv_monitor_drain(const struct pv_model_env *env);

@@ -644,11 +644,113 @@ static unsigned check_entries(struct romchk *c)
     return n;
 }
 
+/* VMI_Init on state k: the platform's hello present or not (pv), the page's fields right or not.
+ * Without the hello the state page is not mapped, so a ROM that reads it faults. */
+static int init_one(struct romchk *c, unsigned k, char *msg, size_t cap)
+{
+    static struct world in, a;
+    make_state(c, VMI_CALL_CPUID, k, &in);
+    struct mach *m = &in.m;
+    struct vmi_pv_state st;
+    memcpy(&st, in.page, sizeof st);
+    int hello = k % 4 == 0 || k % 4 == 3;
+    if (!c->native) {
+        m->r[M_EAX] = k % 4 == 2 ? m->r[M_EAX] : VMI_PV_STATE_MAGIC;
+        m->r[M_EDX] = k % 4 == 1 ? m->r[M_EDX] : c->virtual_top;
+        hello = m->r[M_EAX] == VMI_PV_STATE_MAGIC && m->r[M_EDX] == c->virtual_top;
+        st.magic ^= k % 8 == 4 ? 1u : 0;
+        st.version ^= k % 8 == 7 ? 2u : 0;
+        st.gate = k % 8 == 3 ? 0 : st.gate;
+        memcpy(in.page, &st, sizeof st);
+    }
+    uint32_t want = 0;
+    if (!c->native) {
+        struct pv_model_env e = env_of(&in, c);
+        map_world(&in, c);
+        pv_model_init(&e, m->r[M_EAX], m->r[M_EDX], &want);
+    }
+    a = in;
+    map_world(&a, c);
+    if (!c->native && !hello)
+        a.m.nrg--;                       /* no state page: the platform did not say hello */
+    struct outcome o;
+    a.m.nev = 0;
+    if (mach_push(&a.m, SENTINEL) < 0)
+        return 0;
+    o.o = mach_run(&a.m, ROM_BASE + VMI_ROM_INIT_OFFSET, SENTINEL, MAX_STEPS);
+    char state[200];
+    describe_state(c, &in, k, state, sizeof state);
+    if (o.o != MACH_DONE) {
+        snprintf(msg, cap, "on %s%s it %s: %s", state, hello ? "" : " (no hello: no state page)",
+                 ending(&o), a.m.why);
+        return 1;
+    }
+    struct diff d;
+    struct impl im = { IMPL_CALL, VMI_ROM_INIT_OFFSET, 0, VMI_CLOBBER_STD, "VMI_Init" };
+    struct world ref = in;
+    ref.m.r[M_EAX] = want;
+    if (differ(&d, a.m.r[M_EAX], want, "EAX") ||
+        diff_machine(c, VMI_CALL_SetCR0, &im, &in, &a, &ref, &d)) {
+        snprintf(msg, cap, "differs from %s on %s%s: %s is 0x%x, expected 0x%x",
+                 c->native ? "the native ROM's (always 0)" : "the pv model", state,
+                 hello ? "" : " (no hello)", d.what, d.got, d.want);
+        return 1;
+    }
+    return 0;
+}
+
+static void check_init(struct romchk *c)
+{
+    char msg[400];
+    for (unsigned k = 0; k < ROMCHK_BEHAVE_STATES; k++)
+        if (init_one(c, k, msg, sizeof msg)) {
+            romchk_add(c, VMI_ROM_INIT_OFFSET, "VMI_Init", "%s", msg);
+            return;
+        }
+}
+
+/* A pv ROM that answers NONE sends the kernel to the call's native sequence; that is a behaviour
+ * only when the sequence can run in a paravirtual guest (no privileged or sensitive
+ * instruction).  The first such instruction is named. */
+static void check_none_answers(struct romchk *c)
+{
+    ZydisDecoder dec;
+    ZydisFormatter fmt;
+    ZydisDecoderInit(&dec, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_STACK_WIDTH_32);
+    ZydisFormatterInit(&fmt, ZYDIS_FORMATTER_STYLE_ATT);
+    for (unsigned call = 0; call < VMI_NUM_CALLS && call < 256; call++) {
+        const struct vmi_call_meta *meta = &vmi_call_table[call];
+        if (c->native || !(meta->flags & VMI_CALL_F_DEFINED) ||
+            c->reloc_type[call] != VMI_RELOCATION_NONE)
+            continue;
+        for (unsigned at = 0; at < meta->native_len;) {
+            ZydisDecodedInstruction zi;
+            ZydisDecodedOperand op[ZYDIS_MAX_OPERAND_COUNT];
+            if (ZYAN_FAILED(ZydisDecoderDecodeFull(&dec, meta->native + at,
+                                                   meta->native_len - at, &zi, op)))
+                break;
+            if (romchk_is_sensitive(zi.mnemonic, zi.attributes)) {
+                char text[96];
+                if (ZYAN_FAILED(ZydisFormatterFormatInstruction(&fmt, &zi, op,
+                                zi.operand_count_visible, text, sizeof text, 0, NULL)))
+                    snprintf(text, sizeof text, "?");
+                romchk_add(c, -1, "GetRelocationInfo", "GetRelocationInfo(%u) answers NONE for "
+                           "%s: the kernel then runs its native sequence, whose '%s' a pv guest "
+                           "cannot execute", call, meta->name, text);
+                break;
+            }
+            at += zi.length;
+        }
+    }
+}
+
 unsigned romchk_behave(struct romchk *c)
 {
     if (!c->reloc_done)
         return 0;
-    unsigned n = 0;
+    unsigned n = 1;
+    check_init(c);
+    check_none_answers(c);
     for (unsigned call = 0; call < VMI_NUM_CALLS && call < 256; call++) {
         if (!comparable(c, call) || c->reloc_type[call] == VMI_RELOCATION_NONE ||
             c->reloc_type[call] == VMI_RELOCATION_JUMP_REL)

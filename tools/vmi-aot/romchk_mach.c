@@ -197,8 +197,8 @@ static int rd(struct mach *m, const ZydisDecodedOperand *op, uint32_t *v)
         return 0;
     }
     case ZYDIS_OPERAND_TYPE_IMMEDIATE:
-        *v = (uint32_t)(op->imm.is_signed ? (uint64_t)op->imm.value.s : op->imm.value.u) &
-             mask_of(op->size);
+        /* Zydis gives an imm8 of a 32-bit operation its own size: sign-extend, the ALU masks */
+        *v = op->imm.is_signed ? (uint32_t)(int32_t)op->imm.value.s : (uint32_t)op->imm.value.u;
         return 0;
     case ZYDIS_OPERAND_TYPE_MEMORY:
         if (!mem_ok(op))
