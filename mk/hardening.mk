@@ -217,3 +217,33 @@ bench-live: $(LIVE) $(PV_ROM)
 
 CHECKS  += check-live-gcc check-live-clang check-live-bad-plan
 BENCHES += bench-live
+
+# ---- the mutation guard (tests/mutate/run.sh, docs/reliability.md §6) ----
+# Seeded mutants of every input kind through every command that reads it.  In SAN_CHECKS only: it
+# runs once in CI, under `make check SANITIZE=address,undefined`, against the sanitized tools.
+MUT_DIR     := $(B)/mutate
+MUT_TOOL    := $(MUT_DIR)/mutate
+MUT_NOSITES := $(MUT_DIR)/nosites.elf
+MUT_SEED    ?= 17
+MUT_COUNT   ?= 300
+MUT_KINDS   ?= rom-pv rom-native elf specialized spec
+$(MUT_TOOL): tests/mutate/mutate.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(HOST_LDFLAGS) $< -o $@
+# an i386 image with no VMI sites, compiled here
+$(MUT_NOSITES): tests/mutate/nosites.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -m32 -O2 -g -ffreestanding -nostdlib -static -fno-pic \
+	    -Wl,--no-warn-rwx-segments $< -o $@
+
+SAN_CHECKS += check-mutation-guard
+.PHONY: check-mutation-guard
+check-mutation-guard: $(MUT_TOOL) $(MUT_NOSITES) $(VMI_AOT) $(VMI_GEN) $(BAD_PROBE) $(SELFTEST) \
+                      $(ROM_RELOC_T) $(ROM_IMAGES) $(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf
+	@MUTATE=$(MUT_TOOL) AOT=$(VMI_AOT) GEN=$(VMI_GEN) PROBE=$(BAD_PROBE) SELFTEST=$(SELFTEST) \
+	    RELOC=$(ROM_RELOC_T) PV_ROM=$(B)/rom/vmi-pv.rom NATIVE_ROM=$(B)/rom/vmi-native.rom \
+	    AOT_IMAGE=$(AOT_T)/image-gcc.elf \
+	    ELF_INPUTS="$(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf $(MUT_NOSITES)" \
+	    SPEC_FILES="$(ABI_SPEC)" ROM_SPECS="spec/rom-pv.vmi spec/rom-native.vmi" \
+	    MUT_SEED=$(MUT_SEED) MUT_COUNT=$(MUT_COUNT) \
+	    bash tests/mutate/run.sh $(MUT_DIR)/run $(MUT_KINDS)

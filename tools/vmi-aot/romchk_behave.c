@@ -15,8 +15,8 @@
 
 #define ROM_BASE   0x000c8000u
 #define STACK_BASE 0x00070000u
-#define STACK_SIZE 0x1000u
-#define SITE_ESP   (STACK_BASE + 0x800u)
+#define STACK_SIZE 0x400u
+#define SITE_ESP   (STACK_BASE + 0x300u)      /* 768 bytes for the code, 256 of arguments */
 #define DATA_BASE  0x00300000u
 #define DATA_SIZE  0x400u
 #define SITE_BASE  0x00500000u
@@ -120,8 +120,10 @@ static unsigned parse_args(const char *args, struct arg *out, unsigned cap)
 
 static void fill(uint64_t *s, uint8_t *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        p[i] = (uint8_t)rnd(s);
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t v = rng_next(s);
+        memcpy(p + i, &v, n - i < 8 ? n - i : 8);
+    }
 }
 
 static void pv_page(uint64_t *s, struct world *w, uint32_t gate_word)
