@@ -247,3 +247,16 @@ check-mutation-guard: $(MUT_TOOL) $(MUT_NOSITES) $(VMI_AOT) $(VMI_GEN) $(BAD_PRO
 	    SPEC_FILES="$(ABI_SPEC)" ROM_SPECS="spec/rom-pv.vmi spec/rom-native.vmi" \
 	    MUT_SEED=$(MUT_SEED) MUT_COUNT=$(MUT_COUNT) \
 	    bash tests/mutate/run.sh $(MUT_DIR)/run $(MUT_KINDS)
+
+# The guard can fail: a stand-in tool misbehaving in each way the guard must catch.
+SAN_CHECKS += check-mutation-guard-fails
+.PHONY: check-mutation-guard-fails
+check-mutation-guard-fails: $(MUT_TOOL) $(AOT_T)/image-gcc.elf
+	@set -e; for mode in two-lines empty crash sanitizer hang leave-output temp-file change-input; do \
+	    if BAD_MODE=$$mode MUTATE=$(MUT_TOOL) AOT="bash tests/mutate/bad-tool.sh" \
+	        AOT_IMAGE=$(AOT_T)/image-gcc.elf PV_ROM=$(B)/rom/vmi-pv.rom \
+	        ELF_INPUTS=$(AOT_T)/image-gcc.elf MUT_COUNT=2 MUT_TIMEOUT=2 \
+	        bash tests/mutate/run.sh $(MUT_DIR)/fails-$$mode elf > $(MUT_DIR)/fails-$$mode.log 2>&1; \
+	    then echo "the guard accepted a tool that does '$$mode'"; exit 1; fi; \
+	    grep -q '^FAIL' $(MUT_DIR)/fails-$$mode.log; \
+	done; echo "mutation guard: fails on each of 8 misbehaviours"

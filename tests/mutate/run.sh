@@ -23,42 +23,48 @@ rm -rf "$out"; mkdir -p "$out"
 # path, which must not exist after a refusal.  Prints "FAIL ..." lines; returns 1 on failure.
 check() {
     local label=$1 in=$2 style=$3 o=$4; shift 5
-    local w; w=$(dirname "$in")
-    cp -p "$in" "$w/input.saved"
-    local before; before=$(ls -A "$w/out" 2>/dev/null)
+    local w=${in%/*} why="" rc
+    shopt -s nullglob dotglob
+    local before=("$w"/out/*)
     echo "$label" >> "$w/runs"
-    timeout -k 2 "$MUT_TIMEOUT" "$@" >"$w/stdout" 2>"$w/stderr"
-    local rc=$? why=""
+    timeout -k 2 "$MUT_TIMEOUT" $1 "${@:2}" >"$w/stdout" 2>"$w/stderr"
+    rc=$?
+    local err; mapfile -t err < "$w/stderr"
     if [[ $rc -eq 124 || $rc -eq 137 ]]; then why="hang (over ${MUT_TIMEOUT}s)"
-    elif grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehaviorSanitizer' "$w/stderr"; then
-        why="sanitizer report: $(grep -m1 -E 'ERROR|runtime error' "$w/stderr")"
+    elif [[ "${err[*]}" =~ AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|"runtime error:" ]]; then
+        why="sanitizer report: ${err[*]:0:3}"
     elif [[ $rc -ne 0 && $rc -ne 1 ]]; then why="exit status $rc (crash or unexpected)"
     elif ! cmp -s "$in" "$w/input.saved"; then why="the input changed"
     elif [[ $rc -eq 1 ]]; then
+        local line
         if [[ $style == line ]]; then
-            local n; n=$(wc -l < "$w/stderr")
-            if [[ $n -ne 1 || ! -s "$w/stderr" ]] || grep -qE '^[[:space:]]*$' "$w/stderr"; then
-                why="refusal is $n lines, not one: $(head -c 300 "$w/stderr" | tr '\n' '|')"
+            if [[ ${#err[@]} -ne 1 || -z ${err[0]// /} ]]; then
+                why="refusal is ${#err[@]} lines, not one: ${err[*]:0:3}"
             fi
         elif [[ $style == report ]]; then
             # a checker's list of problems (verify): each line one problem, named, non-empty
-            if [[ ! -s "$w/stderr" ]] || grep -qvE '^vmi-aot [a-z-]+: [^ ].*[^ :]$' "$w/stderr"; then
-                why="a problem line that is empty or unnamed: $(head -c 300 "$w/stderr" | tr '\n' '|')"
+            [[ ${#err[@]} -ge 1 ]] || why="refused without a problem line"
+            for line in "${err[@]}"; do
+                [[ $line =~ ^vmi-aot\ [a-z-]+:\ [^\ ].*[^\ :]$ ]] || why="a problem line that is empty or unnamed: $line"
+            done
+        else
+            local outl; mapfile -t outl < "$w/stdout"
+            if [[ ${#err[@]} -ne 0 || ! ${outl[-1]:-} =~ :\ [1-9][0-9]*\ findings?$ ]]; then
+                why="check-rom refused without its findings line"
             fi
-        elif ! tail -n 1 "$w/stdout" | grep -qE ': [1-9][0-9]* findings?$' || [[ -s "$w/stderr" ]]; then
-            why="check-rom refused without its findings line"
-        elif grep -E "^$(basename "$in")|^$in" "$w/stdout" | grep -qE ':[[:space:]]*$'; then
-            why="an empty finding"
+            for line in "${outl[@]}"; do
+                [[ $line == "$in:"* && $line =~ :[[:space:]]*$ ]] && why="an empty finding: $line"
+            done
         fi
         if [[ -z $why && -n $o && -e $o ]]; then why="refused, but left $o behind"; fi
-        if [[ -z $why && "$(ls -A "$w/out" 2>/dev/null)" != "$before" ]]; then
-            why="refused, but left files in its output directory: $(ls -A "$w/out" | tr '\n' ' ')"
+        local after=("$w"/out/*)
+        if [[ -z $why && "${after[*]}" != "${before[*]}" ]]; then
+            why="refused, but left files in its output directory: ${after[*]}"
         fi
     fi
-    rm -f "$w/input.saved"
     if [[ -n $why ]]; then
         echo "FAIL $label: $in: $* -> $why"
-        cp "$in" "$out/failed-$(basename "$(dirname "$in")")-$(basename "$in")" 2>/dev/null
+        local d=${w%/*}; cp "$in" "$out/failed-${d##*/}-${w##*/}-${in##*/}" 2>/dev/null
         return 1
     fi
     [[ $rc -eq 0 ]] && echo "$label accepted" >> "$w/accepted"
@@ -68,8 +74,9 @@ check() {
 # One mutant of one kind, in its own directory (the runs of a kind go in parallel).
 one() {
     local kind=$1 m=$2 fails=0
-    local w; w=$(dirname "$m")
+    local w=${m%/*}
     mkdir -p "$w/out"
+    cp "$m" "$w/input.saved"
     case $kind in
     rom-pv|rom-native)
         check check-rom "$m" findings "" -- "$AOT" check-rom "$m" || fails=1
@@ -103,9 +110,9 @@ one() {
         ;;
     spec)
         # the mutant replaces one spec file; its name says which (NNNN-FILE.vmi)
-        local base; base=$(basename "$m"); base=${base#*-}
+        local base=${m##*/}; base=${base#*-}
         local abi=() f rp=spec/rom-pv.vmi rn=spec/rom-native.vmi
-        for f in $SPEC_FILES; do [[ $(basename "$f") == "$base" ]] && abi+=("$m") || abi+=("$f"); done
+        for f in $SPEC_FILES; do [[ ${f##*/} == "$base" ]] && abi+=("$m") || abi+=("$f"); done
         [[ $base == rom-pv.vmi ]] && rp=$m
         [[ $base == rom-native.vmi ]] && rn=$m
         check gen-check "$m" line "" -- "$GEN" --check "${abi[@]}" "$rp" "$rn" || fails=1
@@ -142,8 +149,8 @@ make_kind() {
         mkdir -p "$d"
         "$MUTATE" "$mkind" "$((MUT_SEED * 131 + i))" "$per" "$src" "$d" || return 1
         for f in "$d"/*; do
-            local nm; nm=$(basename "$f")
-            [[ $kind == spec ]] && nm="${nm%%.*}-$(basename "$src")"
+            local nm=${f##*/}
+            [[ $kind == spec ]] && nm="${nm%%.*}-${src##*/}"
             mkdir -p "$d/m$k"; mv "$f" "$d/m$k/$nm"; k=$((k + 1))
         done
     done
