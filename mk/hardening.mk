@@ -251,7 +251,8 @@ check-mutation-guard: $(MUT_TOOL) $(MUT_NOSITES) $(VMI_AOT) $(VMI_GEN) $(BAD_PRO
 # The guard can fail: a stand-in tool misbehaving in each way the guard must catch.
 SAN_CHECKS += check-mutation-guard-fails
 .PHONY: check-mutation-guard-fails
-check-mutation-guard-fails: $(MUT_TOOL) $(AOT_T)/image-gcc.elf
+check-mutation-guard-fails: $(MUT_TOOL) $(AOT_T)/image-gcc.elf $(BAD_PROBE) $(SELFTEST) $(ROM_RELOC_T) \
+                            $(ROM_IMAGES)
 	@set -e; for mode in two-lines empty crash sanitizer hang leave-output temp-file change-input; do \
 	    if BAD_MODE=$$mode MUTATE=$(MUT_TOOL) AOT="bash tests/mutate/bad-tool.sh" \
 	        AOT_IMAGE=$(AOT_T)/image-gcc.elf PV_ROM=$(B)/rom/vmi-pv.rom \
@@ -259,4 +260,11 @@ check-mutation-guard-fails: $(MUT_TOOL) $(AOT_T)/image-gcc.elf
 	        bash tests/mutate/run.sh $(MUT_DIR)/fails-$$mode elf > $(MUT_DIR)/fails-$$mode.log 2>&1; \
 	    then echo "the guard accepted a tool that does '$$mode'"; exit 1; fi; \
 	    grep -q '^FAIL' $(MUT_DIR)/fails-$$mode.log; \
-	done; echo "mutation guard: fails on each of 8 misbehaviours"
+	done
+	@if BAD_MODE=accept-all MUTATE=$(MUT_TOOL) AOT="bash tests/mutate/bad-tool.sh" \
+	    AOT_IMAGE=$(AOT_T)/image-gcc.elf PV_ROM=$(B)/rom/vmi-pv.rom \
+	    NATIVE_ROM=$(B)/rom/vmi-native.rom PROBE=$(BAD_PROBE) SELFTEST=$(SELFTEST) \
+	    RELOC=$(ROM_RELOC_T) MUT_COUNT=12 bash tests/mutate/run.sh $(MUT_DIR)/fails-accept rom-pv \
+	    > $(MUT_DIR)/fails-accept.log 2>&1 || ! grep -q '^FAIL behaviour' $(MUT_DIR)/fails-accept.log; \
+	then echo "the guard missed accepted ROM mutants that behave differently"; exit 1; fi
+	@echo "mutation guard: fails on each of 9 misbehaviours (the last: a check-rom that accepts all)"

@@ -13,6 +13,7 @@ sanitizer)    echo "==1==ERROR: AddressSanitizer: heap-buffer-overflow" >&2; exi
 hang)         sleep 30 ;;
 leave-output) [[ -n $out ]] && echo partial > "$out"; echo "vmi-aot sites: $in: refused" >&2; exit 1 ;;
 temp-file)    [[ -n $out ]] && : > "${out%/*}/.tmp-left"; echo "vmi-aot sites: $in: refused" >&2; exit 1 ;;
+accept-all)   exit 0 ;;
 change-input) printf 'x' >> "$in"; echo "vmi-aot sites: $in: refused" >&2; exit 1 ;;
 esac
 exit 0
