@@ -118,6 +118,16 @@ static unsigned parse_args(const char *args, struct arg *out, unsigned cap)
     return n;
 }
 
+/* The systematic half of the states: value j of a sweep every argument goes through, so that
+ * enumerations (a debug register number, a lazy mode) and flag words (one bit at a time) are
+ * all seen, not left to chance. */
+#define SWEEP_LEN 48u
+static uint32_t sweep(unsigned j)
+{
+    j %= SWEEP_LEN;
+    return j < 16 ? j : 1u << (j - 16);
+}
+
 static void fill(uint64_t *s, uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < n; i += 8) {
@@ -126,22 +136,23 @@ static void fill(uint64_t *s, uint8_t *p, size_t n)
     }
 }
 
-static void pv_page(uint64_t *s, struct world *w, uint32_t gate_word)
+static void pv_page(uint64_t *s, struct world *w, uint32_t gate_word, unsigned k)
 {
     struct vmi_pv_state st;
     memset(&st, 0, sizeof st);
     st.magic = VMI_PV_STATE_MAGIC;
     st.version = VMI_PV_VERSION;
     st.gate = gate_word;
-    st.vif = rnd(s) & 1 ? VMI_INTERRUPT_MASK_IF : 0;
-    uint32_t p = rnd(s) % 4;
+    int sys = k < SWEEP_LEN;         /* systematic: every combination of the page's switches */
+    st.vif = (sys ? k & 1 : rnd(s) & 1) ? VMI_INTERRUPT_MASK_IF : 0;
+    uint32_t p = sys ? (k >> 1) % 4 : rnd(s) % 4;
     st.pending = p == 0 || p == 1 ? 0 : p == 2 ? 1 : rnd(s) | 1;
-    st.lazy_mode = rnd(s) % 3;
+    st.lazy_mode = sys ? (k >> 3) % 3 : rnd(s) % 3;
     st.cr0 = rnd(s);
     st.cr2 = rnd(s);
     st.cr3 = rnd(s);
     st.cr4 = rnd(s);
-    uint32_t q = rnd(s) % 4;
+    uint32_t q = sys ? (k / 24 + k) % 4 : rnd(s) % 4;
     st.queue_count = q == 0 ? 0 : q == 1 ? VMI_PV_QUEUE_LEN : rnd(s) % VMI_PV_QUEUE_LEN;
     for (unsigned i = 0; i < 2 * VMI_PV_QUEUE_LEN; i++)
         st.queue[i] = rnd(s);
@@ -178,7 +189,7 @@ static void make_state(const struct romchk *c, unsigned call, unsigned k, struct
     unsigned na = parse_args(meta->args, a, 8);
     for (unsigned i = 0; i < na; i++) {
         uint32_t v = a[i].ptr ? DATA_BASE + ((rnd(&s) % (DATA_SIZE - 64)) & ~3u)
-                              : interesting(&s);
+                     : k < SWEEP_LEN ? sweep(k + 7 * i) : interesting(&s);
         if (a[i].reg >= 0)
             m->r[a[i].reg] = v;
         else if (a[i].stack_word >= 0)
@@ -186,7 +197,7 @@ static void make_state(const struct romchk *c, unsigned call, unsigned k, struct
     }
     w->stack_args = meta->stack_bytes > 0 || call == VMI_CALL_IRET;
     if (!c->native)
-        pv_page(&s, w, GATE_ADDR);
+        pv_page(&s, w, GATE_ADDR, k);
 }
 
 /* ---- the monitor behind the gate, for both the ROM's runs and the model ---------------------- */

@@ -16,8 +16,10 @@
 
 #include "romchk.h"
 
-/* Random states per comparison (fixed seeds: the same ROM always gets the same verdict). */
-#define ROMCHK_BEHAVE_STATES 48
+/* States per comparison: 48 systematic (every argument through 0..15 and each single bit, the
+ * state page's switches through their combinations) and 48 random, all from fixed seeds, so the
+ * same ROM always gets the same verdict. */
+#define ROMCHK_BEHAVE_STATES 96
 
 /* Runs the comparisons; needs romchk_layout, check_relocs and the inline table checked first
  * (c->reloc_done).  Adds findings to c; returns the number of comparisons made. */
