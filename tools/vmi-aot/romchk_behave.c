@@ -452,12 +452,12 @@ static int diff_events(const struct mach *a, const struct mach *b, struct diff *
 {
     static const char *const names[] = { "", "wbinvd", "invlpg", "out", "hlt", "wrmsr",
         "hypercall (nr, eax, edx)", "hypercall (ecx, ebx, arg_ptr)", "queue drain",
-        "interrupt delivery" };
+        "interrupt delivery", "control register write (CRn, value)" };
     unsigned n = a->nev < b->nev ? a->nev : b->nev;
     for (unsigned i = 0; i < n; i++)
         for (int k = 0; k < 4; k++)
             if (differ(d, a->ev[i][k], b->ev[i][k], "side effect %u (%s), word %d", i + 1,
-                       names[b->ev[i][0] < 10 ? b->ev[i][0] : 0], k))
+                       names[b->ev[i][0] < 11 ? b->ev[i][0] : 0], k))
                 return 1;
     return differ(d, a->nev, b->nev, "the number of side effects (hypercalls, drains, "
                   "privileged operations)");

@@ -223,6 +223,10 @@ static int wr(struct mach *m, const ZydisDecodedOperand *op, uint32_t v)
         uint32_t *sr = sysreg(m, op->reg.value);
         if (sr) {
             *sr = v;
+            /* a control register write acts at once (TLB flush, paging mode): every value
+             * written counts, not only the last */
+            if (op->reg.value >= ZYDIS_REGISTER_CR0 && op->reg.value <= ZYDIS_REGISTER_CR4)
+                mach_event(m, EV_CR_WRITE, (uint32_t)(op->reg.value - ZYDIS_REGISTER_CR0), v, 0);
             return 0;
         }
         if (gpr(op->reg.value, &i, &s, &b) < 0)
@@ -593,6 +597,7 @@ static int system_ops(struct mach *m, struct insn *x)
         if (privileged(m, x))
             return -(int)MACH_FAULT - 1;
         m->cr[0] &= ~8u;
+        mach_event(m, EV_CR_WRITE, 0, m->cr[0], 0);
         return 0;
     case ZYDIS_MNEMONIC_WBINVD:
         if (privileged(m, x))

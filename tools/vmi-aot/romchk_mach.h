@@ -28,7 +28,7 @@ enum { M_EAX, M_ECX, M_EDX, M_EBX, M_ESP, M_EBP, M_ESI, M_EDI };
  * monitor to do. */
 enum mach_event {
     EV_WBINVD = 1, EV_INVLPG, EV_OUT, EV_HLT, EV_WRMSR, EV_GATE, EV_GATE_REGS, EV_DRAIN,
-    EV_DELIVER,
+    EV_DELIVER, EV_CR_WRITE,
 };
 
 struct mach_region {
