@@ -757,6 +757,43 @@ static void check_none_answers(struct romchk *c)
     }
 }
 
+/* GetRelocationInfo's registers beyond the type byte Linux reads: EAX = 0 with NONE, the rest of
+ * EDX 0 always (docs/rom-format.md §3), executed again at the first base. */
+static void check_answer_registers(struct romchk *c)
+{
+    for (unsigned n = 0; n < 256; n++) {
+        uint32_t eax, edx;
+        char why[160];
+        if (romchk_emu_call(c->img, c->rom_size, ROM_BASE, VMI_ROM_GET_RELOC_OFFSET, n, &eax, &edx,
+                            why, sizeof why) < 0)
+            return;                 /* a finding of check_relocs already */
+        if ((edx & ~0xffu) || (c->reloc_type[n] == VMI_RELOCATION_NONE && eax != 0)) {
+            romchk_add(c, VMI_ROM_GET_RELOC_OFFSET, "GetRelocationInfo", "GetRelocationInfo(%u) "
+                       "answers EAX 0x%x, EDX 0x%x: NONE has EAX 0, and EDX is only the type", n,
+                       eax, edx);
+            return;
+        }
+    }
+}
+
+/* Native IRET and SYSEXIT leave the machine, so they are not run: their routine must be the
+ * spec's native sequence itself, byte for byte. */
+static void check_native_jumps(struct romchk *c)
+{
+    for (unsigned call = 0; c->native && call < VMI_NUM_CALLS && call < 256; call++) {
+        const struct vmi_call_meta *meta = &vmi_call_table[call];
+        if (!(meta->flags & VMI_CALL_F_DEFINED) || !(meta->flags & VMI_CALL_F_NORETURN) ||
+            c->reloc_type[call] == VMI_RELOCATION_NONE)
+            continue;
+        uint32_t off = c->reloc_off[call];
+        if (off + meta->native_len > c->rom_size ||
+            memcmp(c->img + off, meta->native, meta->native_len) != 0)
+            romchk_add(c, (long)off, meta->name, "%s never returns, so check-rom cannot run it: "
+                       "its routine must be the spec's native sequence (%u bytes), and is not",
+                       meta->name, meta->native_len);
+    }
+}
+
 unsigned romchk_behave(struct romchk *c)
 {
     if (!c->reloc_done)
@@ -764,6 +801,8 @@ unsigned romchk_behave(struct romchk *c)
     unsigned n = 1;
     check_init(c);
     check_none_answers(c);
+    check_answer_registers(c);
+    check_native_jumps(c);
     for (unsigned call = 0; call < VMI_NUM_CALLS && call < 256; call++) {
         if (!comparable(c, call) || c->reloc_type[call] == VMI_RELOCATION_NONE ||
             c->reloc_type[call] == VMI_RELOCATION_JUMP_REL)
