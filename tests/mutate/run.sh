@@ -6,7 +6,7 @@
 # changed input; and an accepted ROM mutant must still behave as the original: the pv ROM passes
 # vmi-selftest (real execution against the harness's model) and both pass test-rom-reloc.
 #
-# Usage: run.sh OUTDIR KIND...   KIND: rom-pv rom-native elf specialized spec
+# Usage: run.sh OUTDIR KIND...   KIND: rom (both ROMs, half each) elf specialized spec
 # Environment (set by mk/hardening.mk): MUTATE AOT GEN PROBE SELFTEST RELOC PV_ROM NATIVE_ROM
 # AOT_IMAGE (specialize's input) ELF_INPUTS SPEC_FILES ROM_SPECS MUT_SEED MUT_COUNT MUT_TIMEOUT
 # MUT_JOBS.  Prints one line per kind and a total; exits 1 on any failure.
@@ -78,7 +78,9 @@ one() {
     mkdir -p "$w/out"
     cp "$m" "$w/input.saved"
     case $kind in
-    rom-pv|rom-native)
+    rom)
+        local flavor=rom-native
+        [[ ${m##*/} == *-vmi-pv.rom ]] && flavor=rom-pv
         check check-rom "$m" findings "" -- "$AOT" check-rom "$m" || fails=1
         check rom-probe "$m" line "" -- "$PROBE" "$m" || fails=1
         check specialize "$m" line "$w/out/s.elf" -- "$AOT" specialize "$AOT_IMAGE" --rom "$m" \
@@ -89,7 +91,7 @@ one() {
         fi
         if grep -q '^check-rom accepted' "$w/accepted" 2>/dev/null; then
             # accepted: it must behave as the original where the program is real
-            if [[ $kind == rom-pv ]]; then
+            if [[ $flavor == rom-pv ]]; then
                 "$SELFTEST" "$m" >"$w/selftest" 2>&1 || { echo "FAIL behaviour: $m: check-rom accepts it but vmi-selftest fails: $(tail -n 2 "$w/selftest" | tr '\n' '|')"; fails=1; }
                 "$RELOC" "$NATIVE_ROM" "$m" >"$w/reloc" 2>&1 || { echo "FAIL behaviour: $m: check-rom accepts it but test-rom-reloc fails: $(grep -m1 FAIL "$w/reloc")"; fails=1; }
             else
@@ -136,8 +138,7 @@ export out MUT_TIMEOUT
 make_kind() {
     local kind=$1 inputs=() mkind
     case $kind in
-    rom-pv) inputs=("$PV_ROM"); mkind=rom ;;
-    rom-native) inputs=("$NATIVE_ROM"); mkind=rom ;;
+    rom) inputs=("$PV_ROM" "$NATIVE_ROM"); mkind=rom ;;
     elf) read -r -a inputs <<<"$ELF_INPUTS"; mkind=elf ;;
     specialized) "$AOT" specialize "$AOT_IMAGE" --rom "$PV_ROM" -o "$out/specialized.elf" >/dev/null || return 1
                  inputs=("$out/specialized.elf"); mkind=elf ;;
@@ -150,7 +151,7 @@ make_kind() {
         "$MUTATE" "$mkind" "$((MUT_SEED * 131 + i))" "$per" "$src" "$d" || return 1
         for f in "$d"/*; do
             local nm=${f##*/}
-            [[ $kind == spec ]] && nm="${nm%%.*}-${src##*/}"
+            [[ $kind == spec || $kind == rom ]] && nm="${nm%%.*}-${src##*/}"
             mkdir -p "$d/m$k"; mv "$f" "$d/m$k/$nm"; k=$((k + 1))
         done
     done
