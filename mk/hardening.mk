@@ -150,6 +150,8 @@ check-hardening-compilers: $(GLUE_H)
 	    $$cc $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Igen -Iinliner -Itools/vmi-aot \
 	        -fsyntax-only tests/fuzz/fuzz_$$t.c; done; done; \
 	$(CLANG) $(CSTD) $(WARN) -O2 -fsyntax-only tests/bad/corrupt.c; \
+	$(CLANG) $(CSTD) $(WARN) -O2 -fsyntax-only tests/mutate/mutate.c; \
+	$(CLANG) $(CSTD) $(WARN) -m32 -O2 -ffreestanding -fsyntax-only tests/mutate/nosites.c; \
 	for f in tests/bad/rom_probe.c tests/fuzz/mkseeds_rom.c; do \
 	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Iinliner -Itests/inliner -fsyntax-only $$f; done; \
 	for f in $(wildcard tests/live/*.c); do \
