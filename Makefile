@@ -48,6 +48,8 @@ include mk/gen.mk
 -include mk/guest.mk
 -include mk/prof.mk
 -include mk/hardening.mk
+include mk/linux.mk
+-include mk/loader.mk
 
 .PHONY: all deps check demo bench install clean
 all: $(ALL)

@@ -18,6 +18,9 @@ void emit_glue(const struct spec *spec, struct outbuf *ob);
 int emit_rom(const struct spec *spec, const struct spec_rom *rom, struct outbuf *ob,
              struct spec_error *err);
 
+/* include/vmi_linux.h: the Linux consumer profile's tables (emit_linux.c). */
+void emit_linux_header(const struct spec *spec, struct outbuf *ob);
+
 /* A table of the ABI for people: one line per call. */
 void emit_summary(const struct spec *spec, FILE *out);
 

@@ -1,5 +1,6 @@
 /* vmi-gen: reads the VMI ABI spec and writes the generated files.
- *   vmi-gen [--check] [--header OUT] [--glue OUT] [--rom FLAVOR=OUT]... [--summary] SPEC...
+ *   vmi-gen [--check] [--header OUT] [--glue OUT] [--linux-header OUT] [--rom FLAVOR=OUT]...
+ *           [--summary] SPEC...
  * A spec error prints FILE:LINE:COL: message and exits 1; nothing is written unless the whole spec
  * checked out, and each output is replaced atomically. */
 #include "emit.h"
@@ -15,6 +16,7 @@ struct options {
     int summary;
     const char *header;
     const char *glue;
+    const char *linux_header;
     struct { const char *flavor; const char *path; } roms[MAX_ROM_OUTPUTS];
     unsigned nroms;
     const char *specs[16];
@@ -24,10 +26,12 @@ struct options {
 static void usage(FILE *out)
 {
     fprintf(out,
-        "usage: vmi-gen [--check] [--header OUT] [--glue OUT] [--rom FLAVOR=OUT]... [--summary] SPEC...\n"
+        "usage: vmi-gen [--check] [--header OUT] [--glue OUT] [--linux-header OUT]\n"
+        "               [--rom FLAVOR=OUT]... [--summary] SPEC...\n"
         "  --check            validate the spec only\n"
         "  --header OUT       write the ABI header (include/vmi_abi.h)\n"
         "  --glue OUT         write the call-site glue header\n"
+        "  --linux-header OUT write the Linux profile's tables (include/vmi_linux.h)\n"
         "  --rom FLAVOR=OUT   write the assembler source of a ROM flavor\n"
         "  --summary          print a table of the calls\n");
 }
@@ -45,6 +49,8 @@ static int parse_args(int argc, char **argv, struct options *o)
             o->header = argv[++i];
         } else if (strcmp(a, "--glue") == 0 && has_value) {
             o->glue = argv[++i];
+        } else if (strcmp(a, "--linux-header") == 0 && has_value) {
+            o->linux_header = argv[++i];
         } else if (strcmp(a, "--rom") == 0 && has_value) {
             char *eq = strchr(argv[++i], '=');
             if (!eq || eq == argv[i] || !eq[1] || o->nroms == MAX_ROM_OUTPUTS) {
@@ -71,7 +77,7 @@ static int parse_args(int argc, char **argv, struct options *o)
         fprintf(stderr, "vmi-gen: no spec files given\n");
         return -1;
     }
-    if (o->check_only && (o->header || o->glue || o->nroms)) {
+    if (o->check_only && (o->header || o->glue || o->linux_header || o->nroms)) {
         fprintf(stderr, "vmi-gen: --check writes nothing: drop the outputs\n");
         return -1;
     }
@@ -94,10 +100,22 @@ static const struct spec_rom *find_rom(const struct spec *spec, const char *flav
     return NULL;
 }
 
+/* Prints every Linux rule a ROM flavor of the spec breaks; returns how many. */
+static unsigned report_rules(const struct spec *spec)
+{
+    static struct spec_error findings[64];
+    unsigned n = linux_rules_check(spec, findings, 64);
+    for (unsigned i = 0; i < n && i < 64; i++)
+        print_error(&findings[i]);
+    if (n > 64)
+        fprintf(stderr, "vmi-gen: %u more rule findings\n", n - 64);
+    return n;
+}
+
 /* Builds every output in memory first, so a failure writes nothing. */
 static int generate(const struct spec *spec, const struct options *o)
 {
-    struct outbuf header = { 0 }, glue = { 0 }, roms[MAX_ROM_OUTPUTS];
+    struct outbuf header = { 0 }, glue = { 0 }, lxh = { 0 }, roms[MAX_ROM_OUTPUTS];
     memset(roms, 0, sizeof roms);
     struct spec_error err;
     int rc = 1;
@@ -105,6 +123,13 @@ static int generate(const struct spec *spec, const struct options *o)
 
     emit_header(spec, &header);
     emit_glue(spec, &glue);
+    if (o->linux_header) {
+        if (!spec->lx.present) {
+            fprintf(stderr, "vmi-gen: --linux-header needs the Linux profile (spec/linux.vmi)\n");
+            goto out;
+        }
+        emit_linux_header(spec, &lxh);
+    }
     for (unsigned i = 0; i < o->nroms; i++) {
         const struct spec_rom *rom = find_rom(spec, o->roms[i].flavor);
         if (!rom) {
@@ -120,6 +145,8 @@ static int generate(const struct spec *spec, const struct options *o)
         goto write_failed;
     if (o->glue && ob_write_file(&glue, o->glue, why, sizeof why) < 0)
         goto write_failed;
+    if (o->linux_header && ob_write_file(&lxh, o->linux_header, why, sizeof why) < 0)
+        goto write_failed;
     for (unsigned i = 0; i < o->nroms; i++)
         if (ob_write_file(&roms[i], o->roms[i].path, why, sizeof why) < 0)
             goto write_failed;
@@ -130,6 +157,7 @@ write_failed:
 out:
     ob_free(&header);
     ob_free(&glue);
+    ob_free(&lxh);
     for (unsigned i = 0; i < MAX_ROM_OUTPUTS; i++)
         ob_free(&roms[i]);
     return rc;
@@ -175,6 +203,8 @@ int main(int argc, char **argv)
         rc = 1;
     if (rc) {
         print_error(&err);
+    } else if (report_rules(spec) > 0) {
+        rc = 1;
     } else {
         rc = o.check_only ? check_roms(spec) : generate(spec, &o);
         if (rc == 0 && o.summary)

@@ -349,7 +349,7 @@ int spec_check(struct spec *spec, struct spec_error *err)
         if (check_clobbers(c, err) < 0 || check_site(c, err) < 0)
             return -1;
     }
-    if (check_roms(spec, err) < 0)
+    if (check_roms(spec, err) < 0 || linux_check(spec, err) < 0)
         return -1;
     /* ROM blocks refer to calls by number, so sorting the calls last keeps them valid */
     qsort(spec->calls, spec->ncalls, sizeof spec->calls[0], cmp_calls);

@@ -161,6 +161,90 @@ struct spec_rom {
     unsigned nblocks;
 };
 
+/* ---- the Linux consumer profile (spec/linux.vmi; gen/linux_parse.c, gen/linux_check.c) ---- */
+#define SPEC_MAX_LCONFIGS 8
+#define SPEC_MAX_LGROUPS  16
+#define SPEC_MAX_LOPS     160
+#define SPEC_MAX_LRULES   32
+#define SPEC_MAX_RCALLS   16   /* calls one rule names */
+
+/* A kernel configuration bit (config NAME BIT SYMBOL). */
+struct spec_lconfig {
+    struct spec_pos pos;
+    char name[SPEC_NAME_MAX];
+    unsigned bit;
+    char symbol[SPEC_NAME_MAX];
+};
+
+/* A `when` condition: the row exists in a build whose bits satisfy (config & mask) == value. */
+struct spec_lcond {
+    uint8_t mask;
+    uint8_t value;
+};
+
+/* How Linux's VMI backend uses an op (docs/spec-format.md); LUSE_NATIVE is the empty set. */
+#define LUSE_PATCH 0x01
+#define LUSE_FILL  0x02
+#define LUSE_WRAP  0x04
+#define LUSE_GET   0x08
+#define LUSE_PROBE 0x10
+
+/* One row of a group: a member (under a condition) and its use. */
+struct spec_lop {
+    struct spec_pos pos;
+    char member[SPEC_NAME_MAX];   /* may hold dots: lazy_mode.enter */
+    unsigned group;
+    unsigned words;
+    struct spec_lcond when;
+    uint8_t uses;
+    int call;                     /* call number, or -1 for native */
+    struct spec_pos call_pos;
+};
+
+struct spec_lgroup {
+    struct spec_pos pos;
+    char name[SPEC_NAME_MAX];
+    int is_extern;                /* outside struct paravirt_patch_template: no type numbers */
+    unsigned first;               /* index of its first row in ops[] */
+    unsigned nops;
+};
+
+/* A rule a ROM must keep for Linux (docs/linux-rules.md). */
+enum spec_rule_kind {
+    RULE_ALL_OR_NONE,     /* the calls all answer CALL_REL, or all NONE */
+    RULE_NOT_NOP,         /* none of the calls answers NOP */
+    RULE_PAIR,            /* calls[0] CALL_REL requires calls[1] CALL_REL */
+    RULE_JUMP_ONLY,       /* JUMP_REL only for the calls named */
+    RULE_VIRTUAL_TOP_ALIGN, /* virtual_top is a multiple of value */
+    RULE_NONZERO_RESULT,  /* a CALL_REL routine of calls[0] returns non-zero (edx:eax or eax) */
+    RULE_REG_OFFSET       /* a CALL_REL routine of the calls does not use EAX as an address */
+};
+
+struct spec_lrule {
+    struct spec_pos pos;
+    char name[SPEC_NAME_MAX];
+    enum spec_rule_kind kind;
+    int calls[SPEC_MAX_RCALLS];
+    unsigned ncalls;
+    uint32_t value;               /* alignment; for nonzero-result: 2 = edx:eax, 1 = eax */
+    struct spec_lcond when;
+    char why[SPEC_TEXT_MAX];      /* the comment on the rule line: why Linux needs it */
+};
+
+struct spec_linux {
+    int present;
+    struct spec_pos pos;
+    char kernel[SPEC_NAME_MAX];   /* kernel "Linux 2.6.32" */
+    struct spec_lconfig configs[SPEC_MAX_LCONFIGS];
+    unsigned nconfigs;
+    struct spec_lgroup groups[SPEC_MAX_LGROUPS];
+    unsigned ngroups;
+    struct spec_lop ops[SPEC_MAX_LOPS];
+    unsigned nops;
+    struct spec_lrule rules[SPEC_MAX_LRULES];
+    unsigned nrules;
+};
+
 struct spec {
     struct spec_call calls[SPEC_MAX_CALLS];   /* indexed by position, sorted by number on check */
     unsigned ncalls;
@@ -170,6 +254,7 @@ struct spec {
     unsigned nstructs;
     struct spec_rom roms[SPEC_MAX_ROMS];
     unsigned nroms;
+    struct spec_linux lx;      /* the Linux consumer profile, when a spec file has one */
     const char *files[16];     /* spec files in the order read */
     unsigned nfiles;
 };
@@ -181,6 +266,25 @@ void spec_free(struct spec *spec);
 
 /* spec_check.c: the cross-item rules of the convention; sorts calls by number. */
 int spec_check(struct spec *spec, struct spec_error *err);
+
+/* linux_parse.c: the directives of the Linux profile (config, group, extern, rule). */
+struct linux_parser {
+    struct spec *spec;
+    const char *file;
+    int line;
+    struct spec_lgroup *group;   /* open group or extern block */
+};
+struct lex_line;
+int linux_is_directive(const char *keyword);
+int linux_parse_line(struct linux_parser *lp, const struct lex_line *l, struct spec_error *err);
+const char *spec_rule_kind_name(enum spec_rule_kind kind);
+
+/* linux_check.c: the profile's own consistency, and each ROM flavor against the rules. */
+int linux_check(struct spec *spec, struct spec_error *err);
+
+/* linux_rules.c: each ROM flavor against the profile's rules; fills out[] with up to max findings
+ * ("ROM flavor 'F' breaks KERNEL rule 'NAME': ...") and returns how many there are in all. */
+unsigned linux_rules_check(const struct spec *spec, struct spec_error *out, unsigned max);
 
 /* native_decode.c: decode a native sequence with Zydis and compare it with its written text. */
 int native_decode(struct spec_call *call, const char *const texts[], struct spec_error *err);

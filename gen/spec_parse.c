@@ -29,6 +29,7 @@ struct parser {
     struct spec_call *native_call;
     const char *native_texts[SPEC_MAX_INSNS];
     char native_store[SPEC_MAX_INSNS][SPEC_TEXT_MAX];
+    struct linux_parser lx;      /* the Linux profile's directives (linux_parse.c) */
     struct spec_error *err;
 };
 
@@ -707,6 +708,11 @@ static int parse_line(struct parser *p, const char *raw)
     if (p->native_call && strcmp(kw, "native") != 0 && finish_native(p) < 0)
         return -1;
 
+    if (p->lx.group || (p->state == IN_NONE && linux_is_directive(kw))) {
+        p->lx.line = p->line;
+        return linux_parse_line(&p->lx, &l, p->err);
+    }
+
     switch (p->state) {
     case IN_TABLE:
         return is_end(&l) ? (p->state = IN_NONE, 0) : parse_call_row(p, &l);
@@ -755,6 +761,8 @@ int spec_parse_text(struct spec *spec, const char *path, const char *text, struc
     p.spec = spec;
     p.file = path;
     p.err = err;
+    p.lx.spec = spec;
+    p.lx.file = path;
     if (spec->nfiles < sizeof spec->files / sizeof spec->files[0])
         spec->files[spec->nfiles++] = path;
 
@@ -776,6 +784,11 @@ int spec_parse_text(struct spec *spec, const char *path, const char *text, struc
     }
     if (finish_native(&p) < 0)
         return -1;
+    if (p.lx.group) {
+        p.line++;
+        return fail(&p, 1, "end of file inside the group '%s' opened at line %d",
+                    p.lx.group->name, p.lx.group->pos.line);
+    }
     if (p.state != IN_NONE) {
         static const char *const what[] = { "", "table", "struct", "rom", "routine" };
         p.line++;

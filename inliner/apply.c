@@ -123,6 +123,12 @@ vmi_status vmi_apply_ex(struct vmi_text *text, const struct vmi_plan *plan,
         const uint8_t *want;
         if (expected) {
             want = expected->code + expected->sites[i].code_offs;
+        } else if (sp->flags & VMI_SITE_ORIGINAL) {
+            /* the plan's code and the original bytes share one layout (docs/inliner.md) */
+            if (!plan->original || !vmi_in_range(sp->code_offs, sp->len, plan->original_len))
+                return vmi_fail(err, VMI_E_ARG, sp->index, sp->addr, 0, 0, 0,
+                                "site keeps its original bytes, but the plan has none");
+            want = plan->original + sp->code_offs;
         } else {
             if (vmi_render_native(sp->call, sp->len, native) == VMI_NO_SITE)
                 return vmi_fail(err, VMI_E_SITE_LEN, sp->index, sp->addr, 0,
@@ -132,6 +138,7 @@ vmi_status vmi_apply_ex(struct vmi_text *text, const struct vmi_plan *plan,
         }
         st = compare_site(text, sp, want, VMI_E_SITE_BYTES,
                           expected ? "site does not hold the previous plan's bytes"
+                          : (sp->flags & VMI_SITE_ORIGINAL) ? "site does not hold its original bytes"
                                    : "site does not hold the native bytes and NOP fill", err);
         if (st != VMI_OK)
             return st;

@@ -85,6 +85,8 @@ vmi_status vmi_plan_count(struct vmi_plan *out, const struct vmi_plan *base,
     out->code_len = base->code_len;
     out->rom_base = base->rom_base;
     out->policy = base->policy;
+    out->original = base->original;
+    out->original_len = base->original_len;
     for (i = 0; i < base->count; i++) {
         const struct vmi_site_plan *sp = &base->sites[i];
         uint8_t *t = area->thunks + at;

@@ -17,6 +17,26 @@ void vmi_plan_init(struct vmi_plan *plan, struct vmi_site_plan *sites, uint32_t 
     plan->code_len = 0;
     plan->rom_base = 0;
     plan->policy = VMI_POLICY_AUTO;
+    plan->original = 0;
+    plan->original_len = 0;
+}
+
+void vmi_plan_set_original(struct vmi_plan *plan, const uint8_t *bytes, uint32_t len)
+{
+    if (!plan)
+        return;
+    plan->original = bytes;
+    plan->original_len = bytes ? len : 0;
+}
+
+/* What a body may write at the site.  A glue site's mask is at most its call's; a Linux site's
+ * mask says what the code around it lets the op change, which can be more than the VMI call
+ * promises to change (CLBR_ANY around GetCR2), so there the call's set bounds it too. */
+static uint8_t body_allowed(const struct vmi_site_info *s)
+{
+    if (s->flags & VMI_SITE_ORIGINAL)
+        return (uint8_t)(s->clobbers & vmi_call_table[s->call].clobbers);
+    return s->clobbers;
 }
 
 /* Whether the body fits the site: VMI_NOINLINE_INLINED if it does. */
@@ -24,9 +44,29 @@ static unsigned body_fits(const struct vmi_inline_body *b, const struct vmi_site
 {
     if (b->len > s->len)
         return VMI_NOINLINE_TOO_LONG;
-    if (b->clobbers & (uint8_t)~s->clobbers)
+    if (b->clobbers & (uint8_t)~body_allowed(s))
         return VMI_NOINLINE_CLOBBERS;
     return VMI_NOINLINE_INLINED;
+}
+
+/* A Linux site is changed only where Linux routes the op straight to the call. */
+static int linux_keeps(const struct vmi_site_info *s)
+{
+    return (s->flags & VMI_SITE_ORIGINAL) && s->use != VMI_USE_GLUE
+        && ((s->use != VMI_USE_LINUX_PATCH && s->use != VMI_USE_LINUX_FILL)
+            || s->call == VMI_NO_CALL);
+}
+
+/* Checks what the planner needs of a site before deciding: a call it can look up (or a kept
+ * VMI_SITE_ORIGINAL site) and, for a site rendered from the spec, room for the native bytes;
+ * for a VMI_SITE_ORIGINAL site, its original bytes in the plan. */
+static int site_usable(const struct vmi_plan *plan, const struct vmi_site_info *s,
+                       uint32_t offs)
+{
+    if (s->flags & VMI_SITE_ORIGINAL)
+        return plan->original && vmi_in_range(offs, s->len, plan->original_len)
+            && (s->call == VMI_NO_CALL ? linux_keeps(s) : vmi_call_defined(s->call));
+    return vmi_call_defined(s->call) && s->len >= vmi_call_table[s->call].native_len;
 }
 
 /* Chooses the body for the site: the variant for its constant, else the generic body.
@@ -116,10 +156,14 @@ vmi_status vmi_plan_build(struct vmi_plan *plan, const struct vmi_site_table *si
         unsigned why = VMI_NOINLINE_POLICY, k;
         uint32_t rtype = VMI_RELOCATION_NONE, reip = 0;
 
-        if (!vmi_call_defined(s->call) || s->len < vmi_call_table[s->call].native_len)
-            return plan_fail(plan, err, VMI_E_SITE_CALL, s, 0, 0, s->call,
-                            "site table was not read by vmi_sites_read");
-        m = &vmi_call_table[s->call];
+        if (!site_usable(plan, s, plan->code_len))
+            return plan_fail(plan, err, (s->flags & VMI_SITE_ORIGINAL) ? VMI_E_ARG : VMI_E_SITE_CALL,
+                            s, 0, 0, s->call,
+                            (s->flags & VMI_SITE_ORIGINAL)
+                            ? "site keeps its original bytes, but the plan has none for it "
+                              "(vmi_plan_set_original)"
+                            : "site table was not read by vmi_sites_read");
+        m = s->call == VMI_NO_CALL ? 0 : &vmi_call_table[s->call];
         sp->addr = s->addr;
         sp->index = s->index;
         sp->call = s->call;
@@ -129,10 +173,15 @@ vmi_status vmi_plan_build(struct vmi_plan *plan, const struct vmi_site_table *si
         sp->relocs = 0;
         sp->decision = VMI_DECISION_NATIVE;
         sp->noinline = VMI_NOINLINE_POLICY;
+        sp->flags = s->flags;
+        sp->use = s->use;
 
         if (!use_rom) {
             sp->reason = rom ? VMI_REASON_POLICY : VMI_REASON_NO_ROM;
             sp->noinline = rom ? VMI_NOINLINE_POLICY : VMI_NOINLINE_NO_EXTENSION;
+        } else if (linux_keeps(s)) {
+            sp->reason = VMI_REASON_LINUX_KEEP;
+            sp->noinline = VMI_NOINLINE_LINUX_USE;
         } else {
             rtype = relocs->info[s->call].type;
             reip = relocs->info[s->call].eip;
@@ -158,6 +207,8 @@ vmi_status vmi_plan_build(struct vmi_plan *plan, const struct vmi_site_table *si
                     sp->reason = VMI_REASON_POLICY;
                 } else if (rtype == VMI_RELOCATION_NONE) {
                     sp->reason = VMI_REASON_RELOC_NONE;
+                } else if (rtype == VMI_RELOCATION_NOP && s->use == VMI_USE_LINUX_FILL) {
+                    sp->reason = VMI_REASON_FILL_NOP;
                 } else if (rtype == VMI_RELOCATION_NOP) {
                     sp->decision = VMI_DECISION_NOP;
                     sp->reason = VMI_REASON_NOP_REL;
@@ -198,8 +249,13 @@ vmi_status vmi_plan_build(struct vmi_plan *plan, const struct vmi_site_table *si
             sp->used = 0;
             break;
         default:
-            vmi_memcpy(out, m->native, m->native_len);
-            sp->used = m->native_len;
+            if (s->flags & VMI_SITE_ORIGINAL) {
+                vmi_memcpy(out, plan->original + plan->code_len, s->len);
+                sp->used = s->len;
+            } else {
+                vmi_memcpy(out, m->native, m->native_len);
+                sp->used = m->native_len;
+            }
             break;
         }
         sp->nops = (uint8_t)vmi_nop_fill(out + sp->used, s->len - sp->used);

@@ -31,6 +31,7 @@ static const char *const status_names[VMI_STATUS_COUNT] = {
     [VMI_E_SITE_BYTES] = "site-bytes",
     [VMI_E_VERIFY] = "verify",
     [VMI_E_WRITE] = "write",
+    [VMI_E_SITE_TYPE] = "site-type",
 };
 
 static const char *const decision_names[VMI_DECISION_COUNT] = {
@@ -49,10 +50,12 @@ static const char *const reason_names[VMI_REASON_COUNT] = {
     [VMI_REASON_SITE_TOO_SHORT] = "site-too-short",
     [VMI_REASON_CALL_CLOBBERS] = "call-clobbers",
     [VMI_REASON_JUMP_AT_CALL_SITE] = "jump-at-call-site",
+    [VMI_REASON_LINUX_KEEP] = "linux-keep",
+    [VMI_REASON_FILL_NOP] = "fill-nop",
 };
 
 static const char *const noinline_names[VMI_NOINLINE_COUNT] = {
-    "inlined", "policy", "no-extension", "no-body", "too-long", "clobbers",
+    "inlined", "policy", "no-extension", "no-body", "too-long", "clobbers", "linux-use",
 };
 
 static const char *const policy_names[VMI_POLICY_COUNT] = {
@@ -86,6 +89,8 @@ const char *vmi_policy_name(unsigned p)
 
 const char *vmi_call_name(unsigned call)
 {
+    if (call == VMI_NO_CALL)
+        return "none";
     return vmi_call_defined(call) ? vmi_call_table[call].name : "?";
 }
 

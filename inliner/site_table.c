@@ -29,7 +29,7 @@ static void sift_down(struct vmi_site_info *s, uint32_t root, uint32_t n)
 
 /* Heapsort: in place, O(n log n), no allocation.  A linker usually emits the records in address
  * order already, so a sorted table is recognized in one pass and left alone. */
-static void sort_sites(struct vmi_site_info *s, uint32_t n)
+void vmi_sites_sort(struct vmi_site_info *s, uint32_t n)
 {
     uint32_t i;
     for (i = 1; i < n && s[i - 1].addr <= s[i].addr; i++)
@@ -77,6 +77,7 @@ vmi_status vmi_sites_read(struct vmi_site_table *table, const void *records, uin
         s->clobbers = r[6];
         s->flags = r[7];
         s->const_value = vmi_rd32(r + 8);
+        s->use = VMI_USE_GLUE;
         if (!vmi_call_defined(s->call))
             return vmi_fail(err, VMI_E_SITE_CALL, i, s->addr, i * REC_SIZE + 4, 0, s->call,
                             "site names a call the ABI does not define");
@@ -107,13 +108,22 @@ vmi_status vmi_sites_read(struct vmi_site_table *table, const void *records, uin
                             "constant-argument index without the constant flag");
         }
     }
-    sort_sites(table->sites, n);
+    vmi_sites_sort(table->sites, n);
+    if (vmi_sites_check_overlap(table->sites, n, err) != VMI_OK)
+        return VMI_E_SITE_OVERLAP;
+    table->count = n;
+    return VMI_OK;
+}
+
+vmi_status vmi_sites_check_overlap(const struct vmi_site_info *s, uint32_t n,
+                                   struct vmi_error *err)
+{
+    uint32_t i;
     for (i = 0; i + 1 < n; i++) {
-        const struct vmi_site_info *a = &table->sites[i], *b = &table->sites[i + 1];
+        const struct vmi_site_info *a = &s[i], *b = &s[i + 1];
         if (b->addr - a->addr < a->len)
             return vmi_fail(err, VMI_E_SITE_OVERLAP, b->index, b->addr, 0, a->addr + a->len, b->addr,
                             "site overlaps the previous site (expected = its end)");
     }
-    table->count = n;
     return VMI_OK;
 }

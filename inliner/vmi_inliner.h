@@ -60,6 +60,8 @@ typedef enum vmi_status {
     VMI_E_SITE_BYTES,        /* a site does not hold the bytes expected before the write */
     VMI_E_VERIFY,            /* read back after the write differs from what was written */
     VMI_E_WRITE,             /* the caller's write hook failed */
+    /* Linux's pv sites (vmi_linux_sites.h) */
+    VMI_E_SITE_TYPE,         /* a Linux site type no op of the template occupies, or outside it */
     VMI_STATUS_COUNT
 } vmi_status;
 
@@ -161,15 +163,41 @@ vmi_status vmi_reloc_table_fill(struct vmi_reloc_table *table, vmi_reloc_query_f
 
 /* ---- the site table ---- */
 
+/* The call of a site whose consumer's operation maps to no VMI call (a Linux pv op such as
+ * pte_val): such a site is always kept as it is. */
+#define VMI_NO_CALL 0xffu
+
+/* vmi_site_info.flags, besides the record's VMI_SITE_* bits: set only by a reader, never in a
+ * record (vmi_sites_read refuses the bit).  The site's native form is not the spec's native
+ * sequence but the bytes the site held when it was read, which the caller keeps and gives the
+ * plan (vmi_sites_capture, vmi_plan_set_original): the planner renders NATIVE as those bytes and
+ * vmi_apply(expected == NULL) checks the text against them.  Linux's pv sites have it. */
+#define VMI_SITE_ORIGINAL 0x80u
+
+/* Who laid a site down, and how that consumer itself reaches the site's VMI call
+ * (vmi_site_info.use).  The planner changes a Linux site only where Linux routes the operation
+ * straight to the call (PATCH, FILL); docs/linux.md. */
+enum vmi_site_use {
+    VMI_USE_GLUE = 0,      /* this project's glue: the site holds the call's native sequence */
+    VMI_USE_LINUX_PATCH,   /* Linux's vmi_patch rewrites the site: call, jump or NOP per GetRelocationInfo */
+    VMI_USE_LINUX_FILL,    /* Linux points the op at the ROM routine (para_fill): inlining or a direct
+                            * call there goes beyond Linux, to the same routine */
+    VMI_USE_LINUX_WRAP,    /* Linux calls the routine from a C wrapper (para_wrap): left as it is */
+    VMI_USE_LINUX_GET,     /* Linux fetches the routine for its own code (vmi_get_function): left */
+    VMI_USE_LINUX_NATIVE,  /* Linux runs the op natively under VMI, or it maps to no call: left */
+    VMI_USE_COUNT
+};
+
 /* One site, decoded: addresses are absolute. */
 struct vmi_site_info {
     uint32_t addr;          /* linear address of the site's first byte */
     uint32_t index;         /* record number in the table as read */
     uint32_t const_value;
-    uint8_t  call;          /* VMI_CALL_* */
+    uint8_t  call;          /* VMI_CALL_*, or VMI_NO_CALL (only with VMI_SITE_ORIGINAL) */
     uint8_t  len;
     uint8_t  clobbers;      /* VMI_CLOBBER_* the site allows */
-    uint8_t  flags;         /* VMI_SITE_* */
+    uint8_t  flags;         /* VMI_SITE_*, VMI_SITE_ORIGINAL */
+    uint8_t  use;           /* enum vmi_site_use */
 };
 
 struct vmi_site_table {
@@ -184,6 +212,17 @@ struct vmi_site_table {
  * none overlap. */
 vmi_status vmi_sites_read(struct vmi_site_table *table, const void *records, uint32_t records_addr,
                           uint32_t bytes, struct vmi_error *err);
+
+struct vmi_text;
+
+/* Copies every site's current bytes from the text into buf (cap bytes; the sum of the site
+ * lengths, VMI_E_CAPACITY otherwise), one after another in table order (site i at the sum of the
+ * lengths of sites 0..i-1: the layout of a plan's code), and sets *len.  These are the original
+ * bytes of VMI_SITE_ORIGINAL sites read from an image that holds them unpatched; give them to the
+ * plan with vmi_plan_set_original.  VMI_E_SITE_RANGE (nothing copied) when a site lies outside
+ * the text. */
+vmi_status vmi_sites_capture(const struct vmi_site_table *table, const struct vmi_text *text,
+                             uint8_t *buf, uint32_t cap, uint32_t *len, struct vmi_error *err);
 
 /* ---- NOP fill and native bytes ---- */
 
@@ -231,6 +270,10 @@ enum vmi_reason {
     VMI_REASON_SITE_TOO_SHORT,   /* NATIVE: CALL_REL or JUMP_REL needs 5 bytes */
     VMI_REASON_CALL_CLOBBERS,    /* NATIVE: the routine clobbers more than the site allows */
     VMI_REASON_JUMP_AT_CALL_SITE,/* NATIVE: JUMP_REL at a site that is not a jump site */
+    VMI_REASON_LINUX_KEEP,       /* NATIVE: Linux reaches this op through a wrapper, a fetched
+                                  * pointer or natively (VMI_USE_LINUX_WRAP/GET/NATIVE): kept */
+    VMI_REASON_FILL_NOP,         /* NATIVE: a para_fill op the ROM answers NOP: Linux points it
+                                  * at an empty function, and the call through it stays */
     VMI_REASON_COUNT
 };
 
@@ -242,6 +285,7 @@ enum vmi_noinline {
     VMI_NOINLINE_NO_BODY,        /* the ROM has no body for the call */
     VMI_NOINLINE_TOO_LONG,       /* the body is longer than the site */
     VMI_NOINLINE_CLOBBERS,       /* the body clobbers registers or flags the site keeps */
+    VMI_NOINLINE_LINUX_USE,      /* a Linux site whose op Linux does not route to the call */
     VMI_NOINLINE_COUNT
 };
 
@@ -259,6 +303,8 @@ struct vmi_site_plan {
     uint8_t  used;           /* bytes before the NOP fill */
     uint8_t  nops;           /* NOP instructions in the fill */
     uint8_t  relocs;         /* rel32 fields moved (INLINE) */
+    uint8_t  flags;          /* the site's flags (VMI_SITE_ORIGINAL: native = original bytes) */
+    uint8_t  use;            /* the site's enum vmi_site_use */
 };
 
 struct vmi_plan {
@@ -268,6 +314,10 @@ struct vmi_plan {
     uint32_t code_len, code_cap;
     uint32_t rom_base;             /* the ROM planned against (0: none) */
     uint8_t  policy;
+    /* the original bytes of VMI_SITE_ORIGINAL sites, in the layout of code (vmi_sites_capture):
+     * the caller's buffer, which must outlive the plan; NULL when no site needs them */
+    const uint8_t *original;
+    uint32_t original_len;
 };
 
 #define VMI_PLAN_ANY_TARGET 0x01u  /* accept CALL_REL / JUMP_REL targets outside the ROM */
@@ -280,9 +330,17 @@ struct vmi_plan_options {
 void vmi_plan_init(struct vmi_plan *plan, struct vmi_site_plan *sites, uint32_t cap,
                    uint8_t *code, uint32_t code_cap);
 
+/* Gives the plan the original bytes of the table's VMI_SITE_ORIGINAL sites (after vmi_plan_init,
+ * before vmi_plan_build): len bytes in the layout of code, e.g. from vmi_sites_capture or from
+ * where a specialized image keeps them (docs/aot.md, .vmi_aot). */
+void vmi_plan_set_original(struct vmi_plan *plan, const uint8_t *bytes, uint32_t len);
+
 /* Decides every site of the table against the ROM and the relocation answers, and renders the
  * new bytes.  rom == NULL (or opt->policy NATIVE_ONLY) gives the native plan: exactly what an
- * unpatched text holds.  relocs may be NULL only then.  opt may be NULL (AUTO, no flags). */
+ * unpatched text holds.  relocs may be NULL only then.  opt may be NULL (AUTO, no flags).
+ * A VMI_SITE_ORIGINAL site's native bytes are the plan's original bytes (vmi_plan_set_original;
+ * VMI_E_ARG when they do not cover the site).  A Linux site is changed only where Linux
+ * routes the op to the call (VMI_USE_LINUX_PATCH, _FILL; docs/linux.md). */
 vmi_status vmi_plan_build(struct vmi_plan *plan, const struct vmi_site_table *sites,
                           const struct vmi_rom *rom, const struct vmi_reloc_table *relocs,
                           const struct vmi_plan_options *opt, struct vmi_error *err);
@@ -313,7 +371,8 @@ vmi_status vmi_verify(const struct vmi_text *text, const struct vmi_plan *plan,
                       struct vmi_error *err);
 
 /* Writes the plan.  Before writing anything it checks that every site lies inside the text, that
- * no two overlap, that `expected` (NULL: the native bytes + NOP fill) describes the same sites, and
+ * no two overlap, that `expected` (NULL: the native bytes + NOP fill, or for a VMI_SITE_ORIGINAL
+ * site the plan's original bytes) describes the same sites, and
  * that every site holds expected's bytes; on any error nothing is written.  If save is not NULL
  * the bytes found are saved there first.  After writing, every site is read back and compared
  * (VMI_E_VERIFY: the text was written and differs; revert it). */
@@ -383,7 +442,7 @@ const char *vmi_decision_name(unsigned decision);
 const char *vmi_reason_name(unsigned reason);
 const char *vmi_noinline_name(unsigned why);
 const char *vmi_policy_name(unsigned policy);
-const char *vmi_call_name(unsigned call);      /* "?" for an undefined number */
+const char *vmi_call_name(unsigned call);      /* "?" for an undefined number, "none" for VMI_NO_CALL */
 
 /* Each writes one NUL-terminated line, without newline, into buf (cap bytes, truncated to fit)
  * and returns its length before truncation.  Formats (key=value, space-separated):

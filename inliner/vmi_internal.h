@@ -39,4 +39,10 @@ static inline int vmi_call_defined(uint32_t call)
     return call < VMI_NUM_CALLS && (vmi_call_table[call].flags & VMI_CALL_F_DEFINED);
 }
 
+/* Sorts decoded sites by address (then record number), in place, and checks that none overlap
+ * (VMI_E_SITE_OVERLAP naming the later site).  Shared by the site-table readers. */
+void vmi_sites_sort(struct vmi_site_info *s, uint32_t n);
+vmi_status vmi_sites_check_overlap(const struct vmi_site_info *s, uint32_t n,
+                                   struct vmi_error *err);
+
 #endif /* VMI_INTERNAL_H */

@@ -6,7 +6,8 @@
 # (the wildcard picks them up) and, when they need a library, append to AOT_LIBS/AOT_LIBDEPS.
 
 AOT_SRC   := $(wildcard tools/vmi-aot/*.c)
-AOT_HDR   := $(wildcard tools/vmi-aot/*.h) include/vmi_abi.h inliner/vmi_inliner.h inliner/vmi_aot.h
+AOT_HDR   := $(wildcard tools/vmi-aot/*.h) include/vmi_abi.h include/vmi_linux.h inliner/vmi_inliner.h \
+             inliner/vmi_aot.h inliner/vmi_linux_sites.h inliner/vmi_linux_ops.h
 AOT_OBJ   := $(AOT_SRC:tools/vmi-aot/%.c=$(B)/obj/aot/%.o)
 AOT_LIBOBJ := $(filter-out $(B)/obj/aot/main.o,$(AOT_OBJ))
 VMI_AOT   := $(B)/bin/vmi-aot
@@ -129,3 +130,35 @@ check-aot-guest: $(VMI_AOT) $(AOT_GUEST_IMAGES) $(ROM_IMAGES)
 # wall time and peak memory of each (/usr/bin/time), and the decisions.
 bench-aot-specialize: $(VMI_AOT) $(AOT_T)/big.elf $(B)/rom/vmi-pv.rom
 	bash tests/aot/bench-specialize.sh $(VMI_AOT) $(AOT_T)/big.elf $(B)/rom/vmi-pv.rom $(AOT_BIG_SITES)
+
+# vmi-aot on the Linux VMI fixture kernels (tests/aot/linux.sh, docs/linux.md): sites, specialize
+# and verify on the non-PAE, PAE and SMP vmlinux with both ROMs and every policy, bad inputs.
+# Without the fixtures it prints one "skipped:" line.
+LINUX_VMI_DIR ?= ../shared/linux-vmi
+CHECKS += check-aot-linux
+SAN_CHECKS += check-aot-linux
+BENCHES += bench-aot-linux
+.PHONY: check-aot-linux bench-aot-linux
+check-aot-linux: $(VMI_AOT) $(ROM_IMAGES)
+	bash tests/aot/linux.sh $(VMI_AOT) $(AOT_T) $(B)/rom $(LINUX_VMI_DIR)
+
+# sites and specialize on the 17.7 MB non-PAE vmlinux: time and peak memory against targets.
+bench-aot-linux: $(VMI_AOT) $(ROM_IMAGES)
+	bash tests/aot/bench-linux.sh $(VMI_AOT) $(B)/rom $(LINUX_VMI_DIR)
+
+# The same path without the fixtures: synthetic kernels laid out from the spec's Linux profile
+# (tests/aot/gen-linux-mini.py) for the non-PAE (0), PAE (1) and SMP (local APIC + SMP, 6)
+# configurations, checked by tests/aot/linux-mini.sh.
+AOT_MINI_CFGS := 0 1 6
+AOT_MINIS := $(AOT_MINI_CFGS:%=$(AOT_T)/linux-mini-%.elf)
+$(AOT_T)/linux-mini-%.c: tests/aot/gen-linux-mini.py include/vmi_linux.h
+	@mkdir -p $(@D)
+	python3 $< include/vmi_linux.h $* > $@.tmp && mv $@.tmp $@
+$(AOT_T)/linux-mini-%.elf: $(AOT_T)/linux-mini-%.c
+	$(CC) $(CSTD) $(WARN) -m32 -O2 -g -fno-pic -fno-stack-protector -ffreestanding -nostdlib \
+	    -static -Wl,--no-warn-rwx-segments $< -o $@
+CHECKS += check-aot-linux-mini
+SAN_CHECKS += check-aot-linux-mini
+.PHONY: check-aot-linux-mini
+check-aot-linux-mini: $(VMI_AOT) $(ROM_IMAGES) $(AOT_MINIS)
+	bash tests/aot/linux-mini.sh $(VMI_AOT) $(B)/rom $(foreach c,$(AOT_MINI_CFGS),$(AOT_T)/linux-mini-$(c).elf $(c))

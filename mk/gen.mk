@@ -3,13 +3,18 @@
 
 ABI_SPEC := spec/abi.vmi spec/ext.vmi spec/calls.vmi spec/native.vmi spec/pv.vmi
 ROM_SPEC := $(wildcard spec/rom-*.vmi)
+# The Linux consumer profile (after the call table it names): include/vmi_linux.h (committed).
+LINUX_SPEC := spec/linux.vmi
+LINUX_H    := include/vmi_linux.h
+LINUX_VMI_DIR ?= ../shared/linux-vmi
 GEN_SRC  := $(filter-out gen/main.c,$(wildcard gen/*.c))
 GEN_OBJ  := $(GEN_SRC:gen/%.c=$(B)/obj/gen/%.o)
 VMI_GEN  := $(B)/bin/vmi-gen
 GLUE_H   := $(B)/include/vmi_glue.h
 
-ALL += $(VMI_GEN) include/vmi_abi.h $(GLUE_H)
-INSTALL_FILES += $(VMI_GEN):bin:755 include/vmi_abi.h:include/vmi:644 $(GLUE_H):include/vmi:644
+ALL += $(VMI_GEN) include/vmi_abi.h $(LINUX_H) $(GLUE_H)
+INSTALL_FILES += $(VMI_GEN):bin:755 include/vmi_abi.h:include/vmi:644 $(GLUE_H):include/vmi:644 \
+                 $(LINUX_H):include/vmi:644
 
 $(B)/obj/gen/%.o: gen/%.c gen/*.h
 	@mkdir -p $(@D)
@@ -27,22 +32,29 @@ $(VMI_GEN): $(B)/obj/gen/main.o $(B)/lib/libvmigen.a
 include/vmi_abi.h: $(ABI_SPEC) $(VMI_GEN)
 	$(VMI_GEN) --header $@ $(ABI_SPEC)
 
+$(LINUX_H): $(ABI_SPEC) $(LINUX_SPEC) $(VMI_GEN)
+	$(VMI_GEN) --linux-header $@ $(ABI_SPEC) $(LINUX_SPEC)
+
 $(GLUE_H): $(ABI_SPEC) $(VMI_GEN)
 	@mkdir -p $(@D)
 	$(VMI_GEN) --glue $@ $(ABI_SPEC)
 
 # ---- tests ----
-# The committed header must match the spec; `make check` runs this before anything regenerates it.
+# The committed headers must match the spec; `make check` runs this before anything regenerates
+# them.
 .PHONY: check-header-fresh
 check-header-fresh: $(VMI_GEN)
 	@mkdir -p $(B)/gen
 	@$(VMI_GEN) --header $(B)/gen/vmi_abi.h $(ABI_SPEC)
-	@if cmp -s $(B)/gen/vmi_abi.h include/vmi_abi.h; then \
-	    echo "include/vmi_abi.h is up to date with the spec"; \
-	else \
-	    echo "include/vmi_abi.h is stale: run make and commit it" >&2; \
-	    diff -u include/vmi_abi.h $(B)/gen/vmi_abi.h | head -20 >&2; exit 1; \
-	fi
+	@$(VMI_GEN) --linux-header $(B)/gen/vmi_linux.h $(ABI_SPEC) $(LINUX_SPEC)
+	@for h in vmi_abi.h vmi_linux.h; do \
+	    if cmp -s $(B)/gen/$$h include/$$h; then \
+	        echo "include/$$h is up to date with the spec"; \
+	    else \
+	        echo "include/$$h is stale: run make and commit it" >&2; \
+	        diff -u include/$$h $(B)/gen/$$h | head -20 >&2; exit 1; \
+	    fi; \
+	done
 
 # cmocka tests of the parser, checker and emitters, and the bad-spec corpus (run from the root).
 $(B)/tests/test_spec: tests/gen/test_spec.c $(B)/lib/libvmigen.a
@@ -57,11 +69,12 @@ check-gen-cli: $(VMI_GEN)
 	bash tests/gen/cli.sh $(VMI_GEN) $(ABI_SPEC)
 
 # The header compiles hosted, -m32 and freestanding, with both compilers, and from assembler.
-check-header-modes: include/vmi_abi.h
+check-header-modes: include/vmi_abi.h $(LINUX_H)
 	@set -e; for cc in $(CC) $(CLANG); do \
 	    for mode in "" "-m32" "-m32 -ffreestanding -nostdlib"; do \
 	        $$cc $(CSTD) $(WARN) -Iinclude $$mode -c tests/gen/header_modes.c -o /dev/null; \
-	        echo "vmi_abi.h compiles: $$cc $$mode"; \
+	        $$cc $(CSTD) $(WARN) -Iinclude $$mode -c tests/gen/linux_header_modes.c -o /dev/null; \
+	        echo "vmi_abi.h and vmi_linux.h compile: $$cc $$mode"; \
 	    done; \
 	    echo '#include "vmi_abi.h"' | $$cc -m32 -Iinclude -x assembler-with-cpp -c - -o /dev/null; \
 	    echo "vmi_abi.h assembles: $$cc"; \
@@ -79,6 +92,29 @@ check-glue-clang: $(B)/tests/glue-clang
 
 CHECKS += check-gen-unit check-gen-cli check-header-modes check-glue-gcc check-glue-clang
 SAN_CHECKS += check-gen-unit check-gen-cli
+
+# The Linux profile's layout against the DWARF of the fixture kernels (non-PAE, PAE, SMP): every
+# row's word offset and every group's size, read by gdb.
+$(B)/tests/linux-layout: tests/linux/layout_dump.c $(B)/lib/libvmiinline-host.a $(LINUX_H)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Iinliner $< $(B)/lib/libvmiinline-host.a $(HOST_LDFLAGS) -o $@
+
+.PHONY: check-linux-layout
+check-linux-layout: $(B)/tests/linux-layout
+	@bash tests/linux/layout.sh $(B)/tests/linux-layout $(LINUX_VMI_DIR)
+
+CHECKS += check-linux-layout
+SAN_CHECKS += check-linux-layout
+
+# Every ROM flavor of the spec against the Linux profile's rules (vmi-gen's side; check-rom-images
+# runs vmi-aot check-rom, which applies the same generated rules to the images).
+.PHONY: check-linux-rules
+check-linux-rules: $(VMI_GEN)
+	$(VMI_GEN) --check $(ABI_SPEC) $(LINUX_SPEC) $(ROM_SPEC)
+	@echo "ROM flavors $(ROM_SPEC): no $(LINUX_SPEC) rule broken"
+
+CHECKS += check-linux-rules
+SAN_CHECKS += check-linux-rules
 
 .PHONY: demo-gen
 demo-gen: $(VMI_GEN) include/vmi_abi.h

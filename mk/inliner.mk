@@ -3,7 +3,7 @@
 # self-patching harness vmi-selftest (one gcc build, one clang build).  docs/inliner.md.
 
 INL_SRC  := $(wildcard inliner/*.c)
-INL_HDR  := $(wildcard inliner/*.h) include/vmi_abi.h
+INL_HDR  := $(wildcard inliner/*.h) include/vmi_abi.h include/vmi_linux.h
 INL_LIB  := $(B)/lib/libvmiinline.a
 INL_HOST := $(B)/lib/libvmiinline-host.a
 INL_CLANG_LIB := $(B)/lib/libvmiinline-clang.a
@@ -12,7 +12,7 @@ INL_NOLOOPCALL := $(if $(shell $(CC) --version 2>/dev/null | grep -i clang),,-fn
 
 ALL += $(INL_LIB) $(INL_HOST)
 INSTALL_FILES += $(INL_LIB):lib:644 $(INL_HOST):lib:644 inliner/vmi_inliner.h:include/vmi:644 \
-                 inliner/vmi_aot.h:include/vmi:644
+                 inliner/vmi_aot.h:include/vmi:644 inliner/vmi_linux_ops.h:include/vmi:644
 
 $(B)/obj/inliner/free/%.o: inliner/%.c $(INL_HDR)
 	@mkdir -p $(@D)

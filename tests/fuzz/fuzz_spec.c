@@ -62,6 +62,11 @@ static void emit_all(const struct spec *spec)
     struct outbuf ob = { 0 };
     emit_header(spec, &ob);
     emit_glue(spec, &ob);
+    if (spec->lx.present) {     /* the Linux profile: its header, its rules on the ROMs */
+        struct spec_error findings[4];
+        emit_linux_header(spec, &ob);
+        linux_rules_check(spec, findings, 4);
+    }
     ob_free(&ob);
     for (unsigned i = 0; i < spec->nroms; i++) {
         struct outbuf rom = { 0 };

@@ -30,6 +30,36 @@ cp "$tmp/a.h" "$tmp/keep.h"
 "$gen" --header "$tmp/keep.h" "${spec[@]}" "$bad_spec" 2> /dev/null
 cmp -s "$tmp/a.h" "$tmp/keep.h" && ok || bad "existing output changed by a failed run"
 
+# a ROM flavor that breaks rules of the Linux profile: exit 1, one FILE:LINE:COL line per broken
+# rule, nothing written
+linux=spec/linux.vmi
+cat > "$tmp/rom-bad.vmi" <<'EOF2'
+rom bad
+ manufacturer "x"
+ product "y"
+ rom_version 1.0
+ api_minor 0
+ virtual_top 0xfffff000
+ license "GPL"
+end
+routine GetCycleFrequency native
+end
+routine SetAlarm nop
+end
+EOF2
+"$gen" --linux-header "$tmp/rules.h" "${spec[@]}" "$linux" "$tmp/rom-bad.vmi" 2> "$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && ok || bad "rule breaks: exit code $rc, expected 1"
+for rule in timer-group timer-frequency get-not-nop virtual-top; do
+    grep -q "^$tmp/rom-bad.vmi:[0-9]*:[0-9]*: ROM flavor 'bad' breaks Linux 2.6.32 rule '$rule': " "$tmp/err" \
+        && ok || bad "no finding for rule $rule: $(cat "$tmp/err")"
+done
+[ "$(wc -l < "$tmp/err")" -eq 4 ] && ok || bad "expected 4 rule findings: $(cat "$tmp/err")"
+[ ! -e "$tmp/rules.h" ] && ok || bad "output written despite the rule findings"
+"$gen" --linux-header "$tmp/l.h" "${spec[@]}" 2> "$tmp/err"; [ $? -eq 1 ] && \
+    grep -q "needs the Linux profile" "$tmp/err" && [ ! -e "$tmp/l.h" ] && ok || bad "--linux-header without the profile"
+"$gen" --check "${spec[@]}" "$linux" && ok || bad "--check rejects the Linux profile"
+
 # command-line errors exit 2
 "$gen" --frobnicate "${spec[@]}" 2> /dev/null; [ $? -eq 2 ] && ok || bad "unknown option"
 "$gen" 2> /dev/null; [ $? -eq 2 ] && ok || bad "no spec files"

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Boots the guest kernel in one mode under qemu-system-i386 and checks its serial report.
 #
-#   tests/guest/boot.sh [--accel tcg|kvm] [--log DIR] KERNEL MODE
+#   tests/guest/boot.sh [--accel tcg|kvm] [--icount] [--log DIR] KERNEL MODE
+#
+# --icount runs TCG with -icount shift=0: the guest TSC then counts executed instructions, so the
+# benchmark's figures are exact and repeatable; the log is named ...-tcg-icount.log and its .txt
+# copy starts with the line "qemu clock=icount-shift-0" (without: "qemu clock=host") for
+# vmi-prof --guest (docs/profiling.md).
 #
 # MODE        ROM given to QEMU        kernel command line   what the report must show
 # none        -                        policy=auto           no ROM found; every site native
@@ -25,15 +30,17 @@
 set -u
 accel=tcg
 logdir=build/guest/logs
+icount=
 while [ $# -gt 2 ]; do
     case "$1" in
         --accel) accel=$2; shift 2 ;;
+        --icount) icount=1; shift ;;
         --log) logdir=$2; shift 2 ;;
         *) break ;;
     esac
 done
 if [ $# -ne 2 ]; then
-    echo "usage: $0 [--accel tcg|kvm] [--log DIR] KERNEL MODE" >&2
+    echo "usage: $0 [--accel tcg|kvm] [--icount] [--log DIR] KERNEL MODE" >&2
     exit 2
 fi
 kernel=$1
@@ -65,6 +72,12 @@ case "$accel" in
     kvm) accelargs=(-accel kvm) ;;
     *) echo "$0: unknown accelerator $accel" >&2; exit 2 ;;
 esac
+clock=host
+if [ -n "$icount" ]; then
+    [ "$accel" = tcg ] || { echo "$0: --icount needs --accel tcg" >&2; exit 2; }
+    accelargs+=(-icount shift=0)
+    accel=tcg-icount clock=icount-shift-0
+fi
 
 mkdir -p "$logdir"
 compiler=$(basename "$kernel" .elf)
@@ -77,7 +90,7 @@ timeout 60 "$qemu" "${accelargs[@]}" -m 128 -display none -no-reboot -nic none \
     "${romargs[@]}" -kernel "$kernel" -append "policy=$policy" </dev/null >"$log.qemu" 2>&1
 status=$?
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
-tr -d '\r' <"$log" >"$log.txt" 2>/dev/null || : >"$log.txt"
+{ echo "qemu clock=$clock"; tr -d '\r' <"$log" 2>/dev/null; } >"$log.txt"
 out="$log.txt"
 
 case $status in

@@ -11,6 +11,8 @@ int main(void)
     failed += run_reloc_tests();
     failed += run_apply_tests();
     failed += run_count_tests();
+    failed += run_linux_tests();
+    failed += run_linux_site_tests();
     printf("inliner unit tests: %d failed\n", failed);
     return failed != 0;
 }

@@ -94,7 +94,7 @@ static void check_at(uint32_t rom_base, uint32_t site_addr)
     assert_int_equal(vmi_rom_probe(&rom, img, ROMGEN_SIZE, rom_base, 0, &err), VMI_OK);
     romgen_relocs(&relocs, rom_base);
     info[0] = (struct vmi_site_info){ site_addr, 0, 0, VMI_CALL_SetInterruptMask, 40,
-                                      VMI_CLOBBER_FLAGS, 0 };
+                                      VMI_CLOBBER_FLAGS, 0, VMI_USE_GLUE };
     vmi_plan_init(&plan, sp, 1, code, sizeof(code));
     assert_int_equal(vmi_plan_build(&plan, &t, &rom, &relocs, NULL, &err), VMI_OK);
     assert_int_equal(sp[0].decision, VMI_DECISION_INLINE);

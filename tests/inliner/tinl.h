@@ -46,9 +46,11 @@ int tinl_compare_moved(const uint8_t *orig, uint32_t orig_addr, const uint8_t *c
 
 int run_rom_tests(void);
 int run_count_tests(void);
+int run_linux_tests(void);
 int run_site_tests(void);
 int run_plan_tests(void);
 int run_reloc_tests(void);
 int run_apply_tests(void);
+int run_linux_site_tests(void);
 
 #endif

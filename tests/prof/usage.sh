@@ -34,7 +34,14 @@ check --sites p.profile --image k.elf --rom r.rom --policy bogus
 check --sites p.profile --image k.elf --csv
 check --sites p.profile --image k.elf --json=out.json
 check --sites p.profile --image k.elf --top x
+check --guest x.log --guest-clock
+check --guest x.log --guest-clock tsc
+check --guest-clock icount
+check --patch-bench 10 --csv=x.csv
+check --runs 0
+check --runs 20 --k 20
 rm -f /tmp/vmi-prof-usage.$$
 "$prof" --help | grep -q '^usage: vmi-prof' || { echo "--help prints no usage" >&2; fail=1; }
-[ $fail = 0 ] && echo "vmi-prof: 22 bad command lines, each one line and status 2"
+"$prof" --version | grep -Eqx 'vmi-prof [0-9]+\.[0-9]+\.[0-9]+' || { echo "--version: '$("$prof" --version)'" >&2; fail=1; }
+[ $fail = 0 ] && echo "vmi-prof: 28 bad command lines, each one line and status 2; --help, --version"
 exit $fail

@@ -10,7 +10,10 @@
  *   body(CALL)    the body of entry(CALL)
  *   vbody(CALL)   the body of variant(CALL)
  *   ireloc(CALL)  the first inline relocation record of entry(CALL)
- *   vrlt(CALL)    CALL's record in the generator's relocation table ("VRLT", docs/rom-format.md) */
+ *   vrlt(CALL)    CALL's record in the generator's relocation table ("VRLT", docs/rom-format.md)
+ *   routine(CALL) the routine that record names (CALL must not answer NONE)
+ * A value written @LOC is that location's offset: u16@vrlt(A)+0=@routine(B) points A at B's
+ * routine. */
 #include "vmi_abi.h"
 
 #include <stdio.h>
@@ -33,6 +36,14 @@ static int call_number(const char *s)
     for (unsigned i = 0; i < VMI_NUM_CALLS; i++)
         if (vmi_call_table[i].name && strcmp(vmi_call_table[i].name, s) == 0)
             return (int)i;
+    return -1;
+}
+
+static long vrlt_of(int call)
+{
+    for (size_t i = 0; i + 8 < size; i += 4)
+        if (memcmp(rom + i, "VRLT", 4) == 0)
+            return (long)(i + 8 + 4 * (size_t)call);
     return -1;
 }
 
@@ -91,12 +102,10 @@ static long locate(const char *loc)
         long e = entry_of(call, 0);
         at = e < 0 ? -1 : (long)(t + 16 + 16 * rd16(t + 8) + 4 * rd16((size_t)e + 8));
     } else if (strcmp(base, "vrlt") == 0) {
-        at = -1;
-        for (size_t i = 0; i + 8 < size; i += 4)
-            if (memcmp(rom + i, "VRLT", 4) == 0) {
-                at = (long)(i + 8 + 4 * (size_t)call);
-                break;
-            }
+        at = call < 0 ? -1 : vrlt_of(call);
+    } else if (strcmp(base, "routine") == 0) {
+        long r = call < 0 ? -1 : vrlt_of(call);
+        at = r < 0 || (size_t)r + 4 > size || rom[r + 2] == 0 ? -1 : (long)rd16((size_t)r);
     } else
         return -1;
     return at < 0 ? -1 : at + off;
@@ -139,7 +148,15 @@ static int apply(const char *op, int *fix)
         memcpy(rom + o, v, strlen(v) + 1);
         return 0;
     }
-    unsigned long val = strtoul(v, NULL, 0);
+    unsigned long val;
+    if (v[0] == '@') {
+        long l = locate(v + 1);
+        if (l < 0)
+            return -1;
+        val = (unsigned long)l;
+    } else {
+        val = strtoul(v, NULL, 0);
+    }
     int width = op[1] == '8' ? 1 : op[1] == '1' ? 2 : 4;
     char how = *loc_end;
     for (int i = 0; i < width && (size_t)o + (size_t)i < size; i++) {

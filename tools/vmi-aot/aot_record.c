@@ -95,7 +95,7 @@ int aot_rec_parse(struct aot_rec *rec, const uint8_t *data, size_t len, const ch
         return aot_fail(err, "%s: section " AOT_SECTION_NAME "+0xc: %u sites and %u bytes need "
                         "%zu bytes, the section has %zu", path, rec->count, rec->bytes_size,
                         aot_rec_size(rec->count, rec->bytes_size), len);
-    if (rec->flags & ~AOT_REC_F_IDENTITY)
+    if (rec->flags & ~(AOT_REC_F_IDENTITY | AOT_REC_F_LINUX))
         return aot_fail(err, "%s: section " AOT_SECTION_NAME "+0x14: unknown flags 0x%x", path,
                         rec->flags);
     struct aot_rec_site *s = calloc(rec->count ? rec->count : 1, sizeof *s);

@@ -18,6 +18,9 @@
 #define AOT_REC_ENTRY       0x10u
 #define AOT_REC_ALIGN       8u
 #define AOT_REC_F_IDENTITY  0x1u          /* the image's vmi_aot_identity was filled */
+#define AOT_REC_F_LINUX     0x2u          /* the sites are a Linux kernel's .parainstructions
+                                           * records; the kept original bytes are the image's,
+                                           * not derivable from the spec (docs/linux.md) */
 
 #define AOT_ID_SIZE         0x28u         /* sizeof(struct vmi_aot_identity) */
 

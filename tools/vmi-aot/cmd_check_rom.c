@@ -8,6 +8,7 @@
 #include "json_out.h"
 #include "romchk.h"
 #include "romchk_behave.h"
+#include "romchk_consumer.h"
 #include "romchk_run.h"
 
 #include <errno.h>
@@ -389,6 +390,7 @@ int aot_cmd_check_rom(int argc, char **argv)
     c->native = flavor == 1;
     c->flavor_forced = flavor >= 0;
     romchk_run(c);
+    romchk_consumer(c);     /* the Linux profile's rules: check-rom only, not specialize/verify */
     if (json) {
         print_json(c, stdout);
         print_findings(c, stderr);

@@ -21,6 +21,8 @@
 #include "dwarf_lines.h"
 #include "elf_image.h"
 #include "json_out.h"
+#include "linux_image.h"
+#include "linux_listing.h"
 #include "outfile.h"
 #include "site_info.h"
 #include "vmi_abi.h"
@@ -28,7 +30,8 @@
 static void usage(FILE *f)
 {
     fputs("usage: vmi-aot sites KERNEL [--json] [-o FILE]\n"
-          "  Lists every VMI call site of the 32-bit ELF image KERNEL: address, call, length,\n"
+          "  Lists every VMI call site of the 32-bit ELF image KERNEL (its vmi_sites table, or a\n"
+          "  Linux kernel's .parainstructions pv sites with their ops): address, call, length,\n"
           "  allowed clobbers, constant argument, function, file:line (DWARF; ? without debug\n"
           "  info) and the current bytes disassembled (Intel syntax).\n"
           "  --json   a JSON array of site objects instead of text\n"
@@ -158,8 +161,13 @@ int aot_cmd_sites(int argc, char **argv)
     struct aot_disasm dis;
     struct aot_outfile of;
 
-    if (aot_image_open(&img, kernel, 0, &err) != 0) {
+    if (aot_image_open(&img, kernel, AOT_OPEN_LINUX, &err) != 0) {
         fprintf(stderr, "vmi-aot sites: %s\n", err.msg);
+        return 1;
+    }
+    if (img.lx && aot_linux_check_dwarf(&img, &err) != 0) {
+        fprintf(stderr, "vmi-aot sites: %s\n", err.msg);
+        aot_image_close(&img);
         return 1;
     }
     t1 = now_ms();
@@ -184,12 +192,21 @@ write:
         setvbuf(stdout, NULL, _IOFBF, 1 << 20);
     struct aot_disasm_memo memo;
     aot_disasm_memo_init(&memo);
-    if (json)
+    int rc = 0;
+    if (img.lx)
+        rc = json ? aot_linux_print_json(of.f, &img, dw, &dis, &memo)
+                  : aot_linux_print_text(of.f, &img, dw, &dis, &memo);
+    else if (json)
         print_json(of.f, &img, dw, &dis, &memo);
     else
         print_text(of.f, &img, dw, &dis, &memo);
     aot_disasm_memo_free(&memo);
-    int rc = aot_outfile_commit(&of, 0644, &err);
+    if (rc != 0) {
+        aot_outfile_abort(&of);
+        aot_fail(&err, "%s: out of memory", kernel);
+    } else {
+        rc = aot_outfile_commit(&of, 0644, &err);
+    }
     if (rc != 0)
         fprintf(stderr, "vmi-aot sites: %s\n", err.msg);
     if (stats) {

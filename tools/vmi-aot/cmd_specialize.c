@@ -19,6 +19,8 @@
 #include "elf_image.h"
 #include "elf_writer.h"
 #include "json_out.h"
+#include "linux_image.h"
+#include "linux_listing.h"
 #include "outfile.h"
 #include "profile.h"
 #include "site_info.h"
@@ -114,6 +116,8 @@ static int write_report(FILE *f, const struct spec_args *a, const struct aot_ima
         if (st.reason[r])
             fprintf(f, "%s\"%s\":%u", n++ ? "," : "", vmi_reason_name(r), st.reason[r]);
     fputs("}},\n", f);
+    if (img->lx && aot_linux_report_ops(f, img, plan) != 0)
+        return aot_fail(err, "%s: out of memory", a->kernel);
     if (pr) {
         putc(' ', f);
         aot_profile_json(f, pr, prof, plan);
@@ -141,6 +145,13 @@ static int write_report(FILE *f, const struct spec_args *a, const struct aot_ima
         aot_json_str(f, si.func);
         fputs(",\"file\":", f);
         aot_json_str(f, si.file);
+        if (img->lx) {
+            unsigned t = img->lx->rec_type[s->rec_index];
+            fputs(",\"op\":", f);
+            aot_json_str(f, aot_linux_op_name(img->lx, t));
+            fprintf(f, ",\"type\":%u,\"use\":\"%s\"", t,
+                    aot_linux_use_name(img->lx->type[t].use));
+        }
         fprintf(f, ",\"line\":%u,\"bytes\":", si.line);
         json_hex(f, plan->code + sp->code_offs, sp->len);
         fputs("}", f);
@@ -165,8 +176,11 @@ static int fail_vmi(const char *path, const char *what, const struct vmi_error *
     vmi_error_format(e, line, sizeof line);
     if (e->site != VMI_NO_SITE && img) {
         const struct aot_site *s = aot_image_site_at(img, e->address);
+        const char *name = !s ? "?"
+                           : img->lx ? aot_linux_op_name(img->lx, img->lx->rec_type[s->rec_index])
+                           : aot_call_name(s->call);
         fprintf(stderr, "vmi-aot specialize: %s: %s: site at 0x%08x (%s, record %u): %s\n", path,
-                what, e->address, s ? aot_call_name(s->call) : "?", e->site, line);
+                what, e->address, name ? name : "?", e->site, line);
     } else {
         fprintf(stderr, "vmi-aot specialize: %s: %s: %s\n", path, what, line);
     }
@@ -235,8 +249,18 @@ int aot_cmd_specialize(int argc, char **argv)
     struct aot_image img;
     struct aot_rom rom;
     int rc = 1;
-    if (aot_image_open(&img, a.kernel, 0, &err) != 0)
+    if (aot_image_open(&img, a.kernel, AOT_OPEN_LINUX, &err) != 0)
         return fail(err.msg);
+    if (img.lx && a.profile) {
+        aot_image_close(&img);
+        fprintf(stderr, "vmi-aot specialize: %s: --profile reads profiles of vmi_sites images; "
+                "this is a Linux kernel (.parainstructions)\n", a.kernel);
+        return 2;
+    }
+    if (img.lx && aot_linux_check_dwarf(&img, &err) != 0) {
+        aot_image_close(&img);
+        return fail(err.msg);
+    }
     if (aot_rom_load(&rom, a.rom, &err) != 0) {
         aot_image_close(&img);
         return fail(err.msg);
@@ -343,8 +367,12 @@ int aot_cmd_specialize(int argc, char **argv)
     }
     table.sites = tsites;
     table.cap = n;
-    if (vmi_sites_read(&table, img.data + img.site_table->offset, img.site_table->addr,
-                       img.site_table->size, &ve) != VMI_OK) {
+    if (img.lx) {
+        /* read by the inliner's own Linux reader when the image was opened (linux_image.c) */
+        memcpy(tsites, img.lx->infos, n * sizeof *tsites);
+        table.count = img.lx->table.count;
+    } else if (vmi_sites_read(&table, img.data + img.site_table->offset, img.site_table->addr,
+                              img.site_table->size, &ve) != VMI_OK) {
         fail_vmi(a.kernel, "the inliner refuses the site table", &ve, &img);
         goto done;
     }
@@ -354,16 +382,9 @@ int aot_cmd_specialize(int argc, char **argv)
                     "about site %u\n", a.kernel, i);
             goto done;
         }
-    struct vmi_plan plan;
-    struct vmi_plan_options opt = { (enum vmi_policy)a.policy, 0 };
-    vmi_plan_init(&plan, psites, n, code, total);
-    if (vmi_plan_build(&plan, &table, &vrom, &relocs, &opt, &ve) != VMI_OK) {
-        fail_vmi(a.kernel, "plan", &ve, &img);
-        goto done;
-    }
-
-    /* vmi_apply on a buffer spanning the sites: checks every site holds its native bytes, writes,
-     * reads back.  Only site bytes are ever read or written there. */
+    /* vmi_apply on a buffer spanning the sites: checks every site holds its native bytes (a
+     * Linux site: its original bytes), writes, reads back.  Only site bytes are ever read or
+     * written there. */
     uint32_t lo = n ? img.sites[0].addr : 0;
     uint64_t hi = n ? (uint64_t)img.sites[n - 1].addr + img.sites[n - 1].len : 0;
     if (hi - lo > SPAN_MAX) {
@@ -376,16 +397,31 @@ int aot_cmd_specialize(int argc, char **argv)
         fprintf(stderr, "vmi-aot specialize: %s: out of memory\n", a.kernel);
         goto done;
     }
+    for (uint32_t i = 0; i < n; i++)
+        memcpy(span + (img.sites[i].addr - lo), aot_site_bytes(&img, &img.sites[i]),
+               img.sites[i].len);
+    struct vmi_text text = { span, lo, (uint32_t)(hi - lo), NULL, NULL };
+    uint32_t orig_len = 0;
+    if (vmi_sites_capture(&table, &text, orig, total, &orig_len, &ve) != VMI_OK) {
+        fail_vmi(a.kernel, "capture the original bytes", &ve, &img);
+        goto done;
+    }
+    struct vmi_plan plan;
+    struct vmi_plan_options opt = { (enum vmi_policy)a.policy, 0 };
+    vmi_plan_init(&plan, psites, n, code, total);
+    if (img.lx)     /* a Linux site's native form is what it holds: the indirect call */
+        vmi_plan_set_original(&plan, orig, orig_len);
+    if (vmi_plan_build(&plan, &table, &vrom, &relocs, &opt, &ve) != VMI_OK) {
+        fail_vmi(a.kernel, "plan", &ve, &img);
+        goto done;
+    }
     uint32_t off = 0;
     for (uint32_t i = 0; i < n; i++) {
         const struct aot_site *s = &img.sites[i];
-        memcpy(span + (s->addr - lo), aot_site_bytes(&img, s), s->len);
-        memcpy(orig + off, aot_site_bytes(&img, s), s->len);
         rsites[i] = (struct aot_rec_site){ s->addr, s->rec_index, off, s->call, s->len,
                                            psites[i].decision, psites[i].reason };
         off += s->len;
     }
-    struct vmi_text text = { span, lo, (uint32_t)(hi - lo), NULL, NULL };
     if (vmi_apply(&text, &plan, NULL, NULL, &ve) != VMI_OK) {
         fail_vmi(a.kernel, ve.status == VMI_E_SITE_BYTES ? "not the native bytes (already "
                  "patched?)" : "apply", &ve, &img);
@@ -448,8 +484,9 @@ int aot_cmd_specialize(int argc, char **argv)
             fail(err.msg);
             goto done;
         }
-        struct aot_rec rec = { .flags = has_id ? AOT_REC_F_IDENTITY : 0, .id = id, .count = n,
-                               .bytes_size = total };
+        struct aot_rec rec = { .flags = (has_id ? AOT_REC_F_IDENTITY : 0) |
+                                        (img.lx ? AOT_REC_F_LINUX : 0),
+                               .id = id, .count = n, .bytes_size = total };
         size_t seclen = aot_rec_size(n, total);
         sec = malloc(seclen);
         if (!sec) {
@@ -483,7 +520,9 @@ int aot_cmd_specialize(int argc, char **argv)
                rom.size, (unsigned long long)rom.hash, base, vmi_policy_name((unsigned)a.policy),
                st.decision[VMI_DECISION_INLINE], st.decision[VMI_DECISION_CALL],
                st.decision[VMI_DECISION_JUMP], st.decision[VMI_DECISION_NOP],
-               st.decision[VMI_DECISION_NATIVE], has_id ? "filled" : "none (no " IDENTITY_SYM ")");
+               st.decision[VMI_DECISION_NATIVE], has_id ? "filled" : img.lx ? "in " AOT_SECTION_NAME
+               " only (a Linux kernel: boot it with noreplace-paravirt, docs/linux.md)"
+               : "none (no " IDENTITY_SYM ")");
     }
     if (a.profile && !(a.report && strcmp(a.report, "-") == 0))
         aot_profile_text(stdout, &pres, &prof, &plan);

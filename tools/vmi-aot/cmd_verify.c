@@ -20,6 +20,7 @@
 #include "aot_rom.h"
 #include "disasm.h"
 #include "elf_image.h"
+#include "linux_image.h"
 #include "vmi_abi.h"
 #include "vmi_aot.h"
 #include "vmi_inliner.h"
@@ -54,8 +55,16 @@ static void usage(FILE *f)
 }
 
 #define SITE_FMT "site %u at 0x%08x (%s, record %u, in %s): "
-#define SITE_ARGS(i, s) (unsigned)(i), (s)->addr, aot_call_name((s)->call), (s)->rec_index, \
+#define SITE_ARGS(i, s) (unsigned)(i), (s)->addr, site_name(imgp, s), (s)->rec_index, \
                         func_name(imgp, (s)->addr)
+
+/* The call, or for a Linux kernel's pv site its op. */
+static const char *site_name(const struct aot_image *img, const struct aot_site *s)
+{
+    if (img->lx)
+        return aot_linux_op_name(img->lx, img->lx->rec_type[s->rec_index]);
+    return aot_call_name(s->call);
+}
 
 static const char *func_name(const struct aot_image *img, uint32_t addr)
 {
@@ -242,7 +251,7 @@ int aot_cmd_verify(int argc, char **argv)
     struct aot_rec rec = { 0 };
     struct vctx v = { outp, 0 };
     int have_orig = 0;
-    if (aot_image_open(&img, outp, 0, &err) != 0) {
+    if (aot_image_open(&img, outp, AOT_OPEN_LINUX, &err) != 0) {
         fprintf(stderr, "vmi-aot verify: %s\n", err.msg);
         return 1;
     }
@@ -252,7 +261,7 @@ int aot_cmd_verify(int argc, char **argv)
         return 1;
     }
     if (origp) {
-        if (aot_image_open(&orig, origp, 0, &err) != 0) {
+        if (aot_image_open(&orig, origp, AOT_OPEN_LINUX, &err) != 0) {
             fprintf(stderr, "vmi-aot verify: %s\n", err.msg);
             v.problems++;
             goto done;
@@ -314,6 +323,10 @@ int aot_cmd_verify(int argc, char **argv)
                 area.value);
     if (aot_rom_base_ok(&rom, id->rom_base, &err) != 0)
         problem(&v, "identity's rom_base: %s", err.msg);
+    if (!(rec.flags & AOT_REC_F_LINUX) != !img.lx)
+        problem(&v, "%s, but " AOT_SECTION_NAME " says its sites are %s", img.lx ?
+                "a Linux kernel (.parainstructions)" : "a vmi_sites image",
+                (rec.flags & AOT_REC_F_LINUX) ? "Linux pv sites" : "vmi_sites records");
     if (id->site_count != img.nsites || rec.count != img.nsites)
         problem(&v, "identity counts %u sites, " AOT_SECTION_NAME " %u, the site table %zu",
                 id->site_count, rec.count, img.nsites);
@@ -332,8 +345,8 @@ int aot_cmd_verify(int argc, char **argv)
             r->record != s->rec_index)
             problem(&v, SITE_FMT AOT_SECTION_NAME " entry %zu describes 0x%08x (%u bytes, call %u, "
                     "record %u)", SITE_ARGS(i, s), i, r->addr, r->len, r->call, r->record);
-        else if (vmi_render_native(s->call, s->len, native) == VMI_NO_SITE ||
-                 memcmp(native, rec.bytes + r->bytes_off, s->len) != 0)
+        else if (!img.lx && (vmi_render_native(s->call, s->len, native) == VMI_NO_SITE ||
+                             memcmp(native, rec.bytes + r->bytes_off, s->len) != 0))
             problem(&v, SITE_FMT "the original bytes in " AOT_SECTION_NAME " are not the call's "
                     "native sequence and NOP fill", SITE_ARGS(i, s));
     }
@@ -348,19 +361,25 @@ int aot_cmd_verify(int argc, char **argv)
     }
     size_t patched = 0;
     for (size_t i = 0; i < img.nsites; i++) {
-        check_site(&v, &img, &dis, &rom, id->rom_base, i);
-        patched += memcmp(aot_site_bytes(&img, &img.sites[i]), rec.bytes + rec.sites[i].bytes_off,
-                          img.sites[i].len) != 0;
+        int changed = memcmp(aot_site_bytes(&img, &img.sites[i]),
+                             rec.bytes + rec.sites[i].bytes_off, img.sites[i].len) != 0;
+        /* a Linux site left as it was is Linux's own code (an indirect call through its ops
+         * table, checked against --orig below); every other site is decoded */
+        if (changed || !img.lx)
+            check_site(&v, &img, &dis, &rom, id->rom_base, i);
+        patched += changed;
     }
     if (have_orig)
         check_orig(&v, &img, &orig, &rec, recsec, has_id && (rec.flags & AOT_REC_F_IDENTITY),
                    id_off);
     if (!v.problems)
-        printf("%s: verified %zu sites (%zu changed, %zu as the original) for %s (%u bytes, fnv1a64 "
-               "0x%016llx) at 0x%08x, policy %s; identity %s%s%s\n", outp, img.nsites, patched,
-               img.nsites - patched, romp, rom.size, (unsigned long long)rom.hash, id->rom_base,
-               vmi_policy_name(id->policy), has_id ? "filled" : "none",
-               have_orig ? "; unchanged elsewhere from " : "", have_orig ? origp : "");
+        printf("%s: verified %zu %ssites (%zu changed, %zu as the original) for %s (%u bytes, "
+               "fnv1a64 0x%016llx) at 0x%08x, policy %s; identity %s%s%s%s\n", outp, img.nsites,
+               img.lx ? "Linux pv " : "", patched, img.nsites - patched, romp, rom.size,
+               (unsigned long long)rom.hash, id->rom_base, vmi_policy_name(id->policy),
+               has_id ? "filled" : img.lx ? "in " AOT_SECTION_NAME : "none",
+               have_orig ? "; unchanged elsewhere from " : "", have_orig ? origp : "",
+               img.lx && !have_orig ? "; original bytes not checked (no --orig)" : "");
 done:
     if (v.problems > MAX_SHOWN)
         fprintf(stderr, "vmi-aot verify: %s: %u more problems not shown\n", outp,

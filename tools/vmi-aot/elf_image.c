@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "linux_image.h"
 #include "vmi_abi.h"
 #include "vmi_inliner.h"
 
@@ -43,6 +44,7 @@ void aot_image_close(struct aot_image *img)
     free(img->secs);
     free(img->sites);
     free(img->funcs);
+    aot_linux_free(img->lx);
     image_reset(img);
 }
 
@@ -399,6 +401,11 @@ static int read_sites(struct aot_image *img, unsigned flags, struct aot_err *err
                             VMI_SITE_SECTION_NAME, p, t->index, i);
         t = &img->secs[i];
     }
+    if (!t && (flags & AOT_OPEN_LINUX)) {
+        const struct aot_section *pv = aot_image_find_section(img, AOT_LINUX_SECTION);
+        if (pv)
+            return aot_linux_read(img, pv, err);
+    }
     if (!t) {
         if (flags & AOT_OPEN_NO_SITES)
             return 0;
@@ -516,6 +523,7 @@ int aot_image_open(struct aot_image *img, const char *path, unsigned flags, stru
         goto fail;
     }
     img->size = (size_t)st.st_size;
+    img->open_flags = flags;
     /* Private and copy-on-write: libelf may touch its buffer, the file never changes. */
     img->data = mmap(NULL, img->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, img->fd, 0);
     if (img->data == MAP_FAILED) {

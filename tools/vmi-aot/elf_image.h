@@ -15,6 +15,7 @@
 #include "aot_err.h"
 
 struct Elf;     /* libelf's handle (gelf.h); only elf_image.c and its users that need it include it */
+struct aot_linux;   /* linux_image.h: a Linux kernel's pv sites */
 
 struct aot_section {
     const char *name;       /* never NULL; "" when the name can't be read */
@@ -60,10 +61,16 @@ struct aot_image {
     size_t nsites;
     struct aot_func *funcs;         /* sorted by address, then larger first, then name */
     size_t nfuncs;
+    unsigned open_flags;            /* as given to aot_image_open */
+    /* AOT_OPEN_LINUX and a Linux kernel: its pv sites are the sites (site_table is
+     * .parainstructions, each site's call a VMI_CALL_* or VMI_NO_CALL); else NULL */
+    struct aot_linux *lx;
 };
 
 /* aot_image_open flags */
 #define AOT_OPEN_NO_SITES   0x1     /* an image without vmi_sites is fine (nsites = 0) */
+#define AOT_OPEN_LINUX      0x2     /* no vmi_sites but .parainstructions: a Linux kernel's pv
+                                     * sites (linux_image.h) */
 
 /* Opens and validates path.  On success fills *img (release with aot_image_close) and returns 0.
  * On failure returns -1, leaves img closed and err holding "PATH: what (where)".  Checks: ELF

@@ -105,7 +105,7 @@ static int reread(const struct aot_writer *w, const char *tmp, struct aot_err *e
     struct aot_image out;
     struct aot_err e2;
     const struct aot_image *in = w->img;
-    unsigned flags = in->site_table ? 0 : AOT_OPEN_NO_SITES;
+    unsigned flags = in->site_table ? (in->open_flags & AOT_OPEN_LINUX) : AOT_OPEN_NO_SITES;
     if (aot_image_open(&out, tmp, flags, &e2) != 0)
         return aot_fail(err, "vmi-aot wrote an image it cannot read back (%s)", e2.msg);
     int bad = 0;

@@ -7,8 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "prof_outfile.h"
 #include "prof_run.h"
 #include "prof_sites.h"
+#include "prof_version.h"
 #include "vmi_inliner.h"
 
 static const char usage[] =
@@ -21,10 +23,15 @@ static const char usage[] =
     "                                           profile block): count, share, decision,\n"
     "                                           function, file:line\n"
     "measuring: --n N (iterations, 100000) --k K (repetitions, 15) --trap-n N (N/50)\n"
+    "           --runs R (R engine processes of K repetitions each, pooled; 1)\n"
     "           --only TEXT (workloads whose name contains it) --cpu C --callgrind\n"
     "           --engine PATH --rom PATH --valgrind PATH -v\n"
+    "           --quiet (no progress lines on stderr)\n"
+    "guest:     --guest-clock icount|host  what the log's TSC counted, when the log does not say\n"
     "output:    the table and the targets; --json[=FILE] --csv[=FILE] (stdout without FILE,\n"
-    "           instead of the table) --chart FILE.svg|FILE.png (up to four)\n";
+    "           instead of the table) --chart FILE.svg|FILE.png (up to four); each FILE is\n"
+    "           created (as a temporary file beside it) before anything is measured\n"
+    "           --version\n";
 
 static void bad_usage(const char *fmt, const char *arg)
 {
@@ -47,28 +54,77 @@ static unsigned num(const char *opt, const char *s, unsigned lo, unsigned hi)
     return (unsigned)v;
 }
 
-/* Writes with f to path ("-" or NULL: stdout).  Returns 0 or -1. */
-static int write_out(const char *path, const struct prof_result *r,
-                     void (*f)(const struct prof_result *, FILE *))
+/* --json, --csv and the charts: opened before measuring, committed at the end. */
+struct outputs {
+    struct prof_outfile json, csv, charts[4];
+    unsigned ncharts;
+};
+
+static void outputs_abort(struct outputs *o)
 {
-    if (!path || strcmp(path, "-") == 0) {
-        f(r, stdout);
-        return fflush(stdout) == 0 ? 0 : -1;
-    }
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *out = fopen(tmp, "w");
-    if (!out) {
-        fprintf(stderr, "vmi-prof: %s: %s\n", path, strerror(errno));
+    prof_outfile_abort(&o->json);
+    prof_outfile_abort(&o->csv);
+    for (unsigned i = 0; i < o->ncharts; i++)
+        prof_outfile_abort(&o->charts[i]);
+}
+
+/* Creates every output's temporary file; on the first that cannot be, one line and -1. */
+static int outputs_open(struct outputs *o, const char *json, const char *csv,
+                        const char *const *charts, unsigned ncharts)
+{
+    char why[4200];
+    memset(o, 0, sizeof *o);
+    if ((json && prof_outfile_open(&o->json, json, why, sizeof why) != 0) ||
+        (csv && prof_outfile_open(&o->csv, csv, why, sizeof why) != 0)) {
+        fprintf(stderr, "vmi-prof: %s\n", why);
+        outputs_abort(o);
         return -1;
     }
-    f(r, out);
-    if (ferror(out) | fclose(out) || rename(tmp, path) != 0) {
-        fprintf(stderr, "vmi-prof: %s: %s\n", path, strerror(errno));
-        unlink(tmp);
+    for (; o->ncharts < ncharts; o->ncharts++)
+        if (prof_outfile_open(&o->charts[o->ncharts], charts[o->ncharts], why, sizeof why) != 0) {
+            fprintf(stderr, "vmi-prof: %s\n", why);
+            outputs_abort(o);
+            return -1;
+        }
+    return 0;
+}
+
+/* Writes with f into an opened output and renames it into place.  0 or -1 (one line). */
+static int write_out(struct prof_outfile *of, const struct prof_result *r,
+                     void (*f)(const struct prof_result *, FILE *))
+{
+    char why[4200];
+    FILE *s = prof_outfile_stream(of);
+    if (!s) {
+        fprintf(stderr, "vmi-prof: %s: out of memory\n", of->path);
+        prof_outfile_abort(of);
+        return -1;
+    }
+    f(r, s);
+    if (prof_outfile_commit(of, s, why, sizeof why) != 0) {
+        fprintf(stderr, "vmi-prof: %s\n", why);
         return -1;
     }
     return 0;
+}
+
+static int write_chart(struct prof_outfile *of, const struct prof_result *r)
+{
+    char why[4200];
+    prof_outfile_close_fd(of);
+    if (prof_draw_chart(r, of->path, of->tmp, why, sizeof why) != 0 ||
+        prof_outfile_commit(of, NULL, why, sizeof why) != 0) {
+        fprintf(stderr, "vmi-prof: %s\n", why);
+        prof_outfile_abort(of);
+        return -1;
+    }
+    return 0;
+}
+
+static void progress_to_stderr(void *ctx, const char *what)
+{
+    (void)ctx;
+    fprintf(stderr, "vmi-prof: %s\n", what);
 }
 
 static int cmp_dbl(const void *a, const void *b)
@@ -85,12 +141,19 @@ static double med(const double *v, unsigned n)
     return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
 }
 
-static int patch_bench(struct prof_run_opts *o, unsigned sites, const char *json)
+static int patch_bench(struct prof_run_opts *o, unsigned sites, struct prof_outfile *jf)
 {
+    const char *json = jf->path;
     struct prof_patch_result *p = malloc(sizeof *p);
     char why[512];
+    if (o->progress) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "patch-bench: %u sites, %u repetitions", sites, o->k);
+        o->progress(o->progress_ctx, msg);
+    }
     if (!p || prof_run_patch_bench(o, sites, p, why, sizeof why) != 0) {
         fprintf(stderr, "vmi-prof: %s\n", p ? why : "out of memory");
+        prof_outfile_abort(jf);
         free(p);
         return 1;
     }
@@ -106,13 +169,21 @@ static int patch_bench(struct prof_run_opts *o, unsigned sites, const char *json
     double rate = p->sites / (m_pav / 1e9), rate_load = p->sites / (m_load / 1e9);
     double rate_rev = p->sites / (m_revert / 1e9);
     if (json) {
-        FILE *out = strcmp(json, "-") ? fopen(json, "w") : stdout;
+        char ewhy[4200];
+        FILE *out = prof_outfile_stream(jf);
         if (!out) {
-            fprintf(stderr, "vmi-prof: %s: %s\n", json, strerror(errno));
+            fprintf(stderr, "vmi-prof: %s: out of memory\n", json);
+            prof_outfile_abort(jf);
             free(p);
             return 1;
         }
-        fprintf(out, "{\"sites\": %u, \"repetitions\": %u, \"read_ns\": %.0f, \"plan_ns\": %.0f, "
+        struct prof_params meta;
+        prof_params_init(&meta);
+        /* names hold no quote or backslash: /proc/cpuinfo's model name, a fixed date format */
+        fprintf(out, "{\"tool\": \"%s\", \"version\": \"%s\", \"schema\": \"vmi-prof.patch/1\", "
+                     "\"cpu\": \"%s\", \"date\": \"%s\", ", PROF_TOOL, PROF_VERSION,
+                meta.cpu_model, meta.date);
+        fprintf(out, "\"sites\": %u, \"repetitions\": %u, \"read_ns\": %.0f, \"plan_ns\": %.0f, "
                      "\"apply_ns\": %.0f, \"verify_ns\": %.0f, \"revert_ns\": %.0f, "
                      "\"plan_apply_verify_sites_per_s\": %.0f, \"load_sites_per_s\": %.0f, "
                      "\"revert_sites_per_s\": %.0f, \"inline\": %u, \"call\": %u, "
@@ -120,9 +191,11 @@ static int patch_bench(struct prof_run_opts *o, unsigned sites, const char *json
                 p->sites, p->reps, m_read, m_plan, m_apply, m_verify, m_revert, rate, rate_load,
                 rate_rev, p->inline_sites, p->call_sites, p->native_sites, p->nop_sites,
                 p->jump_sites);
-        if (out != stdout)
-            fclose(out);
         free(p);
+        if (prof_outfile_commit(jf, out, ewhy, sizeof ewhy) != 0) {
+            fprintf(stderr, "vmi-prof: %s\n", ewhy);
+            return 1;
+        }
         return 0;
     }
     printf("patching %u synthetic sites (every call in turn; the pv ROM, policy auto), median of "
@@ -144,7 +217,10 @@ static int patch_bench(struct prof_run_opts *o, unsigned sites, const char *json
 
 int main(int argc, char **argv)
 {
-    struct prof_run_opts o = { NULL, NULL, "/usr/bin/valgrind", NULL, 100000, 15, 0, -1, 0 };
+    struct prof_run_opts o = { NULL, NULL, "/usr/bin/valgrind", NULL, 100000, 15, 0, 1, -1, 0,
+                               progress_to_stderr, NULL };
+    enum prof_guest_clock guest_clock = PROF_CLOCK_UNSAID;
+    int have_clock = 0;
     const char *json = NULL, *csv = NULL, *charts[4], *guest = NULL;
     struct prof_site_opts so = { NULL, NULL, NULL, VMI_POLICY_AUTO, 10, 0 };
     int have_top = 0, have_policy = 0;
@@ -157,10 +233,21 @@ int main(int argc, char **argv)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
             return 0;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("%s %s\n", PROF_TOOL, PROF_VERSION);
+            return 0;
+        } else if (strcmp(a, "--quiet") == 0)
+            o.progress = NULL;
+        else if (strcmp(a, "--guest-clock") == 0) {
+            if (prof_guest_clock_parse(argv[++i], &guest_clock) != 0)
+                bad_usage("%s needs icount or host", a);
+            have_clock = 1;
         } else if (strcmp(a, "--n") == 0)
             o.n = num(a, argv[++i], 1, 100000000);
         else if (strcmp(a, "--k") == 0)
             o.k = num(a, argv[++i], 1, PROF_MAX_REPS - 1);
+        else if (strcmp(a, "--runs") == 0)
+            o.runs = num(a, argv[++i], 1, 32);
         else if (strcmp(a, "--trap-n") == 0)
             o.trap_n = num(a, argv[++i], 1, 100000000);
         else if (strcmp(a, "--cpu") == 0)
@@ -262,28 +349,51 @@ int main(int argc, char **argv)
     }
     if (have_top || have_policy)
         bad_usage("%s", "--top and --policy go with --sites PROFILE");
+    if (have_clock && !guest)
+        bad_usage("%s", "--guest-clock goes with --guest LOG");
+    if (o.runs * o.k > PROF_MAX_REPS - 1)
+        bad_usage("%s", "--runs x --k must stay under 256 repetitions");
+    if (patch && (csv || ncharts))
+        bad_usage("%s", "--patch-bench writes only --json");
 
     char why[512];
     struct prof_result res = { 0 };
+    prof_params_init(&res.params);
+    struct outputs outs;
+    if (outputs_open(&outs, json, csv, charts, ncharts) != 0)
+        return 1;
     if (guest) {
-        if (prof_read_guest(guest, &res, why, sizeof why) < 0) {
+        res.params.guest_log = guest;
+        if (prof_read_guest(guest, guest_clock, &res, why, sizeof why) < 0) {
             fprintf(stderr, "vmi-prof: %s\n", why);
+            outputs_abort(&outs);
+            prof_result_free(&res);
             return 1;
         }
     } else {
+        res.params.n = o.n;
+        res.params.k = o.k;
+        res.params.runs = o.runs;
+        res.params.trap_n = o.trap_n ? o.trap_n : (o.n / 50 ? o.n / 50 : 1);
+        res.params.cpu = o.cpu;
+        res.params.only = o.only;
+        res.params.callgrind = callgrind;
         if (prof_find_files(&o, why, sizeof why) != 0) {
             fprintf(stderr, "vmi-prof: %s\n", why);
+            outputs_abort(&outs);
             return 1;
         }
         if (patch)
-            return patch_bench(&o, patch_sites, json);
+            return patch_bench(&o, patch_sites, &outs.json);
         if (prof_run_engine(&o, &res, why, sizeof why) != 0) {
             fprintf(stderr, "vmi-prof: %s\n", why);
+            outputs_abort(&outs);
             prof_result_free(&res);
             return 1;
         }
         if (callgrind && prof_run_callgrind(&o, &res, why, sizeof why) != 0) {
             fprintf(stderr, "vmi-prof: --callgrind: %s\n", why);
+            outputs_abort(&outs);
             prof_result_free(&res);
             return 1;
         }
@@ -299,15 +409,13 @@ int main(int argc, char **argv)
             prof_print_specialization(&res, stdout);
         }
     }
-    if (json && write_out(json, &res, prof_print_json) != 0)
+    if (json && write_out(&outs.json, &res, prof_print_json) != 0)
         rc = 1;
-    if (csv && write_out(csv, &res, prof_print_csv) != 0)
+    if (csv && write_out(&outs.csv, &res, prof_print_csv) != 0)
         rc = 1;
     for (unsigned i = 0; i < ncharts; i++)
-        if (prof_draw_chart(&res, charts[i], why, sizeof why) != 0) {
-            fprintf(stderr, "vmi-prof: %s\n", why);
+        if (write_chart(&outs.charts[i], &res) != 0)
             rc = 1;
-        }
     if (ncharts)
         prof_chart_cleanup();
     prof_result_free(&res);

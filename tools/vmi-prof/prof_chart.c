@@ -162,7 +162,8 @@ static int svg_add_text(const struct prof_result *r, const char *tmp)
     return fclose(f);
 }
 
-int prof_draw_chart(const struct prof_result *r, const char *path, char *why, size_t why_cap)
+int prof_draw_chart(const struct prof_result *r, const char *path, const char *tmp, char *why,
+                    size_t why_cap)
 {
     double w = LABEL_W + PLOT_W + 80, h = chart_height(r);
     size_t n = strlen(path);
@@ -171,9 +172,6 @@ int prof_draw_chart(const struct prof_result *r, const char *path, char *why, si
         snprintf(why, why_cap, "%s: the chart's name must end in .svg or .png", path);
         return -1;
     }
-    /* drawn into a temporary file beside the chart, renamed once complete */
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     cairo_surface_t *s = png ? cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)w, (int)h)
                              : cairo_svg_surface_create(tmp, w, h);
     cairo_t *cr = cairo_create(s);
@@ -186,10 +184,8 @@ int prof_draw_chart(const struct prof_result *r, const char *path, char *why, si
     cairo_surface_destroy(s);
     if (st == CAIRO_STATUS_SUCCESS && !png && svg_add_text(r, tmp) != 0)
         st = CAIRO_STATUS_WRITE_ERROR;
-    if (st != CAIRO_STATUS_SUCCESS || rename(tmp, path) != 0) {
-        snprintf(why, why_cap, "%s: %s", path,
-                 st != CAIRO_STATUS_SUCCESS ? cairo_status_to_string(st) : strerror(errno));
-        unlink(tmp);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        snprintf(why, why_cap, "%s: %s", path, cairo_status_to_string(st));
         return -1;
     }
     return 0;

@@ -31,8 +31,55 @@ static const char *field(const char *line, const char *key, char *buf, size_t ca
     return NULL;
 }
 
-int prof_read_guest(const char *path, struct prof_result *res, char *why, size_t cap)
+int prof_guest_clock_parse(const char *s, enum prof_guest_clock *out)
 {
+    if (s && strcmp(s, "icount") == 0)
+        *out = PROF_CLOCK_ICOUNT;
+    else if (s && strcmp(s, "host") == 0)
+        *out = PROF_CLOCK_HOST;
+    else
+        return -1;
+    return 0;
+}
+
+static const char *clock_unit(enum prof_guest_clock c)
+{
+    return c == PROF_CLOCK_ICOUNT ? "instructions"
+         : c == PROF_CLOCK_HOST   ? "host-clock cycles"
+                                  : "host-clock cycles (assumed: the log does not say how QEMU ran)";
+}
+
+/* "qemu clock=VALUE": the boot script's record of QEMU's mode.  0, or -1 with why[] set. */
+static int log_clock(const char *path, int lineno, const char *line, enum prof_guest_clock given,
+                     enum prof_guest_clock *clock, char *why, size_t cap)
+{
+    char v[32];
+    enum prof_guest_clock c;
+    if (!field(line, "clock", v, sizeof v)) {
+        snprintf(why, cap, "%s:%d: a 'qemu' line without clock=", path, lineno);
+        return -1;
+    }
+    if (strcmp(v, "icount-shift-0") == 0)
+        c = PROF_CLOCK_ICOUNT;
+    else if (strcmp(v, "host") == 0)
+        c = PROF_CLOCK_HOST;
+    else {
+        snprintf(why, cap, "%s:%d: unknown clock=%s (icount-shift-0 or host)", path, lineno, v);
+        return -1;
+    }
+    if (given != PROF_CLOCK_UNSAID && given != c) {
+        snprintf(why, cap, "%s:%d: the log says clock=%s, --guest-clock says %s", path, lineno, v,
+                 given == PROF_CLOCK_ICOUNT ? "icount" : "host");
+        return -1;
+    }
+    *clock = c;
+    return 0;
+}
+
+int prof_read_guest(const char *path, enum prof_guest_clock given, struct prof_result *res,
+                    char *why, size_t cap)
+{
+    enum prof_guest_clock clock = given;
     FILE *f = fopen(path, "r");
     if (!f) {
         snprintf(why, cap, "%s: %s", path, strerror(errno));
@@ -47,6 +94,12 @@ int prof_read_guest(const char *path, struct prof_result *res, char *why, size_t
     };
     while (getline(&line, &lcap, f) >= 0) {
         lineno++;
+        if (strncmp(line, "qemu ", 5) == 0 &&
+            log_clock(path, lineno, line, given, &clock, why, cap) != 0) {
+            free(line);
+            fclose(f);
+            return -1;
+        }
         if (strncmp(line, "VMI-GUEST ", 10) == 0)
             field(line, "compiler", compiler, sizeof compiler);
         else if (strncmp(line, "rom ", 4) == 0)
@@ -96,8 +149,8 @@ int prof_read_guest(const char *path, struct prof_result *res, char *why, size_t
             atof(iv) > 0)
             prof_result_note(res, "%s: call/inline %.2fx", name, atof(cv) / atof(iv));
         if (field(line, "native", buf, sizeof buf))
-            prof_result_note(res, "%s native (privileged instructions, no ROM): %s cycles%s", name,
-                             buf, strcmp(buf, "-") == 0 ? " (not run: no native variant here)" : "");
+            prof_result_note(res, "%s native (privileged instructions, no ROM): %s%s", name, buf,
+                             strcmp(buf, "-") == 0 ? " (not run: no native variant here)" : "");
     }
     free(line);
     fclose(f);
@@ -105,7 +158,15 @@ int prof_read_guest(const char *path, struct prof_result *res, char *why, size_t
         snprintf(why, cap, "%s: no 'bench op=' line with a measured strategy", path);
         return -1;
     }
-    snprintf(res->source, sizeof res->source, "guest serial log (%s, rom found=%s), best of runs",
-             compiler, rom);
+    snprintf(res->params.clock, sizeof res->params.clock, "%s",
+             clock == PROF_CLOCK_ICOUNT ? "instructions" : "host-clock cycles");
+    snprintf(res->source, sizeof res->source, "guest serial log (%s, rom found=%s), best of runs, %s",
+             compiler, rom, clock_unit(clock));
+    if (clock == PROF_CLOCK_ICOUNT)
+        prof_result_note(res, "guest figures are instructions per operation: QEMU -icount shift=0 "
+                              "makes the guest TSC count instructions (exact, repeatable)");
+    else
+        prof_result_note(res, "guest figures are TSC ticks of QEMU's TCG virtual clock, which "
+                              "follows the host's: they order the variants, they are not exact");
     return added;
 }

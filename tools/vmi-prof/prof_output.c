@@ -1,6 +1,9 @@
 #include "prof_output.h"
 
+#include <math.h>
 #include <stdarg.h>
+#include "prof_targets.h"
+#include "prof_version.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,7 +85,8 @@ void prof_print_table(const struct prof_result *r, FILE *out)
                      " vs hand: '-' when hand-written costs under %.2f cycles, the resolution)\n",
                 r->source, PROF_RESOLUTION);
     else
-        fprintf(out, "(cycles per operation as reported; source: %s)\n", r->source);
+        fprintf(out, "(%s per operation as reported; source: %s)\n",
+                r->params.clock[0] ? r->params.clock : "cycles", r->source);
     for (unsigned i = 0; i < r->nnotes; i++)
         fprintf(out, "%s\n", r->notes[i]);
 }
@@ -101,12 +105,12 @@ static void json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-void prof_print_json(const struct prof_result *r, FILE *out)
+static void json_rows(const struct prof_result *r, FILE *out)
 {
     fprintf(out, "[");
     for (unsigned i = 0; i < r->count; i++) {
         const struct prof_row *row = &r->rows[i];
-        fprintf(out, "%s\n  {\"workload\": ", i ? "," : "");
+        fprintf(out, "%s\n    {\"workload\": ", i ? "," : "");
         json_string(out, row->workload);
         fprintf(out, ", \"strategy\": \"%s\", \"cycles_median\": %.3f, \"cycles_min\": %.3f, "
                      "\"cycles_max\": %.3f, \"repetitions\": %u, \"iterations\": %u, "
@@ -115,11 +119,86 @@ void prof_print_json(const struct prof_result *r, FILE *out)
                 row->iters, row->overhead, row->is_path ? "true" : "false");
         if (r->have_insns && row->insns_per_op >= 0)
             fprintf(out, ", \"insns_per_op\": %.3f", row->insns_per_op);
-        fprintf(out, ", \"source\": ");
-        json_string(out, r->source);
         fprintf(out, "}");
     }
-    fprintf(out, "\n]\n");
+    fprintf(out, "\n  ]");
+}
+
+static void json_target(const struct prof_target *t, FILE *out)
+{
+    fprintf(out, "{\"id\": \"%s\", \"title\": ", t->id);
+    json_string(out, t->title);
+    fprintf(out, ", \"ratio\": \"%s/%s\", \"direction\": \"%s\", \"threshold\": %.3f, "
+                 "\"verdict\": \"%s\", \"instructions_verdict\": ",
+            prof_strategy_name(t->num), prof_strategy_name(t->den),
+            t->dir == PROF_AT_LEAST ? ">=" : "<=", t->threshold, prof_verdict_name(t->verdict));
+    if (t->have_insns)
+        fprintf(out, "\"%s\"", prof_verdict_name(t->insns_verdict));
+    else
+        fprintf(out, "null");
+    fprintf(out, ", \"workloads\": [");
+    for (unsigned i = 0; i < t->count; i++) {
+        const struct prof_target_workload *w = &t->w[i];
+        fprintf(out, "%s\n      {\"workload\": ", i ? "," : "");
+        json_string(out, w->workload);
+        fprintf(out, ", \"ratio_median\": %.4f, \"interval\": [%.4f, ", w->ci.median,
+                w->ci.lo);
+        if (isinf(w->ci.hi))
+            fprintf(out, "null");      /* unbounded: a denominator under the resolution */
+        else
+            fprintf(out, "%.4f", w->ci.hi);
+        fprintf(out, "], \"coverage\": %.4f, \"interval_ok\": %s, \"repetitions\": %u, "
+                     "\"censored\": %u, \"verdict\": \"%s\", \"instructions\": ",
+                w->ci.coverage, w->ci.ok ? "true" : "false", w->ci.n, w->ci.censored,
+                prof_verdict_name(w->verdict));
+        if (w->have_insns)
+            fprintf(out, "{\"%s\": %.3f, \"%s\": %.3f, \"ratio\": %.4f, \"verdict\": \"%s\"}",
+                    prof_strategy_name(t->num), w->insns_num, prof_strategy_name(t->den),
+                    w->insns_den, w->insns_ratio, prof_verdict_name(w->insns_verdict));
+        else
+            fprintf(out, "null");
+        fprintf(out, "}");
+    }
+    fprintf(out, "%s]}", t->count ? "\n    " : "");
+}
+
+void prof_print_json(const struct prof_result *r, FILE *out)
+{
+    const struct prof_params *p = &r->params;
+    fprintf(out, "{\n  \"tool\": \"%s\",\n  \"version\": \"%s\",\n  \"schema\": \"%s\",\n"
+                 "  \"cpu\": ", PROF_TOOL, PROF_VERSION, PROF_SCHEMA);
+    json_string(out, p->cpu_model);
+    fprintf(out, ",\n  \"date\": ");
+    json_string(out, p->date);
+    fprintf(out, ",\n  \"source\": ");
+    json_string(out, r->source);
+    fprintf(out, ",\n  \"parameters\": {");
+    if (p->guest_log) {
+        fprintf(out, "\"guest_log\": ");
+        json_string(out, p->guest_log);
+        fprintf(out, ", \"unit\": ");
+        json_string(out, p->clock);
+    } else {
+        fprintf(out, "\"n\": %u, \"k\": %u, \"runs\": %u, \"trap_n\": %u, \"cpu\": %d, "
+                     "\"only\": ", p->n, p->k, p->runs, p->trap_n, p->cpu);
+        if (p->only)
+            json_string(out, p->only);
+        else
+            fprintf(out, "null");
+        fprintf(out, ", \"callgrind\": %s, \"unit\": \"cycles\", \"confidence\": %.2f, "
+                     "\"resolution_cycles\": %.2f",
+                p->callgrind ? "true" : "false", PROF_CONFIDENCE, PROF_RESOLUTION);
+    }
+    fprintf(out, "},\n  \"rows\": ");
+    json_rows(r, out);
+    struct prof_target t[PROF_TARGETS];
+    prof_targets_eval(r, PROF_CONFIDENCE, t);
+    fprintf(out, ",\n  \"targets\": [");
+    for (unsigned i = 0; i < PROF_TARGETS; i++) {
+        fprintf(out, "%s\n    ", i ? "," : "");
+        json_target(&t[i], out);
+    }
+    fprintf(out, "\n  ]\n}\n");
 }
 
 static void csv_field(FILE *out, const char *s)
@@ -154,12 +233,6 @@ void prof_print_csv(const struct prof_result *r, FILE *out)
         }
         fprintf(out, "\n");
     }
-}
-
-static int is_irq_flag_call(const char *w)
-{
-    return strcmp(w, "DisableInterrupts") == 0 || strcmp(w, "EnableInterrupts") == 0 ||
-           strcmp(w, "GetInterruptMask") == 0 || strcmp(w, "SetInterruptMask") == 0;
 }
 
 /* inline vs hand over one class of workloads; returns 1 when the target is missed */
@@ -205,43 +278,54 @@ static int inline_target(const struct prof_result *r, int paths, double limit, F
     return met != n;
 }
 
+/* One interval target: a line per workload (ratio median, interval, verdict, instructions and
+ * their verdict), then the target's line.  Returns 1 when it is missed. */
+static int interval_target(const struct prof_target *t, FILE *out)
+{
+    const char *num = prof_strategy_name(t->num), *den = prof_strategy_name(t->den);
+    for (unsigned i = 0; i < t->count; i++) {
+        const struct prof_target_workload *w = &t->w[i];
+        char med[24], hi[24];
+        snprintf(med, sizeof med, "%s%.2fx", w->ci.censored ? ">=" : "", w->ci.median);
+        if (isinf(w->ci.hi))
+            snprintf(hi, sizeof hi, "inf");
+        else
+            snprintf(hi, sizeof hi, "%.2f", w->ci.hi);
+        fprintf(out, "    %-34s %s/%-6s %8s [%5.2f, %5s] %2.0f%% K=%-3u %-9s", w->workload, num,
+                den, med, w->ci.lo, hi, 100 * w->ci.coverage, w->ci.n,
+                prof_verdict_name(w->verdict));
+        if (w->have_insns)
+            fprintf(out, " insns %.1f/%.1f = %.2fx %s", w->insns_num, w->insns_den, w->insns_ratio,
+                    prof_verdict_name(w->insns_verdict));
+        fprintf(out, "\n");
+    }
+    if (!t->count) {
+        fprintf(out, "  %s: not measured -> undecided\n", t->title);
+        return 0;
+    }
+    fprintf(out, "  %s: -> %s", t->title, prof_verdict_name(t->verdict));
+    if (t->have_insns)
+        fprintf(out, " (instructions: %s)", prof_verdict_name(t->insns_verdict));
+    fprintf(out, "\n");
+    return t->verdict == PROF_MISSED;
+}
+
 int prof_print_targets(const struct prof_result *r, FILE *out)
 {
     int missed = 0;
     fprintf(out, "targets (reported, not asserted; differences under %.2f cycles count as met):\n",
             PROF_RESOLUTION);
     missed += inline_target(r, 0, 1.15, out);
-    missed += inline_target(r, 1, 1.05, out);
-    /* direct call vs inlined on the interrupt-flag calls */
-    unsigned n = 0, met = 0;
-    double lowest = 0;
-    const char *low_name = NULL;
-    for (unsigned i = 0; i < r->count; i++) {
-        const struct prof_row *call = &r->rows[i];
-        if (call->strategy != STRAT_CALL || !is_irq_flag_call(call->workload))
-            continue;
-        const struct prof_row *in = peer(r, call->workload, STRAT_INLINE);
-        if (!in)
-            continue;
-        n++;
-        /* an inlined cost under the resolution is taken as the resolution: a lower bound */
-        double denom = in->median > PROF_RESOLUTION ? in->median : PROF_RESOLUTION;
-        double ratio = call->median / denom;
-        met += ratio >= 3;
-        if (!low_name || ratio < lowest) {
-            lowest = ratio;
-            low_name = call->workload;
-        }
-        fprintf(out, "    %-20s call %6.2f, inline %6.2f cycles: call/inline %s%.1fx\n",
-                call->workload, call->median, in->median,
-                in->median > PROF_RESOLUTION ? "" : ">= ", ratio);
-    }
-    if (n)
-        fprintf(out, "  call >= 3x inline on the interrupt-flag calls:  %u of %u met; lowest %s "
-                     "%.1fx -> %s\n", met, n, low_name, lowest, met == n ? "MET" : "MISSED");
-    else
-        fprintf(out, "  call >= 3x inline on the interrupt-flag calls: not measured\n");
-    missed += n && met != n;
+    struct prof_target t[PROF_TARGETS];
+    prof_targets_eval(r, PROF_CONFIDENCE, t);
+    fprintf(out, "ratio targets: median of the per-repetition ratios (the two strategies measured in "
+                 "the same repetition),\n[%.0f%% order-statistic interval of that median]; MET or "
+                 "MISSED only when the whole interval is on one\nside of the target, else "
+                 "undecided; a denominator under %.2f cycles makes that ratio a lower bound (>=,\n"
+                 "upper end inf); insns: callgrind's instructions per op, exact, their own verdict\n",
+            100 * PROF_CONFIDENCE, PROF_RESOLUTION);
+    for (unsigned i = 0; i < PROF_TARGETS; i++)
+        missed += interval_target(&t[i], out);
     return missed;
 }
 

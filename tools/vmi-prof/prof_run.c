@@ -104,7 +104,34 @@ struct engine_ctx {
     char error[300];
     struct prof_result *res;
     const struct prof_run_opts *opt;
+    const char *phase;         /* "rdtsc", "callgrind" */
+    unsigned n;                /* iterations per run of the phase */
+    unsigned run;              /* engine process, 1..o->runs */
+    unsigned workloads, started;
 };
+
+/* "meta workloads N" and "meta start NAME STRATEGIES": the engine's phases, told to o->progress. */
+static void progress_line(struct engine_ctx *c, const char *line)
+{
+    const struct prof_run_opts *o = c->opt;
+    char name[PROF_NAME_MAX + 1], msg[256];
+    unsigned strategies;
+    if (sscanf(line, "meta workloads %u", &c->workloads) == 1 || !o->progress)
+        return;
+    if (sscanf(line, "meta start %48s %u", name, &strategies) != 2)
+        return;
+    c->started++;
+    if (strcmp(c->phase, "callgrind") == 0)
+        snprintf(msg, sizeof msg, "callgrind [%u/%u] %s: %u strategies, N=%u", c->started,
+                 c->workloads, name, strategies, c->n);
+    else if (o->runs > 1)
+        snprintf(msg, sizeof msg, "rdtsc run %u/%u [%u/%u] %s: %u repetitions x %u strategies, "
+                 "N=%u", c->run, o->runs, c->started, c->workloads, name, o->k, strategies, c->n);
+    else
+        snprintf(msg, sizeof msg, "rdtsc [%u/%u] %s: %u repetitions x %u strategies, N=%u",
+                 c->started, c->workloads, name, o->k, strategies, c->n);
+    o->progress(o->progress_ctx, msg);
+}
 
 static int engine_line(void *vctx, char *line)
 {
@@ -117,6 +144,7 @@ static int engine_line(void *vctx, char *line)
     if (strncmp(line, "plan ", 5) == 0 || strncmp(line, "meta ", 5) == 0) {
         if (c->opt->verbose)
             fprintf(stderr, "engine: %s\n", line);
+        progress_line(c, line);
         if (strncmp(line, "meta native_site ", 17) == 0)
             prof_result_note(c->res, "warning: a site stayed native: %s", line + 17);
         return 0;
@@ -124,6 +152,35 @@ static int engine_line(void *vctx, char *line)
     if (strncmp(line, "sample ", 7) != 0)
         return 0;
     /* sample WORKLOAD STRATEGY N C1 ... CK: the workload name has no spaces */
+    struct raw got;
+    memset(&got, 0, sizeof got);
+    char *save, *tok = strtok_r(line + 7, " ", &save);
+    if (!tok || strlen(tok) >= sizeof got.workload)
+        return -1;
+    strcpy(got.workload, tok);
+    tok = strtok_r(NULL, " ", &save);
+    if (!tok || strlen(tok) >= sizeof got.strategy)
+        return -1;
+    strcpy(got.strategy, tok);
+    tok = strtok_r(NULL, " ", &save);
+    if (!tok || (got.iters = (unsigned)strtoul(tok, NULL, 10)) == 0)
+        return -1;
+    while ((tok = strtok_r(NULL, " ", &save)) && got.reps < PROF_MAX_REPS)
+        got.cycles[got.reps++] = strtod(tok, NULL);
+    if (!got.reps)
+        return -1;
+    /* a later engine process (--runs): its repetitions follow the earlier ones', in the same
+     * order for every strategy, so repetition r stays paired */
+    for (unsigned i = 0; i < c->nraw; i++) {
+        struct raw *r = &c->raw[i];
+        if (strcmp(r->workload, got.workload) || strcmp(r->strategy, got.strategy))
+            continue;
+        if (r->iters != got.iters)
+            return -1;
+        for (unsigned k = 0; k < got.reps && r->reps < PROF_MAX_REPS; k++)
+            r->cycles[r->reps++] = got.cycles[k];
+        return 0;
+    }
     if (c->nraw == c->cap) {
         unsigned cap = c->cap ? 2 * c->cap : 128;
         struct raw *r = realloc(c->raw, cap * sizeof *r);
@@ -132,24 +189,7 @@ static int engine_line(void *vctx, char *line)
         c->raw = r;
         c->cap = cap;
     }
-    struct raw *r = &c->raw[c->nraw];
-    memset(r, 0, sizeof *r);
-    char *save, *tok = strtok_r(line + 7, " ", &save);
-    if (!tok || strlen(tok) >= sizeof r->workload)
-        return -1;
-    strcpy(r->workload, tok);
-    tok = strtok_r(NULL, " ", &save);
-    if (!tok || strlen(tok) >= sizeof r->strategy)
-        return -1;
-    strcpy(r->strategy, tok);
-    tok = strtok_r(NULL, " ", &save);
-    if (!tok || (r->iters = (unsigned)strtoul(tok, NULL, 10)) == 0)
-        return -1;
-    while ((tok = strtok_r(NULL, " ", &save)) && r->reps < PROF_MAX_REPS)
-        r->cycles[r->reps++] = strtod(tok, NULL);
-    if (!r->reps)
-        return -1;
-    c->nraw++;
+    c->raw[c->nraw++] = got;
     return 0;
 }
 
@@ -230,8 +270,13 @@ int prof_run_engine(const struct prof_run_opts *o, struct prof_result *res, char
     argv[n++] = (char *)o->rom;
     argv[n] = NULL;
 
-    struct engine_ctx c = { .res = res, .opt = o };
-    int st = run_lines(argv, engine_line, &c, 0, NULL, why, cap);
+    struct engine_ctx c = { .res = res, .opt = o, .phase = "rdtsc", .n = o->n };
+    int st = 0;
+    unsigned runs = o->runs ? o->runs : 1;
+    for (c.run = 1; c.run <= runs && st == 0 && !c.error[0]; c.run++) {
+        c.started = 0;
+        st = run_lines(argv, engine_line, &c, 0, NULL, why, cap);
+    }
     if (st != 0 || c.error[0]) {
         if (c.error[0])
             set_why(why, cap, "engine: %s", c.error);
@@ -276,17 +321,21 @@ int prof_run_engine(const struct prof_run_opts *o, struct prof_result *res, char
         prof_row_summarize(row);
     }
     free(c.raw);
-    snprintf(res->source, sizeof res->source, "user space, rdtsc, K=%u, N=%u", o->k, o->n);
+    if (runs > 1)
+        snprintf(res->source, sizeof res->source, "user space, rdtsc, %u runs x K=%u, N=%u", runs,
+                 o->k, o->n);
+    else
+        snprintf(res->source, sizeof res->source, "user space, rdtsc, K=%u, N=%u", o->k, o->n);
     res->measured = 1;
     return 0;
 }
 
 /* ---- callgrind ---- */
 
-static int ignore_line(void *ctx, char *line)
+static int callgrind_line(void *vctx, char *line)
 {
-    (void)ctx;
-    (void)line;
+    if (strncmp(line, "meta ", 5) == 0)
+        progress_line(vctx, line);
     return 0;
 }
 
@@ -330,7 +379,8 @@ int prof_run_callgrind(const struct prof_run_opts *o, struct prof_result *res, c
     }
     argv[n++] = (char *)o->rom;
     argv[n] = NULL;
-    int st = run_lines(argv, ignore_line, NULL, 1, NULL, why, cap);
+    struct engine_ctx pc = { .res = res, .opt = o, .phase = "callgrind", .n = cn };
+    int st = run_lines(argv, callgrind_line, &pc, 1, NULL, why, cap);
     int rc = 0;
     if (st != 0) {
         if (st > 0)

@@ -13,8 +13,13 @@ struct prof_run_opts {
     const char *valgrind;
     const char *only;          /* workloads whose name contains it */
     unsigned n, k, trap_n;     /* iterations, repetitions, iterations of the trap strategy */
+    unsigned runs;             /* engine processes, each K repetitions, pooled (0 or 1: one) */
     int cpu;                   /* -1: the CPU the engine starts on */
     int verbose;
+    /* called as each phase starts ("rdtsc [3/27] SetCR2: 15 repetitions x 5 strategies"); NULL:
+     * silent.  The caller decides where it goes. */
+    void (*progress)(void *ctx, const char *what);
+    void *progress_ctx;
 };
 
 /* Fills engine and rom when NULL, from the front end's own directory. */
@@ -39,8 +44,20 @@ int prof_run_patch_bench(const struct prof_run_opts *o, unsigned sites,
 int prof_measure(char *const argv[], double *wall_s, long *maxrss_kib, int *status, char *why,
                  size_t cap);
 
-/* Reads the guest kernel's serial report (docs/guest.md) into rows.  Returns the number of rows
- * added, or -1 with why[] set. */
-int prof_read_guest(const char *path, struct prof_result *res, char *why, size_t cap);
+/* How QEMU ran the guest whose log is read, which says what its TSC counted: under -icount
+ * shift=0 one tick per instruction (exact), otherwise a virtual clock following the host's. */
+enum prof_guest_clock { PROF_CLOCK_UNSAID, PROF_CLOCK_ICOUNT, PROF_CLOCK_HOST };
+/* "icount" or "host" (--guest-clock); -1 otherwise. */
+int prof_guest_clock_parse(const char *s, enum prof_guest_clock *out);
+
+/* Reads the guest kernel's serial report (docs/guest.md) into rows.  The clock comes from the
+ * log's "qemu clock=icount-shift-0|host" line (tests/guest/boot.sh writes it) or from clock
+ * (--guest-clock); the two disagreeing is an error.  Fills res->params.clock.  Returns the number
+ * of rows added, or -1 with why[] set. */
+int prof_read_guest(const char *path, enum prof_guest_clock clock, struct prof_result *res,
+                    char *why, size_t cap);
+
+/* The CPU model (/proc/cpuinfo) and the date (UTC) of a run; everything else zero, cpu -1. */
+void prof_params_init(struct prof_params *p);
 
 #endif

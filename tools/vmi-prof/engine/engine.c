@@ -9,7 +9,8 @@
  * fills the indirect strategy's table from GetRelocationInfo, pins itself to one CPU and runs
  * every (workload, strategy) K times, interleaved.  It prints raw samples, one line each, for the
  * 64-bit front end:
- *   meta KEY VALUE
+ *   meta KEY VALUE             (among them "meta workloads N" before the first workload and
+ *                               "meta start NAME S" as each starts, S strategies: progress)
  *   plan POLICY sites=N inline=N call=N native=N nop=N
  *   sample WORKLOAD STRATEGY N C1 ... CK       (rdtsc cycles of N iterations; strategy "empty"
  *                                               is the loop overhead)
@@ -288,10 +289,18 @@ int main(int argc, char **argv)
         printf("meta callgrind %d\n", RUNNING_ON_VALGRIND ? 1 : 0);
 
     static uint64_t samples[PE_COUNT][256];
+    unsigned selected = 0;
+    for (unsigned wi = 0; wi < prof_nworkloads; wi++)
+        selected += !only || strstr(prof_workloads[wi].name, only) != NULL;
+    printf("meta workloads %u\n", selected);
     for (unsigned wi = 0; wi < prof_nworkloads; wi++) {
         const struct prof_workload *w = &prof_workloads[wi];
         if (only && !strstr(w->name, only))
             continue;
+        unsigned strategies = 0;
+        for (int s = 0; s < PE_EMPTY; s++)
+            strategies += w->fn[s] && !(callgrind && s == PE_TRAP);
+        printf("meta start %s %u\n", w->name, strategies);
         /* warm-up: every strategy once, caches and predictors trained */
         for (int s = 0; s < PE_COUNT; s++) {
             if (!w->fn[s] || (callgrind && s == PE_TRAP))
