@@ -246,7 +246,7 @@ check-mutation-guard: $(MUT_TOOL) $(MUT_NOSITES) $(VMI_AOT) $(VMI_GEN) $(BAD_PRO
 	    RELOC=$(ROM_RELOC_T) PV_ROM=$(B)/rom/vmi-pv.rom NATIVE_ROM=$(B)/rom/vmi-native.rom \
 	    AOT_IMAGE=$(AOT_T)/image-gcc.elf \
 	    ELF_INPUTS="$(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf $(MUT_NOSITES)" \
-	    SPEC_FILES="$(ABI_SPEC)" ROM_SPECS="spec/rom-pv.vmi spec/rom-native.vmi" \
+	    SPEC_FILES="$(ABI_SPEC)" LINUX_SPEC=$(LINUX_SPEC) ROM_SPECS="spec/rom-pv.vmi spec/rom-native.vmi" \
 	    MUT_SEED=$(MUT_SEED) MUT_COUNT=$(MUT_COUNT) \
 	    bash tests/mutate/run.sh $(MUT_DIR)/run $(MUT_KINDS)
 

@@ -8,7 +8,7 @@
 #
 # Usage: run.sh OUTDIR KIND...   KIND: rom (both ROMs, half each) elf specialized spec
 # Environment (set by mk/hardening.mk): MUTATE AOT GEN PROBE SELFTEST RELOC PV_ROM NATIVE_ROM
-# AOT_IMAGE (specialize's input) ELF_INPUTS SPEC_FILES ROM_SPECS MUT_SEED MUT_COUNT MUT_TIMEOUT
+# AOT_IMAGE (specialize's input) ELF_INPUTS SPEC_FILES LINUX_SPEC ROM_SPECS MUT_SEED MUT_COUNT MUT_TIMEOUT
 # MUT_JOBS.  Prints one line per kind and a total; exits 1 on any failure.
 set -u
 out=$1; shift
@@ -45,7 +45,8 @@ check() {
             # a checker's list of problems (verify): each line one problem, named, non-empty
             [[ ${#err[@]} -ge 1 ]] || why="refused without a problem line"
             for line in "${err[@]}"; do
-                [[ $line =~ ^vmi-aot\ [a-z-]+:\ [^\ ].*[^\ :]$ ]] || why="a problem line that is empty or unnamed: $line"
+                [[ $line =~ ^vmi-aot\ [a-z-]+:\ [^\ ].*[^\ :]$ || $line =~ ^[^\ ]+:[0-9]+:[0-9]+:\ [^\ ].*[^\ :]$ ]] \
+                    || why="a problem line that is empty or unnamed: $line"
             done
         else
             local outl; mapfile -t outl < "$w/stdout"
@@ -113,12 +114,17 @@ one() {
     spec)
         # the mutant replaces one spec file; its name says which (NNNN-FILE.vmi)
         local base=${m##*/}; base=${base#*-}
-        local abi=() f rp=spec/rom-pv.vmi rn=spec/rom-native.vmi
+        local abi=() f rp=spec/rom-pv.vmi rn=spec/rom-native.vmi lx=$LINUX_SPEC
         for f in $SPEC_FILES; do [[ ${f##*/} == "$base" ]] && abi+=("$m") || abi+=("$f"); done
         [[ $base == rom-pv.vmi ]] && rp=$m
         [[ $base == rom-native.vmi ]] && rn=$m
-        check gen-check "$m" line "" -- "$GEN" --check "${abi[@]}" "$rp" "$rn" || fails=1
-        if [[ $base != rom-*.vmi ]]; then
+        [[ $base == "${LINUX_SPEC##*/}" ]] && lx=$m
+        # with the Linux profile, --check lists every rule a flavor breaks: one named line each
+        check gen-check "$m" report "" -- "$GEN" --check "${abi[@]}" "$lx" "$rp" "$rn" || fails=1
+        check gen-linux-header "$m" line "$w/out/l.h" -- "$GEN" --linux-header "$w/out/l.h" \
+            "${abi[@]}" "$lx" || fails=1
+        rm -f "$w/out/l.h"
+        if [[ $base != rom-*.vmi && $base != "${LINUX_SPEC##*/}" ]]; then
             check gen-header "$m" line "$w/out/h.h" -- "$GEN" --header "$w/out/h.h" \
                 --glue "$w/out/g.h" "${abi[@]}" || fails=1
             rm -f "$w/out/h.h" "$w/out/g.h"
@@ -142,7 +148,7 @@ make_kind() {
     elf) read -r -a inputs <<<"$ELF_INPUTS"; mkind=elf ;;
     specialized) "$AOT" specialize "$AOT_IMAGE" --rom "$PV_ROM" -o "$out/specialized.elf" >/dev/null || return 1
                  inputs=("$out/specialized.elf"); mkind=elf ;;
-    spec) read -r -a inputs <<<"$SPEC_FILES $ROM_SPECS"; mkind=text ;;
+    spec) read -r -a inputs <<<"$SPEC_FILES $LINUX_SPEC $ROM_SPECS"; mkind=text ;;
     esac
     local per=$(( (MUT_COUNT + ${#inputs[@]} - 1) / ${#inputs[@]} )) k=0 i
     for i in "${!inputs[@]}"; do
