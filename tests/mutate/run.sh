@@ -104,7 +104,10 @@ one() {
         check sites "$m" line "$w/out/sites.txt" -- "$AOT" sites "$m" -o "$w/out/sites.txt" || fails=1
         rm -f "$w/out/sites.txt"
         check specialize "$m" line "$w/out/s.elf" -- "$AOT" specialize "$m" --rom "$PV_ROM" -o "$w/out/s.elf" || fails=1
-        rm -f "$w/out/s.elf"
+        if [[ -e $w/out/s.elf ]]; then      # the mutant as verify's original
+            check verify-orig "$m" report "" -- "$AOT" verify "$w/out/s.elf" --rom "$PV_ROM" --orig "$m" || fails=1
+            rm -f "$w/out/s.elf"
+        fi
         ;;
     specialized)
         check verify "$m" report "" -- "$AOT" verify "$m" --rom "$PV_ROM" --orig "$AOT_IMAGE" || fails=1
