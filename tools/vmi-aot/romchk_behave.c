@@ -174,7 +174,7 @@ static void make_state(const struct romchk *c, unsigned call, unsigned k, struct
         m->r[i] = interesting(&s);
     m->r[M_ESP] = SITE_ESP;
     m->eflags = 2u | (rnd(&s) & M_FLAGS_ARITH) | (rnd(&s) & 1 ? M_FLAGS_IF : 0) |
-                (c->native ? rnd(&s) & M_FLAGS_IOPL : 0);
+                (c->native ? rnd(&s) & (M_FLAGS_IOPL | 0x244000u) : 0);   /* NT, AC, ID */
     for (int i = 0; i < 5; i++)
         m->cr[i] = rnd(&s);
     for (int i = 0; i < 8; i++)
@@ -477,8 +477,8 @@ static int diff_machine(const struct romchk *c, unsigned call, const struct impl
         if (!may && differ(d, ma->r[r], in->m.r[r], "%s, which it must preserve", reg_names[r]))
             return 1;
     }
-    if (differ(d, ma->eflags & (M_FLAGS_IF | M_FLAGS_DF | M_FLAGS_IOPL),
-               mb->eflags & (M_FLAGS_IF | M_FLAGS_DF | M_FLAGS_IOPL), "EFLAGS.IF/DF/IOPL"))
+    if (differ(d, ma->eflags & M_FLAGS_SYS, mb->eflags & M_FLAGS_SYS,
+               "EFLAGS's system flags (TF, IF, DF, IOPL, NT, AC, ID)"))
         return 1;
     if (!(im->clobbers & VMI_CLOBBER_FLAGS) &&
         differ(d, ma->eflags & M_FLAGS_ARITH, in->m.eflags & M_FLAGS_ARITH,

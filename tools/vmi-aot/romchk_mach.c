@@ -476,7 +476,7 @@ static int msr_write(struct mach *m)
 static int popf(struct mach *m, uint32_t v)
 {
     uint32_t keep = m->kernel ? 0 : M_FLAGS_IF | M_FLAGS_IOPL;
-    uint32_t writable = M_FLAGS_ARITH | M_FLAGS_DF | M_FLAGS_IF | M_FLAGS_IOPL | 0x100u | 0x4000u;
+    uint32_t writable = M_FLAGS_ARITH | M_FLAGS_SYS;
     m->eflags = (m->eflags & (keep | ~writable)) | (v & writable & ~keep);
     return 0;
 }

@@ -23,6 +23,9 @@ enum { M_EAX, M_ECX, M_EDX, M_EBX, M_ESP, M_EBP, M_ESI, M_EDI };
 #define M_FLAGS_IF    0x0200u
 #define M_FLAGS_DF    0x0400u
 #define M_FLAGS_IOPL  0x3000u
+/* The system flags a routine can change with popf (kernel mode: all; user mode: not IF, IOPL):
+ * TF, IF, DF, IOPL, NT, AC, ID.  (RF, VM, VIF, VIP are not reachable by popf here.) */
+#define M_FLAGS_SYS   0x247700u
 
 /* Side effects outside registers and memory, in order: what a routine asked the machine or the
  * monitor to do. */
