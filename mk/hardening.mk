@@ -40,6 +40,15 @@ FUZZ_SEEDDEPS_sites = $(B)/tests/glue-gcc $(B)/tests/glue-clang $(AOT_T)/image-g
 FUZZ_SEEDCMD_sites = bash tests/fuzz/mkseeds_sites.sh
 FUZZ_SEEDARGS_sites = $(FUZZ_SEEDDEPS_sites)
 
+# The Linux pv-site reader and the original-bytes plan, apply, revert: the synthetic Linux
+# kernels' .parainstructions (mk/aot.mk, tests/aot/gen-linux-mini.py).
+FUZZ_TARGETS      += linux_sites
+FUZZ_SRC_linux_sites := $(wildcard inliner/*.c)
+FUZZ_INC_linux_sites := -Iinliner
+FUZZ_SEEDDEPS_linux_sites = $(AOT_MINIS)
+FUZZ_SEEDCMD_linux_sites = bash tests/fuzz/mkseeds_linux.sh
+FUZZ_SEEDARGS_linux_sites = $(foreach c,$(AOT_MINI_CFGS),$(AOT_T)/linux-mini-$(c).elf:$(c))
+
 # vmi-aot's ELF reading path: aot_image_open, the DWARF index, site info, the sites command.
 # Every vmi-aot source but main.c (a library the tool links is compiled in instead, so it is
 # instrumented too).
