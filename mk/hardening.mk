@@ -159,6 +159,8 @@ check-hardening-compilers: $(GLUE_H)
 	    $$cc $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Igen -Iinliner -Itools/vmi-aot \
 	        -fsyntax-only tests/fuzz/fuzz_$$t.c; done; done; \
 	$(CLANG) $(CSTD) $(WARN) -O2 -fsyntax-only tests/bad/corrupt.c; \
+	$(CLANG) $(CSTD) $(WARN) -O2 -fsyntax-only tests/mutate/mutate.c; \
+	$(CLANG) $(CSTD) $(WARN) -m32 -O2 -ffreestanding -fsyntax-only tests/mutate/nosites.c; \
 	for f in tests/bad/rom_probe.c tests/fuzz/mkseeds_rom.c; do \
 	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Iinliner -Itests/inliner -fsyntax-only $$f; done; \
 	for f in $(wildcard tests/live/*.c); do \
@@ -226,3 +228,54 @@ bench-live: $(LIVE) $(PV_ROM)
 
 CHECKS  += check-live-gcc check-live-clang check-live-bad-plan
 BENCHES += bench-live
+
+# ---- the mutation guard (tests/mutate/run.sh, docs/reliability.md §6) ----
+# Seeded mutants of every input kind through every command that reads it.  In SAN_CHECKS only: it
+# runs once in CI, under `make check SANITIZE=address,undefined`, against the sanitized tools.
+MUT_DIR     := $(B)/mutate
+MUT_TOOL    := $(MUT_DIR)/mutate
+MUT_NOSITES := $(MUT_DIR)/nosites.elf
+MUT_SEED    ?= 17
+MUT_COUNT   ?= 300
+MUT_KINDS   ?= rom elf specialized spec
+$(MUT_TOOL): tests/mutate/mutate.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(HOST_LDFLAGS) $< -o $@
+# an i386 image with no VMI sites, compiled here
+$(MUT_NOSITES): tests/mutate/nosites.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -m32 -O2 -g -ffreestanding -nostdlib -static -fno-pic \
+	    -Wl,--no-warn-rwx-segments $< -o $@
+
+SAN_CHECKS += check-mutation-guard
+.PHONY: check-mutation-guard
+check-mutation-guard: $(MUT_TOOL) $(MUT_NOSITES) $(VMI_AOT) $(VMI_GEN) $(BAD_PROBE) $(SELFTEST) \
+                      $(ROM_RELOC_T) $(ROM_IMAGES) $(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf
+	@MUTATE=$(MUT_TOOL) AOT=$(VMI_AOT) GEN=$(VMI_GEN) PROBE=$(BAD_PROBE) SELFTEST=$(SELFTEST) \
+	    RELOC=$(ROM_RELOC_T) PV_ROM=$(B)/rom/vmi-pv.rom NATIVE_ROM=$(B)/rom/vmi-native.rom \
+	    AOT_IMAGE=$(AOT_T)/image-gcc.elf \
+	    ELF_INPUTS="$(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf $(MUT_NOSITES)" \
+	    SPEC_FILES="$(ABI_SPEC)" LINUX_SPEC=$(LINUX_SPEC) ROM_SPECS="spec/rom-pv.vmi spec/rom-native.vmi" \
+	    MUT_SEED=$(MUT_SEED) MUT_COUNT=$(MUT_COUNT) \
+	    bash tests/mutate/run.sh $(MUT_DIR)/run $(MUT_KINDS)
+
+# The guard can fail: a stand-in tool misbehaving in each way the guard must catch.
+SAN_CHECKS += check-mutation-guard-fails
+.PHONY: check-mutation-guard-fails
+check-mutation-guard-fails: $(MUT_TOOL) $(AOT_T)/image-gcc.elf $(BAD_PROBE) $(SELFTEST) $(ROM_RELOC_T) \
+                            $(ROM_IMAGES)
+	@set -e; for mode in two-lines empty crash sanitizer hang leave-output temp-file change-input; do \
+	    if BAD_MODE=$$mode MUTATE=$(MUT_TOOL) AOT="bash tests/mutate/bad-tool.sh" \
+	        AOT_IMAGE=$(AOT_T)/image-gcc.elf PV_ROM=$(B)/rom/vmi-pv.rom \
+	        ELF_INPUTS=$(AOT_T)/image-gcc.elf MUT_COUNT=2 MUT_TIMEOUT=2 \
+	        bash tests/mutate/run.sh $(MUT_DIR)/fails-$$mode elf > $(MUT_DIR)/fails-$$mode.log 2>&1; \
+	    then echo "the guard accepted a tool that does '$$mode'"; exit 1; fi; \
+	    grep -q '^FAIL' $(MUT_DIR)/fails-$$mode.log; \
+	done
+	@if BAD_MODE=accept-all MUTATE=$(MUT_TOOL) AOT="bash tests/mutate/bad-tool.sh" \
+	    AOT_IMAGE=$(AOT_T)/image-gcc.elf PV_ROM=$(B)/rom/vmi-pv.rom \
+	    NATIVE_ROM=$(B)/rom/vmi-native.rom PROBE=$(BAD_PROBE) SELFTEST=$(SELFTEST) \
+	    RELOC=$(ROM_RELOC_T) MUT_COUNT=24 bash tests/mutate/run.sh $(MUT_DIR)/fails-accept rom \
+	    > $(MUT_DIR)/fails-accept.log 2>&1 || ! grep -q '^FAIL behaviour' $(MUT_DIR)/fails-accept.log; \
+	then echo "the guard missed accepted ROM mutants that behave differently"; exit 1; fi
+	@echo "mutation guard: fails on each of 9 misbehaviours (the last: a check-rom that accepts all)"

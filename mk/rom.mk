@@ -49,9 +49,10 @@ $(ROM_CORRUPT): tests/rom/rom_corrupt.c include/vmi_abi.h
 
 # cmocka: check-rom's code analysis on hand-written byte strings.
 $(ROM_UNIT_T): tests/rom/test_romchk.c $(B)/obj/aot/romchk_code.o $(B)/obj/aot/romchk_emu.o \
-               $(B)/obj/aot/romchk_util.o
+               $(B)/obj/aot/romchk_util.o $(B)/obj/aot/romchk_mach.o $(B)/obj/aot/romchk_behave.o \
+               $(B)/lib/libvmiinline-host.a
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Itools/vmi-aot $(HOST_LDFLAGS) $^ -lZydis -lcmocka -o $@
+	$(CC) $(HOST_CFLAGS) -Itools/vmi-aot -Iinliner $(HOST_LDFLAGS) $^ -lZydis -lcmocka -o $@
 
 CHECKS += check-rom-images check-rom-reloc check-rom-corrupt check-rom-unit check-rom-clang
 .PHONY: check-rom-images check-rom-reloc check-rom-corrupt check-rom-unit check-rom-clang
@@ -77,8 +78,10 @@ check-rom-unit: $(ROM_UNIT_T)
 check-rom-clang:
 	@set -e; for f in rom/rom_finish.c gen/emit_rom.c gen/rom_body.c tools/vmi-aot/cmd_check_rom.c \
 	    tools/vmi-aot/romchk_*.c tests/rom/rom_corrupt.c tests/rom/test_romchk.c; do \
-	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Igen -Itools/vmi-aot -fsyntax-only $$f; \
+	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Igen -Itools/vmi-aot -Iinliner -fsyntax-only $$f; \
 	done
 	@$(CLANG) $(M32_CFLAGS) -fsyntax-only tests/rom/reloc_test.c
 	@echo "ROM tools: clang -std=gnu11 $(WARN) compiles every source"
 SAN_CHECKS += check-rom-images check-rom-corrupt check-rom-unit
+# check-rom's behaviour check uses the inliner core's pv model.
+$(B)/obj/aot/romchk_behave.o: inliner/vmi_pv_model.h

@@ -735,6 +735,22 @@ static void test_dwarf_sanity(void **state)
     assert_int_equal(sanity_of(".debug_rnglists", two, sizeof g64, "offset_entry_count 2"), -1);
 }
 
+/* Library messages become one non-empty line (issue 17 item 3): libdwarf's texts may start with a
+ * newline, libelf says "no error" when it found nothing it calls an error. */
+static void test_one_line_messages(void **state)
+{
+    (void)state;
+    assert_string_equal(aot_lib_text("\nDW_DLE_X:  bad\tunit\n", "fallback"), "DW_DLE_X: bad unit");
+    assert_string_equal(aot_lib_text("no error", "what was found"), "what was found");
+    assert_string_equal(aot_lib_text("", "what was found"), "what was found");
+    assert_string_equal(aot_lib_text(NULL, "what was found"), "what was found");
+    struct aot_err e;
+    aot_fail(&e, "f: bad DWARF: %s", "\nline one\nline two\n");
+    assert_string_equal(e.msg, "f: bad DWARF: line one line two");
+    aot_fail(&e, "%s", "\n");
+    assert_true(e.msg[0] != '\0' && strchr(e.msg, '\n') == NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -750,6 +766,7 @@ int main(void)
         cmocka_unit_test(test_symbol_lookup),
         cmocka_unit_test(test_identity_layout),
         cmocka_unit_test(test_record_format),
+        cmocka_unit_test(test_one_line_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

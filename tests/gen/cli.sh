@@ -67,5 +67,26 @@ done
 "$gen" --check /nonexistent.vmi 2> "$tmp/err"; [ $? -eq 1 ] && grep -q "^/nonexistent.vmi: cannot open" "$tmp/err" \
     && ok || bad "missing spec file: $(cat "$tmp/err")"
 
+# --check runs the checks emission runs (issue 17): a ROM variant on an argument whose sites
+# record no constant is refused by --check exactly as by --rom
+cat > "$tmp/rom-bad.vmi" <<'SPEC'
+rom bad
+    manufacturer  "test"
+    product       "a variant no site can use"
+    rom_version   1.0
+    api_minor     1
+    virtual_top   0xfc000000
+    license       "GPL v2"
+end
+routine SetCR3              inline clobbers flags variant value=0
+    mov %eax, ROM_VIRTUAL_TOP + vmi_pv_state.cr3
+end
+SPEC
+"$gen" --check "${spec[@]}" "$tmp/rom-bad.vmi" 2> "$tmp/err-check"; rc_check=$?
+"$gen" --rom bad="$tmp/bad.s" "${spec[@]}" "$tmp/rom-bad.vmi" 2> "$tmp/err-rom"; rc_rom=$?
+[ $rc_check -eq 1 ] && [ $rc_rom -eq 1 ] && cmp -s "$tmp/err-check" "$tmp/err-rom" \
+    && grep -q "record no constant" "$tmp/err-check" && [ ! -e "$tmp/bad.s" ] && ok \
+    || bad "--check and --rom disagree on a variant: $rc_check $(cat "$tmp/err-check") / $rc_rom $(cat "$tmp/err-rom")"
+
 echo "gen-cli: $passed passed, $failed failed"
 [ $failed -eq 0 ]

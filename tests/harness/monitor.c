@@ -1,8 +1,12 @@
 /* The monitor behind the pv ROM's hypercall gate (docs/pv-rom.md §2-4): a C function in user
- * space.  Privileged calls are recorded in the log, not performed. */
+ * space.  Privileged calls are recorded in the log, not performed.  The duties every monitor has
+ * (drain the deferred queue first, deliver a pending interrupt when the interrupt-flag calls or
+ * Halt ask) are the inliner core's pv model (inliner/vmi_pv_model.h), the same one check-rom
+ * proves the pv ROM against. */
 #include <string.h>
 #include <sys/mman.h>
 #include "harness.h"
+#include "vmi_pv_model.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -32,6 +36,34 @@ static void deliver(void)
     pv->pending = 0;
 }
 
+/* The model's view of this process's memory: the state page and the guest's are ours. */
+static int real_rd(void *ctx, uint32_t addr, unsigned bytes, uint32_t *v)
+{
+    (void)ctx;
+    const volatile uint8_t *p = (const volatile uint8_t *)(uintptr_t)addr;
+    *v = 0;
+    for (unsigned k = 0; k < bytes; k++)
+        *v |= (uint32_t)p[k] << (8 * k);
+    return 0;
+}
+
+static int real_wr(void *ctx, uint32_t addr, unsigned bytes, uint32_t v)
+{
+    (void)ctx;
+    volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)addr;
+    for (unsigned k = 0; k < bytes; k++)
+        p[k] = (uint8_t)(v >> (8 * k));
+    return 0;
+}
+
+static void log_drain(void *ctx, uint32_t addr, uint32_t value)
+{
+    (void)ctx;
+    log_add(&mon_log, LOG_DRAIN, addr, value);
+}
+
+static struct pv_model_env mon_env = { NULL, 0, real_rd, real_wr, NULL, NULL, log_drain };
+
 static uint32_t *apic_slot(uint32_t key)
 {
     for (unsigned i = 0; i < 16; i++)
@@ -45,12 +77,8 @@ static uint32_t *apic_slot(uint32_t key)
 __attribute__((force_align_arg_pointer, used))
 static void monitor_gate(struct vmi_pv_frame *f)
 {
-    uint32_t i;
-
     /* Before handling any hypercall, drain the deferred queue in order. */
-    for (i = 0; i < pv->queue_count && i < VMI_PV_QUEUE_LEN; i++)
-        log_add(&mon_log, LOG_DRAIN, pv->queue[2 * i], pv->queue[2 * i + 1]);
-    pv->queue_count = 0;
+    pv_monitor_drain(&mon_env);
 
     switch (f->nr) {
     case VMI_CALL_CPUID: {
@@ -76,13 +104,10 @@ static void monitor_gate(struct vmi_pv_frame *f)
     case VMI_CALL_SetCR4: pv->cr4 = f->eax; log_add(&mon_log, f->nr, f->eax, 0); break;
     case VMI_CALL_EnableInterrupts:
     case VMI_CALL_SetInterruptMask:
+    case VMI_CALL_Halt:                     /* a safe halt returns once one was delivered */
         log_add(&mon_log, f->nr, pv->vif & VMI_INTERRUPT_MASK_IF, 0);
-        if ((pv->vif & VMI_INTERRUPT_MASK_IF) && pv->pending)
+        if (pv_monitor_delivers(&mon_env, f->nr))
             deliver();
-        break;
-    case VMI_CALL_Halt:
-        log_add(&mon_log, f->nr, pv->vif & VMI_INTERRUPT_MASK_IF, 0);
-        deliver();                          /* a safe halt returns once one was delivered */
         break;
     case VMI_CALL_IRET: {
         const uint32_t *frame = (const uint32_t *)(uintptr_t)f->arg_ptr;
@@ -154,6 +179,7 @@ int monitor_install(uint32_t virtual_top)
     if (p == MAP_FAILED || p != (void *)(uintptr_t)virtual_top)
         return -1;
     pv = p;
+    mon_env.top = virtual_top;
     memset(p, 0, 4096);
     pv->magic = VMI_PV_STATE_MAGIC;
     pv->version = VMI_PV_VERSION;

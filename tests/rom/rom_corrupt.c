@@ -8,6 +8,7 @@
  *   entry(CALL)   the first inline entry of CALL (a number or a name from vmi_call_table)
  *   variant(CALL) its first variant entry
  *   body(CALL)    the body of entry(CALL)
+ *   vbody(CALL)   the body of variant(CALL)
  *   ireloc(CALL)  the first inline relocation record of entry(CALL)
  *   vrlt(CALL)    CALL's record in the generator's relocation table ("VRLT", docs/rom-format.md)
  *   routine(CALL) the routine that record names (CALL must not answer NONE)
@@ -95,8 +96,8 @@ static long locate(const char *loc)
         at = (long)rom[2] * 512;
     else if (strcmp(base, "entry") == 0 || strcmp(base, "variant") == 0)
         at = entry_of(call, base[0] == 'v');
-    else if (strcmp(base, "body") == 0)
-        at = (at = entry_of(call, 0)) < 0 ? -1 : (long)rd16((size_t)at + 4);
+    else if (strcmp(base, "body") == 0 || strcmp(base, "vbody") == 0)
+        at = (at = entry_of(call, base[0] == 'v')) < 0 ? -1 : (long)rd16((size_t)at + 4);
     else if (strcmp(base, "ireloc") == 0) {
         long e = entry_of(call, 0);
         at = e < 0 ? -1 : (long)(t + 16 + 16 * rd16(t + 8) + 4 * rd16((size_t)e + 8));

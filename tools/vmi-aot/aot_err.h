@@ -11,4 +11,13 @@ struct aot_err {
 /* Formats the message into err (when err is not NULL) and returns -1. */
 int aot_fail(struct aot_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A library's message (libelf, libdwarf, Zydis) made fit for one line: control characters become
+ * spaces, runs of blanks one space, the ends trimmed.  Empty, NULL or "no error" (which says
+ * nothing about the input) gives `fallback`, which must say what the tool found instead.  The
+ * result lives in a static buffer until the next call. */
+const char *aot_lib_text(const char *text, const char *fallback);
+
+/* Makes msg one line in place, the same way (used by aot_fail on every message it formats). */
+void aot_one_line(char *msg);
+
 #endif /* VMI_AOT_ERR_H */

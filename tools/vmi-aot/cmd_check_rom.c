@@ -7,6 +7,7 @@
 #include "aot_cmds.h"
 #include "json_out.h"
 #include "romchk.h"
+#include "romchk_behave.h"
 #include "romchk_consumer.h"
 #include "romchk_run.h"
 
@@ -254,6 +255,7 @@ int romchk_run(struct romchk *c)
         check_relocs(c);
         check_routines(c);
         check_inline(c);
+        romchk_behave(c);       /* what the code does, on random states: romchk_behave.h */
     }
     return c->nfindings || c->dropped ? -1 : 0;
 }

@@ -144,7 +144,7 @@ oom:
 
 static int dw_fail(struct rd *r, const char *what)
 {
-    const char *msg = r->e ? dwarf_errmsg(r->e) : "no detail";
+    const char *msg = aot_lib_text(r->e ? dwarf_errmsg(r->e) : NULL, "libdwarf gave no detail");
     aot_fail(r->err, "%s: bad DWARF: %s (compile unit at .debug_info offset 0x%llx): %s",
              r->img->path, what, (unsigned long long)r->cu_off, msg);
     if (r->e) {

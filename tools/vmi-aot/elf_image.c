@@ -68,6 +68,9 @@ static int check_headers(struct aot_image *img, struct aot_err *err)
         return aot_fail(err, "%s: bad ELF class %u at offset 0x%x", p, d[EI_CLASS], EI_CLASS);
     if (d[EI_DATA] != ELFDATA2LSB)
         return aot_fail(err, "%s: not little-endian (EI_DATA %u); i386 images are", p, d[EI_DATA]);
+    if (d[EI_VERSION] != EV_CURRENT)
+        return aot_fail(err, "%s: e_ident[EI_VERSION] is %u, not %u (EV_CURRENT)", p,
+                        d[EI_VERSION], EV_CURRENT);
     if (img->size < sizeof eh)
         return aot_fail(err, "%s: truncated ELF header: file has %zu bytes, the header needs %zu", p,
                         img->size, sizeof eh);
@@ -121,9 +124,11 @@ static int read_sections(struct aot_image *img, struct aot_err *err)
     size_t n, strndx;
 
     if (elf_getshdrnum(img->elf, &n) != 0)
-        return aot_fail(err, "%s: cannot read the section count: %s", p, elf_errmsg(-1));
+        return aot_fail(err, "%s: cannot read the section count: %s", p,
+                        aot_lib_text(elf_errmsg(-1), "libelf gave no reason"));
     if (elf_getshdrstrndx(img->elf, &strndx) != 0)
-        return aot_fail(err, "%s: cannot read the section name table index: %s", p, elf_errmsg(-1));
+        return aot_fail(err, "%s: cannot read the section name table index: %s", p,
+                        aot_lib_text(elf_errmsg(-1), "libelf gave no reason"));
     if (n && strndx >= n)
         return aot_fail(err, "%s: section name table index %zu is not below the section count %zu",
                         p, strndx, n);
@@ -137,7 +142,8 @@ static int read_sections(struct aot_image *img, struct aot_err *err)
         GElf_Shdr sh;
         Elf_Scn *scn = elf_getscn(img->elf, i);
         if (!scn || !gelf_getshdr(scn, &sh))
-            return aot_fail(err, "%s: cannot read section header %zu: %s", p, i, elf_errmsg(-1));
+            return aot_fail(err, "%s: cannot read section header %zu: %s", p, i,
+                                  aot_lib_text(elf_errmsg(-1), "libelf gave no reason"));
         s->index = (uint32_t)i;
         s->type = sh.sh_type;
         s->flags = (uint32_t)sh.sh_flags;
@@ -224,7 +230,7 @@ static int read_funcs(struct aot_image *img, struct aot_err *err)
     Elf_Data *data;
     if (!gelf_getshdr(scn, &sh) || !(data = elf_getdata(scn, NULL)))
         return aot_fail(err, "%s: cannot read symbol table [%u] %s: %s", img->path, tab->index,
-                        tab->name, elf_errmsg(-1));
+                        tab->name, aot_lib_text(elf_errmsg(-1), "libelf gave no reason"));
     if (sh.sh_link >= img->nsecs || img->secs[sh.sh_link].type != SHT_STRTAB)
         return aot_fail(err, "%s: symbol table [%u] links to section %u, not a string table",
                         img->path, tab->index, (unsigned)sh.sh_link);
@@ -238,7 +244,7 @@ static int read_funcs(struct aot_image *img, struct aot_err *err)
         GElf_Sym sym;
         if (!gelf_getsym(data, (int)i, &sym))
             return aot_fail(err, "%s: cannot read symbol %zu of [%u] %s: %s", img->path, i,
-                            tab->index, tab->name, elf_errmsg(-1));
+                            tab->index, tab->name, aot_lib_text(elf_errmsg(-1), "libelf gave no reason"));
         if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_size == 0 ||
             sym.st_shndx == SHN_UNDEF || sym.st_name >= strsize)
             continue;
@@ -297,7 +303,7 @@ int aot_image_symbol(const struct aot_image *img, const char *name, struct aot_s
     Elf_Data *data;
     if (!scn || !gelf_getshdr(scn, &sh) || !(data = elf_getdata(scn, NULL)))
         return aot_fail(err, "%s: cannot read symbol table [%u] %s: %s", img->path, tab->index,
-                        tab->name, elf_errmsg(-1));
+                        tab->name, aot_lib_text(elf_errmsg(-1), "libelf gave no reason"));
     if (sh.sh_link >= img->nsecs || img->secs[sh.sh_link].type != SHT_STRTAB)
         return aot_fail(err, "%s: symbol table [%u] links to section %u, not a string table",
                         img->path, tab->index, (unsigned)sh.sh_link);
@@ -308,7 +314,7 @@ int aot_image_symbol(const struct aot_image *img, const char *name, struct aot_s
         GElf_Sym sym;
         if (!gelf_getsym(data, (int)i, &sym))
             return aot_fail(err, "%s: cannot read symbol %zu of [%u] %s: %s", img->path, i,
-                            tab->index, tab->name, elf_errmsg(-1));
+                            tab->index, tab->name, aot_lib_text(elf_errmsg(-1), "libelf gave no reason"));
         if (sym.st_shndx == SHN_UNDEF || sym.st_name >= strsize)
             continue;
         const char *n = elf_strptr(img->elf, sh.sh_link, sym.st_name);
@@ -530,7 +536,8 @@ int aot_image_open(struct aot_image *img, const char *path, unsigned flags, stru
     elf_version(EV_CURRENT);
     img->elf = elf_memory((char *)img->data, img->size);
     if (!img->elf || elf_kind(img->elf) != ELF_K_ELF) {
-        aot_fail(err, "%s: libelf cannot read it: %s", path, elf_errmsg(-1));
+        aot_fail(err, "%s: libelf cannot read it: %s", path,
+                 aot_lib_text(elf_errmsg(-1), "it found no ELF image in the file"));
         goto fail;
     }
     if (read_sections(img, err) != 0 || read_funcs(img, err) != 0 ||

@@ -16,7 +16,7 @@
 struct romchk_finding {
     long off;                  /* ROM offset the finding is about, or -1 */
     char where[48];            /* routine or structure, "" when none */
-    char msg[200];
+    char msg[480];
 };
 
 enum romchk_kind { RK_ENTRY, RK_ROUTINE, RK_HELPER, RK_INLINE, RK_VARIANT };

@@ -300,6 +300,44 @@ static int transfer(struct walk *w, struct state *s, const ZydisDecodedInstructi
     }
 }
 
+/* pushad: eight slots, EAX first; the ESP slot holds the address of the slot before it. */
+static int push_all(struct walk *w, struct state *s, uint32_t at, const char *text)
+{
+    static const int order[8] = { 0, 1, 2, 3, 8, 6, 4, 5 };   /* eax ecx edx ebx esp ebp esi edi */
+    (void)text;
+    int before = s->depth;
+    if (set_depth(w, s, s->depth + 32, at) < 0)
+        return -1;
+    for (int i = 0; i < 8; i++) {
+        int r = order[i], slot = before / 4 + 1 + i;
+        s->slot[slot] = r == 8 ? (uint8_t)TAG_PTR(before / 4)
+                        : !(s->modified & (1u << r)) ? (uint8_t)TAG_REG(r) : TAG_OTHER;
+    }
+    return 0;
+}
+
+/* popad: EDI first, the ESP slot skipped; a register popped from its own slot is preserved. */
+static int pop_all(struct walk *w, struct state *s, uint32_t at, const char *text)
+{
+    static const int order[8] = { 5, 4, 6, 8, 3, 2, 1, 0 };   /* edi esi ebp (esp) ebx edx ecx eax */
+    if (s->depth < 32) {
+        finding(w, at, "'%s' pops %s (unbalanced push/pop)", text,
+                w->is_inline ? "above the body's entry stack" : "the return address");
+        return -1;
+    }
+    for (int i = 0; i < 8; i++) {
+        int r = order[i];
+        uint8_t tag = s->slot[s->depth / 4 - i];
+        if (r == 8)
+            continue;
+        if (tag == TAG_REG(r))
+            s->modified &= (uint8_t)~(1u << r);
+        else
+            s->modified |= (uint8_t)(1u << r);
+    }
+    return set_depth(w, s, s->depth - 32, at);
+}
+
 /* Stack pointer arithmetic and push/pop; returns -1 when the path cannot go on. */
 static int stack_effect(struct walk *w, struct state *s, const ZydisDecodedInstruction *zi,
                         const ZydisDecodedOperand *ops, uint32_t at, const char *text, int *handled)
@@ -348,8 +386,26 @@ static int stack_effect(struct walk *w, struct state *s, const ZydisDecodedInstr
         }
         return set_depth(w, s, s->depth - 4, at);
     }
+    case ZYDIS_MNEMONIC_PUSHAD:
+        return push_all(w, s, at, text);
+    case ZYDIS_MNEMONIC_POPAD:
+        return pop_all(w, s, at, text);
+    case ZYDIS_MNEMONIC_PUSHA: case ZYDIS_MNEMONIC_POPA:
+    case ZYDIS_MNEMONIC_PUSHF: case ZYDIS_MNEMONIC_POPF:
+        finding(w, at, "'%s': a 16-bit stack operation (the stack is tracked in 32-bit words)",
+                text);
+        return -1;
+    case ZYDIS_MNEMONIC_ENTER:
+    case ZYDIS_MNEMONIC_LEAVE:
+        finding(w, at, "'%s' moves ESP through EBP: check-rom cannot follow it", text);
+        return -1;
     default:
         break;
+    }
+    if (zi->meta.category == ZYDIS_CATEGORY_STRINGOP && w->is_inline) {
+        finding(w, at, "'%s' in an inline body reads or writes memory through ESI/EDI, which "
+                "check-rom cannot bound (it may be the kernel's stack)", text);
+        return -1;
     }
     /* explicit writes of ESP: add/sub imm, lea disp(%esp) */
     if (zi->operand_count_visible >= 1 && ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER &&
@@ -369,6 +425,17 @@ static int stack_effect(struct walk *w, struct state *s, const ZydisDecodedInstr
             s->modified |= 1u << FLAGS_BIT;
         return set_depth(w, s, s->depth + d, at);
     }
+    /* any other write of ESP, visible or hidden (xchg, mov, and, inc, ...): not followed */
+    int leaves = zi->mnemonic == ZYDIS_MNEMONIC_IRET || zi->mnemonic == ZYDIS_MNEMONIC_IRETD ||
+                 zi->mnemonic == ZYDIS_MNEMONIC_SYSEXIT;     /* the path ends there */
+    if (zi->meta.category != ZYDIS_CATEGORY_CALL && zi->meta.category != ZYDIS_CATEGORY_RET &&
+        !leaves)
+        for (unsigned i = 0; i < zi->operand_count; i++)
+            if (ops[i].type == ZYDIS_OPERAND_TYPE_REGISTER && reg_bit(ops[i].reg.value) == 8 &&
+                (ops[i].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE)) {
+                finding(w, at, "'%s' changes ESP in a way check-rom cannot follow", text);
+                return -1;
+            }
     *handled = 0;
     return 0;
 }

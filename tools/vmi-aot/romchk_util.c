@@ -19,6 +19,9 @@ void romchk_add(struct romchk *c, long off, const char *where, const char *fmt, 
     va_start(ap, fmt);
     vsnprintf(f->msg, sizeof f->msg, fmt, ap);
     va_end(ap);
+    for (char *p = f->msg; *p; p++)      /* one line, whatever a library's text held */
+        if ((unsigned char)*p < 0x20)
+            *p = ' ';
     for (unsigned i = 0; i < c->nroutines; i++)
         if (where && strcmp(c->routines[i].name, where) == 0)
             c->routines[i].findings++;
