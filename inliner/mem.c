@@ -1,19 +1,12 @@
 /* The inliner's own memcpy, memset and memcmp: the freestanding core calls no libc.  Sites and
  * bodies are 5 to 64 bytes, so copies and compares go a 32-bit word at a time (x86 allows
- * unaligned words), then byte by byte for the tail. */
+ * unaligned words), then byte by byte for the tail (vmi_copy, vmi_same in vmi_internal.h,
+ * which the hot paths inline). */
 #include "vmi_internal.h"
-
-/* A 32-bit word at any address, which may alias any object. */
-typedef uint32_t __attribute__((aligned(1), may_alias)) vmi_word;
 
 void *vmi_memcpy(void *dst, const void *src, uint32_t n)
 {
-    uint8_t *d = dst;
-    const uint8_t *s = src;
-    for (; n >= 4; n -= 4, d += 4, s += 4)
-        *(vmi_word *)d = *(const vmi_word *)s;
-    while (n--)
-        *d++ = *s++;
+    vmi_copy(dst, src, n);
     return dst;
 }
 

@@ -7,13 +7,13 @@ uint32_t vmi_nop_fill(uint8_t *dst, uint32_t len)
     uint32_t count = 0;
 
     while (len >= VMI_NOP_MAX) {
-        vmi_memcpy(dst, vmi_nops[VMI_NOP_MAX], VMI_NOP_MAX);
+        vmi_copy(dst, vmi_nops[VMI_NOP_MAX], VMI_NOP_MAX);
         dst += VMI_NOP_MAX;
         len -= VMI_NOP_MAX;
         count++;
     }
     if (len) {
-        vmi_memcpy(dst, vmi_nops[len], len);
+        vmi_copy(dst, vmi_nops[len], len);
         count++;
     }
     return count;
@@ -28,6 +28,25 @@ uint32_t vmi_render_native(uint8_t call, uint32_t len, uint8_t *dst)
     m = &vmi_call_table[call];
     if (len < m->native_len)
         return VMI_NO_SITE;
-    vmi_memcpy(dst, m->native, m->native_len);
+    vmi_copy(dst, m->native, m->native_len);
     return vmi_nop_fill(dst + m->native_len, len - m->native_len);
+}
+
+/* The fill compared piece by piece as vmi_nop_fill lays it down: what vmi_render_native would
+ * write, without writing it (tests/inliner/test_apply.c holds the two to the same answer). */
+int vmi_is_native(const uint8_t *have, uint8_t call, uint32_t len)
+{
+    const struct vmi_call_meta *m;
+
+    if (!vmi_call_defined(call))
+        return 0;
+    m = &vmi_call_table[call];
+    if (len < m->native_len || !vmi_same(have, m->native, m->native_len))
+        return 0;
+    have += m->native_len;
+    len -= m->native_len;
+    for (; len >= VMI_NOP_MAX; len -= VMI_NOP_MAX, have += VMI_NOP_MAX)
+        if (!vmi_same(have, vmi_nops[VMI_NOP_MAX], VMI_NOP_MAX))
+            return 0;
+    return vmi_same(have, vmi_nops[len], len);
 }

@@ -69,10 +69,31 @@ static int site_usable(const struct vmi_plan *plan, const struct vmi_site_info *
     return vmi_call_defined(s->call) && s->len >= vmi_call_table[s->call].native_len;
 }
 
+/* The calls a build found without a generic body, so that the ROM's table is searched once per
+ * call, not once per site (a miss reads the whole table). */
+struct body_misses {
+    uint32_t bits[(VMI_NUM_CALLS + 31) / 32];
+};
+
+static int generic_find(const struct vmi_rom *rom, struct body_misses *miss, uint8_t call,
+                        struct vmi_inline_body *v)
+{
+    uint32_t bit = 1u << (call % 32);
+
+    if (call >= VMI_NUM_CALLS)
+        return vmi_rom_inline_find(rom, call, 0, 0, 0, v);
+    if (miss->bits[call / 32] & bit)
+        return 0;
+    if (vmi_rom_inline_find(rom, call, 0, 0, 0, v))
+        return 1;
+    miss->bits[call / 32] |= bit;
+    return 0;
+}
+
 /* Chooses the body for the site: the variant for its constant, else the generic body.
  * Returns 1 with *body set, or 0 with *why saying what stood in the way. */
-static int choose_body(const struct vmi_rom *rom, const struct vmi_site_info *s,
-                       struct vmi_inline_body *body, unsigned *why)
+static int choose_body(const struct vmi_rom *rom, struct body_misses *miss,
+                       const struct vmi_site_info *s, struct vmi_inline_body *body, unsigned *why)
 {
     struct vmi_inline_body v;
     unsigned vwhy = VMI_NOINLINE_NO_BODY, gwhy = VMI_NOINLINE_NO_BODY;
@@ -91,7 +112,7 @@ static int choose_body(const struct vmi_rom *rom, const struct vmi_site_info *s,
             return 1;
         }
     }
-    if (vmi_rom_inline_find(rom, s->call, 0, 0, 0, &v)) {
+    if (generic_find(rom, miss, s->call, &v)) {
         gwhy = body_fits(&v, s);
         if (gwhy == VMI_NOINLINE_INLINED) {
             *body = v;
@@ -124,6 +145,7 @@ vmi_status vmi_plan_build(struct vmi_plan *plan, const struct vmi_site_table *si
 {
     unsigned policy = opt ? (unsigned)opt->policy : VMI_POLICY_AUTO;
     uint32_t flags = opt ? opt->flags : 0;
+    struct body_misses miss = { { 0 } };
     int use_rom;
     uint32_t i, total = 0;
 
@@ -195,7 +217,7 @@ vmi_status vmi_plan_build(struct vmi_plan *plan, const struct vmi_site_table *si
                                 rom->base, reip,
                                 "relocation target outside the ROM (expected = ROM base)");
             if (policy == VMI_POLICY_AUTO || policy == VMI_POLICY_INLINE_ONLY) {
-                if (choose_body(rom, s, &body, &why)) {
+                if (choose_body(rom, &miss, s, &body, &why)) {
                     sp->decision = VMI_DECISION_INLINE;
                     sp->reason = body.is_variant ? VMI_REASON_INLINE_VARIANT : VMI_REASON_INLINE;
                     why = VMI_NOINLINE_INLINED;
@@ -230,7 +252,7 @@ vmi_status vmi_plan_build(struct vmi_plan *plan, const struct vmi_site_table *si
 
         switch (sp->decision) {
         case VMI_DECISION_INLINE:
-            vmi_memcpy(out, body.bytes, body.len);
+            vmi_copy(out, body.bytes, body.len);
             for (k = 0; k < body.reloc_count; k++) {
                 uint32_t off = vmi_rom_inline_reloc(rom, &body, k);
                 vmi_rel32_move(out + off, body.addr + off + 4, s->addr + off + 4);
@@ -250,10 +272,10 @@ vmi_status vmi_plan_build(struct vmi_plan *plan, const struct vmi_site_table *si
             break;
         default:
             if (s->flags & VMI_SITE_ORIGINAL) {
-                vmi_memcpy(out, plan->original + plan->code_len, s->len);
+                vmi_copy(out, plan->original + plan->code_len, s->len);
                 sp->used = s->len;
             } else {
-                vmi_memcpy(out, m->native, m->native_len);
+                vmi_copy(out, m->native, m->native_len);
                 sp->used = m->native_len;
             }
             break;

@@ -474,10 +474,13 @@ static int patch_line(void *vctx, char *line)
         return 0;
     }
     unsigned sites, rep, inl, call, nat, nop, jmp;
-    unsigned long long rd, pl, ap, ve, rv;
+    unsigned long long rd, pl, ap, ve, rv, cs, ct;
+    unsigned bytes;
     if (sscanf(line, "patch sites=%u rep=%u read_ns=%llu plan_ns=%llu apply_ns=%llu "
-                     "verify_ns=%llu revert_ns=%llu inline=%u call=%u native=%u nop=%u jump=%u",
-               &sites, &rep, &rd, &pl, &ap, &ve, &rv, &inl, &call, &nat, &nop, &jmp) != 12)
+                     "verify_ns=%llu revert_ns=%llu inline=%u call=%u native=%u nop=%u jump=%u "
+                     "copy_sites_ns=%llu copy_text_ns=%llu bytes=%u",
+               &sites, &rep, &rd, &pl, &ap, &ve, &rv, &inl, &call, &nat, &nop, &jmp, &cs, &ct,
+               &bytes) != 15)
         return 0;
     if (p->reps == PROF_MAX_REPS)
         return 0;
@@ -488,6 +491,9 @@ static int patch_line(void *vctx, char *line)
     p->apply_ns[r] = (double)ap;
     p->verify_ns[r] = (double)ve;
     p->revert_ns[r] = (double)rv;
+    p->copy_sites_ns[r] = (double)cs;
+    p->copy_text_ns[r] = (double)ct;
+    p->bytes = bytes;
     p->inline_sites = inl;
     p->call_sites = call;
     p->native_sites = nat;

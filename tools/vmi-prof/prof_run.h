@@ -35,6 +35,9 @@ struct prof_patch_result {
     unsigned sites, reps;
     double read_ns[PROF_MAX_REPS], plan_ns[PROF_MAX_REPS], apply_ns[PROF_MAX_REPS];
     double verify_ns[PROF_MAX_REPS], revert_ns[PROF_MAX_REPS];
+    /* the reference: the same bytes copied site by site, and the whole text in one memcpy */
+    double copy_sites_ns[PROF_MAX_REPS], copy_text_ns[PROF_MAX_REPS];
+    unsigned bytes;                 /* the sum of the site lengths */
     unsigned inline_sites, call_sites, native_sites, nop_sites, jump_sites;
 };
 int prof_run_patch_bench(const struct prof_run_opts *o, unsigned sites,
