@@ -308,7 +308,7 @@ check-mutation-guard: $(MUT_TOOL) $(MUT_NOSITES) $(VMI_AOT) $(VMI_GEN) $(BAD_PRO
 SAN_CHECKS += check-mutation-guard-fails
 .PHONY: check-mutation-guard-fails
 check-mutation-guard-fails: $(MUT_TOOL) $(AOT_T)/image-gcc.elf $(BAD_PROBE) $(SELFTEST) $(ROM_RELOC_T) \
-                            $(ROM_IMAGES)
+                            $(ROM_IMAGES) $(VMI_AOT) $(PROF_FRONT) $(AOT_MINIS)
 	@set -e; for mode in two-lines empty crash sanitizer hang leave-output temp-file change-input; do \
 	    if BAD_MODE=$$mode MUTATE=$(MUT_TOOL) AOT="bash tests/mutate/bad-tool.sh" \
 	        AOT_IMAGE=$(AOT_T)/image-gcc.elf PV_ROM=$(B)/rom/vmi-pv.rom \
@@ -323,4 +323,11 @@ check-mutation-guard-fails: $(MUT_TOOL) $(AOT_T)/image-gcc.elf $(BAD_PROBE) $(SE
 	    RELOC=$(ROM_RELOC_T) MUT_COUNT=24 bash tests/mutate/run.sh $(MUT_DIR)/fails-accept rom \
 	    > $(MUT_DIR)/fails-accept.log 2>&1 || ! grep -q '^FAIL behaviour' $(MUT_DIR)/fails-accept.log; \
 	then echo "the guard missed accepted ROM mutants that behave differently"; exit 1; fi
-	@echo "mutation guard: fails on each of 9 misbehaviours (the last: a check-rom that accepts all)"
+	@for mode in crash two-lines; do \
+	    if BAD_MODE=$$mode MUTATE=$(MUT_TOOL) AOT=$(VMI_AOT) PROF=$(PROF_FRONT) \
+	        LOADER_PARSE="bash tests/mutate/bad-tool.sh" NATIVE_ROM=$(B)/rom/vmi-native.rom \
+	        LINUX_MINIS=$(AOT_T)/linux-mini-0.elf MUT_COUNT=2 MUT_TIMEOUT=5 \
+	        bash tests/mutate/run.sh $(MUT_DIR)/fails-linux-$$mode linux > $(MUT_DIR)/fails-linux-$$mode.log 2>&1 \
+	        || ! grep -q '^FAIL.*loader-parse' $(MUT_DIR)/fails-linux-$$mode.log; \
+	    then echo "the guard accepted a loader parser that does '$$mode'"; exit 1; fi; done
+	@echo "mutation guard: fails on each of 11 misbehaviours (the last three: a check-rom that accepts all, a loader parser that crashes or prints two lines)"
