@@ -26,6 +26,10 @@ static int check_header(const Elf32_Ehdr *eh, uint32_t size, struct ld_error *er
         !in_file(eh->e_phoff, (uint32_t)eh->e_phnum * sizeof(Elf32_Phdr), size))
         return ld_fail(err, "vmlinux: program headers (%u at 0x%x) outside the file of %u bytes",
                        eh->e_phnum, eh->e_phoff, size);
+    /* the headers are read in place, as structs: misaligned they would be misaligned accesses */
+    if (eh->e_phoff % 4 || (eh->e_shnum && eh->e_shoff % 4))
+        return ld_fail(err, "vmlinux: program headers at 0x%x or section headers at 0x%x not "
+                       "4-byte aligned", eh->e_phoff, eh->e_shoff);
     if (eh->e_shnum && (eh->e_shentsize != sizeof(Elf32_Shdr) ||
                         !in_file(eh->e_shoff, (uint32_t)eh->e_shnum * sizeof(Elf32_Shdr), size) ||
                         eh->e_shstrndx >= eh->e_shnum))
@@ -169,7 +173,8 @@ int vmlinux_symbol(const struct vmlinux *vm, const char *name, uint32_t *value, 
     const Elf32_Shdr *sh = section_headers(vm, &n);
     for (uint32_t i = 0; i < n; i++) {
         if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_entsize != sizeof(Elf32_Sym) ||
-            sh[i].sh_link >= n || !in_file(sh[i].sh_offset, sh[i].sh_size, vm->size))
+            sh[i].sh_link >= n || sh[i].sh_offset % 4 ||
+            !in_file(sh[i].sh_offset, sh[i].sh_size, vm->size))
             continue;
         const Elf32_Sym *sym = (const void *)(vm->file + sh[i].sh_offset);
         uint32_t count = sh[i].sh_size / sizeof(Elf32_Sym);

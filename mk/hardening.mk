@@ -66,6 +66,30 @@ FUZZ_SEEDS_elf     = $(AOT_T)/image-gcc.elf $(B)/bad/image-gcc.elf $(B)/bad/imag
 FUZZ_SEEDDEPS_elf  = $(FUZZ_SEEDS_elf)
 FUZZ_MAXLEN_elf   := 65536
 
+# The loader's module parsing, built hosted (tests/loader/hosted/): the loader's own sources, for
+# a 32-bit process (the loader's addresses are pointers), non-PIE and linked high, at 0x60000000,
+# so that [64 KiB, 256 MiB) is free for the mapping that stands for the machine's RAM; the loader's
+# image symbols are where a boot has them.  Its users: the fuzz target loader_elf and the mutation
+# guard's loader-parse.
+LOADER_HOSTED_SRC   := $(addprefix loader/,multiboot.c options.c vmlinux.c memory.c linux_config.c \
+                       patch.c aot.c) tests/loader/hosted/hosted.c tests/loader/hosted/shim.c \
+                       $(wildcard inliner/*.c)
+LOADER_HOSTED_FLAGS := -m32 -fno-pie -no-pie -Iloader -Iinliner -Itools/vmi-aot -Itests/loader/hosted \
+                       -Wl,--defsym,__loader_start=0x100000 -Wl,--defsym,__loader_end=0x194000 \
+                       -Wl,-Ttext-segment=0x60000000
+
+# The loader's parsing of the vmlinux module and the multiboot information: the synthetic Linux
+# kernels, plain and specialized, and (when the fixtures are there) the first 64 KiB of the
+# fixture vmlinux.  libFuzzer's C++ runtime wants libstdc++, which the 32-bit sanitizer runtimes
+# bring only as libstdc++.so.6.
+FUZZ_TARGETS         += loader_elf
+FUZZ_SRC_loader_elf   = $(LOADER_HOSTED_SRC)
+FUZZ_INC_loader_elf   = $(LOADER_HOSTED_FLAGS) -nostdlib++ -l:libstdc++.so.6
+FUZZ_SEEDDEPS_loader_elf = $(AOT_MINIS) $(VMI_AOT) $(B)/rom/vmi-native.rom
+FUZZ_SEEDCMD_loader_elf = bash tests/fuzz/mkseeds_loader.sh
+FUZZ_SEEDARGS_loader_elf = $(VMI_AOT) $(B)/rom/vmi-native.rom $(LINUX_VMI_DIR) $(AOT_MINIS)
+FUZZ_MAXLEN_loader_elf := 65536
+
 $(FUZZ_DIR)/mkseeds_rom: tests/fuzz/mkseeds_rom.c tests/inliner/romgen.c tests/inliner/romgen.h $(INL_HOST)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -Iinliner -Itests/inliner tests/fuzz/mkseeds_rom.c tests/inliner/romgen.c \
@@ -161,11 +185,14 @@ $(BAD_CHECKS): check-bad-%: $(BAD_CORRUPT) $(BAD_PROBE) $(VMI_AOT) $(VMI_GEN) $(
 # targets (which only clang links, with libFuzzer) and clang the rest (gcc builds it above).
 check-hardening-compilers: $(GLUE_H)
 	@set -e; for cc in $(CC) $(CLANG); do for t in $(FUZZ_TARGETS); do \
-	    $$cc $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Igen -Iinliner -Itools/vmi-aot \
+	    $$cc $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Igen -Iinliner -Itools/vmi-aot -Itests/loader/hosted \
 	        -fsyntax-only tests/fuzz/fuzz_$$t.c; done; done; \
 	$(CLANG) $(CSTD) $(WARN) -O2 -fsyntax-only tests/bad/corrupt.c; \
 	$(CLANG) $(CSTD) $(WARN) -O2 -fsyntax-only tests/mutate/mutate.c; \
 	$(CLANG) $(CSTD) $(WARN) -m32 -O2 -ffreestanding -fsyntax-only tests/mutate/nosites.c; \
+	for f in tests/loader/hosted/parse.c $(LOADER_HOSTED_SRC); do \
+	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include $(filter -I%,$(LOADER_HOSTED_FLAGS)) -m32 \
+	        -fsyntax-only $$f; done; \
 	for f in tests/bad/rom_probe.c tests/fuzz/mkseeds_rom.c; do \
 	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Iinliner -Itests/inliner -fsyntax-only $$f; done; \
 	for f in $(wildcard tests/live/*.c); do \
@@ -242,7 +269,9 @@ MUT_TOOL    := $(MUT_DIR)/mutate
 MUT_NOSITES := $(MUT_DIR)/nosites.elf
 MUT_SEED    ?= 17
 MUT_COUNT   ?= 300
-MUT_KINDS   ?= rom elf specialized spec
+MUT_KINDS   ?= rom elf specialized spec linux linux-real
+MUT_COUNT_REAL ?= 6
+MUT_LOADER  := $(MUT_DIR)/loader-parse
 $(MUT_TOOL): tests/mutate/mutate.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(HOST_LDFLAGS) $< -o $@
@@ -252,23 +281,34 @@ $(MUT_NOSITES): tests/mutate/nosites.c
 	$(CC) $(CSTD) $(WARN) -m32 -O2 -g -ffreestanding -nostdlib -static -fno-pic \
 	    -Wl,--no-warn-rwx-segments $< -o $@
 
+# the loader's module parsing, hosted, on one file (tests/loader/hosted/parse.c): sanitized in
+# build/san like the tools
+$(MUT_LOADER): tests/loader/hosted/parse.c $(LOADER_HOSTED_SRC) $(wildcard loader/*.h) \
+               $(wildcard inliner/*.h) tests/loader/hosted/hosted.h include/vmi_abi.h include/vmi_linux.h
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SANFLAGS) -Iinclude -I$(B)/include $(LOADER_HOSTED_FLAGS) \
+	    tests/loader/hosted/parse.c $(LOADER_HOSTED_SRC) -o $@
+
 SAN_CHECKS += check-mutation-guard
 .PHONY: check-mutation-guard
 check-mutation-guard: $(MUT_TOOL) $(MUT_NOSITES) $(VMI_AOT) $(VMI_GEN) $(BAD_PROBE) $(SELFTEST) \
-                      $(ROM_RELOC_T) $(ROM_IMAGES) $(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf
+                      $(ROM_RELOC_T) $(ROM_IMAGES) $(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf \
+                      $(PROF_FRONT) $(MUT_LOADER) $(AOT_MINIS)
 	@MUTATE=$(MUT_TOOL) AOT=$(VMI_AOT) GEN=$(VMI_GEN) PROBE=$(BAD_PROBE) SELFTEST=$(SELFTEST) \
 	    RELOC=$(ROM_RELOC_T) PV_ROM=$(B)/rom/vmi-pv.rom NATIVE_ROM=$(B)/rom/vmi-native.rom \
 	    AOT_IMAGE=$(AOT_T)/image-gcc.elf \
 	    ELF_INPUTS="$(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf $(MUT_NOSITES)" \
 	    SPEC_FILES="$(ABI_SPEC)" LINUX_SPEC=$(LINUX_SPEC) ROM_SPECS="spec/rom-pv.vmi spec/rom-native.vmi" \
 	    MUT_SEED=$(MUT_SEED) MUT_COUNT=$(MUT_COUNT) \
+	    PROF=$(PROF_FRONT) LOADER_PARSE=$(MUT_LOADER) LINUX_MINIS="$(AOT_MINIS)" \
+	    LINUX_VMI_DIR=$(LINUX_VMI_DIR) MUT_COUNT_REAL=$(MUT_COUNT_REAL) \
 	    bash tests/mutate/run.sh $(MUT_DIR)/run $(MUT_KINDS)
 
 # The guard can fail: a stand-in tool misbehaving in each way the guard must catch.
 SAN_CHECKS += check-mutation-guard-fails
 .PHONY: check-mutation-guard-fails
 check-mutation-guard-fails: $(MUT_TOOL) $(AOT_T)/image-gcc.elf $(BAD_PROBE) $(SELFTEST) $(ROM_RELOC_T) \
-                            $(ROM_IMAGES)
+                            $(ROM_IMAGES) $(VMI_AOT) $(PROF_FRONT) $(AOT_MINIS)
 	@set -e; for mode in two-lines empty crash sanitizer hang leave-output temp-file change-input; do \
 	    if BAD_MODE=$$mode MUTATE=$(MUT_TOOL) AOT="bash tests/mutate/bad-tool.sh" \
 	        AOT_IMAGE=$(AOT_T)/image-gcc.elf PV_ROM=$(B)/rom/vmi-pv.rom \
@@ -283,4 +323,11 @@ check-mutation-guard-fails: $(MUT_TOOL) $(AOT_T)/image-gcc.elf $(BAD_PROBE) $(SE
 	    RELOC=$(ROM_RELOC_T) MUT_COUNT=24 bash tests/mutate/run.sh $(MUT_DIR)/fails-accept rom \
 	    > $(MUT_DIR)/fails-accept.log 2>&1 || ! grep -q '^FAIL behaviour' $(MUT_DIR)/fails-accept.log; \
 	then echo "the guard missed accepted ROM mutants that behave differently"; exit 1; fi
-	@echo "mutation guard: fails on each of 9 misbehaviours (the last: a check-rom that accepts all)"
+	@for mode in crash two-lines; do \
+	    if BAD_MODE=$$mode MUTATE=$(MUT_TOOL) AOT=$(VMI_AOT) PROF=$(PROF_FRONT) \
+	        LOADER_PARSE="bash tests/mutate/bad-tool.sh" NATIVE_ROM=$(B)/rom/vmi-native.rom \
+	        LINUX_MINIS=$(AOT_T)/linux-mini-0.elf MUT_COUNT=2 MUT_TIMEOUT=5 \
+	        bash tests/mutate/run.sh $(MUT_DIR)/fails-linux-$$mode linux > $(MUT_DIR)/fails-linux-$$mode.log 2>&1 \
+	        || ! grep -q '^FAIL.*loader-parse' $(MUT_DIR)/fails-linux-$$mode.log; \
+	    then echo "the guard accepted a loader parser that does '$$mode'"; exit 1; fi; done
+	@echo "mutation guard: fails on each of 11 misbehaviours (the last three: a check-rom that accepts all, a loader parser that crashes or prints two lines)"

@@ -6,13 +6,19 @@
  *   elf   1-3 bytes changed, mostly in the ELF header and the section header table, or the file
  *         cut short (1 in 16);
  *   text  a spec file: a line deleted, doubled or swapped with the next, a character replaced,
- *         a number replaced by a boundary value, or the file cut short. */
+ *         a number replaced by a boundary value, or the file cut short;
+ *   linux a Linux vmlinux, aimed at what its readers read: a field of the ELF header, a program
+ *         header or a section header set to a boundary value or moved a little, a field of one
+ *         .parainstructions record (address, type, length, clobbers), a record doubled or the
+ *         section cut by a few bytes, a pv_*_ops symbol's size or section, a byte in the DWARF
+ *         of struct paravirt_patch_template (its DIE and the ones after it, or its name), a
+ *         random byte, or the file cut short (1 in 16). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_IN (8u << 20)
+#define MAX_IN (32u << 20)              /* the fixture vmlinux: 17-20 MB */
 
 static uint64_t rng;
 
@@ -85,6 +91,190 @@ static size_t mutate_elf(uint8_t *b, size_t n)
         uint8_t v = new_byte(b[at]);
         b[at] = v == b[at] ? (uint8_t)~v : v;
     }
+    return n;
+}
+
+static uint16_t rd16(const uint8_t *b, size_t n, size_t off)
+{
+    return off + 2 <= n ? (uint16_t)(b[off] | b[off + 1] << 8) : 0;
+}
+
+static void wr32(uint8_t *b, size_t n, size_t off, uint32_t v)
+{
+    for (unsigned i = 0; i < 4 && off + i < n; i++)
+        b[off + i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A 32-bit field's new value: a boundary, or the old one moved a little. */
+static uint32_t new_word(uint32_t old)
+{
+    static const uint32_t edge[] = { 0, 1, 4, 0x7fffffff, 0x80000000u, 0xffffffffu, 0x100000,
+                                     0xc0000000u };
+    switch (rnd() % 4) {
+    case 0: return edge[rnd() % (sizeof edge / sizeof edge[0])];
+    case 1: return old + (rnd() % 2 ? 1u : -1u) * (1u + rnd() % 8);
+    case 2: return old ^ (1u << (rnd() % 32));
+    default: return old + (rnd() % 2 ? 4096u : -4096u);
+    }
+}
+
+struct elf_view {
+    uint32_t shoff, shnum, shstrndx, phoff, phnum;
+};
+
+static struct elf_view view_of(const uint8_t *b, size_t n)
+{
+    struct elf_view v = { rd32(b, n, 32), rd16(b, n, 48), rd16(b, n, 50), rd32(b, n, 28),
+                          rd16(b, n, 44) };
+    if ((uint64_t)v.shoff + (uint64_t)v.shnum * 40 > n)
+        v.shnum = 0;
+    if ((uint64_t)v.phoff + (uint64_t)v.phnum * 32 > n)
+        v.phnum = 0;
+    return v;
+}
+
+/* The section header offset of the section named name, or 0. */
+static size_t section_named(const uint8_t *b, size_t n, const struct elf_view *v, const char *name)
+{
+    if (!v->shnum || v->shstrndx >= v->shnum)
+        return 0;
+    uint32_t stroff = rd32(b, n, v->shoff + v->shstrndx * 40u + 16);
+    uint32_t strsz = rd32(b, n, v->shoff + v->shstrndx * 40u + 20);
+    size_t len = strlen(name) + 1;
+    for (uint32_t i = 0; i < v->shnum; i++) {
+        uint32_t nm = rd32(b, n, v->shoff + i * 40u);
+        if (nm < strsz && (uint64_t)stroff + nm + len <= n && memcmp(b + stroff + nm, name, len) == 0)
+            return v->shoff + i * 40u;
+    }
+    return 0;
+}
+
+/* The offset of a pv_*_ops symbol in .symtab, or 0. */
+static size_t pv_symbol(const uint8_t *b, size_t n, const struct elf_view *v)
+{
+    size_t sym = section_named(b, n, v, ".symtab"), str = section_named(b, n, v, ".strtab");
+    if (!sym || !str)
+        return 0;
+    uint32_t so = rd32(b, n, sym + 16), ss = rd32(b, n, sym + 20), to = rd32(b, n, str + 16);
+    uint32_t ts = rd32(b, n, str + 20);
+    if ((uint64_t)so + ss > n || (uint64_t)to + ts > n || ss < 16)
+        return 0;
+    size_t found[64], k = 0;
+    for (uint32_t i = 0; i + 16 <= ss && k < 64; i += 16) {
+        uint32_t nm = rd32(b, n, so + i);
+        const char *s = (const char *)b + to + nm;
+        if (nm + 12 < ts && strncmp(s, "pv_", 3) == 0 && memchr(s, 0, ts - nm) &&
+            strlen(s) > 7 && strcmp(s + strlen(s) - 4, "_ops") == 0)
+            found[k++] = so + i;
+    }
+    return k ? found[rnd() % k] : 0;
+}
+
+/* Where the DWARF names struct paravirt_patch_template in .debug_info: its DW_FORM_strp
+ * reference to .debug_str, or the name inline; 0 when neither is found. */
+static size_t template_die(const uint8_t *b, size_t n, const struct elf_view *v, size_t *end)
+{
+    static const char name[] = "paravirt_patch_template";
+    size_t info = section_named(b, n, v, ".debug_info"), str = section_named(b, n, v, ".debug_str");
+    if (!info)
+        return 0;
+    uint32_t io = rd32(b, n, info + 16), is = rd32(b, n, info + 20);
+    if ((uint64_t)io + is > n)
+        return 0;
+    *end = io + is;
+    if (str) {
+        uint32_t so = rd32(b, n, str + 16), ss = rd32(b, n, str + 20);
+        for (uint32_t i = 0; (uint64_t)so + i + sizeof name <= n && i + sizeof name <= ss; i++)
+            if (memcmp(b + so + i, name, sizeof name) == 0 && (i == 0 || b[so + i - 1] == 0)) {
+                for (uint32_t k = 0; k + 4 <= is; k++)
+                    if (rd32(b, n, io + k) == i)
+                        return io + k;
+                break;
+            }
+    }
+    for (uint32_t k = 0; k + sizeof name <= is; k++)
+        if (memcmp(b + io + k, name, sizeof name) == 0)
+            return io + k;
+    return 0;
+}
+
+static void flip(uint8_t *b, size_t at)
+{
+    uint8_t v = new_byte(b[at]);
+    b[at] = v == b[at] ? (uint8_t)~v : v;
+}
+
+static size_t mutate_linux(uint8_t *b, size_t n)
+{
+    if (rnd() % 16 == 0 || n < 64)
+        return n > 1 ? 1 + rnd() % (n - 1) : n;
+    struct elf_view v = view_of(b, n);
+    size_t sh, at, end;
+    switch (rnd() % 8) {
+    case 0:                                                /* the ELF header */
+        if (rnd() % 2)
+            flip(b, rnd() % 52);
+        else {
+            static const uint8_t words[] = { 24, 28, 32 };
+            at = words[rnd() % 3];
+            wr32(b, n, at, new_word(rd32(b, n, at)));
+        }
+        return n;
+    case 1:                                                /* a program header field */
+        if (!v.phnum)
+            break;
+        at = v.phoff + (rnd() % v.phnum) * 32u + (rnd() % 8) * 4u;
+        wr32(b, n, at, new_word(rd32(b, n, at)));
+        return n;
+    case 2:                                                /* a section header field */
+        if (!v.shnum)
+            break;
+        at = v.shoff + (rnd() % v.shnum) * 40u + (rnd() % 10) * 4u;
+        wr32(b, n, at, new_word(rd32(b, n, at)));
+        return n;
+    case 3: case 4: {                                      /* .parainstructions */
+        if (!(sh = section_named(b, n, &v, ".parainstructions")))
+            break;
+        uint32_t off = rd32(b, n, sh + 16), size = rd32(b, n, sh + 20), recs = size / 8;
+        if (!recs || (uint64_t)off + size > n)
+            break;
+        size_t r = off + (rnd() % recs) * 8u;
+        switch (rnd() % 6) {
+        case 0: wr32(b, n, r, new_word(rd32(b, n, r))); break;              /* instr */
+        case 1: b[r + 4] = rnd() % 3 ? (uint8_t)(b[r + 4] + (rnd() % 2 ? 1 : -1)) : (uint8_t)rnd(); break;
+        case 2: { static const uint8_t lens[] = { 0, 1, 2, 5, 7, 8, 16, 255 };   /* len */
+                  b[r + 5] = rnd() % 2 ? lens[rnd() % sizeof lens] : (uint8_t)(b[r + 5] + 1); break; }
+        case 3: b[r + 6 + rnd() % 2] = (uint8_t)rnd(); break;                /* clobbers */
+        case 4: if (r + 16 <= (size_t)off + size) memcpy(b + r + 8, b + r, 8); break;
+        default: wr32(b, n, sh + 20, size - 1 - rnd() % 8); break;          /* cut short */
+        }
+        return n;
+    }
+    case 5:                                                /* a pv_*_ops symbol */
+        if (!(at = pv_symbol(b, n, &v)))
+            break;
+        if (rnd() % 4)
+            wr32(b, n, at + 8, new_word(rd32(b, n, at + 8)));              /* st_size */
+        else if (rnd() % 2)
+            b[at + 14] = (uint8_t)(rnd() % 2 ? 0 : b[at + 14] + 1);         /* st_shndx */
+        else
+            wr32(b, n, at + 4, new_word(rd32(b, n, at + 4)));              /* st_value */
+        return n;
+    case 6:                                                /* the template's DWARF */
+        if (!(at = template_die(b, n, &v, &end)))
+            break;
+        if (rnd() % 4 == 0)
+            flip(b, at + rnd() % 4);
+        else {
+            size_t span = end - at < 2048 ? end - at : 2048;
+            for (unsigned k = 1 + rnd() % 2; k-- && span;)
+                flip(b, at + rnd() % span);
+        }
+        return n;
+    default:
+        break;
+    }
+    flip(b, rnd() % n);                                    /* anywhere */
     return n;
 }
 
@@ -162,7 +352,7 @@ static size_t mutate_text(uint8_t *b, size_t n, size_t cap)
 int main(int argc, char **argv)
 {
     if (argc != 6) {
-        fputs("usage: mutate rom|elf|text SEED COUNT IN OUTDIR\n", stderr);
+        fputs("usage: mutate rom|elf|text|linux SEED COUNT IN OUTDIR\n", stderr);
         return 2;
     }
     const char *kind = argv[1], *in = argv[4], *dir = argv[5];
@@ -175,7 +365,7 @@ int main(int argc, char **argv)
     }
     size_t n = fread(orig, 1, sizeof orig, f);
     fclose(f);
-    const char *dot = strrchr(in, '.');
+    const char *base = strrchr(in, '/'), *dot = strrchr(base ? base : in, '.');
     for (unsigned long i = 0; i < count; i++) {
         rng = 0x9e3779b97f4a7c15ull ^ (seed * 0x100000001b3ull) ^ (i * 0xff51afd7ed558ccdull);
         for (int w = 0; w < 8; w++)
@@ -183,6 +373,7 @@ int main(int argc, char **argv)
         memcpy(buf, orig, n);
         size_t m = strcmp(kind, "rom") == 0 ? mutate_rom(buf, n)
                    : strcmp(kind, "elf") == 0 ? mutate_elf(buf, n)
+                   : strcmp(kind, "linux") == 0 ? mutate_linux(buf, n)
                    : mutate_text(buf, n, sizeof buf);
         if (m == n && memcmp(buf, orig, n) == 0 && n) {
             buf[n > 0x81 ? 0x80 + rnd() % (n - 0x81) : rnd() % n] ^= 0x20;   /* never the input */

@@ -9,10 +9,13 @@
 # Usage: run.sh OUTDIR KIND...   KIND: rom (both ROMs, half each) elf specialized spec
 # Environment (set by mk/hardening.mk): MUTATE AOT GEN PROBE SELFTEST RELOC PV_ROM NATIVE_ROM
 # AOT_IMAGE (specialize's input) ELF_INPUTS SPEC_FILES LINUX_SPEC ROM_SPECS MUT_SEED MUT_COUNT MUT_TIMEOUT
-# MUT_JOBS.  Prints one line per kind and a total; exits 1 on any failure.
+# MUT_JOBS; for the Linux kinds PROF (vmi-prof) LOADER_PARSE (the loader's parsers, hosted)
+# LINUX_MINIS (the synthetic kernels) LINUX_ROM_BASE LINUX_VMI_DIR MUT_COUNT_REAL (linux-real's
+# mutants of the fixture vmlinux; the kind is skipped with one line without the fixtures).  Prints one line per kind and a total; exits 1 on any failure.
 set -u
 out=$1; shift
-: "${MUT_SEED:=17}" "${MUT_COUNT:=300}" "${MUT_TIMEOUT:=20}" "${MUT_JOBS:=2}"
+: "${MUT_SEED:=17}" "${MUT_COUNT:=300}" "${MUT_TIMEOUT:=20}" "${MUT_JOBS:=2}" "${MUT_COUNT_REAL:=6}"
+: "${LINUX_ROM_BASE:=0xc00c8000}" "${LINUX_VMI_DIR:=}"
 export ASAN_OPTIONS="exitcode=86:detect_leaks=1:abort_on_error=0"
 export UBSAN_OPTIONS="exitcode=86:halt_on_error=1:print_stacktrace=1"
 rm -rf "$out"; mkdir -p "$out"
@@ -114,6 +117,26 @@ one() {
         check sites "$m" line "$w/out/sites.txt" -- "$AOT" sites "$m" -o "$w/out/sites.txt" || fails=1
         rm -f "$w/out/sites.txt"
         ;;
+    linux|linux-real)
+        # every reader of a vmlinux; the input's directory says what it was made from (make_kind)
+        local d=${w%/*} orig
+        orig=$(<"$d/orig")
+        check sites "$m" line "$w/out/sites.txt" -- "$AOT" sites "$m" -o "$w/out/sites.txt" || fails=1
+        rm -f "$w/out/sites.txt"
+        check sites-json "$m" line "$w/out/sites.json" -- "$AOT" sites --json "$m" -o "$w/out/sites.json" || fails=1
+        rm -f "$w/out/sites.json"
+        check specialize "$m" line "$w/out/s.elf" -- "$AOT" specialize "$m" --rom "$NATIVE_ROM" \
+            --rom-base "$LINUX_ROM_BASE" -o "$w/out/s.elf" || fails=1
+        if [[ -e $w/out/s.elf ]]; then      # the mutant as verify's original
+            check verify-orig "$m" report "" -- "$AOT" verify "$w/out/s.elf" --rom "$NATIVE_ROM" --orig "$m" || fails=1
+            rm -f "$w/out/s.elf"
+        fi
+        if [[ -e $d/specialized ]]; then    # a mutant of a specialized kernel, against its original
+            check verify "$m" report "" -- "$AOT" verify "$m" --rom "$NATIVE_ROM" --orig "$orig" || fails=1
+        fi
+        check prof-sites "$m" line "" -- "$PROF" --sites "$d/profile" --image "$m" --top 3 || fails=1
+        check loader-parse "$m" line "" -- "$LOADER_PARSE" "$m" || fails=1
+        ;;
     spec)
         # the mutant replaces one spec file; its name says which (NNNN-FILE.vmi)
         local base=${m##*/}; base=${base#*-}
@@ -141,24 +164,50 @@ one() {
     return $fails
 }
 export -f one check
-export out MUT_TIMEOUT
+export out MUT_TIMEOUT AOT PROF LOADER_PARSE NATIVE_ROM LINUX_ROM_BASE
 
 # The mutants of one kind: COUNT spread over its inputs.
+# The Linux kinds' inputs: each kernel, and (synthetic kernels) the kernel specialized for the
+# native ROM; each input directory keeps the unspecialized original and a profile of three of its
+# sites (vmi-prof --sites).
+linux_inputs() {
+    local n=${#inputs[@]} i src sp
+    for ((i = 0; i < n; i++)); do
+        src=${inputs[$i]}
+        mkdir -p "$out/$kind/$i"; echo "$src" > "$out/$kind/$i/orig"
+        if [[ $kind == linux ]]; then
+            sp="$out/$kind/specialized-${src##*/}"
+            "$AOT" specialize "$src" --rom "$NATIVE_ROM" --rom-base "$LINUX_ROM_BASE" -o "$sp" >/dev/null || return 1
+            inputs+=("$sp"); mkdir -p "$out/$kind/$((n + i))"
+            echo "$src" > "$out/$kind/$((n + i))/orig"; : > "$out/$kind/$((n + i))/specialized"
+        fi
+    done
+    for i in "${!inputs[@]}"; do
+        "$AOT" sites "$(<"$out/$kind/$i/orig")" | awk '/^0x/ && n < 3 { n++; print "site addr=" $1 " count=" n * 100 }' \
+            > "$out/$kind/$i/profile" || return 1
+        [[ -s $out/$kind/$i/profile ]] || return 1
+    done
+}
+
 make_kind() {
-    local kind=$1 inputs=() mkind
+    local kind=$1 inputs=() mkind count=$MUT_COUNT
     case $kind in
     rom) inputs=("$PV_ROM" "$NATIVE_ROM"); mkind=rom ;;
     elf) read -r -a inputs <<<"$ELF_INPUTS"; mkind=elf ;;
     specialized) "$AOT" specialize "$AOT_IMAGE" --rom "$PV_ROM" -o "$out/specialized.elf" >/dev/null || return 1
                  inputs=("$out/specialized.elf"); mkind=elf ;;
     spec) read -r -a inputs <<<"$SPEC_FILES $LINUX_SPEC $ROM_SPECS"; mkind=text ;;
+    linux) read -r -a inputs <<<"$LINUX_MINIS"; mkind=linux ;;
+    linux-real) [[ -e $LINUX_VMI_DIR/vmlinux ]] || return 2
+                inputs=("$LINUX_VMI_DIR/vmlinux"); mkind=linux; count=$MUT_COUNT_REAL ;;
     esac
-    local per=$(( (MUT_COUNT + ${#inputs[@]} - 1) / ${#inputs[@]} )) k=0 i
+    if [[ $kind == linux* ]]; then linux_inputs || return 1; fi
+    local per=$(( (count + ${#inputs[@]} - 1) / ${#inputs[@]} )) k=0 i
     for i in "${!inputs[@]}"; do
         local src=${inputs[$i]} d="$out/$kind/$i"
-        mkdir -p "$d"
-        "$MUTATE" "$mkind" "$((MUT_SEED * 131 + i))" "$per" "$src" "$d" || return 1
-        for f in "$d"/*; do
+        mkdir -p "$d/new"
+        "$MUTATE" "$mkind" "$((MUT_SEED * 131 + i))" "$per" "$src" "$d/new" || return 1
+        for f in "$d"/new/*; do
             local nm=${f##*/}
             [[ $kind == spec || $kind == rom ]] && nm="${nm%%.*}-${src##*/}"
             mkdir -p "$d/m$k"; mv "$f" "$d/m$k/$nm"; k=$((k + 1))
@@ -169,8 +218,10 @@ make_kind() {
 total=0 failed=0 allruns=0 start=$SECONDS
 for kind in "$@"; do
     t0=$SECONDS
-    make_kind "$kind" || { echo "FAIL $kind: cannot make the mutants"; failed=$((failed + 1)); continue; }
-    mapfile -t ms < <(find "$out/$kind" -mindepth 3 -type f ! -name '*.saved' | sort)
+    make_kind "$kind"; rc=$?
+    if [[ $rc -eq 2 ]]; then echo "mutation guard: $kind: skipped: no Linux fixtures in $LINUX_VMI_DIR"; continue; fi
+    [[ $rc -eq 0 ]] || { echo "FAIL $kind: cannot make the mutants"; failed=$((failed + 1)); continue; }
+    mapfile -t ms < <(find "$out/$kind" -mindepth 3 -type f -path '*/m[0-9]*/*' ! -name '*.saved' | sort)
     log="$out/$kind.log"
     printf '%s\n' "${ms[@]}" | xargs -P "$MUT_JOBS" -I{} bash -c 'one "$0" "$1"' "$kind" {} > "$log" 2>&1
     nf=$(grep -c '^FAIL' "$log")
@@ -178,6 +229,8 @@ for kind in "$@"; do
     runs=$(cat "$out/$kind"/*/m*/runs 2>/dev/null | wc -l)
     echo "mutation guard: $kind: ${#ms[@]} mutants, $runs runs, $nf failures, accepted: ${acc:-none} ($((SECONDS - t0)) s)"
     grep '^FAIL' "$log" | head -n 10
+    # the fixture's mutants are 17-20 MB each: only the failed ones are kept (as failed-*)
+    [[ $kind == linux-real ]] && find "$out/$kind" -type f -size +1M -delete
     total=$((total + ${#ms[@]})); failed=$((failed + nf)); allruns=$((allruns + runs))
 done
 echo "mutation guard: $total mutants (seed $MUT_SEED), $allruns runs, $failed failures, $((SECONDS - start)) s"
