@@ -5,6 +5,8 @@
 
 #define HDR   ((uint32_t)sizeof(struct vmi_aot_record))
 #define ENTRY ((uint32_t)sizeof(struct vmi_aot_record_entry))
+#define AT(field) ((uint32_t)offsetof(struct vmi_aot_record, field))
+#define AT_ENTRY(i, field) (HDR + (i) * ENTRY + (uint32_t)offsetof(struct vmi_aot_record_entry, field))
 #define KNOWN_FLAGS ((uint32_t)(VMI_AOT_REC_F_IDENTITY | VMI_AOT_REC_F_LINUX))
 
 static vmi_status rec_fail(struct vmi_error *err, uint32_t entry, uint32_t offset,
@@ -17,20 +19,20 @@ static vmi_status check_header(const struct vmi_aot_record *h, uint32_t len,
                                struct vmi_error *err)
 {
     if (h->magic != VMI_AOT_REC_MAGIC)
-        return rec_fail(err, VMI_NO_SITE, 0x00, VMI_AOT_REC_MAGIC, h->magic,
+        return rec_fail(err, VMI_NO_SITE, AT(magic), VMI_AOT_REC_MAGIC, h->magic,
                         "magic is not VAOS");
     if (h->version != VMI_AOT_REC_VERSION)
-        return rec_fail(err, VMI_NO_SITE, 0x04, VMI_AOT_REC_VERSION, h->version,
+        return rec_fail(err, VMI_NO_SITE, AT(version), VMI_AOT_REC_VERSION, h->version,
                         "unknown record version");
     if (h->header_size != HDR || h->entry_size != ENTRY)
-        return rec_fail(err, VMI_NO_SITE, 0x06, HDR << 16 | ENTRY,
+        return rec_fail(err, VMI_NO_SITE, AT(header_size), HDR << 16 | ENTRY,
                         (uint32_t)h->header_size << 16 | h->entry_size,
                         "header or entry size is wrong (expected, actual: header << 16 | entry)");
     if (h->count > (len - HDR) / ENTRY || h->bytes_size != len - HDR - h->count * ENTRY)
-        return rec_fail(err, VMI_NO_SITE, 0x0c, len, HDR + h->count * ENTRY + h->bytes_size,
+        return rec_fail(err, VMI_NO_SITE, AT(count), len, HDR + h->count * ENTRY + h->bytes_size,
                         "count entries and bytes_size bytes do not fill the section exactly");
     if (h->flags & ~KNOWN_FLAGS)
-        return rec_fail(err, VMI_NO_SITE, 0x14, KNOWN_FLAGS, h->flags, "unknown flags");
+        return rec_fail(err, VMI_NO_SITE, AT(flags), KNOWN_FLAGS, h->flags, "unknown flags");
     return VMI_OK;
 }
 
@@ -38,12 +40,11 @@ static vmi_status check_entries(const struct vmi_aot_record_view *rec, struct vm
 {
     for (uint32_t i = 0; i < rec->count; i++) {
         const struct vmi_aot_record_entry *e = &rec->entries[i], *prev = e - 1;
-        uint32_t at = HDR + i * ENTRY;
         if ((uint64_t)e->bytes_off + e->len > rec->bytes_size)
-            return rec_fail(err, i, at + 0x08, rec->bytes_size, e->bytes_off + e->len,
+            return rec_fail(err, i, AT_ENTRY(i, bytes_off), rec->bytes_size, e->bytes_off + e->len,
                             "entry's bytes outside the bytes area");
         if (i && (uint64_t)prev->addr + prev->len > e->addr)
-            return rec_fail(err, i, at, prev->addr + prev->len, e->addr,
+            return rec_fail(err, i, AT_ENTRY(i, addr), prev->addr + prev->len, e->addr,
                             "entry's site is not after the previous one (expected = its end)");
     }
     return VMI_OK;

@@ -13,6 +13,7 @@ int main(void)
     failed += run_count_tests();
     failed += run_linux_tests();
     failed += run_linux_site_tests();
+    failed += run_aot_tests();
     printf("inliner unit tests: %d failed\n", failed);
     return failed != 0;
 }

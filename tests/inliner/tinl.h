@@ -52,5 +52,6 @@ int run_plan_tests(void);
 int run_reloc_tests(void);
 int run_apply_tests(void);
 int run_linux_site_tests(void);
+int run_aot_tests(void);
 
 #endif

@@ -52,8 +52,8 @@ size_t aot_rec_size(uint32_t count, uint32_t bytes_size);
 void aot_rec_encode(uint8_t *buf, const struct aot_rec *rec, const struct aot_rec_site *sites,
                     const uint8_t *orig);
 
-/* Parses and checks the section's data (magic, version, sizes, every entry's bytes inside the
- * bytes area, addresses ascending).  rec->sites is allocated (free it); rec->bytes points into
+/* Parses and checks the section's data with the core's vmi_aot_record_decode (magic, version,
+ * sizes, every entry's bytes inside the bytes area, addresses ascending).  rec->sites is allocated (free it); rec->bytes points into
  * data.  0, or -1 with err naming path and the offset in the section. */
 int aot_rec_parse(struct aot_rec *rec, const uint8_t *data, size_t len, const char *path,
                   struct aot_err *err);
