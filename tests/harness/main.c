@@ -13,10 +13,6 @@
 #include "vmi_inliner.h"
 #include "harness.h"
 
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
-
 #define REGION_BASE   VMI_ROM_SCAN_START          /* 0xc0000: the option-ROM area */
 #define REGION_SIZE   (VMI_ROM_SCAN_END - VMI_ROM_SCAN_START)
 #define ROM1_OFFSET   0x8800u                      /* 0xc8800: 2 KiB aligned, not 4 KiB */
