@@ -106,7 +106,7 @@ int main(int argc, char **argv)
     struct vmi_plan native, p1, p2;
     struct vmi_save save;
     struct vmi_error err;
-    uint32_t total_len = 0, rom_size, base1, base2;
+    uint32_t total_len, rom_size, base1, base2;
     uint8_t *code_n, *code1, *code2;
     static struct vmi_stats stats;
     FILE *f;
@@ -201,8 +201,9 @@ int main(int argc, char **argv)
         printf("%u passed, %u failed\n", h_passed, h_failed + 1);
         return 1;
     }
-    for (uint32_t i = 0; i < sites.count; i++)
-        total_len += sites.sites[i].len;
+    struct vmi_plan_size need;
+    vmi_plan_size_for(&sites, &need);
+    total_len = need.code;
     printf("text 0x%x-0x%x: %u sites, %u bytes\n", text.base, text.base + text.size, sites.count,
            total_len);
     CHECK(sites.count > 50);
