@@ -12,7 +12,7 @@
 #include "vmi_aot.h"
 
 #define MAX_SITES 1024
-#define CODE_CAP  (MAX_SITES * 32)
+#define CODE_CAP  VMI_PLAN_CODE_BYTES(MAX_SITES, VMI_RESERVE_MAX)   /* every site may be the largest */
 #define BENCH_MAX 32
 
 extern const uint8_t __kernel_start[], __text_end[], __bench_start[], __bench_end[];
@@ -33,10 +33,10 @@ static uint32_t boot_policy;
 
 /* The counting plan's memory, the kernel's own: thunks in .bss (executable: 32-bit paging without
  * PAE has no NX bit, and the kernel maps its image identity, present and writable) and one counter
- * per site.  A thunk is at most 7 + VMI_RESERVE_MAX + 5 bytes. */
+ * per site.  A thunk is at most VMI_COUNT_THUNK_FIXED + VMI_RESERVE_MAX bytes. */
 #define COUNT_SITES     256
-#define COUNT_THUNK_MAX (7u + VMI_RESERVE_MAX + 5u)
-static uint8_t count_thunks[COUNT_SITES * COUNT_THUNK_MAX] __attribute__((aligned(16)));
+static uint8_t count_thunks[VMI_COUNT_THUNK_BYTES(COUNT_SITES, VMI_RESERVE_MAX)]
+    __attribute__((aligned(16)));
 static volatile uint32_t count_counters[COUNT_SITES];
 static uint32_t count_snapshot[COUNT_SITES];
 static struct vmi_site_plan count_sp[MAX_SITES];
@@ -64,16 +64,6 @@ static int policy_from_name(const char *name)
         if (!strncmp(name, vmi_policy_name(p), 32))
             return (int)p;
     return -1;
-}
-
-/* The identity's sites_hash of the text as it is (docs/aot.md). */
-static uint64_t sites_hash(void)
-{
-    uint64_t h;
-    struct vmi_error err;
-    if (vmi_sites_hash(&text, &sites, &h, &err) != VMI_OK)
-        fail_err("sites hash", &err);
-    return h;
 }
 
 static void build(struct vmi_plan *plan, const struct vmi_site_table *t, int with_rom,
@@ -110,26 +100,21 @@ int patch_boot(const char *policy_name, int want_count)
     boot_policy = (uint32_t)policy;
 
     const struct vmi_aot_identity *id = &vmi_aot_identity;
-    if (id->magic == 0) {
+    struct vmi_aot_verdict v;
+    enum vmi_aot_state state = vmi_aot_check(id, &text, &sites, boot_rom.found ? &rom_info : 0, &v);
+    if (state == VMI_AOT_NONE) {
         kprintf("aot state=none\n");
     } else {
-        uint64_t rh = boot_rom.found ? vmi_fnv1a64(VMI_FNV1A64_INIT, vmi_rom_area, boot_rom.size) : 0;
-        uint64_t sh = sites_hash();
-        int sites_ok = sh == id->sites_hash && sites.count == id->site_count;
-        int rom_ok = boot_rom.found && id->version == VMI_AOT_VERSION &&
-                     id->hash_kind == VMI_AOT_HASH_FNV1A64 && rh == id->rom_hash &&
-                     boot_rom.size == id->rom_size && boot_rom.base == id->rom_base;
         kprintf("aot specialized=1 policy=%s rom_hash=0x%llx rom_size=%u rom_base=0x%x sites=%u "
-                "sites_hash=%s rom=%s\n", vmi_policy_name(id->policy), (unsigned long long)id->rom_hash,
-                id->rom_size, id->rom_base, id->site_count, sites_ok ? "ok" : "bad",
-                rom_ok ? "match" : "mismatch");
-        if (!sites_ok) {
+                "rule=%s\n", vmi_policy_name(id->policy), (unsigned long long)id->rom_hash,
+                id->rom_size, id->rom_base, id->site_count, vmi_aot_rule_name(v.rule));
+        if (state == VMI_AOT_UNTRUSTED) {
             /* the text is not what vmi-aot wrote: touch nothing, run native (docs/aot.md step 4) */
-            kprintf("aot state=untrusted patched=0\n");
+            kprintf("aot state=untrusted patched=0 rule=%s\n", vmi_aot_rule_name(v.rule));
             boot_rom.found = 0;
             return -1;
         }
-        if (rom_ok) {
+        if (state == VMI_AOT_MATCH) {
             /* the image is already what this ROM and policy give: prove it, write nothing */
             boot_policy = id->policy;
             build(&boot_plan, &sites, 1, boot_policy);
@@ -145,7 +130,8 @@ int patch_boot(const char *policy_name, int want_count)
         if (vmi_apply_ex(&text, &boot_plan, 0, 0, VMI_APPLY_TRUST_TEXT, &err) != VMI_OK)
             fail_err("aot: revert to native", &err);
         serialize();
-        kprintf("aot state=mismatch reverted=%u\n", boot_plan.count);
+        kprintf("aot state=mismatch reverted=%u rule=%s\n", boot_plan.count,
+                vmi_aot_rule_name(v.rule));
     }
 
     if (!boot_rom.found) {
@@ -188,7 +174,7 @@ int patch_boot(const char *policy_name, int want_count)
 
 static struct vmi_site_table bench_sites;
 static struct vmi_site_plan bench_sp[2][BENCH_MAX];
-static uint8_t bench_code[2][BENCH_MAX * 32];
+static uint8_t bench_code[2][VMI_PLAN_CODE_BYTES(BENCH_MAX, VMI_RESERVE_MAX)];
 static struct vmi_plan bench_plan[2];
 static int bench_cur;               /* which of bench_plan describes the text now */
 

@@ -88,6 +88,11 @@
 #define VMI_AOT_MAGIC                0x544f4156  /* "VAOT" */
 #define VMI_AOT_VERSION              1
 #define VMI_AOT_HASH_FNV1A64         1  /* FNV-1a, 64 bits: identity, not security */
+#define VMI_AOT_SECTION_NAME         ".vmi_aot"
+#define VMI_AOT_REC_MAGIC            0x534f4156  /* "VAOS" */
+#define VMI_AOT_REC_VERSION          1
+#define VMI_AOT_REC_F_IDENTITY       1  /* the image's vmi_aot_identity was filled */
+#define VMI_AOT_REC_F_LINUX          2  /* a Linux kernel: .parainstructions sites, original bytes its own */
 #define VMI_PV_VIRTUAL_TOP           0xfc000000  /* virtual_top of spec/rom-pv.vmi */
 #define VMI_PV_STATE_MAGIC           0x53505056  /* "VPPS"; also the platform's hello to VMI_Init in EAX */
 #define VMI_PV_VERSION               1
@@ -432,6 +437,58 @@ _Static_assert(offsetof(struct vmi_aot_identity, rom_base) == 0x14, "vmi_aot_ide
 _Static_assert(offsetof(struct vmi_aot_identity, site_count) == 0x18, "vmi_aot_identity.site_count");
 _Static_assert(offsetof(struct vmi_aot_identity, reserved) == 0x1c, "vmi_aot_identity.reserved");
 _Static_assert(offsetof(struct vmi_aot_identity, sites_hash) == 0x20, "vmi_aot_identity.sites_hash");
+
+struct vmi_aot_record {
+    uint32_t  magic;                 /* 0x00 VMI_AOT_REC_MAGIC */
+    uint16_t  version;               /* 0x04 VMI_AOT_REC_VERSION */
+    uint16_t  header_size;           /* 0x06 sizeof(struct vmi_aot_record) */
+    uint16_t  entry_size;            /* 0x08 sizeof(struct vmi_aot_record_entry) */
+    uint16_t  reserved;              /* 0x0a 0 */
+    uint32_t  count;                 /* 0x0c entries: one per site, in address order */
+    uint32_t  bytes_size;            /* 0x10 the sum of the site lengths */
+    uint32_t  flags;                 /* 0x14 VMI_AOT_REC_F_* */
+    uint8_t   identity[40];          /* 0x18 a struct vmi_aot_identity, byte for byte */
+} __attribute__((packed));
+_Static_assert(sizeof(struct vmi_aot_record) == 0x40, "vmi_aot_record size");
+_Static_assert(offsetof(struct vmi_aot_record, magic) == 0x0, "vmi_aot_record.magic");
+_Static_assert(offsetof(struct vmi_aot_record, version) == 0x4, "vmi_aot_record.version");
+_Static_assert(offsetof(struct vmi_aot_record, header_size) == 0x6, "vmi_aot_record.header_size");
+_Static_assert(offsetof(struct vmi_aot_record, entry_size) == 0x8, "vmi_aot_record.entry_size");
+_Static_assert(offsetof(struct vmi_aot_record, reserved) == 0xa, "vmi_aot_record.reserved");
+_Static_assert(offsetof(struct vmi_aot_record, count) == 0xc, "vmi_aot_record.count");
+_Static_assert(offsetof(struct vmi_aot_record, bytes_size) == 0x10, "vmi_aot_record.bytes_size");
+_Static_assert(offsetof(struct vmi_aot_record, flags) == 0x14, "vmi_aot_record.flags");
+_Static_assert(offsetof(struct vmi_aot_record, identity) == 0x18, "vmi_aot_record.identity");
+
+struct vmi_aot_record_entry {
+    uint32_t  addr;                  /* 0x00 the site's address */
+    uint32_t  record;                /* 0x04 its record's index in the site table */
+    uint32_t  bytes_off;             /* 0x08 its original bytes, from the start of the bytes area */
+    uint8_t   call;                  /* 0x0c VMI_CALL_*, or 0xff for an op with no VMI call */
+    uint8_t   len;                   /* 0x0d bytes at the site */
+    uint8_t   decision;              /* 0x0e what the planner decided (informative) */
+    uint8_t   reason;                /* 0x0f why (informative) */
+} __attribute__((packed));
+_Static_assert(sizeof(struct vmi_aot_record_entry) == 0x10, "vmi_aot_record_entry size");
+_Static_assert(offsetof(struct vmi_aot_record_entry, addr) == 0x0, "vmi_aot_record_entry.addr");
+_Static_assert(offsetof(struct vmi_aot_record_entry, record) == 0x4, "vmi_aot_record_entry.record");
+_Static_assert(offsetof(struct vmi_aot_record_entry, bytes_off) == 0x8, "vmi_aot_record_entry.bytes_off");
+_Static_assert(offsetof(struct vmi_aot_record_entry, call) == 0xc, "vmi_aot_record_entry.call");
+_Static_assert(offsetof(struct vmi_aot_record_entry, len) == 0xd, "vmi_aot_record_entry.len");
+_Static_assert(offsetof(struct vmi_aot_record_entry, decision) == 0xe, "vmi_aot_record_entry.decision");
+_Static_assert(offsetof(struct vmi_aot_record_entry, reason) == 0xf, "vmi_aot_record_entry.reason");
+
+struct vmi_linux_patch_site {
+    uint32_t  instr;                 /* 0x00 the site's address (absolute) */
+    uint8_t   instrtype;             /* 0x04 the op: its word index in struct paravirt_patch_template */
+    uint8_t   len;                   /* 0x05 bytes at the site */
+    uint16_t  clobbers;              /* 0x06 CLBR_* the code around the site lets the op change */
+} __attribute__((packed));
+_Static_assert(sizeof(struct vmi_linux_patch_site) == 0x8, "vmi_linux_patch_site size");
+_Static_assert(offsetof(struct vmi_linux_patch_site, instr) == 0x0, "vmi_linux_patch_site.instr");
+_Static_assert(offsetof(struct vmi_linux_patch_site, instrtype) == 0x4, "vmi_linux_patch_site.instrtype");
+_Static_assert(offsetof(struct vmi_linux_patch_site, len) == 0x5, "vmi_linux_patch_site.len");
+_Static_assert(offsetof(struct vmi_linux_patch_site, clobbers) == 0x6, "vmi_linux_patch_site.clobbers");
 
 struct vmi_pv_state {
     uint32_t  magic;                 /* 0x00 VMI_PV_STATE_MAGIC, written by the platform */

@@ -6,24 +6,24 @@
 #include "vmi_internal.h"
 
 #define LOCK_INCL_LEN 7u   /* f0 ff 05 abs32: lock incl counter */
-#define BRANCH_LEN    5u
+_Static_assert(LOCK_INCL_LEN + VMI_BRANCH_LEN == VMI_COUNT_THUNK_FIXED, "thunk size");
 
 /* A thunk: lock incl; the base plan's used bytes; jmp back (5).  Returns its length. */
 static uint32_t thunk_len(const struct vmi_site_plan *sp)
 {
-    return LOCK_INCL_LEN + sp->used + BRANCH_LEN;
+    return LOCK_INCL_LEN + sp->used + VMI_BRANCH_LEN;
 }
 
 /* The body a planned INLINE site carries: found again by its ROM address. */
 static int find_body(const struct vmi_rom *rom, const struct vmi_site_plan *sp,
                      struct vmi_inline_body *body)
 {
+    const struct vmi_inline_entry *e;
     for (int variant = 0; variant < 2; variant++)
-        for (uint32_t i = 0; rom && i < rom->inline_entries; i++) {
-            const uint8_t *e = rom->image + rom->inline_table_offs + 16 + i * 16;
-            if (rom->base + vmi_rd16(e + 4) == sp->target &&
-                vmi_rom_inline_find(rom, e[0], (e[2] & VMI_INLINE_VARIANT) != 0, e[3],
-                                    vmi_rd32(e + 12), body) &&
+        for (uint32_t i = 0; (e = vmi_rom_inline_entry(rom, i)) != 0; i++) {
+            int is_var = (e->flags & VMI_INLINE_VARIANT) != 0;
+            if (rom->base + e->body_offs == sp->target &&
+                vmi_rom_inline_find(rom, e->call, is_var, e->variant_arg, e->variant_value, body) &&
                 body->addr == sp->target && (int)body->is_variant == variant)
                 return 1;
         }
@@ -42,7 +42,7 @@ static vmi_status move_site_code(uint8_t *at, uint32_t taddr, const struct vmi_p
     switch (sp->decision) {
     case VMI_DECISION_CALL:
     case VMI_DECISION_JUMP:
-        vmi_wr32(at + 1, sp->target - (taddr + BRANCH_LEN));
+        vmi_write_rel32_branch(at, code[0], taddr, sp->target);
         return VMI_OK;
     case VMI_DECISION_INLINE:
         if (!find_body(rom, sp, &body) || body.len != sp->used)
@@ -71,9 +71,9 @@ vmi_status vmi_plan_count(struct vmi_plan *out, const struct vmi_plan *base,
         return vmi_fail(err, VMI_E_CAPACITY, VMI_NO_SITE, 0, 0, base->count, out->cap,
                         "counting plan's arrays smaller than the base plan's");
     for (i = 0; i < base->count; i++) {
-        if (base->sites[i].len < BRANCH_LEN)
+        if (base->sites[i].len < VMI_BRANCH_LEN)
             return vmi_fail(err, VMI_E_SITE_LEN, base->sites[i].index, base->sites[i].addr, 0,
-                            BRANCH_LEN, base->sites[i].len, "a counted site needs 5 bytes");
+                            VMI_BRANCH_LEN, base->sites[i].len, "a counted site needs 5 bytes");
         need += thunk_len(&base->sites[i]);
     }
     if (need > area->thunks_cap)
@@ -102,15 +102,14 @@ vmi_status vmi_plan_count(struct vmi_plan *out, const struct vmi_plan *base,
             return st;
         }
         uint8_t *back = t + LOCK_INCL_LEN + sp->used;
-        back[0] = 0xe9;                           /* jmp to the site's end */
-        vmi_wr32(back + 1, (sp->addr + sp->len) - (taddr + thunk_len(sp)));
+        vmi_write_rel32_branch(back, VMI_OP_JMP_REL32, taddr + LOCK_INCL_LEN + sp->used,
+                               sp->addr + sp->len);            /* back to the site's end */
 
         struct vmi_site_plan *cp = &out->sites[i];
         *cp = *sp;
         uint8_t *code = out->code + sp->code_offs;
-        code[0] = 0xe9;                           /* the site: jmp thunk, then NOPs */
-        vmi_wr32(code + 1, taddr - (sp->addr + BRANCH_LEN));
-        cp->nops = (uint8_t)vmi_nop_fill(code + BRANCH_LEN, sp->len - BRANCH_LEN);
+        vmi_write_rel32_branch(code, VMI_OP_JMP_REL32, sp->addr, taddr);   /* jmp thunk, NOPs */
+        cp->nops = (uint8_t)vmi_nop_fill(code + VMI_BRANCH_LEN, sp->len - VMI_BRANCH_LEN);
         at += thunk_len(sp);
     }
     area->thunks_len = at;

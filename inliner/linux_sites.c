@@ -2,7 +2,8 @@
 #include "vmi_internal.h"
 #include "vmi_linux_sites.h"
 
-#define PATCH_MIN_LEN 5u    /* vmi_patch writes a rel32 call or jmp: BUG_ON(len < 5) */
+#define PATCH_MIN_LEN VMI_BRANCH_LEN  /* vmi_patch writes a rel32 call or jmp: BUG_ON(len < 5) */
+#define AT(field) (off + (uint32_t)offsetof(struct vmi_linux_patch_site, field))
 
 uint8_t vmi_linux_clobbers(uint16_t clbr)
 {
@@ -20,30 +21,30 @@ static int in_text(uint32_t addr, uint32_t len, const struct vmi_text_range *tex
 }
 
 /* Checks record i and decodes it into *s. */
-static vmi_status read_one(struct vmi_site_info *s, const uint8_t *r, uint32_t i,
+static vmi_status read_one(struct vmi_site_info *s, const struct vmi_linux_patch_site *r, uint32_t i,
                            const struct vmi_linux_types *types,
                            const struct vmi_text_range *text, uint32_t ntext,
                            struct vmi_error *err)
 {
     uint32_t off = i * VMI_LINUX_SITE_SIZE;
-    uint32_t addr = vmi_rd32(r), type = r[4], len = r[5], clbr = vmi_rd16(r + 6);
+    uint32_t addr = r->instr, type = r->instrtype, len = r->len, clbr = r->clobbers;
     const struct vmi_linux_type *t;
 
     if (type >= types->count || !types->type[type].defined)
-        return vmi_fail(err, VMI_E_SITE_TYPE, i, addr, off + 4, types->count, type,
+        return vmi_fail(err, VMI_E_SITE_TYPE, i, addr, AT(instrtype), types->count, type,
                         "site type is no op of paravirt_patch_template (expected = its words)");
     t = &types->type[type];
     if (t->call != VMI_NO_CALL && !vmi_call_defined(t->call))
-        return vmi_fail(err, VMI_E_SITE_CALL, i, addr, off + 4, 0, t->call,
+        return vmi_fail(err, VMI_E_SITE_CALL, i, addr, AT(instrtype), 0, t->call,
                         "the type table maps the site's type to a call the ABI does not define");
     if (t->use < VMI_USE_LINUX_PATCH || t->use >= VMI_USE_COUNT)
-        return vmi_fail(err, VMI_E_SITE_TYPE, i, addr, off + 4, VMI_USE_LINUX_PATCH, t->use,
+        return vmi_fail(err, VMI_E_SITE_TYPE, i, addr, AT(instrtype), VMI_USE_LINUX_PATCH, t->use,
                         "the type table gives the site's type an unknown Linux use");
     if (clbr & ~VMI_LINUX_CLBR_ANY)
-        return vmi_fail(err, VMI_E_SITE_FLAGS, i, addr, off + 6, VMI_LINUX_CLBR_ANY, clbr,
+        return vmi_fail(err, VMI_E_SITE_FLAGS, i, addr, AT(clobbers), VMI_LINUX_CLBR_ANY, clbr,
                         "site clobbers bits i386 Linux does not define (expected = CLBR_ANY)");
     if (len == 0 || (t->use == VMI_USE_LINUX_PATCH && len < PATCH_MIN_LEN))
-        return vmi_fail(err, VMI_E_SITE_LEN, i, addr, off + 5, len ? PATCH_MIN_LEN : 1, len,
+        return vmi_fail(err, VMI_E_SITE_LEN, i, addr, AT(len), len ? PATCH_MIN_LEN : 1, len,
                         len ? "site Linux's vmi_patch rewrites is shorter than a rel32 call"
                             : "site of length 0");
     if (!in_text(addr, len, text, ntext))
@@ -85,7 +86,9 @@ vmi_status vmi_linux_sites_read(struct vmi_site_table *table, const void *record
         return vmi_fail(err, VMI_E_CAPACITY, VMI_NO_SITE, 0, 0, n, table->cap,
                         "site array too small");
     for (i = 0; i < n; i++) {
-        st = read_one(&table->sites[i], p + i * VMI_LINUX_SITE_SIZE, i, types, text, ntext, err);
+        st = read_one(&table->sites[i],
+                      (const struct vmi_linux_patch_site *)(p + i * VMI_LINUX_SITE_SIZE), i, types,
+                      text, ntext, err);
         if (st != VMI_OK)
             return st;
     }

@@ -2,8 +2,6 @@
  * bytes that carry it out, NOP-filled to the site's length. */
 #include "vmi_internal.h"
 
-#define BRANCH_LEN 5u   /* E8/E9 rel32 */
-
 void vmi_plan_init(struct vmi_plan *plan, struct vmi_site_plan *sites, uint32_t cap,
                    uint8_t *code, uint32_t code_cap)
 {
@@ -133,12 +131,6 @@ static vmi_status plan_fail(struct vmi_plan *plan, struct vmi_error *err, vmi_st
     return vmi_fail(err, st, s->index, s->addr, offset, expected, actual, why);
 }
 
-static void put_branch(uint8_t *out, uint8_t opcode, uint32_t site, uint32_t target)
-{
-    out[0] = opcode;
-    vmi_wr32(out + 1, target - (site + BRANCH_LEN));
-}
-
 vmi_status vmi_plan_build(struct vmi_plan *plan, const struct vmi_site_table *sites,
                           const struct vmi_rom *rom, const struct vmi_reloc_table *relocs,
                           const struct vmi_plan_options *opt, struct vmi_error *err)
@@ -236,7 +228,7 @@ vmi_status vmi_plan_build(struct vmi_plan *plan, const struct vmi_site_table *si
                     sp->reason = VMI_REASON_NOP_REL;
                 } else if (rtype == VMI_RELOCATION_JUMP_REL && !(s->flags & VMI_SITE_JUMP)) {
                     sp->reason = VMI_REASON_JUMP_AT_CALL_SITE;
-                } else if (s->len < BRANCH_LEN) {
+                } else if (s->len < VMI_BRANCH_LEN) {
                     sp->reason = VMI_REASON_SITE_TOO_SHORT;
                 } else if (rtype == VMI_RELOCATION_CALL_REL && (m->clobbers & (uint8_t)~s->clobbers)) {
                     sp->reason = VMI_REASON_CALL_CLOBBERS;
@@ -263,9 +255,11 @@ vmi_status vmi_plan_build(struct vmi_plan *plan, const struct vmi_site_table *si
             break;
         case VMI_DECISION_CALL:
         case VMI_DECISION_JUMP:
-            put_branch(out, sp->decision == VMI_DECISION_CALL ? 0xe8 : 0xe9, s->addr, reip);
+            vmi_write_rel32_branch(out, sp->decision == VMI_DECISION_CALL ? VMI_OP_CALL_REL32
+                                                                          : VMI_OP_JMP_REL32,
+                                   s->addr, reip);
             sp->target = reip;
-            sp->used = BRANCH_LEN;
+            sp->used = VMI_BRANCH_LEN;
             break;
         case VMI_DECISION_NOP:
             sp->used = 0;

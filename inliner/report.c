@@ -32,6 +32,7 @@ static const char *const status_names[VMI_STATUS_COUNT] = {
     [VMI_E_VERIFY] = "verify",
     [VMI_E_WRITE] = "write",
     [VMI_E_SITE_TYPE] = "site-type",
+    [VMI_E_AOT_RECORD] = "aot-record",
 };
 
 static const char *const decision_names[VMI_DECISION_COUNT] = {

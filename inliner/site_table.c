@@ -3,6 +3,7 @@
 #include "vmi_internal.h"
 
 #define REC_SIZE ((uint32_t)sizeof(struct vmi_site))
+#define AT(field) (i * REC_SIZE + (uint32_t)offsetof(struct vmi_site, field))
 
 static int site_less(const struct vmi_site_info *a, const struct vmi_site_info *b)
 {
@@ -64,26 +65,26 @@ vmi_status vmi_sites_read(struct vmi_site_table *table, const void *records, uin
         return vmi_fail(err, VMI_E_CAPACITY, VMI_NO_SITE, records_addr, 0, n, table->cap,
                         "site array too small");
     for (i = 0; i < n; i++) {
-        const uint8_t *r = p + i * REC_SIZE;
+        const struct vmi_site *r = (const struct vmi_site *)(p + i * REC_SIZE);
         struct vmi_site_info *s = &table->sites[i];
         const struct vmi_call_meta *m;
         uint32_t rec_addr = records_addr + i * REC_SIZE;
         uint32_t flags, arg;
 
-        s->addr = rec_addr + vmi_rd32(r);
+        s->addr = rec_addr + (uint32_t)r->offset;
         s->index = i;
-        s->call = r[4];
-        s->len = r[5];
-        s->clobbers = r[6];
-        s->flags = r[7];
-        s->const_value = vmi_rd32(r + 8);
+        s->call = r->call;
+        s->len = r->len;
+        s->clobbers = r->clobbers;
+        s->flags = r->flags;
+        s->const_value = r->const_value;
         s->use = VMI_USE_GLUE;
         if (!vmi_call_defined(s->call))
-            return vmi_fail(err, VMI_E_SITE_CALL, i, s->addr, i * REC_SIZE + 4, 0, s->call,
+            return vmi_fail(err, VMI_E_SITE_CALL, i, s->addr, AT(call), 0, s->call,
                             "site names a call the ABI does not define");
         m = &vmi_call_table[s->call];
         if (s->len < m->native_len || s->len == 0)
-            return vmi_fail(err, VMI_E_SITE_LEN, i, s->addr, i * REC_SIZE + 5, m->native_len, s->len,
+            return vmi_fail(err, VMI_E_SITE_LEN, i, s->addr, AT(len), m->native_len, s->len,
                             "site shorter than the call's native sequence");
         /* a site that runs past 4 GiB would overlap the lowest sites, which the check below,
          * on neighbours in address order, cannot see */
@@ -92,19 +93,19 @@ vmi_status vmi_sites_read(struct vmi_site_table *table, const void *records, uin
                             "site wraps the 32-bit address space");
         flags = s->flags;
         if (flags & ~(uint32_t)(VMI_SITE_JUMP | VMI_SITE_CONST | VMI_SITE_CONST_ARG_MASK))
-            return vmi_fail(err, VMI_E_SITE_FLAGS, i, s->addr, i * REC_SIZE + 7, 0, flags,
+            return vmi_fail(err, VMI_E_SITE_FLAGS, i, s->addr, AT(flags), 0, flags,
                             "site has unknown flag bits");
         if (!(flags & VMI_SITE_JUMP) != !(m->flags & VMI_CALL_F_JUMP))
-            return vmi_fail(err, VMI_E_SITE_FLAGS, i, s->addr, i * REC_SIZE + 7,
+            return vmi_fail(err, VMI_E_SITE_FLAGS, i, s->addr, AT(flags),
                             (m->flags & VMI_CALL_F_JUMP) ? VMI_SITE_JUMP : 0, flags,
                             "site's jump flag disagrees with the call");
         arg = (flags & VMI_SITE_CONST_ARG_MASK) >> VMI_SITE_CONST_ARG_SHIFT;
         if (flags & VMI_SITE_CONST) {
             if (!(m->flags & VMI_CALL_F_CONST) || arg != m->const_arg)
-                return vmi_fail(err, VMI_E_SITE_FLAGS, i, s->addr, i * REC_SIZE + 7, m->const_arg, arg,
+                return vmi_fail(err, VMI_E_SITE_FLAGS, i, s->addr, AT(flags), m->const_arg, arg,
                                 "site records a constant for an argument the call does not specialize");
         } else if (arg) {
-            return vmi_fail(err, VMI_E_SITE_FLAGS, i, s->addr, i * REC_SIZE + 7, 0, flags,
+            return vmi_fail(err, VMI_E_SITE_FLAGS, i, s->addr, AT(flags), 0, flags,
                             "constant-argument index without the constant flag");
         }
     }

@@ -62,6 +62,8 @@ typedef enum vmi_status {
     VMI_E_WRITE,             /* the caller's write hook failed */
     /* Linux's pv sites (vmi_linux_sites.h) */
     VMI_E_SITE_TYPE,         /* a Linux site type no op of the template occupies, or outside it */
+    /* a pre-specialized image's records (vmi_aot.h) */
+    VMI_E_AOT_RECORD,        /* the .vmi_aot section: truncated, bad magic, version, sizes, flags or entries */
     VMI_STATUS_COUNT
 } vmi_status;
 
@@ -121,6 +123,10 @@ vmi_status vmi_rom_probe(struct vmi_rom *rom, const void *image, uint32_t avail,
  * that had the 55 aa signature). */
 vmi_status vmi_rom_scan(struct vmi_rom *rom, const void *region, uint32_t region_base,
                         uint32_t region_size, uint32_t flags, struct vmi_error *err);
+
+/* Entry i (< rom->inline_entries) of the probed ROM's inline table, through the generated struct:
+ * the one place the table's entries are located. */
+const struct vmi_inline_entry *vmi_rom_inline_entry(const struct vmi_rom *rom, uint32_t i);
 
 /* One inline body of the ROM. */
 struct vmi_inline_body {
@@ -234,6 +240,16 @@ uint32_t vmi_nop_fill(uint8_t *dst, uint32_t len);
  * of NOPs, or VMI_NO_SITE if the call is undefined or len is shorter than the native bytes. */
 uint32_t vmi_render_native(uint8_t call, uint32_t len, uint8_t *dst);
 
+/* ---- rel32 branches: the call / jmp a plan writes at a site (CALL, JUMP) or a thunk ---- */
+
+#define VMI_OP_CALL_REL32 0xe8u    /* call rel32 */
+#define VMI_OP_JMP_REL32  0xe9u    /* jmp rel32 */
+#define VMI_BRANCH_LEN    5u       /* opcode + rel32 */
+
+/* Writes the 5 bytes `opcode rel32` at out, for an instruction at linear address `at` that
+ * reaches `target` (rel32 = target - (at + 5), 32-bit wrap-around).  Returns VMI_BRANCH_LEN. */
+uint32_t vmi_write_rel32_branch(uint8_t *out, uint8_t opcode, uint32_t at, uint32_t target);
+
 /* Rewrites the rel32 field at `field` that was computed for a field ending at old_end so that it
  * reaches the same target from a field ending at new_end (new = old target - new_end). */
 void vmi_rel32_move(uint8_t *field, uint32_t old_end, uint32_t new_end);
@@ -326,6 +342,20 @@ struct vmi_plan_options {
     enum vmi_policy policy;
     uint32_t flags;                /* VMI_PLAN_* */
 };
+
+/* What the caller's arrays must hold for a table: plan sites (= sites), code bytes (the sum of
+ * the site lengths: a plan's code, a save area, vmi_sites_capture's buffer) and the thunk bytes of
+ * a counting plan (vmi_plan_count: per site 7 + at most its length + 5). */
+struct vmi_plan_size {
+    uint32_t sites;
+    uint32_t code;
+    uint32_t thunks;
+};
+#define VMI_COUNT_THUNK_FIXED 12u   /* lock incl counter (7) + jmp back (5) */
+void vmi_plan_size_for(const struct vmi_site_table *table, struct vmi_plan_size *size);
+/* The same for static arrays: n sites of at most max_len bytes each (e.g. VMI_RESERVE_MAX). */
+#define VMI_PLAN_CODE_BYTES(n, max_len)   ((uint32_t)(n) * (uint32_t)(max_len))
+#define VMI_COUNT_THUNK_BYTES(n, max_len) ((uint32_t)(n) * (VMI_COUNT_THUNK_FIXED + (uint32_t)(max_len)))
 
 void vmi_plan_init(struct vmi_plan *plan, struct vmi_site_plan *sites, uint32_t cap,
                    uint8_t *code, uint32_t code_cap);

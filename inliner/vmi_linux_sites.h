@@ -2,7 +2,8 @@
  * the inliner's site table, so that the planner (vmi_plan_build), vmi_apply, vmi_verify and
  * vmi_revert work on a real VMI kernel as on the glue's sites.  docs/linux.md.
  *
- * The kernel's record (arch/x86/include/asm/paravirt_types.h, i386; 8 bytes, 4-byte aligned):
+ * The kernel's record (arch/x86/include/asm/paravirt_types.h, i386; 8 bytes, 4-byte aligned;
+ * struct vmi_linux_patch_site in include/vmi_abi.h, from spec/ext.vmi):
  *
  *     struct paravirt_patch_site {
  *         u8 *instr;          // the site's address (absolute, not self-relative)
@@ -23,7 +24,7 @@
 #include <stdint.h>
 #include "vmi_inliner.h"
 
-#define VMI_LINUX_SITE_SIZE 8u      /* sizeof(struct paravirt_patch_site) on i386 */
+#define VMI_LINUX_SITE_SIZE ((uint32_t)sizeof(struct vmi_linux_patch_site))  /* 8 on i386 */
 
 /* Linux's CLBR_* bits, i386 (paravirt_types.h). */
 #define VMI_LINUX_CLBR_EAX 0x1u

@@ -56,7 +56,6 @@ int count_write(struct vmi_text *text, const struct loader_rom *lr, uint32_t pag
 int count_reserve(struct boot_params *bp, struct ld_error *err);
 
 /* aot.c: a pre-specialized image (vmi-aot specialize: section .vmi_aot). */
-enum aot_state { AOT_NONE = 0, AOT_MATCH, AOT_MISMATCH, AOT_UNTRUSTED };
 struct aot_image {
     int present;
     struct vmi_aot_identity id;
@@ -67,11 +66,10 @@ struct aot_image {
  * site table (err). */
 int aot_read(struct aot_image *aot, const struct vmlinux *vm, const struct vmi_site_table *sites,
              struct ld_error *err);
-/* untrusted when the sites' bytes do not hash to the identity's; match when the ROM (hash, size,
- * base at Linux's address) is the identity's; else mismatch. */
-enum aot_state aot_check(const struct aot_image *aot, const struct vmi_text *text,
-                         const struct vmi_site_table *sites, const struct loader_rom *lr,
-                         uint64_t *sites_hash);
-const char *aot_state_name(enum aot_state s);
+/* The core's vmi_aot_check (docs/aot.md, "The identity check") on the record's identity, the ROM
+ * found (lr NULL: none) at Linux's address; *sites_hash: the text's, when computed. */
+enum vmi_aot_state aot_check(const struct aot_image *aot, const struct vmi_text *text,
+                             const struct vmi_site_table *sites, const struct loader_rom *lr,
+                             uint64_t *sites_hash);
 
 #endif

@@ -106,9 +106,9 @@ static int patch_specialized(const struct loader_rom *r, struct ld_error *err)
 {
     uint64_t h = 0;
     linux_set_original(aot.original, aot.original_len);
-    enum aot_state state = aot_check(&aot, &text, linux_sites(), r, &h);
-    result.aot = aot_state_name(state);
-    if (state == AOT_MATCH) {
+    enum vmi_aot_state state = aot_check(&aot, &text, linux_sites(), r, &h);
+    result.aot = vmi_aot_state_name(state);
+    if (state == VMI_AOT_MATCH) {
         /* the image already holds what this ROM and the identity's policy give: prove it */
         if (linux_plan(r, aot.id.policy, err) || linux_check(&text, err))
             return -1;
@@ -117,7 +117,7 @@ static int patch_specialized(const struct loader_rom *r, struct ld_error *err)
         guard_plan();
         return 0;
     }
-    if (state == AOT_UNTRUSTED) {
+    if (state == VMI_AOT_UNTRUSTED) {
         if (restore_original(err))
             return -1;
         kprintf("vmi-loader: aot state=untrusted: the sites hash to 0x%llx, the identity says 0x%llx "

@@ -9,7 +9,9 @@
 #include <elf.h>
 
 #define MAX_SITES  4096
-#define CODE_CAP   (MAX_SITES * 16)
+/* Linux's pv sites are 5-16 bytes (most 6 or 7): room for the largest on every site; a kernel
+ * that needs more is refused by name (linux_sites_read, vmi_plan_size_for) */
+#define CODE_CAP   VMI_PLAN_CODE_BYTES(MAX_SITES, 16)
 #define MAX_RANGES MAX_SEGMENTS
 
 static struct vmi_site_info site_info[MAX_SITES];
@@ -65,6 +67,11 @@ int linux_sites_read(const struct vmlinux *vm, const struct linux_config *lc, st
     uint32_t n = text_ranges(ranges, vm);
     if (vmi_linux_sites_read(&sites, vm->file + offset, size, &lc->types, ranges, n, &verr) != VMI_OK)
         return core_fail(err, "vmlinux: .parainstructions", &verr);
+    struct vmi_plan_size need;
+    vmi_plan_size_for(&sites, &need);
+    if (need.code > CODE_CAP)
+        return ld_fail(err, "vmlinux: .parainstructions: %u sites of %u bytes in all, the loader "
+                       "has room for %u", need.sites, need.code, (uint32_t)CODE_CAP);
     vmi_plan_init(&plan, plan_sites, MAX_SITES, plan_code, sizeof(plan_code));
     return 0;
 }
@@ -123,15 +130,16 @@ uint32_t linux_guard_records(const struct vmlinux *vm)
     struct ld_error err;
     if (vmlinux_section(vm, ".parainstructions", &addr, &offset, &size, &err))
         return 0;
-    uint8_t *rec = vmlinux_loaded(vm, addr, size);
+    struct vmi_linux_patch_site *rec = (struct vmi_linux_patch_site *)vmlinux_loaded(vm, addr, size);
+    uint32_t records = size / (uint32_t)sizeof(*rec);
     /* only the sites the plan rewrote: a site it kept (inline-only without a body, native-only)
      * must still be patched by vmi_patch, or an iret site would jump through Linux's poison */
     for (uint32_t j = 0; rec && j < plan.count; j++) {
         const struct vmi_site_plan *sp = &plan.sites[j];
-        uint32_t k = sp->index * 8u;                   /* struct paravirt_patch_site, 8 bytes */
-        if (sp->use != VMI_USE_LINUX_PATCH || sp->decision == VMI_DECISION_NATIVE || k + 8 > size)
+        if (sp->use != VMI_USE_LINUX_PATCH || sp->decision == VMI_DECISION_NATIVE ||
+            sp->index >= records)
             continue;
-        rec[k + 4] = LINUX_GUARD_TYPE;                 /* .instrtype */
+        rec[sp->index].instrtype = LINUX_GUARD_TYPE;
         n++;
     }
     return n;

@@ -82,9 +82,10 @@ static void die(const char *what, const struct vmi_error *err)
     exit(1);
 }
 
-static struct vmi_site_info site_info[512];
-static struct vmi_site_plan sp[512];
-static uint8_t code[512 * 32];
+#define MAX_SITES 512
+static struct vmi_site_info site_info[MAX_SITES];
+static struct vmi_site_plan sp[MAX_SITES];
+static uint8_t code[VMI_PLAN_CODE_BYTES(MAX_SITES, VMI_RESERVE_MAX)];
 
 int main(int argc, char **argv)
 {
@@ -117,7 +118,7 @@ int main(int argc, char **argv)
     if (vmi_reloc_table_fill(&rel, harness_query_rom, &base, &err) != VMI_OK)
         die("GetRelocationInfo", &err);
 
-    struct vmi_site_table sites = { site_info, 0, 512 };
+    struct vmi_site_table sites = { site_info, 0, MAX_SITES };
     uint32_t bytes = (uint32_t)((const char *)__stop_vmi_sites - (const char *)__start_vmi_sites);
     if (vmi_sites_read(&sites, __start_vmi_sites, (uint32_t)(uintptr_t)__start_vmi_sites, bytes,
                        &err) != VMI_OK)
@@ -130,23 +131,17 @@ int main(int argc, char **argv)
         die("cannot make the text writable", NULL);
 
     struct vmi_plan plan;
-    vmi_plan_init(&plan, sp, 512, code, sizeof code);
+    vmi_plan_init(&plan, sp, MAX_SITES, code, sizeof code);
     const struct vmi_aot_identity *id = &vmi_aot_identity;
     const char *state = "none";
     uint32_t written = 0;
-    if (id->magic) {
-        uint64_t sh = VMI_FNV1A64_INIT;
-        for (uint32_t i = 0; i < sites.count; i++)
-            sh = vmi_fnv1a64(sh, (const void *)(uintptr_t)sites.sites[i].addr, sites.sites[i].len);
-        int sites_ok = sh == id->sites_hash && id->site_count == sites.count;
-        int rom_ok = id->version == VMI_AOT_VERSION && id->hash_kind == VMI_AOT_HASH_FNV1A64 &&
-                     id->rom_size == rom.size && id->rom_base == base &&
-                     id->rom_hash == vmi_fnv1a64(VMI_FNV1A64_INIT, vmi_rom_area, rom.size);
-        if (!sites_ok) {
+    enum vmi_aot_state st = vmi_aot_check(id, &text, &sites, &rom, NULL);
+    if (st != VMI_AOT_NONE) {
+        if (st == VMI_AOT_UNTRUSTED) {
             state = "untrusted";
             goto out;
         }
-        if (rom_ok) {
+        if (st == VMI_AOT_MATCH) {
             struct vmi_plan_options opt = { (enum vmi_policy)id->policy, 0 };
             policy = id->policy;
             if (vmi_plan_build(&plan, &sites, &rom, &rel, &opt, &err) != VMI_OK)

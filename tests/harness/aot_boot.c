@@ -1,6 +1,7 @@
 /* The harness's AOT mode: what a kernel does at boot when vmi-aot may have specialized its image
  * (docs/aot.md, "What the kernel does at boot"), with the harness's ROM at 0xc8800 as the ROM
  * base.  vmi-aot specializes the harness with --rom-base 0xc8800 and fills vmi_aot_identity.
+ * The state comes from the core's vmi_aot_check (the rules are written there once).
  *
  *   magic 0      the plain image: nothing to do (main then checks the text is native).
  *   untrusted    an identity this code does not know (version, hash kind, policy), or the site
@@ -44,36 +45,39 @@ enum aot_state aot_boot(struct vmi_text *text, const struct vmi_site_table *site
     struct vmi_aot_identity id = vmi_aot_identity;
     struct vmi_error err;
     struct vmi_plan native, plan;
-    uint64_t sh = 0, rh = 0;
-    uint32_t total = 0;
+    uint64_t rh = 0;
     enum aot_state state = AOT_FAILED;
-    int ok = 0;
+    int ok = 0, rom_ok;
 
-    if (!id.magic) {
+    struct vmi_aot_verdict v;
+    switch (vmi_aot_check(&id, text, sites, rom, &v)) {
+    case VMI_AOT_NONE:
         printf("aot state=none: not specialized (vmi_aot_identity is zero)\n");
         return AOT_NONE;
-    }
-    if (id.magic != VMI_AOT_MAGIC || id.version != VMI_AOT_VERSION ||
-        id.hash_kind != VMI_AOT_HASH_FNV1A64 || id.policy >= VMI_POLICY_COUNT) {
-        printf("aot state=untrusted: identity magic 0x%08x version %u hash kind %u policy %u is "
-               "not one this harness reads: nothing patched\n", id.magic, id.version,
-               id.hash_kind, id.policy);
-        return AOT_UNTRUSTED;
-    }
-    if (vmi_sites_hash(text, sites, &sh, &err) != VMI_OK || sh != id.sites_hash ||
-        id.site_count != sites->count) {
+    case VMI_AOT_UNTRUSTED:
+        if (v.rule < VMI_AOT_RULE_SITE_COUNT) {
+            printf("aot state=untrusted: identity magic 0x%08x version %u hash kind %u policy %u is "
+                   "not one this harness reads (rule %s): nothing patched\n", id.magic, id.version,
+                   id.hash_kind, id.policy, vmi_aot_rule_name(v.rule));
+            return AOT_UNTRUSTED;
+        }
         printf("aot state=untrusted: the %u site(s) hash to 0x%016llx, the identity says %u "
                "site(s), 0x%016llx: a site changed after specialize; nothing patched\n",
-               sites->count, (unsigned long long)sh, id.site_count,
+               sites->count, (unsigned long long)v.sites_hash, id.site_count,
                (unsigned long long)id.sites_hash);
         return AOT_UNTRUSTED;
+    case VMI_AOT_MATCH:
+        rom_ok = 1;
+        break;
+    default:
+        rom_ok = 0;
+        break;
     }
-    int rom_ok = id.rom_size == rom->size && id.rom_base == rom->base;
     rh = vmi_fnv1a64(VMI_FNV1A64_INIT, rom->image, rom->size);
-    rom_ok = rom_ok && id.rom_hash == rh;
 
-    for (uint32_t i = 0; i < sites->count; i++)
-        total += sites->sites[i].len;
+    struct vmi_plan_size need;
+    vmi_plan_size_for(sites, &need);
+    uint32_t total = need.code;
     struct vmi_plan_options opt = { (enum vmi_policy)id.policy, 0 };
     unsigned ran;
     struct vmi_site_plan *ns = calloc(sites->count + 1, sizeof *ns);

@@ -51,10 +51,9 @@ void run_counting(struct vmi_text *text, const struct vmi_site_table *sites,
     struct vmi_plan base, counting;
     struct vmi_plan_options opt = { VMI_POLICY_AUTO, 0 };
     struct vmi_error err;
-    uint32_t total = 0;
-    for (uint32_t i = 0; i < sites->count; i++)
-        total += sites->sites[i].len;
-    uint32_t thunks_cap = sites->count * (7 + VMI_RESERVE_MAX + 5);
+    struct vmi_plan_size need;
+    vmi_plan_size_for(sites, &need);
+    uint32_t total = need.code, thunks_cap = need.thunks;
     uint8_t *thunks = mmap(NULL, thunks_cap, PROT_READ | PROT_WRITE | PROT_EXEC,
                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     uint32_t *counters = calloc(sites->count, sizeof *counters);

@@ -4,8 +4,15 @@
 #define HARNESS_H
 
 #include <stdint.h>
+#include <sys/mman.h>
 #include "vmi_abi.h"
 #include "vmi_inliner.h"
+
+/* Older C libraries lack it (Linux >= 4.17 has the flag): the harness, its monitor and the live
+ * re-patching test map the option-ROM area only where nothing is mapped yet. */
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
 
 /* ---- checks ---- */
 extern unsigned h_passed, h_failed;

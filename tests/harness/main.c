@@ -13,10 +13,6 @@
 #include "vmi_inliner.h"
 #include "harness.h"
 
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
-
 #define REGION_BASE   VMI_ROM_SCAN_START          /* 0xc0000: the option-ROM area */
 #define REGION_SIZE   (VMI_ROM_SCAN_END - VMI_ROM_SCAN_START)
 #define ROM1_OFFSET   0x8800u                      /* 0xc8800: 2 KiB aligned, not 4 KiB */
@@ -110,7 +106,7 @@ int main(int argc, char **argv)
     struct vmi_plan native, p1, p2;
     struct vmi_save save;
     struct vmi_error err;
-    uint32_t total_len = 0, rom_size, base1, base2;
+    uint32_t total_len, rom_size, base1, base2;
     uint8_t *code_n, *code1, *code2;
     static struct vmi_stats stats;
     FILE *f;
@@ -205,8 +201,9 @@ int main(int argc, char **argv)
         printf("%u passed, %u failed\n", h_passed, h_failed + 1);
         return 1;
     }
-    for (uint32_t i = 0; i < sites.count; i++)
-        total_len += sites.sites[i].len;
+    struct vmi_plan_size need;
+    vmi_plan_size_for(&sites, &need);
+    total_len = need.code;
     printf("text 0x%x-0x%x: %u sites, %u bytes\n", text.base, text.base + text.size, sites.count,
            total_len);
     CHECK(sites.count > 50);

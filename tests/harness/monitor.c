@@ -8,10 +8,6 @@
 #include "harness.h"
 #include "vmi_pv_model.h"
 
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
-
 volatile struct vmi_pv_state *pv;
 struct h_log mon_log;
 uint32_t mon_delivered;

@@ -14,6 +14,7 @@ int main(void)
     failed += run_linux_tests();
     failed += run_linux_site_tests();
     failed += run_fastpath_tests();
+    failed += run_aot_tests();
     printf("inliner unit tests: %d failed\n", failed);
     return failed != 0;
 }

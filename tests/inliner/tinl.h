@@ -53,5 +53,6 @@ int run_reloc_tests(void);
 int run_apply_tests(void);
 int run_linux_site_tests(void);
 int run_fastpath_tests(void);
+int run_aot_tests(void);
 
 #endif

@@ -61,10 +61,6 @@
 #include "vmi_inliner.h"
 #include "harness.h"
 
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
-
 #define REGION_BASE  0x000c8000u    /* the ROM is mapped where a BIOS could shadow it */
 #define REGION_SIZE  0x00010000u
 #define ROM_OFFSET   0x800u         /* ROM base 0xc8800: 2 KiB aligned, not 4 KiB */
@@ -379,10 +375,11 @@ int main(int argc, char **argv)
     sites = table.sites;
     nsites = table.count;
     site_addr = xcalloc(nsites, sizeof *site_addr);
-    uint32_t code_len = 0;
+    struct vmi_plan_size need;
+    vmi_plan_size_for(&table, &need);
+    uint32_t code_len = need.code;
     for (uint32_t i = 0; i < nsites; i++) {
         site_addr[i] = sites[i].addr;
-        code_len += sites[i].len;
         if (sites[i].len + 5u > SLOT) {
             fprintf(stderr, "vmi-live: site of %u bytes does not fit a %u-byte slot\n",
                     sites[i].len, SLOT);

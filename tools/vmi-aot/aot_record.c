@@ -1,5 +1,6 @@
 /* The .vmi_aot section and the identity record: see aot_record.h and docs/aot.md. */
 #include "aot_record.h"
+#include "vmi_aot.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -7,9 +8,6 @@
 static void put16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
 static void put32(uint8_t *p, uint32_t v) { put16(p, v); put16(p + 2, v >> 16); }
 static void put64(uint8_t *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, (uint32_t)(v >> 32)); }
-static uint32_t get16(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
-static uint32_t get32(const uint8_t *p) { return get16(p) | get16(p + 2) << 16; }
-static uint64_t get64(const uint8_t *p) { return get32(p) | (uint64_t)get32(p + 4) << 32; }
 
 void aot_id_encode(const struct vmi_aot_identity *id, uint8_t out[AOT_ID_SIZE])
 {
@@ -26,19 +24,10 @@ void aot_id_encode(const struct vmi_aot_identity *id, uint8_t out[AOT_ID_SIZE])
     put64(out + 0x20, id->sites_hash);
 }
 
+/* The generated packed struct is the layout (little-endian, as every target of this project). */
 void aot_id_decode(const uint8_t in[AOT_ID_SIZE], struct vmi_aot_identity *id)
 {
-    memset(id, 0, sizeof *id);
-    id->magic = get32(in + 0x00);
-    id->version = (uint16_t)get16(in + 0x04);
-    id->hash_kind = in[0x06];
-    id->policy = in[0x07];
-    id->rom_hash = get64(in + 0x08);
-    id->rom_size = get32(in + 0x10);
-    id->rom_base = get32(in + 0x14);
-    id->site_count = get32(in + 0x18);
-    id->reserved = get32(in + 0x1c);
-    id->sites_hash = get64(in + 0x20);
+    memcpy(id, in, sizeof *id);
 }
 
 size_t aot_rec_size(uint32_t count, uint32_t bytes_size)
@@ -72,55 +61,49 @@ void aot_rec_encode(uint8_t *buf, const struct aot_rec *rec, const struct aot_re
         memcpy(e, orig, rec->bytes_size);
 }
 
+/* The core's refusal, worded as before: the header fields where they are what is wrong. */
+static int rec_refusal(struct aot_err *err, const char *path, const uint8_t *data, size_t len,
+                       const struct vmi_error *verr)
+{
+    const struct vmi_aot_record *h = (const struct vmi_aot_record *)data;
+    if (verr->offset == offsetof(struct vmi_aot_record, version) ||
+        verr->offset == offsetof(struct vmi_aot_record, header_size))
+        return aot_fail(err, "%s: section " AOT_SECTION_NAME "+0x4: version %u, header %u, entry "
+                        "%u; expected %u, %u, %u", path, h->version, h->header_size,
+                        h->entry_size, AOT_REC_VERSION, AOT_REC_HEADER, AOT_REC_ENTRY);
+    if (len >= AOT_REC_HEADER && verr->offset == offsetof(struct vmi_aot_record, count))
+        return aot_fail(err, "%s: section " AOT_SECTION_NAME "+0xc: %u sites and %u bytes need "
+                        "%zu bytes, the section has %zu", path, h->count, h->bytes_size,
+                        aot_rec_size(h->count, h->bytes_size), len);
+    return aot_fail(err, "%s: section " AOT_SECTION_NAME "+0x%x: %s (expected 0x%x, found 0x%x)",
+                    path, verr->offset, verr->reason, verr->expected, verr->actual);
+}
+
+/* The bytes are decoded and checked by the core (vmi_aot_record_decode); this keeps the hosted
+ * part: the error message and the allocated array of entries. */
 int aot_rec_parse(struct aot_rec *rec, const uint8_t *data, size_t len, const char *path,
                   struct aot_err *err)
 {
+    struct vmi_aot_record_view view;
+    struct vmi_error verr;
     memset(rec, 0, sizeof *rec);
-    if (len < AOT_REC_HEADER)
-        return aot_fail(err, "%s: section " AOT_SECTION_NAME " is %zu bytes, shorter than its "
-                        "0x%x-byte header", path, len, AOT_REC_HEADER);
-    if (memcmp(data, AOT_REC_MAGIC, 4) != 0)
-        return aot_fail(err, "%s: section " AOT_SECTION_NAME "+0x0: magic is not " AOT_REC_MAGIC,
-                        path);
-    if (get16(data + 4) != AOT_REC_VERSION || get16(data + 6) != AOT_REC_HEADER ||
-        get16(data + 8) != AOT_REC_ENTRY)
-        return aot_fail(err, "%s: section " AOT_SECTION_NAME "+0x4: version %u, header %u, entry "
-                        "%u; expected %u, %u, %u", path, get16(data + 4), get16(data + 6),
-                        get16(data + 8), AOT_REC_VERSION, AOT_REC_HEADER, AOT_REC_ENTRY);
-    rec->count = get32(data + 0x0c);
-    rec->bytes_size = get32(data + 0x10);
-    rec->flags = get32(data + 0x14);
-    aot_id_decode(data + 0x18, &rec->id);
-    if (aot_rec_size(rec->count, rec->bytes_size) != len)
-        return aot_fail(err, "%s: section " AOT_SECTION_NAME "+0xc: %u sites and %u bytes need "
-                        "%zu bytes, the section has %zu", path, rec->count, rec->bytes_size,
-                        aot_rec_size(rec->count, rec->bytes_size), len);
-    if (rec->flags & ~(AOT_REC_F_IDENTITY | AOT_REC_F_LINUX))
-        return aot_fail(err, "%s: section " AOT_SECTION_NAME "+0x14: unknown flags 0x%x", path,
-                        rec->flags);
-    struct aot_rec_site *s = calloc(rec->count ? rec->count : 1, sizeof *s);
+    if (len > UINT32_MAX)
+        return aot_fail(err, "%s: section " AOT_SECTION_NAME " is %zu bytes, too large", path, len);
+    if (vmi_aot_record_decode(&view, data, (uint32_t)len, &verr) != VMI_OK)
+        return rec_refusal(err, path, data, len, &verr);
+    struct aot_rec_site *s = calloc(view.count ? view.count : 1, sizeof *s);
     if (!s)
-        return aot_fail(err, "%s: out of memory for %u sites", path, rec->count);
-    const uint8_t *e = data + AOT_REC_HEADER;
-    for (uint32_t i = 0; i < rec->count; i++, e += AOT_REC_ENTRY) {
-        s[i].addr = get32(e);
-        s[i].record = get32(e + 4);
-        s[i].bytes_off = get32(e + 8);
-        s[i].call = e[0xc];
-        s[i].len = e[0xd];
-        s[i].decision = e[0xe];
-        s[i].reason = e[0xf];
-        size_t at = (size_t)(e - data);
-        if ((uint64_t)s[i].bytes_off + s[i].len > rec->bytes_size ||
-            (i && (uint64_t)s[i - 1].addr + s[i - 1].len > s[i].addr)) {
-            aot_fail(err, "%s: section " AOT_SECTION_NAME "+0x%zx: entry %u (0x%08x, %u "
-                     "bytes at +%u) is outside the bytes area or not after the previous",
-                     path, at, i, s[i].addr, s[i].len, s[i].bytes_off);
-            free(s);        /* after the message, which reads s[i] */
-            return -1;
-        }
+        return aot_fail(err, "%s: out of memory for %u sites", path, view.count);
+    for (uint32_t i = 0; i < view.count; i++) {
+        const struct vmi_aot_record_entry *e = &view.entries[i];
+        s[i] = (struct aot_rec_site){ e->addr, e->record, e->bytes_off, e->call, e->len,
+                                      e->decision, e->reason };
     }
+    rec->flags = view.flags;
+    rec->id = view.id;
+    rec->count = view.count;
+    rec->bytes_size = view.bytes_size;
     rec->sites = s;
-    rec->bytes = data + AOT_REC_HEADER + (size_t)rec->count * AOT_REC_ENTRY;
+    rec->bytes = view.bytes;
     return 0;
 }

@@ -11,18 +11,21 @@
 #include "aot_err.h"
 #include "vmi_abi.h"
 
-#define AOT_SECTION_NAME    ".vmi_aot"
-#define AOT_REC_MAGIC       "VAOS"        /* VMI AOT Sites */
-#define AOT_REC_VERSION     1
-#define AOT_REC_HEADER      0x40u
-#define AOT_REC_ENTRY       0x10u
+/* The layout is the spec's (struct vmi_aot_record, struct vmi_aot_record_entry, spec/ext.vmi):
+ * these names are the generated ones, kept for vmi-aot's code. */
+#define AOT_SECTION_NAME    VMI_AOT_SECTION_NAME
+#define AOT_REC_MAGIC       "VAOS"        /* VMI AOT Sites: VMI_AOT_REC_MAGIC, as bytes */
+#define AOT_REC_VERSION     VMI_AOT_REC_VERSION
+#define AOT_REC_HEADER      ((uint32_t)sizeof(struct vmi_aot_record))
+#define AOT_REC_ENTRY       ((uint32_t)sizeof(struct vmi_aot_record_entry))
 #define AOT_REC_ALIGN       8u
-#define AOT_REC_F_IDENTITY  0x1u          /* the image's vmi_aot_identity was filled */
-#define AOT_REC_F_LINUX     0x2u          /* the sites are a Linux kernel's .parainstructions
-                                           * records; the kept original bytes are the image's,
-                                           * not derivable from the spec (docs/linux.md) */
+#define AOT_REC_F_IDENTITY  VMI_AOT_REC_F_IDENTITY  /* the image's vmi_aot_identity was filled */
+#define AOT_REC_F_LINUX     VMI_AOT_REC_F_LINUX     /* the sites are a Linux kernel's
+                                           * .parainstructions records; the kept original bytes
+                                           * are the image's, not derivable from the spec
+                                           * (docs/linux.md) */
 
-#define AOT_ID_SIZE         0x28u         /* sizeof(struct vmi_aot_identity) */
+#define AOT_ID_SIZE         ((uint32_t)sizeof(struct vmi_aot_identity))
 
 /* One site's entry: where it is and what it held before. */
 struct aot_rec_site {
@@ -52,8 +55,8 @@ size_t aot_rec_size(uint32_t count, uint32_t bytes_size);
 void aot_rec_encode(uint8_t *buf, const struct aot_rec *rec, const struct aot_rec_site *sites,
                     const uint8_t *orig);
 
-/* Parses and checks the section's data (magic, version, sizes, every entry's bytes inside the
- * bytes area, addresses ascending).  rec->sites is allocated (free it); rec->bytes points into
+/* Parses and checks the section's data with the core's vmi_aot_record_decode (magic, version,
+ * sizes, every entry's bytes inside the bytes area, addresses ascending).  rec->sites is allocated (free it); rec->bytes points into
  * data.  0, or -1 with err naming path and the offset in the section. */
 int aot_rec_parse(struct aot_rec *rec, const uint8_t *data, size_t len, const char *path,
                   struct aot_err *err);

@@ -127,13 +127,15 @@ static void check_routines(struct romchk *c)
     }
 }
 
+#define EOFF(field) ((uint32_t)offsetof(struct vmi_inline_entry, field))
+
 static void check_entry(struct romchk *c, unsigned i, const uint8_t *tab, uint32_t eoff)
 {
-    const uint8_t *e = c->img + eoff;
-    unsigned call = e[0], flags = e[2], arg = e[3], len = e[6], nrel = e[7];
-    uint8_t clob = e[1];
-    uint32_t body = romchk_rd16(c, eoff + 4), first = romchk_rd16(c, eoff + 8);
-    uint32_t value = romchk_rd32(c, eoff + 12);
+    const struct vmi_inline_entry *e = (const struct vmi_inline_entry *)(c->img + eoff);
+    unsigned call = e->call, flags = e->flags, arg = e->variant_arg, len = e->body_len;
+    unsigned nrel = e->reloc_count;
+    uint8_t clob = e->clobbers;
+    uint32_t body = e->body_offs, first = e->reloc_first, value = e->variant_value;
     const struct vmi_call_meta *m = call_meta(call);
     char where[48];
     if (!m) {
@@ -151,9 +153,9 @@ static void check_entry(struct romchk *c, unsigned i, const uint8_t *tab, uint32
     r->nrelocs = (uint8_t)nrel;
     r->variant_value = value;
     if (flags & ~(unsigned)VMI_INLINE_VARIANT)
-        romchk_add(c, eoff + 2, where, "unknown entry flags 0x%x", flags);
+        romchk_add(c, eoff + EOFF(flags), where, "unknown entry flags 0x%x", flags);
     if ((flags & VMI_INLINE_VARIANT) && (!(m->flags & VMI_CALL_F_CONST) || arg != m->const_arg))
-        romchk_add(c, eoff + 3, where, "a variant on argument %u, but sites of %s record %s",
+        romchk_add(c, eoff + EOFF(variant_arg), where, "a variant on argument %u, but sites of %s record %s",
                    arg, m->name, (m->flags & VMI_CALL_F_CONST) ? "another argument" : "none");
     if (m->flags & (VMI_CALL_F_JUMP | VMI_CALL_F_NORETURN))
         romchk_add(c, eoff, where, "%s never returns to its site: it cannot be inlined", m->name);
@@ -164,23 +166,23 @@ static void check_entry(struct romchk *c, unsigned i, const uint8_t *tab, uint32
         char a[64], b[64];
         romchk_clobber_text(clob & (uint8_t)~m->clobbers, a, sizeof a);
         romchk_clobber_text(m->clobbers, b, sizeof b);
-        romchk_add(c, eoff + 1, where, "declares clobbers %s beyond the call's (%s)", a, b);
+        romchk_add(c, eoff + EOFF(clobbers), where, "declares clobbers %s beyond the call's (%s)", a, b);
     }
     if (len == 0 || len > m->reserve)
-        romchk_add(c, eoff + 6, where, "a body of %u bytes does not fit %s's %u-byte site", len,
+        romchk_add(c, eoff + EOFF(body_len), where, "a body of %u bytes does not fit %s's %u-byte site", len,
                    m->name, m->reserve);
     if (body < sizeof(struct vrom_header)) {
-        romchk_add(c, eoff + 4, where, "the body at 0x%x overlaps the ROM header", body);
+        romchk_add(c, eoff + EOFF(body_offs), where, "the body at 0x%x overlaps the ROM header", body);
         return;
     }
     if (body + len + 1 > c->rom_size) {
-        romchk_add(c, eoff + 4, where, "the body at 0x%x, %u bytes, runs past the image end "
+        romchk_add(c, eoff + EOFF(body_offs), where, "the body at 0x%x, %u bytes, runs past the image end "
                    "(0x%x)", body, len, c->rom_size);
         return;
     }
     uint32_t tsize = romchk_rd16(c, VMI_INLINE_PTR_OFFSET + 6);
     if (body < c->table_off + tsize && body + len > c->table_off) {
-        romchk_add(c, eoff + 4, where, "the body at 0x%x overlaps the inline table", body);
+        romchk_add(c, eoff + EOFF(body_offs), where, "the body at 0x%x overlaps the inline table", body);
         return;
     }
     if (c->img[body + len] != 0xc3)
@@ -188,10 +190,10 @@ static void check_entry(struct romchk *c, unsigned i, const uint8_t *tab, uint32
                    "both the call and the inline copy");
     if (!(flags & VMI_INLINE_VARIANT) && c->reloc_done &&
         (c->reloc_type[call] != VMI_RELOCATION_CALL_REL || c->reloc_off[call] != body))
-        romchk_add(c, eoff + 4, where, "GetRelocationInfo(%u) does not answer CALL_REL to the "
+        romchk_add(c, eoff + EOFF(body_offs), where, "GetRelocationInfo(%u) does not answer CALL_REL to the "
                    "body at 0x%x", call, body);
     if (first + nrel > c->relocs) {
-        romchk_add(c, eoff + 8, where, "relocations %u..%u are outside the table's %u", first,
+        romchk_add(c, eoff + EOFF(reloc_first), where, "relocations %u..%u are outside the table's %u", first,
                    first + nrel, c->relocs);
         return;
     }
@@ -203,19 +205,19 @@ static void check_entry(struct romchk *c, unsigned i, const uint8_t *tab, uint32
     romchk_clobber_text(clob, a, sizeof a);
     check_writes(c, body, where, s.writes, clob, "its declared clobbers");
     /* declared relocations == decoded rel32 fields that leave the body */
-    const uint8_t *rel = tab + sizeof(struct vmi_inline_table) +
-                         c->entries * sizeof(struct vmi_inline_entry);
+    const struct vmi_inline_reloc *rel = (const struct vmi_inline_reloc *)
+        (tab + sizeof(struct vmi_inline_table) + c->entries * sizeof(struct vmi_inline_entry));
     uint8_t declared[256] = { 0 };
     for (unsigned k = 0; k < nrel; k++) {
-        const uint8_t *x = rel + (first + k) * sizeof(struct vmi_inline_reloc);
-        if (x[1] != VMI_INLINE_RELOC_REL32)
-            romchk_add(c, (long)(x - c->img), where, "relocation %u has unknown kind %u",
-                       first + k, x[1]);
-        else if (x[0] + 4u > len)
-            romchk_add(c, (long)(x - c->img), where, "the relocation at +%u runs past the body's "
-                       "%u bytes", x[0], len);
+        const struct vmi_inline_reloc *x = &rel[first + k];
+        long at = (long)((const uint8_t *)x - c->img);
+        if (x->kind != VMI_INLINE_RELOC_REL32)
+            romchk_add(c, at, where, "relocation %u has unknown kind %u", first + k, x->kind);
+        else if (x->offset + 4u > len)
+            romchk_add(c, at, where, "the relocation at +%u runs past the body's %u bytes",
+                       x->offset, len);
         else
-            declared[x[0]] = 1;
+            declared[x->offset] = 1;
     }
     for (unsigned k = 0; k < b.nrel; k++) {
         if (!declared[b.rel_fields[k]])
@@ -238,10 +240,13 @@ static void check_inline(struct romchk *c)
         uint32_t eoff = c->table_off + (uint32_t)sizeof(struct vmi_inline_table) +
                         i * (uint32_t)sizeof(struct vmi_inline_entry);
         for (unsigned j = 0; j < i; j++) {
-            const uint8_t *a = c->img + eoff, *b = a - (i - j) * sizeof(struct vmi_inline_entry);
-            if (a[0] == b[0] && (a[2] & VMI_INLINE_VARIANT) == (b[2] & VMI_INLINE_VARIANT) &&
-                (!(a[2] & VMI_INLINE_VARIANT) || (a[3] == b[3] && memcmp(a + 12, b + 12, 4) == 0)))
-                romchk_add(c, eoff, "inline", "entry %u repeats entry %u (call %u)", i, j, a[0]);
+            const struct vmi_inline_entry *a = (const struct vmi_inline_entry *)(c->img + eoff),
+                                          *b = a - (i - j);
+            if (a->call == b->call &&
+                (a->flags & VMI_INLINE_VARIANT) == (b->flags & VMI_INLINE_VARIANT) &&
+                (!(a->flags & VMI_INLINE_VARIANT) ||
+                 (a->variant_arg == b->variant_arg && a->variant_value == b->variant_value)))
+                romchk_add(c, eoff, "inline", "entry %u repeats entry %u (call %u)", i, j, a->call);
         }
         check_entry(c, i, tab, eoff);
     }

@@ -356,12 +356,7 @@ int aot_cmd_specialize(int argc, char **argv)
     tsites = calloc(n ? n : 1, sizeof *tsites);
     psites = calloc(n ? n : 1, sizeof *psites);
     rsites = calloc(n ? n : 1, sizeof *rsites);
-    uint32_t total = 0;
-    for (uint32_t i = 0; i < n; i++)
-        total += img.sites[i].len;
-    code = malloc(total ? total : 1);
-    orig = malloc(total ? total : 1);
-    if (!tsites || !psites || !rsites || !code || !orig) {
+    if (!tsites || !psites || !rsites) {
         fprintf(stderr, "vmi-aot specialize: %s: out of memory for %u sites\n", a.kernel, n);
         goto done;
     }
@@ -374,6 +369,15 @@ int aot_cmd_specialize(int argc, char **argv)
     } else if (vmi_sites_read(&table, img.data + img.site_table->offset, img.site_table->addr,
                               img.site_table->size, &ve) != VMI_OK) {
         fail_vmi(a.kernel, "the inliner refuses the site table", &ve, &img);
+        goto done;
+    }
+    struct vmi_plan_size need;          /* the core's sizing: code and original bytes */
+    vmi_plan_size_for(&table, &need);
+    uint32_t total = need.code;
+    code = malloc(total ? total : 1);
+    orig = malloc(total ? total : 1);
+    if (!code || !orig) {
+        fprintf(stderr, "vmi-aot specialize: %s: out of memory for %u sites\n", a.kernel, n);
         goto done;
     }
     for (uint32_t i = 0; i < n; i++)

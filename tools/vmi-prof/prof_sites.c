@@ -319,13 +319,11 @@ static int decide(const struct prof_site_opts *o, const struct aot_image *img,
     }
     if (has)
         base = sym.value;
-    uint32_t n = (uint32_t)img->nsites, total = 0;
+    uint32_t n = (uint32_t)img->nsites;
     struct vmi_site_info *ts = calloc(n ? n : 1, sizeof *ts);
     struct vmi_site_plan *ps = calloc(n ? n : 1, sizeof *ps);
-    for (uint32_t i = 0; i < n; i++)
-        total += img->sites[i].len;
-    uint8_t *code = malloc(total ? total : 1);
-    if (!ts || !ps || !code) {
+    uint8_t *code = NULL;
+    if (!ts || !ps) {
         fprintf(stderr, "vmi-prof: %s: out of memory for %u sites\n", img->path, n);
         goto free_all;
     }
@@ -345,9 +343,15 @@ static int decide(const struct prof_site_opts *o, const struct aot_image *img,
         fprintf(stderr, "vmi-prof: %s: the inliner refuses the site table: %s\n", img->path, line);
         goto free_all;
     }
+    struct vmi_plan_size need;          /* the core's sizing */
+    vmi_plan_size_for(&table, &need);
+    if (!(code = malloc(need.code ? need.code : 1))) {
+        fprintf(stderr, "vmi-prof: %s: out of memory for %u sites\n", img->path, n);
+        goto free_all;
+    }
     struct vmi_plan plan;
     struct vmi_plan_options opt = { (enum vmi_policy)o->policy, 0 };
-    vmi_plan_init(&plan, ps, n, code, total);
+    vmi_plan_init(&plan, ps, n, code, need.code);
     if (vmi_plan_build(&plan, &table, &vrom, &relocs, &opt, &ve) != VMI_OK) {
         vmi_error_format(&ve, line, sizeof line);
         fprintf(stderr, "vmi-prof: %s: plan: %s\n", img->path, line);

@@ -92,7 +92,8 @@ static vmi_status reloc_query(void *ctx, uint8_t call, struct vmi_relocation_inf
 
 static struct vmi_site_info all_sites[1024], sub_sites[1024];
 static struct vmi_site_plan plan_sites[1024];
-static uint8_t plan_code[1024 * 32], save_bytes[1024 * 32];
+static uint8_t plan_code[VMI_PLAN_CODE_BYTES(1024, VMI_RESERVE_MAX)],
+    save_bytes[VMI_PLAN_CODE_BYTES(1024, VMI_RESERVE_MAX)];
 
 static void patch_range(const struct vmi_site_table *all, const struct vmi_rom *rom,
                         const struct vmi_reloc_table *relocs, uint8_t *start, uint8_t *end,
