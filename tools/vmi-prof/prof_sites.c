@@ -22,6 +22,7 @@
 #include "aot_rom.h"
 #include "dwarf_lines.h"
 #include "elf_image.h"
+#include "json_out.h"
 #include "linux_image.h"
 #include "site_info.h"
 #include "vmi_inliner.h"
@@ -370,21 +371,6 @@ done:
     return rc;
 }
 
-static void json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
-}
-
 int prof_sites_run(const struct prof_site_opts *o, FILE *out)
 {
     struct profile pr = { 0 };
@@ -456,13 +442,13 @@ int prof_sites_run(const struct prof_site_opts *o, FILE *out)
     }
     if (o->json) {
         fprintf(out, "{\"profile\": ");
-        json_str(out, o->profile);
+        aot_json_str(out, o->profile);
         fprintf(out, ", \"image\": ");
-        json_str(out, o->image);
+        aot_json_str(out, o->image);
         fprintf(out, ", \"sites\": %zu, \"image_sites\": %zu, \"executions\": %" PRIu64
                 ", \"policy\": ", pr.n, img.nsites, pr.total);
         if (o->rom)
-            json_str(out, vmi_policy_name((unsigned)o->policy));
+            aot_json_str(out, vmi_policy_name((unsigned)o->policy));
         else
             fputs("null", out);
         fprintf(out, ", \"top\": [");
@@ -490,19 +476,19 @@ int prof_sites_run(const struct prof_site_opts *o, FILE *out)
                     "\"count\": %" PRIu64 ", \"share\": %.6f, \"decision\": ", k ? "," : "",
                     k + 1, s->addr, vmi_call_name(s->call), s->count, share / 100.0);
             if (s->decision >= 0) {
-                json_str(out, vmi_decision_name((unsigned)s->decision));
+                aot_json_str(out, vmi_decision_name((unsigned)s->decision));
                 fprintf(out, ", \"reason\": ");
-                json_str(out, vmi_reason_name((unsigned)s->reason));
+                aot_json_str(out, vmi_reason_name((unsigned)s->reason));
             } else
                 fprintf(out, "null, \"reason\": null");
             if (img.lx) {
                 fprintf(out, ", \"op\": ");
-                json_str(out, dec);
+                aot_json_str(out, dec);
             }
             fprintf(out, ", \"function\": ");
-            json_str(out, si.func);
+            aot_json_str(out, si.func);
             fprintf(out, ", \"file\": ");
-            json_str(out, si.file);
+            aot_json_str(out, si.file);
             fprintf(out, ", \"line\": %u}", si.line);
         } else {
             char loc[600];

@@ -2,7 +2,7 @@
  * ROM+0x80 (regparm, result in EAX) and GetRelocationInfo at ROM+0x88 (call number in EAX, the
  * relocation record back in EDX:EAX).  Shared by the harness, the live re-patching test, aotboot and
  * the vmi-prof engine. */
-#include "harness.h"
+#include "vmi_host32.h"
 
 vmi_status harness_query_rom(void *ctx, uint8_t call, struct vmi_relocation_info *out)
 {
