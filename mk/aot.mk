@@ -94,7 +94,7 @@ $(AOT_T)/aotboot-clang: tests/aot/aotboot.c $(GLUE_H) $(INL_HDR) $(INL_CLANG_LIB
 	$(CLANG) $(M32_CFLAGS) -fno-pie -Iinliner -Itests/harness $(HOST32_INC) $< $(HOST32_CLANG) $(INL_CLANG_LIB) -fuse-ld=bfd $(AOT_BOOT_LD) -o $@
 
 # specialize and verify (docs/aot.md): the test images (with vmi_rom_area and vmi_aot_identity)
-# and both harness builds (without: --rom-base 0xc8800), every policy and ROM, bad inputs,
+# and both harness builds (without: --rom-base $(HARNESS_ROM_BASE)), every policy and ROM, bad inputs,
 # tampered outputs, and the harness's own load-time plan compared with specialize's.
 AOT_SPEC_IMAGES := $(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf $(SELFTEST) $(SELFTEST_CL)
 check-aot-specialize: $(VMI_AOT) $(AOT_SPEC_IMAGES) $(AOT_BOOT) $(ROM_IMAGES)
@@ -102,7 +102,7 @@ check-aot-specialize: $(VMI_AOT) $(AOT_SPEC_IMAGES) $(AOT_BOOT) $(ROM_IMAGES)
 	    $(VMI_AOT) $(AOT_T) $(B)/rom $(AOT_SPEC_IMAGES) $(AOT_BOOT)
 
 # The harness's AOT mode (tests/harness/aot_boot.c): both harness builds specialized with
-# --rom-base 0xc8800 for the pv ROM (match: no site patched at load), for the native ROM but run
+# --rom-base $(HARNESS_ROM_BASE) for the pv ROM (match: no site patched at load), for the native ROM but run
 # with pv (mismatch: reverted, patched at load), and with a site changed afterwards (untrusted).
 CHECKS += check-aot-harness
 .PHONY: check-aot-harness
@@ -125,7 +125,7 @@ check-aot-guest: $(VMI_AOT) $(AOT_GUEST_IMAGES) $(ROM_IMAGES)
 	bash tests/aot/specialize.sh $(VMI_AOT) $(AOT_T)/guest $(B)/rom \
 	    $(addprefix $(AOT_T)/guest/,$(notdir $(AOT_GUEST_IMAGES)))
 
-# The 100,000-site image specialized for the pv ROM at 0xc8800 and verified against the original:
+# The 100,000-site image specialized for the pv ROM at $(HARNESS_ROM_BASE) and verified against the original:
 # wall time and peak memory of each (/usr/bin/time), and the decisions.
 bench-aot-specialize: $(VMI_AOT) $(AOT_T)/big.elf $(B)/rom/vmi-pv.rom
 	bash tests/aot/bench-specialize.sh $(VMI_AOT) $(AOT_T)/big.elf $(B)/rom/vmi-pv.rom $(AOT_BIG_SITES)
