@@ -20,7 +20,7 @@ HOST32_INC    := -Ilib/m32 -Iinliner
 ALL += $(HOSTLIB) $(HOST32) $(HOST32_CLANG)
 INSTALL_FILES += $(HOSTLIB):lib:644 $(HOST32):lib:644 \
                  $(foreach h,$(wildcard lib/*.h),$(h):include/vmi/host:644) \
-                 lib/m32/vmi_host32.h:include/vmi/host:644
+                 lib/m32/vmi_host32.h:include/vmi/host:644 lib/m32/rom_entry.h:include/vmi/host:644
 
 # Headers are found by -MMD's dependency files; the generated glue must exist before the first.
 $(B)/obj/lib/%.o: lib/%.c | $(GLUE_H)

@@ -39,9 +39,10 @@ ROM_CORRUPT   := $(B)/bin/rom-corrupt
 ROM_UNIT_T    := $(B)/bin/test-romchk
 
 # 32-bit: maps each image at three 2 KiB-aligned addresses and runs its entries.
-$(ROM_RELOC_T): tests/rom/reloc_test.c include/vmi_abi.h
+# The entries are called through the hosted library's 32-bit part (lib/m32/rom_entry.c).
+$(ROM_RELOC_T): tests/rom/reloc_test.c include/vmi_abi.h $(HOST32)
 	@mkdir -p $(@D)
-	$(CC) $(M32_CFLAGS) $< -o $@
+	$(CC) $(M32_CFLAGS) -fno-pie -no-pie $(HOST32_INC) $< $(HOST32) -o $@
 
 $(ROM_CORRUPT): tests/rom/rom_corrupt.c include/vmi_abi.h
 	@mkdir -p $(@D)
@@ -78,6 +79,6 @@ check-rom-clang:
 	    lib/romchk_*.c tests/rom/rom_corrupt.c tests/rom/test_romchk.c; do \
 	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Igen -Itools/vmi-aot -Ilib -Iinliner -fsyntax-only $$f; \
 	done
-	@$(CLANG) $(M32_CFLAGS) -fsyntax-only tests/rom/reloc_test.c
+	@$(CLANG) $(M32_CFLAGS) $(HOST32_INC) -fsyntax-only tests/rom/reloc_test.c
 	@echo "ROM tools: clang -std=gnu11 $(WARN) compiles every source"
 SAN_CHECKS += check-rom-images check-rom-corrupt check-rom-unit

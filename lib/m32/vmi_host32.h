@@ -2,7 +2,7 @@
  * program needs to run a VMI ROM in its own address space, as the harness (tests/harness), the live
  * re-patching test, aotboot and the installed vmi-prof engine do.
  *   rom_entry.c    the ROM's two fixed entries called for real: VMI_Init with the platform's
- *                  hello, GetRelocationInfo (a vmi_reloc_query_fn)
+ *                  hello, GetRelocationInfo (a vmi_reloc_query_fn); rom_entry.h
  *   monitor.c      the platform: the pv state page and the hypercall gate, in C
  *   monitor_log.c  the log the monitor writes
  * Nothing here prints. */
@@ -32,8 +32,6 @@ void monitor_raise(void);                       /* an interrupt arrives: pending
 #define H_CPU_HZ 2600000000ull
 uint32_t monitor_cpuid(uint32_t leaf, uint32_t sub, int reg);   /* what the monitor answers */
 
-/* ---- rom_entry.c: the ROM's VMI_Init and GetRelocationInfo, called for real ---- */
-vmi_status harness_query_rom(void *ctx, uint8_t call, struct vmi_relocation_info *out); /* ctx: &base */
-uint32_t harness_rom_init(uint32_t base);   /* VMI_Init with the platform's hello */
+#include "rom_entry.h"
 
 #endif
