@@ -214,15 +214,21 @@ static int func_cmp(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+/* The symbol table: .symtab, else .dynsym; NULL when the image is stripped of both. */
+static const struct aot_section *symbol_table(const struct aot_image *img)
+{
+    for (size_t i = 1; i < img->nsecs; i++)
+        if (img->secs[i].type == SHT_SYMTAB)
+            return &img->secs[i];
+    for (size_t i = 1; i < img->nsecs; i++)
+        if (img->secs[i].type == SHT_DYNSYM)
+            return &img->secs[i];
+    return NULL;
+}
+
 static int read_funcs(struct aot_image *img, struct aot_err *err)
 {
-    const struct aot_section *tab = NULL;
-    for (size_t i = 1; i < img->nsecs && !tab; i++)
-        if (img->secs[i].type == SHT_SYMTAB)
-            tab = &img->secs[i];
-    for (size_t i = 1; i < img->nsecs && !tab; i++)
-        if (img->secs[i].type == SHT_DYNSYM)
-            tab = &img->secs[i];
+    const struct aot_section *tab = symbol_table(img);
     if (!tab)
         return 0;                       /* stripped: functions come from DWARF or stay "?" */
 
@@ -301,13 +307,7 @@ const struct aot_func *aot_image_func_at(const struct aot_image *img, uint32_t a
 int aot_image_symbol(const struct aot_image *img, const char *name, struct aot_symbol *out,
                      struct aot_err *err)
 {
-    const struct aot_section *tab = NULL;
-    for (size_t i = 1; i < img->nsecs && !tab; i++)
-        if (img->secs[i].type == SHT_SYMTAB)
-            tab = &img->secs[i];
-    for (size_t i = 1; i < img->nsecs && !tab; i++)
-        if (img->secs[i].type == SHT_DYNSYM)
-            tab = &img->secs[i];
+    const struct aot_section *tab = symbol_table(img);
     if (!tab)
         return 0;
     Elf_Scn *scn = elf_getscn(img->elf, tab->index);

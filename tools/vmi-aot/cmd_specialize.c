@@ -569,13 +569,9 @@ static void run_free(struct spec_run *r)
         aot_outfile_abort(&r->rep);
     if (r->have_writer)
         aot_writer_free(&r->w);
-    free(r->tsites);
-    free(r->psites);
-    free(r->rsites);
-    free(r->code);
-    free(r->orig);
-    free(r->span);
-    free(r->sec);
+    void *bufs[] = { r->tsites, r->psites, r->rsites, r->code, r->orig, r->span, r->sec };
+    for (size_t k = 0; k < sizeof bufs / sizeof bufs[0]; k++)
+        free(bufs[k]);
     aot_profile_result_free(&r->pres);
     aot_profile_free(&r->prof);
     if (r->have_rom)
