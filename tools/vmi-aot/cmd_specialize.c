@@ -172,19 +172,18 @@ static int fail(const char *msg)
 static int fail_vmi(const char *path, const char *what, const struct vmi_error *e,
                     const struct aot_image *img)
 {
-    char line[320];
-    vmi_error_format(e, line, sizeof line);
+    struct aot_err err;
     if (e->site != VMI_NO_SITE && img) {
         const struct aot_site *s = aot_image_site_at(img, e->address);
         const char *name = !s ? "?"
                            : img->lx ? aot_linux_op_name(img->lx, img->lx->rec_type[s->rec_index])
                            : aot_call_name(s->call);
-        fprintf(stderr, "vmi-aot specialize: %s: %s: site at 0x%08x (%s, record %u): %s\n", path,
-                what, e->address, name ? name : "?", e->site, line);
+        aot_fail_vmi(&err, e, "%s: %s: site at 0x%08x (%s, record %u)", path, what, e->address,
+                     name ? name : "?", e->site);
     } else {
-        fprintf(stderr, "vmi-aot specialize: %s: %s: %s\n", path, what, line);
+        aot_fail_vmi(&err, e, "%s: %s", path, what);
     }
-    return 1;
+    return fail(err.msg);
 }
 
 /* Everything one specialize run holds, released by run_free whatever phase it stopped in. */

@@ -306,7 +306,6 @@ static int decide(const struct prof_site_opts *o, const struct aot_image *img,
     struct vmi_error ve;
     struct vmi_rom vrom;
     static struct vmi_reloc_table relocs;
-    char line[300];
     int rc = 1;
     if (aot_rom_load(&rom, o->rom, &err) != 0) {
         snprintf(why, cap, "%s", err.msg);
@@ -336,23 +335,23 @@ static int decide(const struct prof_site_opts *o, const struct aot_image *img,
         goto free_all;
     }
     if (vmi_rom_probe(&vrom, rom.img, rom.size, base, 0, &ve) != VMI_OK) {
-        vmi_error_format(&ve, line, sizeof line);
-        snprintf(why, cap, "%s: the inliner's probe refuses the ROM: %s", o->rom, line);
+        aot_fail_vmi(&err, &ve, "%s: the inliner's probe refuses the ROM", o->rom);
+        snprintf(why, cap, "%s", err.msg);
         goto free_all;
     }
     struct vmi_site_table table = { ts, 0, n };
     if (vmi_sites_read(&table, img->data + img->site_table->offset, img->site_table->addr,
                        img->site_table->size, &ve) != VMI_OK) {
-        vmi_error_format(&ve, line, sizeof line);
-        snprintf(why, cap, "%s: the inliner refuses the site table: %s", img->path, line);
+        aot_fail_vmi(&err, &ve, "%s: the inliner refuses the site table", img->path);
+        snprintf(why, cap, "%s", err.msg);
         goto free_all;
     }
     struct vmi_plan plan;
     struct vmi_plan_options opt = { (enum vmi_policy)o->policy, 0 };
     vmi_plan_init(&plan, ps, n, code, total);
     if (vmi_plan_build(&plan, &table, &vrom, &relocs, &opt, &ve) != VMI_OK) {
-        vmi_error_format(&ve, line, sizeof line);
-        snprintf(why, cap, "%s: plan: %s", img->path, line);
+        aot_fail_vmi(&err, &ve, "%s: plan", img->path);
+        snprintf(why, cap, "%s", err.msg);
         goto free_all;
     }
     for (size_t k = 0; k < pr->n; k++)
