@@ -65,7 +65,7 @@ BENCHES += bench-aot-sites bench-aot-specialize
 
 # Both compilers build the tool and its tests warning-free.
 check-aot-clang: $(GLUE_H)
-	@set -e; for f in $(AOT_SRC) $(HOSTLIB_SRC) tests/aot/test_aot.c; do \
+	@set -e; for f in $(AOT_SRC) $(HOSTLIB_SRC) tests/aot/test_aot.c tests/lib/test_lib.c; do \
 	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include $(AOT_INC) -fsyntax-only $$f; \
 	done; echo "vmi-aot and lib/: clang -std=gnu11 $(WARN) compiles every source"
 

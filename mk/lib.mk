@@ -45,3 +45,18 @@ $(HOST32): $(HOST32_SRC:lib/m32/%.c=$(B)/obj/lib32/gcc/%.o)
 $(HOST32_CLANG): $(HOST32_SRC:lib/m32/%.c=$(B)/obj/lib32/clang/%.o)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
+
+# ---- unit tests (cmocka): tests/lib/test_lib.c on the aot test image (mk/aot.mk builds it) ----
+HOSTLIB_TEST := $(B)/bin/test-lib
+$(B)/obj/tests/lib/%.o: tests/lib/%.c | $(GLUE_H)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(HOSTLIB_INC) $(DEPFLAGS) -c $< -o $@
+$(HOSTLIB_TEST): $(B)/obj/tests/lib/test_lib.o $(HOSTLIB) $(B)/lib/libvmiinline-host.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_LDFLAGS) $^ $(HOSTLIB_LIBS) -lcmocka -o $@
+
+CHECKS     += check-lib-unit
+SAN_CHECKS += check-lib-unit
+.PHONY: check-lib-unit
+check-lib-unit: $(HOSTLIB_TEST) $(B)/tests/aot/image-gcc.elf
+	LIB_TEST_IMAGE=$(B)/tests/aot/image-gcc.elf $(HOSTLIB_TEST)
