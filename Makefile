@@ -34,6 +34,9 @@ M32_CFLAGS   := $(CSTD) $(WARN) -m32 -O2 -g -Iinclude -I$(B)/include
 FREE_CFLAGS  := $(CSTD) $(WARN) -m32 -O2 -g -ffreestanding -fno-pic -fno-stack-protector \
                 -nostdlib -fno-builtin -Iinclude -I$(B)/include
 
+# Each object's header dependencies, written next to it (Makefile's -include of them, below).
+DEPFLAGS     := -MMD -MP
+
 CHECKS        :=
 SAN_CHECKS    :=
 DEMOS         :=
@@ -42,15 +45,20 @@ INSTALL_FILES :=
 ALL           :=
 
 include mk/gen.mk
--include mk/rom.mk
--include mk/inliner.mk
--include mk/aot.mk
--include mk/guest.mk
--include mk/prof.mk
--include mk/hardening.mk
+include mk/rom.mk
+include mk/lib.mk
+include mk/inliner.mk
+include mk/aot.mk
+include mk/guest.mk
+include mk/prof.mk
+include mk/hardening.mk
 include mk/linux.mk
--include mk/loader.mk
--include mk/linprof.mk
+include mk/loader.mk
+include mk/linprof.mk
+
+# Every object rule compiles with $(DEPFLAGS): the headers it read are its prerequisites from the
+# second build on (the one legitimate -include: the dependency files do not exist before).
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
 .PHONY: all deps check demo bench install clean
 all: $(ALL)

@@ -1,26 +1,25 @@
-# vmi-aot, the ahead-of-time tool: $(B)/bin/vmi-aot (every tools/vmi-aot/*.c; libelf, libdwarf,
-# Zydis), its unit tests (cmocka), its CLI tests on 32-bit test images built here, and the
+# vmi-aot, the ahead-of-time tool: $(B)/bin/vmi-aot (every tools/vmi-aot/*.c and the hosted library
+# $(B)/lib/libvmihost.a, mk/lib.mk; libelf, libdwarf, Zydis), its unit tests (cmocka), its CLI tests on 32-bit test images built here, and the
 # 100,000-site benchmark image.  docs/aot.md.
 #
 # Ownership: this file owns the vmi-aot link rule.  Other parts add sources to tools/vmi-aot/
 # (the wildcard picks them up) and, when they need a library, append to AOT_LIBS/AOT_LIBDEPS.
 
 AOT_SRC   := $(wildcard tools/vmi-aot/*.c)
-AOT_HDR   := $(wildcard tools/vmi-aot/*.h) include/vmi_abi.h include/vmi_linux.h inliner/vmi_inliner.h \
-             inliner/vmi_aot.h inliner/vmi_linux_sites.h inliner/vmi_linux_ops.h
 AOT_OBJ   := $(AOT_SRC:tools/vmi-aot/%.c=$(B)/obj/aot/%.o)
 AOT_LIBOBJ := $(filter-out $(B)/obj/aot/main.o,$(AOT_OBJ))
 VMI_AOT   := $(B)/bin/vmi-aot
-AOT_LIBS  += -lelf -ldwarf -lZydis
-AOT_LIBDEPS += $(INL_HOST)
+AOT_LIBS  += $(HOSTLIB_LIBS)
+AOT_LIBDEPS += $(HOSTLIB) $(INL_HOST)
+AOT_INC   := -Itools/vmi-aot $(HOSTLIB_INC)
 AOT_T     := $(B)/tests/aot
 
 ALL += $(VMI_AOT)
 INSTALL_FILES += $(VMI_AOT):bin:755
 
-$(B)/obj/aot/%.o: tools/vmi-aot/%.c $(AOT_HDR)
+$(B)/obj/aot/%.o: tools/vmi-aot/%.c | $(GLUE_H)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Itools/vmi-aot -Iinliner -c $< -o $@
+	$(CC) $(HOST_CFLAGS) $(AOT_INC) $(DEPFLAGS) -c $< -o $@
 
 $(VMI_AOT): $(AOT_OBJ) $(AOT_LIBDEPS)
 	@mkdir -p $(@D)
@@ -48,9 +47,9 @@ $(AOT_T)/big.elf: $(AOT_T)/big.S $(GLUE_H) include/vmi_abi.h
 
 # ---- unit tests ----
 AOT_TEST := $(B)/bin/test-aot
-$(B)/obj/tests/aot/%.o: tests/aot/%.c $(AOT_HDR)
+$(B)/obj/tests/aot/%.o: tests/aot/%.c | $(GLUE_H)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Itools/vmi-aot -Iinliner -c $< -o $@
+	$(CC) $(HOST_CFLAGS) $(AOT_INC) $(DEPFLAGS) -c $< -o $@
 $(AOT_TEST): $(B)/obj/tests/aot/test_aot.o $(AOT_LIBOBJ) $(AOT_LIBDEPS)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_LDFLAGS) $^ $(AOT_LIBS) -lcmocka -o $@
@@ -66,9 +65,9 @@ BENCHES += bench-aot-sites bench-aot-specialize
 
 # Both compilers build the tool and its tests warning-free.
 check-aot-clang: $(GLUE_H)
-	@set -e; for f in $(AOT_SRC) tests/aot/test_aot.c; do \
-	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Itools/vmi-aot -Iinliner -fsyntax-only $$f; \
-	done; echo "vmi-aot: clang -std=gnu11 $(WARN) compiles every source"
+	@set -e; for f in $(AOT_SRC) $(HOSTLIB_SRC) tests/aot/test_aot.c tests/lib/test_lib.c; do \
+	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include $(AOT_INC) -fsyntax-only $$f; \
+	done; echo "vmi-aot and lib/: clang -std=gnu11 $(WARN) compiles every source"
 
 check-aot-unit: $(AOT_TEST) $(AOT_T)/image-gcc.elf
 	AOT_TEST_DIR=$(AOT_T) $(AOT_TEST)
@@ -87,15 +86,15 @@ SAN_CHECKS += check-aot-unit check-aot-sites check-aot-writer
 # gcc and clang builds, linked with the freestanding inliner archives as the harness is.
 AOT_BOOT    := $(AOT_T)/aotboot-gcc $(AOT_T)/aotboot-clang
 AOT_BOOT_LD := -m32 -no-pie -Wl,--no-warn-rwx-segments
-$(AOT_T)/aotboot-gcc: tests/aot/aotboot.c $(GLUE_H) $(INL_HDR) $(INL_LIB) $(B)/obj/selftest/gcc/rom_entry.o
+$(AOT_T)/aotboot-gcc: tests/aot/aotboot.c $(GLUE_H) $(INL_HDR) $(INL_LIB) $(HOST32)
 	@mkdir -p $(@D)
-	$(CC) $(M32_CFLAGS) -fno-pie -Iinliner -Itests/harness $< $(B)/obj/selftest/gcc/rom_entry.o $(INL_LIB) $(AOT_BOOT_LD) -o $@
-$(AOT_T)/aotboot-clang: tests/aot/aotboot.c $(GLUE_H) $(INL_HDR) $(INL_CLANG_LIB) $(B)/obj/selftest/clang/rom_entry.o
+	$(CC) $(M32_CFLAGS) -fno-pie -Iinliner -Itests/harness $(HOST32_INC) $< $(HOST32) $(INL_LIB) $(AOT_BOOT_LD) -o $@
+$(AOT_T)/aotboot-clang: tests/aot/aotboot.c $(GLUE_H) $(INL_HDR) $(INL_CLANG_LIB) $(HOST32_CLANG)
 	@mkdir -p $(@D)
-	$(CLANG) $(M32_CFLAGS) -fno-pie -Iinliner -Itests/harness $< $(B)/obj/selftest/clang/rom_entry.o $(INL_CLANG_LIB) -fuse-ld=bfd $(AOT_BOOT_LD) -o $@
+	$(CLANG) $(M32_CFLAGS) -fno-pie -Iinliner -Itests/harness $(HOST32_INC) $< $(HOST32_CLANG) $(INL_CLANG_LIB) -fuse-ld=bfd $(AOT_BOOT_LD) -o $@
 
 # specialize and verify (docs/aot.md): the test images (with vmi_rom_area and vmi_aot_identity)
-# and both harness builds (without: --rom-base 0xc8800), every policy and ROM, bad inputs,
+# and both harness builds (without: --rom-base $(HARNESS_ROM_BASE)), every policy and ROM, bad inputs,
 # tampered outputs, and the harness's own load-time plan compared with specialize's.
 AOT_SPEC_IMAGES := $(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf $(SELFTEST) $(SELFTEST_CL)
 check-aot-specialize: $(VMI_AOT) $(AOT_SPEC_IMAGES) $(AOT_BOOT) $(ROM_IMAGES)
@@ -103,7 +102,7 @@ check-aot-specialize: $(VMI_AOT) $(AOT_SPEC_IMAGES) $(AOT_BOOT) $(ROM_IMAGES)
 	    $(VMI_AOT) $(AOT_T) $(B)/rom $(AOT_SPEC_IMAGES) $(AOT_BOOT)
 
 # The harness's AOT mode (tests/harness/aot_boot.c): both harness builds specialized with
-# --rom-base 0xc8800 for the pv ROM (match: no site patched at load), for the native ROM but run
+# --rom-base $(HARNESS_ROM_BASE) for the pv ROM (match: no site patched at load), for the native ROM but run
 # with pv (mismatch: reverted, patched at load), and with a site changed afterwards (untrusted).
 CHECKS += check-aot-harness
 .PHONY: check-aot-harness
@@ -126,7 +125,7 @@ check-aot-guest: $(VMI_AOT) $(AOT_GUEST_IMAGES) $(ROM_IMAGES)
 	bash tests/aot/specialize.sh $(VMI_AOT) $(AOT_T)/guest $(B)/rom \
 	    $(addprefix $(AOT_T)/guest/,$(notdir $(AOT_GUEST_IMAGES)))
 
-# The 100,000-site image specialized for the pv ROM at 0xc8800 and verified against the original:
+# The 100,000-site image specialized for the pv ROM at $(HARNESS_ROM_BASE) and verified against the original:
 # wall time and peak memory of each (/usr/bin/time), and the decisions.
 bench-aot-specialize: $(VMI_AOT) $(AOT_T)/big.elf $(B)/rom/vmi-pv.rom
 	bash tests/aot/bench-specialize.sh $(VMI_AOT) $(AOT_T)/big.elf $(B)/rom/vmi-pv.rom $(AOT_BIG_SITES)

@@ -18,7 +18,7 @@ INSTALL_FILES += $(VMI_GEN):bin:755 include/vmi_abi.h:include/vmi:644 $(GLUE_H):
 
 $(B)/obj/gen/%.o: gen/%.c gen/*.h
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -c $< -o $@
+	$(CC) $(HOST_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(B)/lib/libvmigen.a: $(GEN_OBJ)
 	@mkdir -p $(@D)

@@ -20,16 +20,16 @@ ALL += $(GUEST_GCC) $(GUEST_CLANG)
 
 $(B)/obj/guest/gcc/%.o: guest/%.c $(GUEST_H)
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) $(INL_NOLOOPCALL) -c $< -o $@
+	$(CC) $(GUEST_CFLAGS) $(INL_NOLOOPCALL) $(DEPFLAGS) -c $< -o $@
 $(B)/obj/guest/gcc/%.o: guest/%.S $(GUEST_H)
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+	$(CC) $(GUEST_CFLAGS) $(DEPFLAGS) -c $< -o $@
 $(B)/obj/guest/clang/%.o: guest/%.c $(GUEST_H)
 	@mkdir -p $(@D)
-	$(CLANG) $(GUEST_CFLAGS) -c $< -o $@
+	$(CLANG) $(GUEST_CFLAGS) $(DEPFLAGS) -c $< -o $@
 $(B)/obj/guest/clang/%.o: guest/%.S $(GUEST_H)
 	@mkdir -p $(@D)
-	$(CLANG) $(GUEST_CFLAGS) -c $< -o $@
+	$(CLANG) $(GUEST_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(GUEST_GCC): $(GUEST_OBJ_GCC) $(INL_LIB) $(GUEST_LD)
 	@mkdir -p $(@D)

@@ -55,13 +55,13 @@ FUZZ_SEEDCMD_linux_sites = bash tests/fuzz/mkseeds_linux.sh
 FUZZ_SEEDARGS_linux_sites = $(foreach c,$(AOT_MINI_CFGS),$(AOT_T)/linux-mini-$(c).elf:$(c))
 
 # vmi-aot's ELF reading path: aot_image_open, the DWARF index, site info, the sites command.
-# Every vmi-aot source but main.c (a library the tool links is compiled in instead, so it is
-# instrumented too).
+# Every hosted-library and vmi-aot source but main.c (a library the tool links is compiled in
+# instead, so it is instrumented too).
 FUZZ_TARGETS      += elf
-FUZZ_SRC_elf       = $(filter-out tools/vmi-aot/main.c,$(wildcard tools/vmi-aot/*.c)) \
+FUZZ_SRC_elf       = $(HOSTLIB_SRC) $(filter-out tools/vmi-aot/main.c,$(wildcard tools/vmi-aot/*.c)) \
                      $(if $(filter $(INL_HOST),$(AOT_LIBDEPS)),$(wildcard inliner/*.c))
-FUZZ_INC_elf      := -Itools/vmi-aot -Iinliner
-FUZZ_LIBS_elf      = $(filter-out $(INL_HOST),$(AOT_LIBDEPS)) $(AOT_LIBS)
+FUZZ_INC_elf      := -Itools/vmi-aot $(HOSTLIB_INC)
+FUZZ_LIBS_elf      = $(filter-out $(HOSTLIB) $(INL_HOST),$(AOT_LIBDEPS)) $(AOT_LIBS)
 FUZZ_SEEDS_elf     = $(AOT_T)/image-gcc.elf $(B)/bad/image-gcc.elf $(B)/bad/image-clang.elf $(B)/tests/glue-gcc $(B)/tests/glue-clang
 FUZZ_SEEDDEPS_elf  = $(FUZZ_SEEDS_elf)
 FUZZ_MAXLEN_elf   := 65536
@@ -185,7 +185,8 @@ $(BAD_CHECKS): check-bad-%: $(BAD_CORRUPT) $(BAD_PROBE) $(VMI_AOT) $(VMI_GEN) $(
 # targets (which only clang links, with libFuzzer) and clang the rest (gcc builds it above).
 check-hardening-compilers: $(GLUE_H)
 	@set -e; for cc in $(CC) $(CLANG); do for t in $(FUZZ_TARGETS); do \
-	    $$cc $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Igen -Iinliner -Itools/vmi-aot -Itests/loader/hosted \
+	    $$cc $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Igen -Iinliner -Itools/vmi-aot -Ilib \
+	        -Itests/loader/hosted \
 	        -fsyntax-only tests/fuzz/fuzz_$$t.c; done; done; \
 	$(CLANG) $(CSTD) $(WARN) -O2 -fsyntax-only tests/bad/corrupt.c; \
 	$(CLANG) $(CSTD) $(WARN) -O2 -fsyntax-only tests/mutate/mutate.c; \
@@ -196,7 +197,7 @@ check-hardening-compilers: $(GLUE_H)
 	for f in tests/bad/rom_probe.c tests/fuzz/mkseeds_rom.c; do \
 	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Iinliner -Itests/inliner -fsyntax-only $$f; done; \
 	for f in $(wildcard tests/live/*.c); do \
-	    $(CLANG) $(M32_CFLAGS) -Iinliner -Itests/harness -fsyntax-only $$f; done; \
+	    $(CLANG) $(M32_CFLAGS) -Iinliner -Itests/harness -Ilib/m32 -fsyntax-only $$f; done; \
 	echo "hardening: gcc and clang -std=gnu11 $(WARN) compile every source"
 
 CHECKS     += $(BAD_CHECKS) check-hardening-compilers
@@ -226,10 +227,10 @@ check-valgrind: $(VMI_GEN) $(VMI_AOT) $(BAD_CORRUPT) $(BAD_INPUTS) $(AOT_T)/imag
 CHECKS += check-valgrind
 
 # ---- live re-patching under load (tests/live/live.c) ----
-# 32-bit, linked with the harness's monitor (tests/harness/monitor.c, check.c: the ROM's gate and
+# 32-bit, linked with the hosted library's 32-bit part (lib/m32: the ROM's entries, its gate and
 # the state page) and the freestanding inliner.  Built by gcc and by clang.
-LIVE_HARNESS_GCC   := $(B)/obj/selftest/gcc/monitor.o $(B)/obj/selftest/gcc/check.o $(B)/obj/selftest/gcc/rom_entry.o
-LIVE_HARNESS_CLANG := $(B)/obj/selftest/clang/monitor.o $(B)/obj/selftest/clang/check.o $(B)/obj/selftest/clang/rom_entry.o
+LIVE_HARNESS_GCC   := $(HOST32)
+LIVE_HARNESS_CLANG := $(HOST32_CLANG)
 LIVE     := $(B)/bin/vmi-live
 LIVE_CL  := $(B)/bin/vmi-live-clang
 LIVE_SWITCHES ?= 3000
@@ -238,10 +239,10 @@ ALL += $(LIVE) $(LIVE_CL)
 
 $(LIVE): tests/live/live.c tests/harness/harness.h $(INL_HDR) $(GLUE_H) $(LIVE_HARNESS_GCC) $(INL_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(M32_CFLAGS) -fno-pie -no-pie -pthread -Iinliner -Itests/harness $< $(LIVE_HARNESS_GCC) $(INL_LIB) -o $@
+	$(CC) $(M32_CFLAGS) -fno-pie -no-pie -pthread -Iinliner -Itests/harness $(HOST32_INC) $< $(LIVE_HARNESS_GCC) $(INL_LIB) -o $@
 $(LIVE_CL): tests/live/live.c tests/harness/harness.h $(INL_HDR) $(GLUE_H) $(LIVE_HARNESS_CLANG) $(INL_CLANG_LIB)
 	@mkdir -p $(@D)
-	$(CLANG) $(M32_CFLAGS) -fno-pie -no-pie -pthread -Iinliner -Itests/harness $< $(LIVE_HARNESS_CLANG) $(INL_CLANG_LIB) -o $@
+	$(CLANG) $(M32_CFLAGS) -fno-pie -no-pie -pthread -Iinliner -Itests/harness $(HOST32_INC) $< $(LIVE_HARNESS_CLANG) $(INL_CLANG_LIB) -o $@
 
 .PHONY: check-live-gcc check-live-clang check-live-bad-plan bench-live
 check-live-gcc: $(LIVE) $(PV_ROM)

@@ -4,12 +4,12 @@
 
 LOADER_C   := $(wildcard loader/*.c)
 LOADER_S   := $(wildcard loader/*.S)
-LOADER_H   := $(wildcard loader/*.h) $(wildcard inliner/*.h) include/vmi_abi.h include/vmi_linux.h tools/vmi-aot/aot_record.h
+LOADER_H   := $(wildcard loader/*.h) $(wildcard inliner/*.h) include/vmi_abi.h include/vmi_linux.h tools/vmi-aot/aot_record.h lib/aot_err.h
 LOADER_LD  := loader/loader.ld
 LOADER_DIR := $(B)/loader
 LOADER     := $(LOADER_DIR)/vmi-loader.elf
 LOADER_CLANG := $(LOADER_DIR)/vmi-loader-clang.elf
-LOADER_CFLAGS = $(FREE_CFLAGS) -Iinliner -Iloader -Itools/vmi-aot -fno-omit-frame-pointer
+LOADER_CFLAGS = $(FREE_CFLAGS) -Iinliner -Iloader -Itools/vmi-aot -Ilib -fno-omit-frame-pointer
 LOADER_LDFLAGS := -m32 -nostdlib -static -Wl,-T,$(LOADER_LD) -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
 LOADER_OBJ       := $(LOADER_C:loader/%.c=$(B)/obj/loader/gcc/%.o) $(LOADER_S:loader/%.S=$(B)/obj/loader/gcc/%.o)
@@ -20,16 +20,16 @@ INSTALL_FILES += $(LOADER):share/vmi:644
 
 $(B)/obj/loader/gcc/%.o: loader/%.c $(LOADER_H)
 	@mkdir -p $(@D)
-	$(CC) $(LOADER_CFLAGS) $(INL_NOLOOPCALL) -c $< -o $@
+	$(CC) $(LOADER_CFLAGS) $(INL_NOLOOPCALL) $(DEPFLAGS) -c $< -o $@
 $(B)/obj/loader/gcc/%.o: loader/%.S
 	@mkdir -p $(@D)
-	$(CC) $(LOADER_CFLAGS) -c $< -o $@
+	$(CC) $(LOADER_CFLAGS) $(DEPFLAGS) -c $< -o $@
 $(B)/obj/loader/clang/%.o: loader/%.c $(LOADER_H)
 	@mkdir -p $(@D)
-	$(CLANG) $(LOADER_CFLAGS) -c $< -o $@
+	$(CLANG) $(LOADER_CFLAGS) $(DEPFLAGS) -c $< -o $@
 $(B)/obj/loader/clang/%.o: loader/%.S
 	@mkdir -p $(@D)
-	$(CLANG) $(LOADER_CFLAGS) -c $< -o $@
+	$(CLANG) $(LOADER_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(LOADER): $(LOADER_OBJ) $(INL_LIB) $(LOADER_LD)
 	@mkdir -p $(@D)

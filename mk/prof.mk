@@ -4,7 +4,7 @@
 #   $(B)/libexec/vmi-prof-relocs   i386: GetRelocationInfo of the pv ROM, executed (build time)
 #   $(B)/prof/vmi-prof-gen         x86-64, Zydis + libvmiinline-host: writes the measured loops
 #   $(B)/libexec/vmi-prof-engine   i386, non-PIE: maps the ROM at PROF_ROM_BASE, patches its own
-#                                  loops, times them; links the harness monitor (tests/harness)
+#                                  loops, times them; links the monitor (libvmihost32, mk/lib.mk)
 #   $(B)/bin/vmi-prof              x86-64 front end: statistics, table, JSON, CSV, chart (cairo),
 #                                  --callgrind, --guest LOG, --patch-bench, --measure
 
@@ -18,33 +18,23 @@ PROF_GEN     := $(PROF_B)/vmi-prof-gen
 PROF_T       := $(B)/tests/prof
 
 PROF_FRONT_SRC := $(wildcard $(PROF_DIR)/*.c)
-PROF_FRONT_HDR := $(wildcard $(PROF_DIR)/*.h)
 PROF_FRONT_OBJ := $(PROF_FRONT_SRC:$(PROF_DIR)/%.c=$(B)/obj/prof/%.o)
 PROF_ENG_SRC   := $(PROF_DIR)/engine/engine.c $(PROF_DIR)/engine/trap.c \
                   $(PROF_DIR)/engine/rommap.c $(PROF_DIR)/engine/patchbench.c
-PROF_ENG_HDR   := $(PROF_DIR)/engine/engine.h $(PROF_DIR)/prof_workloads.h inliner/vmi_inliner.h \
-                  include/vmi_abi.h tests/harness/harness.h
-# The harness monitor (state page + hypercall gate) and the log it writes, compiled from the
-# harness's sources, not copied.
-PROF_HARNESS   := $(B)/obj/prof/harness/monitor.o $(B)/obj/prof/harness/check.o $(B)/obj/prof/harness/rom_entry.o
 
 # i386, non-PIE: the hand strategy's code holds absolute ROM addresses.
-PROF_M32 := $(M32_CFLAGS) -fno-pic -Iinliner -I$(PROF_DIR) -I$(PROF_DIR)/engine -Itests/harness
+PROF_M32 := $(M32_CFLAGS) -fno-pic -Iinliner -I$(PROF_DIR) -I$(PROF_DIR)/engine $(HOST32_INC)
 PROF_M32_LD := -m32 -no-pie
 
 ALL += $(PROF_FRONT) $(PROF_ENGINE)
 INSTALL_FILES += $(PROF_FRONT):bin:755 $(PROF_ENGINE):libexec/vmi:755
 
 # ---- the 32-bit side ----
-$(B)/obj/prof/engine/%.o: $(PROF_DIR)/engine/%.c $(PROF_ENG_HDR) $(GLUE_H)
+$(B)/obj/prof/engine/%.o: $(PROF_DIR)/engine/%.c | $(GLUE_H)
 	@mkdir -p $(@D)
-	$(CC) $(PROF_M32) -c $< -o $@
+	$(CC) $(PROF_M32) $(DEPFLAGS) -c $< -o $@
 
-$(B)/obj/prof/harness/%.o: tests/harness/%.c tests/harness/harness.h include/vmi_abi.h
-	@mkdir -p $(@D)
-	$(CC) $(PROF_M32) -c $< -o $@
-
-$(PROF_RELOCS): $(B)/obj/prof/engine/relocs.o $(B)/obj/prof/engine/rommap.o $(B)/obj/prof/harness/rom_entry.o
+$(PROF_RELOCS): $(B)/obj/prof/engine/relocs.o $(B)/obj/prof/engine/rommap.o $(HOST32)
 	@mkdir -p $(@D)
 	$(CC) $(PROF_M32_LD) $^ -o $@
 
@@ -61,36 +51,30 @@ $(PROF_B)/loops.S $(PROF_B)/workloads.c &: $(PROF_GEN) $(PROF_ROM) $(PROF_B)/rel
 
 $(B)/obj/prof/engine/loops.o: $(PROF_B)/loops.S $(GLUE_H) include/vmi_abi.h
 	@mkdir -p $(@D)
-	$(CC) $(PROF_M32) -c $< -o $@
-$(B)/obj/prof/engine/workloads.o: $(PROF_B)/workloads.c $(PROF_ENG_HDR)
+	$(CC) $(PROF_M32) $(DEPFLAGS) -c $< -o $@
+$(B)/obj/prof/engine/workloads.o: $(PROF_B)/workloads.c | $(GLUE_H)
 	@mkdir -p $(@D)
-	$(CC) $(PROF_M32) -c $< -o $@
+	$(CC) $(PROF_M32) $(DEPFLAGS) -c $< -o $@
 
 PROF_ENG_OBJ := $(PROF_ENG_SRC:$(PROF_DIR)/engine/%.c=$(B)/obj/prof/engine/%.o) \
                 $(B)/obj/prof/engine/loops.o $(B)/obj/prof/engine/workloads.o
-$(PROF_ENGINE): $(PROF_ENG_OBJ) $(PROF_HARNESS) $(INL_LIB)
+$(PROF_ENGINE): $(PROF_ENG_OBJ) $(HOST32) $(INL_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(PROF_M32_LD) $(PROF_ENG_OBJ) $(PROF_HARNESS) $(INL_LIB) -o $@
+	$(CC) $(PROF_M32_LD) $(PROF_ENG_OBJ) $(HOST32) $(INL_LIB) -o $@
 
 # ---- the 64-bit front end ----
-$(B)/obj/prof/%.o: $(PROF_DIR)/%.c $(PROF_FRONT_HDR)
+$(B)/obj/prof/%.o: $(PROF_DIR)/%.c | $(GLUE_H)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(CFLAGS_PROF_EXTRA) $(shell pkg-config --cflags cairo 2>/dev/null) -c $< -o $@
+	$(CC) $(HOST_CFLAGS) $(HOSTLIB_INC) $(shell pkg-config --cflags cairo 2>/dev/null) $(DEPFLAGS) -c $< -o $@
 
-# --sites attributes addresses with vmi-aot's objects (elf_image, dwarf_lines, site_info, aot_rom
-# and what they need), linked from mk/aot.mk's object directory through an archive, so only the
-# members used are pulled in; vmi_sites_read and the planner come from the host inliner.
-PROF_AOT_A := $(B)/obj/prof/libvmiaot.a
-$(PROF_AOT_A): $(AOT_LIBOBJ)
-	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
-$(B)/obj/prof/prof_sites.o $(B)/obj/prof/main.o: CFLAGS_PROF_EXTRA := -Itools/vmi-aot -Iinliner
-$(B)/obj/prof/prof_sites.o $(B)/obj/prof/main.o: $(AOT_HDR)
+# --sites attributes addresses with the hosted library (the ELF image, DWARF lines, site info,
+# ROM loading, mk/lib.mk), the JSON outputs write strings with its escaper; vmi_sites_read and the
+# planner come from the host inliner.
 
-$(PROF_FRONT): $(PROF_FRONT_OBJ) $(PROF_AOT_A) $(INL_HOST)
+$(PROF_FRONT): $(PROF_FRONT_OBJ) $(HOSTLIB) $(INL_HOST)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_LDFLAGS) $(PROF_FRONT_OBJ) $(PROF_AOT_A) $(INL_HOST) -lcairo -lfontconfig \
-	    -lelf -ldwarf -lZydis -lm -o $@
+	$(CC) $(HOST_LDFLAGS) $(PROF_FRONT_OBJ) $(HOSTLIB) $(INL_HOST) -lcairo -lfontconfig \
+	    $(HOSTLIB_LIBS) -lm -o $@
 
 # ---- checks (never a timing target: those are reported by make bench) ----
 CHECKS     += check-prof-smoke check-prof-callgrind check-prof-guest check-prof-usage \
@@ -135,7 +119,7 @@ check-prof-usage: $(PROF_FRONT)
 
 check-prof-clang: $(GLUE_H)
 	@set -e; for f in $(PROF_FRONT_SRC); do \
-	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -I$(PROF_DIR) -Itools/vmi-aot -Iinliner \
+	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -I$(PROF_DIR) $(HOSTLIB_INC) \
 	        $(shell pkg-config --cflags cairo 2>/dev/null) -fsyntax-only $$f; done
 	@$(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Iinliner -I$(PROF_DIR) -fsyntax-only \
 	    $(PROF_DIR)/gen/prof_gen.c
@@ -195,8 +179,6 @@ bench-prof-aot: $(PROF_FRONT) $(VMI_AOT) $(AOT_T)/big.elf $(PROF_ROM)
 	@mkdir -p $(PROF_B)
 	$(PROF_FRONT) --measure "vmi-aot sites --json (100,000 sites)" -- \
 	    $(VMI_AOT) sites --json $(AOT_T)/big.elf -o $(PROF_B)/big-sites.json
-	@if $(VMI_AOT) --help 2>&1 | grep -q '^  specialize'; then \
-	    $(PROF_FRONT) --measure "vmi-aot specialize (100,000 sites)" -- \
-	        $(VMI_AOT) specialize $(AOT_T)/big.elf --rom $(PROF_ROM) --rom-base 0xc8000 -o $(PROF_B)/big-spec.elf; \
-	else echo "bench-prof-aot: vmi-aot has no specialize command yet"; fi
+	$(PROF_FRONT) --measure "vmi-aot specialize (100,000 sites)" -- \
+	    $(VMI_AOT) specialize $(AOT_T)/big.elf --rom $(PROF_ROM) --rom-base 0xc8000 -o $(PROF_B)/big-spec.elf
 	@rm -f $(PROF_B)/big-sites.json $(PROF_B)/big-spec.elf

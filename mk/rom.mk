@@ -21,7 +21,7 @@ $(B)/rom/vmi-%.s: $(ABI_SPEC) spec/rom-%.vmi $(VMI_GEN)
 	$(VMI_GEN) --rom $*=$@ $(ABI_SPEC) spec/rom-$*.vmi
 
 $(B)/rom/vmi-%.o: $(B)/rom/vmi-%.s
-	$(CC) -m32 -c $< -o $@
+	$(CC) -m32 $(DEPFLAGS) -c $< -o $@
 
 $(B)/rom/vmi-%.bin: $(B)/rom/vmi-%.o
 	ld -m elf_i386 -e 0 -Ttext=0 -o $(@:.bin=.elf) $<
@@ -39,20 +39,19 @@ ROM_CORRUPT   := $(B)/bin/rom-corrupt
 ROM_UNIT_T    := $(B)/bin/test-romchk
 
 # 32-bit: maps each image at three 2 KiB-aligned addresses and runs its entries.
-$(ROM_RELOC_T): tests/rom/reloc_test.c include/vmi_abi.h
+# The entries are called through the hosted library's 32-bit part (lib/m32/rom_entry.c).
+$(ROM_RELOC_T): tests/rom/reloc_test.c include/vmi_abi.h $(HOST32)
 	@mkdir -p $(@D)
-	$(CC) $(M32_CFLAGS) $< -o $@
+	$(CC) $(M32_CFLAGS) -fno-pie -no-pie $(HOST32_INC) $< $(HOST32) -o $@
 
 $(ROM_CORRUPT): tests/rom/rom_corrupt.c include/vmi_abi.h
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(HOST_LDFLAGS) $< -o $@
 
 # cmocka: check-rom's code analysis on hand-written byte strings.
-$(ROM_UNIT_T): tests/rom/test_romchk.c $(B)/obj/aot/romchk_code.o $(B)/obj/aot/romchk_emu.o \
-               $(B)/obj/aot/romchk_util.o $(B)/obj/aot/romchk_mach.o $(B)/obj/aot/romchk_behave.o \
-               $(B)/lib/libvmiinline-host.a
+$(ROM_UNIT_T): tests/rom/test_romchk.c $(B)/lib/libvmihost.a $(B)/lib/libvmiinline-host.a
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Itools/vmi-aot -Iinliner $(HOST_LDFLAGS) $^ -lZydis -lcmocka -o $@
+	$(CC) $(HOST_CFLAGS) -Ilib -Iinliner $(HOST_LDFLAGS) $^ -lelf -ldwarf -lZydis -lcmocka -o $@
 
 CHECKS += check-rom-images check-rom-reloc check-rom-corrupt check-rom-unit check-rom-clang
 .PHONY: check-rom-images check-rom-reloc check-rom-corrupt check-rom-unit check-rom-clang
@@ -77,11 +76,9 @@ check-rom-unit: $(ROM_UNIT_T)
 # Both compilers build the ROM tools warning-free.
 check-rom-clang:
 	@set -e; for f in rom/rom_finish.c gen/emit_rom.c gen/rom_body.c tools/vmi-aot/cmd_check_rom.c \
-	    tools/vmi-aot/romchk_*.c tests/rom/rom_corrupt.c tests/rom/test_romchk.c; do \
-	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Igen -Itools/vmi-aot -Iinliner -fsyntax-only $$f; \
+	    lib/romchk_*.c tests/rom/rom_corrupt.c tests/rom/test_romchk.c; do \
+	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Igen -Itools/vmi-aot -Ilib -Iinliner -fsyntax-only $$f; \
 	done
-	@$(CLANG) $(M32_CFLAGS) -fsyntax-only tests/rom/reloc_test.c
+	@$(CLANG) $(M32_CFLAGS) $(HOST32_INC) -fsyntax-only tests/rom/reloc_test.c
 	@echo "ROM tools: clang -std=gnu11 $(WARN) compiles every source"
 SAN_CHECKS += check-rom-images check-rom-corrupt check-rom-unit
-# check-rom's behaviour check uses the inliner core's pv model.
-$(B)/obj/aot/romchk_behave.o: inliner/vmi_pv_model.h

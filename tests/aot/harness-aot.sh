@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The harness's AOT mode (tests/harness/aot_boot.c; docs/aot.md "What the kernel does at boot"):
-# each harness build, specialized by vmi-aot with --rom-base 0xc8800 (where it shadows its ROM),
+# each harness build, specialized by vmi-aot with --rom-base $HARNESS_ROM_BASE (where it shadows its ROM),
 # run with the pv ROM:
 #   plain image                         -> "aot state=none", N passed, 0 failed
 #   specialized for pv (auto, call-only,
@@ -11,6 +11,7 @@
 #     flipped afterwards                -> "aot state=untrusted ... nothing patched", exit 1
 # (the harness cannot run with the native ROM: its monitor needs the pv ROM's state page).
 # Usage: harness-aot.sh VMI-AOT DIR ROMDIR HARNESS...
+: "${HARNESS_ROM_BASE:?the harness ROM base: set by make (mk/inliner.mk)}"
 set -u
 aot=$1 dir=$2 romdir=$3
 shift 3
@@ -49,13 +50,13 @@ for h in "$@"; do
     run "$name plain" "$h" 0 '^aot state=none: '
     for pol in auto call-only inline-only native-only; do
         o=$out/$name-pv-$pol
-        "$aot" specialize "$h" --rom "$pv" --rom-base 0xc8800 --policy $pol -o "$o" >/dev/null \
+        "$aot" specialize "$h" --rom "$pv" --rom-base $HARNESS_ROM_BASE --policy $pol -o "$o" >/dev/null \
             || { fail "$name: specialize pv $pol"; continue; }
         run "$name specialized for pv ($pol), run with pv" "$o" 0 \
             "^aot state=match: specialized for this ROM .*policy $pol: [0-9]+ sites verified, no site patched at load$"
     done
     o=$out/$name-native-auto
-    "$aot" specialize "$h" --rom "$native" --rom-base 0xc8800 -o "$o" >/dev/null \
+    "$aot" specialize "$h" --rom "$native" --rom-base $HARNESS_ROM_BASE -o "$o" >/dev/null \
         || fail "$name: specialize native"
     run "$name specialized for native, run with pv" "$o" 0 \
         '^aot state=mismatch: specialized for another ROM .*: [0-9]+ sites reverted to native, then patched at load, policy auto$'

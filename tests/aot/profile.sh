@@ -12,6 +12,7 @@
 #   - refused, exit 1, one line, no OUT: another image's profile, a malformed line (FILE:LINE),
 #     a bad count (FILE:LINE), a site listed twice, a missing site, a wrong call name.
 # Usage: profile.sh VMI-AOT DIR PV-ROM HARNESS...
+: "${HARNESS_ROM_BASE:?the harness ROM base: set by make (mk/inliner.mk)}"
 set -u
 aot=$1 dir=$2 pv=$3
 shift 3
@@ -74,7 +75,7 @@ PY
 bad() {
     local what=$1 pat=$2 prof=$3 img=$4 rc
     rm -f "$out/bad.out"
-    "$aot" specialize "$img" --rom "$pv" --rom-base 0xc8800 -o "$out/bad.out" --profile "$prof" \
+    "$aot" specialize "$img" --rom "$pv" --rom-base $HARNESS_ROM_BASE -o "$out/bad.out" --profile "$prof" \
         >"$out/bad.stdout" 2>"$out/bad.stderr"
     rc=$?
     if [ $rc -ne 1 ] || [ "$(wc -l <"$out/bad.stderr")" -ne 1 ] || [ -s "$out/bad.stdout" ] \
@@ -96,7 +97,7 @@ for h in "$@"; do
     for share in 0.9 1 0.5; do
         args=(--profile "$prof")
         [ "$share" = 0.9 ] || args+=(--inline-share "$share")
-        if "$aot" specialize "$h" --rom "$pv" --rom-base 0xc8800 -o "$out/$name.out" \
+        if "$aot" specialize "$h" --rom "$pv" --rom-base $HARNESS_ROM_BASE -o "$out/$name.out" \
                 --report "$out/$name.json" "${args[@]}" >"$out/$name.txt" 2>"$out/$name.err" \
                 && res=$(check_report "$out/$name.json" "$prof" "$share" 2>&1); then
             pass "$name share $share: report's profile object: $res"
@@ -122,7 +123,7 @@ for k in range(t["size"] // 12):
     e.data[t["off"] + 12 * k + 6] = 0
 open(sys.argv[2], "wb").write(e.data)
 PY
-    if "$aot" specialize "$out/$name-noclob" --rom "$pv" --rom-base 0xc8800 --dry-run \
+    if "$aot" specialize "$out/$name-noclob" --rom "$pv" --rom-base $HARNESS_ROM_BASE --dry-run \
             --report "$out/$name-noclob.json" --profile "$prof" >"$out/$name-noclob.txt" 2>&1 \
             && res=$(check_report "$out/$name-noclob.json" "$prof" 0.9 2>&1) \
             && grep -q '"noinline":"clobbers".*"clobber_conflict":"[a-z,]*"' "$out/$name-noclob.json" \
@@ -152,11 +153,11 @@ if [ -n "$h" ]; then
     bad "a wrong call" "$out/call.prof:2: the site at 0x[0-9a-f]+ is [A-Za-z0-9]+ in .*the profile says Halt" "$out/call.prof" "$h"
     bad "no such profile" "$out/none.prof: cannot open" "$out/none.prof" "$h"
     for s in 0 1.5 -0.5 abc 0.1234567; do
-        "$aot" specialize "$h" --rom "$pv" --rom-base 0xc8800 --dry-run --profile "$prof" \
+        "$aot" specialize "$h" --rom "$pv" --rom-base $HARNESS_ROM_BASE --dry-run --profile "$prof" \
             --inline-share "$s" >/dev/null 2>&1
         [ $? -eq 2 ] && pass "--inline-share $s: exit 2" || fail "--inline-share $s accepted"
     done
-    "$aot" specialize "$h" --rom "$pv" --rom-base 0xc8800 --dry-run --inline-share 0.5 >/dev/null 2>&1
+    "$aot" specialize "$h" --rom "$pv" --rom-base $HARNESS_ROM_BASE --dry-run --inline-share 0.5 >/dev/null 2>&1
     [ $? -eq 2 ] && pass "--inline-share without --profile: exit 2" || fail "--inline-share without --profile accepted"
 fi
 echo "profile: $fails failure(s)"

@@ -2,7 +2,7 @@
 # CLI tests of `vmi-aot specialize` and `vmi-aot verify` (docs/aot.md).
 # On each image (the gcc and clang test images, which define vmi_rom_area and vmi_aot_identity,
 # and the harness binaries, which define vmi_aot_identity but no vmi_rom_area and are planned with
-# --rom-base 0xc8800, where the harness shadows its ROM):
+# --rom-base $HARNESS_ROM_BASE, where the harness shadows its ROM):
 #   - every policy x both ROMs: specialize, then verify --orig passes;
 #   - the input is unchanged; the same inputs give a byte-identical OUT;
 #   - OUT is a valid ELF: readelf -a and objdump -d read it cleanly, symbols, program headers and
@@ -16,6 +16,7 @@
 # Bad inputs to specialize: each exits 1 (2 for usage) with one line on stderr, nothing on stdout
 # and no OUT (nor a temporary file).  Tampered OUTs: verify must fail and name the problem.
 # Usage: specialize.sh VMI-AOT DIR ROMDIR IMAGE...   (env AOT_HARNESS: harness images to run)
+: "${HARNESS_ROM_BASE:?the harness ROM base: set by make (mk/inliner.mk)}"
 set -u
 aot=$1 dir=$2 romdir=$3
 shift 3
@@ -35,7 +36,7 @@ has_identity() { nm "$1" 2>/dev/null | grep -q ' vmi_aot_identity$'; }
 for img in "$@"; do
     name=$(basename "$img" .elf)
     base=()
-    is_harness "$img" && base=(--rom-base 0xc8800)
+    is_harness "$img" && base=(--rom-base $HARNESS_ROM_BASE)
     sum=$(sha256sum <"$img")
     for rom in pv native; do
         for pol in auto call-only native-only inline-only; do
@@ -100,8 +101,8 @@ for s in json.load(sys.stdin): print(s["addr"], s["call"], s["len"], s["func"], 
 
     # the identity record, recomputed here
     if has_identity "$img"; then
-        # the harness has no vmi_rom_area: its sites are planned for --rom-base 0xc8800
-        if is_harness "$img"; then area=000c8800; else area=$(nm "$img" | awk '$3 == "vmi_rom_area" {print $1}'); fi
+        # the harness has no vmi_rom_area: its sites are planned for --rom-base $HARNESS_ROM_BASE
+        if is_harness "$img"; then area=$(printf %08x "$HARNESS_ROM_BASE"); else area=$(nm "$img" | awk '$3 == "vmi_rom_area" {print $1}'); fi
         romhash=$(python3 -c 'import sys
 sys.path.insert(0, "tests/aot"); import aotpatch
 d = open(sys.argv[1], "rb").read(); n = d[2] * 512
@@ -143,7 +144,7 @@ EOF
     fi
 done
 
-# The harness's own plan (real GetRelocationInfo at 0xc8800) against specialize's (emulated).
+# The harness's own plan (real GetRelocationInfo at $HARNESS_ROM_BASE) against specialize's (emulated).
 for h in ${AOT_HARNESS:-}; do
     name=$(basename "$h")
     "$h" -v "$pv" >"$out/$name.run" 2>&1 || fail "$name: the harness fails on its own"
@@ -152,7 +153,7 @@ for h in ${AOT_HARNESS:-}; do
              cur == p && $1 == "site" { for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
                                        print f["addr"], f["decision"], f["reason"], f["noinline"], f["target"] }' \
             "$out/$name.run" | sort >"$out/$name.$pol.harness"
-        "$aot" specialize "$h" --rom "$pv" --rom-base 0xc8800 --policy $pol --dry-run 2>/dev/null | python3 -c '
+        "$aot" specialize "$h" --rom "$pv" --rom-base $HARNESS_ROM_BASE --policy $pol --dry-run 2>/dev/null | python3 -c '
 import json, sys
 for s in json.load(sys.stdin)["sites"]:
     print(s["addr"], s["decision"], s["reason"], s["noinline"], s["target"] or "0x00000000")' \
@@ -232,14 +233,14 @@ $patch rec-offset "$img" "$out/overlap.elf" 1 "$recs"
 bad "not an ELF"            1 "not an ELF file"                "$out/text.elf" --rom "$pv"
 bad "a 64-bit ELF"          1 "64-bit ELF"                     "$aot" --rom "$pv"
 bad "a truncated image"     1 "truncated"                      "$out/trunc.elf" --rom "$pv"
-bad "no site table"         1 "no site table"                  "$romdir/vmi-pv.elf" --rom "$pv" --rom-base 0xc8800
+bad "no site table"         1 "no site table"                  "$romdir/vmi-pv.elf" --rom "$pv" --rom-base $HARNESS_ROM_BASE
 bad "a site outside the text" 1 "outside every executable section" "$out/outside.elf" --rom "$pv"
 bad "overlapping sites"     1 "overlapping sites"              "$out/overlap.elf" --rom "$pv"
 bad "a ROM failing check-rom" 1 "fails check-rom"              "$img" --rom "$out/badsum.rom"
 bad "an ELF as the ROM"     1 "fails check-rom\|not a ROM"      "$img" --rom "$img"
 bad "a missing ROM"         1 "cannot open"                    "$img" --rom "$out/nonexistent.rom"
 bad "already specialized"   1 "already specialized"            "$out/$(basename "$img" .elf)-pv-auto.elf" --rom "$pv"
-bad "--rom-base against vmi_rom_area" 1 "vmi_rom_area is at"  "$img" --rom "$pv" --rom-base 0xc8800
+bad "--rom-base against vmi_rom_area" 1 "vmi_rom_area is at"  "$img" --rom "$pv" --rom-base $HARNESS_ROM_BASE
 for h in ${AOT_HARNESS:-}; do
     bad "no vmi_rom_area, no --rom-base" 1 "give --rom-base"   "$h" --rom "$pv"
     bad "a base the emulator cannot use" 1 "not supported"     "$h" --rom "$pv" --rom-base 0x10

@@ -1,7 +1,7 @@
 /* libFuzzer target: vmi-aot's ELF reading path on arbitrary files.
  *
  * The input is written to an in-memory file (memfd) and opened by path (/proc/self/fd/N) through
- * aot_image_open, the public entry point of tools/vmi-aot/elf_image.h, both with and without
+ * aot_image_open, the public entry point of lib/elf_image.h, both with and without
  * AOT_OPEN_NO_SITES.  When an image opens, everything `vmi-aot sites` would read runs on it:
  * the DWARF index, each site's function, file:line, native check, bytes and disassembly, the
  * lookups by address, and finally the `sites` command itself (text and JSON, output discarded).

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include "vmi_abi.h"
 #include "vmi_inliner.h"
+#include "vmi_host32.h"     /* the log, the monitor, the ROM entries: lib/m32 */
 
 /* Older C libraries lack it (Linux >= 4.17 has the flag): the harness, its monitor and the live
  * re-patching test map the option-ROM area only where nothing is mapped yet. */
@@ -22,25 +23,6 @@ void h_check(int ok, const char *file, int line, const char *what, uint32_t got,
         uint32_t got_ = (uint32_t)(got), want_ = (uint32_t)(want); \
         h_check(got_ == want_, __FILE__, __LINE__, #got " == " #want, got_, want_); \
     } while (0)
-
-/* ---- what the monitor did: a log both the monitor and the model write ---- */
-enum { LOG_DRAIN = 0x100, LOG_DELIVER = 0x101 };
-#define LOG_MAX 256
-struct h_log {
-    uint32_t n;
-    uint32_t rec[LOG_MAX][3];      /* kind (a call number or LOG_*), a, b */
-};
-void log_add(struct h_log *l, uint32_t kind, uint32_t a, uint32_t b);
-
-/* ---- the monitor (monitor.c) ---- */
-extern volatile struct vmi_pv_state *pv;
-extern struct h_log mon_log;
-extern uint32_t mon_delivered;
-int  monitor_install(uint32_t virtual_top);     /* maps the state page; 0 on success */
-void monitor_reset(void);                       /* the page's dynamic fields and the log */
-void monitor_raise(void);                       /* an interrupt arrives: pending = 1 */
-#define H_CPU_HZ 2600000000ull
-uint32_t monitor_cpuid(uint32_t leaf, uint32_t sub, int reg);   /* what the monitor answers */
 
 /* ---- the model (model.c): the pv semantics, predicted without the ROM ---- */
 struct model {
@@ -80,10 +62,6 @@ extern const struct workload workloads[];
 extern const unsigned n_workloads;
 
 uint32_t harness_iret(uint32_t eflags_if);
-
-/* ---- rom_entry.c: the ROM's VMI_Init and GetRelocationInfo, called for real ---- */
-vmi_status harness_query_rom(void *ctx, uint8_t call, struct vmi_relocation_info *out); /* ctx: &base */
-uint32_t harness_rom_init(uint32_t base);   /* VMI_Init with the platform's hello */
 
 /* ---- main.c, for the phases in other files ---- */
 int text_writable(int on);

@@ -15,7 +15,7 @@
 
 #define REGION_BASE   VMI_ROM_SCAN_START          /* 0xc0000: the option-ROM area */
 #define REGION_SIZE   (VMI_ROM_SCAN_END - VMI_ROM_SCAN_START)
-#define ROM1_OFFSET   0x8800u                      /* 0xc8800: 2 KiB aligned, not 4 KiB */
+#define ROM1_OFFSET   (HARNESS_ROM_BASE - REGION_BASE) /* make's HARNESS_ROM_BASE (mk/inliner.mk) */
 #define ROM2_OFFSET   0x11800u                     /* 0xd1800: the second copy */
 #define ROUNDS        3
 

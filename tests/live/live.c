@@ -35,7 +35,7 @@
  * GetInterruptMask / SetInterruptMask round trips (vif is IF from start to end and is only
  * written with the value it holds, so every read sees IF, natively and pv), RDTSC, and CPUID,
  * whose answer must be exactly the processor's (native site) or the monitor's (pv site).
- * The monitor (tests/harness/monitor.c) is the harness's; only CPUID reaches it.
+ * The monitor (lib/m32/monitor.c) is the harness's; only CPUID reaches it.
  *
  * Usage: vmi-live PV_ROM [--threads N] [--switches N] [--no-quiesce] [--dwell] [--bad-plan] [-v]
  * --dwell: after each switch, wait until every worker ran two rounds of the new text;

@@ -10,6 +10,7 @@
  * Usage: test-rom-reloc NATIVE.rom PV.rom.  Prints "N passed, M failed". */
 #define _GNU_SOURCE
 #include "vmi_abi.h"
+#include "rom_entry.h"
 
 #include <cpuid.h>
 #include <errno.h>
@@ -46,9 +47,6 @@ __asm__(".text\n.globl call_regs\ncall_regs:\n"
         "mov %ebx, 12(%ebp)\nmov %esi, 16(%ebp)\nmov %edi, 20(%ebp)\n"
         "pop %edi\npop %esi\npop %ebx\npop %ebp\nret\n");
 
-typedef uint64_t (__attribute__((regparm(1))) *reloc_fn)(uint32_t call);
-/* VMI_Init's registers in: EAX, EDX (the pv platform's hello, docs/pv-rom.md) */
-typedef uint32_t (__attribute__((regparm(2))) *init_fn)(uint32_t eax, uint32_t edx);
 
 struct rom { uint8_t *bytes; uint32_t size; };
 
@@ -93,10 +91,11 @@ static void check_relocs(const char *name, const struct rom *r, uint32_t off[256
         CHECK(base != NULL, "%s: placement %d", name, p);
         if (!base)
             continue;
-        reloc_fn get = (reloc_fn)(uintptr_t)(base + VMI_ROM_GET_RELOC_OFFSET);
+        uint32_t at = placements[p];
         for (uint32_t n = 0; n < 256; n++) {
-            uint64_t v = get(n);
-            uint32_t eip = (uint32_t)v, t = (uint32_t)(v >> 32);
+            struct vmi_relocation_info ri;
+            harness_query_rom(&at, (uint8_t)n, &ri);     /* lib/m32/rom_entry.c */
+            uint32_t eip = ri.eip, t = ri.type;
             int defined = n < VMI_NUM_CALLS && (vmi_call_table[n].flags & VMI_CALL_F_DEFINED);
             CHECK(t <= VMI_RELOCATION_NOP, "%s@0x%x: call %u type %u", name, placements[p], n, t);
             if (t == VMI_RELOCATION_NONE) {
@@ -130,9 +129,10 @@ static void test_native(const struct rom *r)
     uint8_t type[256];
     check_relocs("native", r, off, type);
     uint8_t *base = (uint8_t *)placements[2];     /* still mapped */
-    init_fn init = (init_fn)(uintptr_t)(base + VMI_ROM_INIT_OFFSET);
-    CHECK(init(0, 0) == 0, "native VMI_Init returns nonzero");
-    CHECK(init(VMI_PV_STATE_MAGIC, VMI_PV_VIRTUAL_TOP) == 0, "native VMI_Init minds the pv hello");
+    uint32_t at = (uint32_t)(uintptr_t)base;
+    CHECK(host_rom_init_regs(at, 0, 0) == 0, "native VMI_Init returns nonzero");
+    CHECK(host_rom_init_regs(at, VMI_PV_STATE_MAGIC, VMI_PV_VIRTUAL_TOP) == 0,
+          "native VMI_Init minds the pv hello");
     CHECK(type[VMI_CALL_CPUID] == VMI_RELOCATION_CALL_REL, "native CPUID is not CALL_REL");
     struct regs g = { 0, 0, 0, 0x11111111, 0x22222222, 0x33333333 };
     call_regs((uint32_t)(uintptr_t)(base + off[VMI_CALL_CPUID]), &g);
@@ -176,22 +176,23 @@ static void test_pv(const struct rom *r)
     CHECK(vt == VMI_PV_VIRTUAL_TOP, "pv virtual_top 0x%x is not VMI_PV_VIRTUAL_TOP", vt);
     /* no platform: the state page is not even mapped, so a VMI_Init that read it would fault here;
      * Linux calls it with whatever EAX and EDX hold */
-    init_fn init = (init_fn)(uintptr_t)(base + VMI_ROM_INIT_OFFSET);
-    CHECK(init(0, 0) == 0xffffffffu, "pv VMI_Init without a platform does not fail");
-    CHECK(init((uint32_t)(uintptr_t)init, vt) == 0xffffffffu, "pv VMI_Init takes a wrong hello");
+    uint32_t at = (uint32_t)(uintptr_t)base;
+    CHECK(host_rom_init_regs(at, 0, 0) == 0xffffffffu, "pv VMI_Init without a platform does not fail");
+    CHECK(host_rom_init_regs(at, at + VMI_ROM_INIT_OFFSET, vt) == 0xffffffffu,
+          "pv VMI_Init takes a wrong hello");
     void *page = mmap((void *)vt, 4096, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     CHECK(page == (void *)vt, "cannot map the state page at 0x%x: %s", vt, strerror(errno));
     if (page != (void *)vt)
         return;
     pv = page;
-    CHECK(init(VMI_PV_STATE_MAGIC, vt) == 0xffffffffu, "pv VMI_Init accepts an empty state page");
+    CHECK(host_rom_init_regs(at, VMI_PV_STATE_MAGIC, vt) == 0xffffffffu, "pv VMI_Init accepts an empty state page");
     pv->magic = VMI_PV_STATE_MAGIC;
     pv->version = VMI_PV_VERSION;
     pv->gate = (uint32_t)(uintptr_t)gate;
-    CHECK(init(VMI_PV_STATE_MAGIC, vt) == 0, "pv VMI_Init refuses a set-up state page");
-    CHECK(init(0, 0) == 0xffffffffu, "pv VMI_Init without the hello accepts a set-up page");
-    CHECK(init(VMI_PV_STATE_MAGIC, 0) == 0xffffffffu, "pv VMI_Init takes a hello without EDX");
+    CHECK(host_rom_init_regs(at, VMI_PV_STATE_MAGIC, vt) == 0, "pv VMI_Init refuses a set-up state page");
+    CHECK(host_rom_init_regs(at, 0, 0) == 0xffffffffu, "pv VMI_Init without the hello accepts a set-up page");
+    CHECK(host_rom_init_regs(at, VMI_PV_STATE_MAGIC, 0) == 0xffffffffu, "pv VMI_Init takes a hello without EDX");
 
     const struct regs mark = { 0x0a0a0a0a, 0x0c0c0c0c, 0x0d0d0d0d, 0x0b0b0b0b, 0x5151, 0xd1d1 };
     struct regs g = mark;

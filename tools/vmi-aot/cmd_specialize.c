@@ -172,380 +172,440 @@ static int fail(const char *msg)
 static int fail_vmi(const char *path, const char *what, const struct vmi_error *e,
                     const struct aot_image *img)
 {
-    char line[320];
-    vmi_error_format(e, line, sizeof line);
+    struct aot_err err;
     if (e->site != VMI_NO_SITE && img) {
         const struct aot_site *s = aot_image_site_at(img, e->address);
         const char *name = !s ? "?"
                            : img->lx ? aot_linux_op_name(img->lx, img->lx->rec_type[s->rec_index])
                            : aot_call_name(s->call);
-        fprintf(stderr, "vmi-aot specialize: %s: %s: site at 0x%08x (%s, record %u): %s\n", path,
-                what, e->address, name ? name : "?", e->site, line);
+        aot_fail_vmi(&err, e, "%s: %s: site at 0x%08x (%s, record %u)", path, what, e->address,
+                     name ? name : "?", e->site);
     } else {
-        fprintf(stderr, "vmi-aot specialize: %s: %s: %s\n", path, what, line);
+        aot_fail_vmi(&err, e, "%s: %s", path, what);
     }
-    return 1;
+    return fail(err.msg);
 }
 
-int aot_cmd_specialize(int argc, char **argv)
-{
-    struct spec_args a = { .policy = VMI_POLICY_AUTO };
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        int has_val = i + 1 < argc;
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(o, "--rom") == 0 && has_val) {
-            a.rom = argv[++i];
-        } else if (strcmp(o, "-o") == 0 && has_val) {
-            a.out = argv[++i];
-        } else if (strcmp(o, "--report") == 0 && has_val) {
-            a.report = argv[++i];
-        } else if (strcmp(o, "--policy") == 0 && has_val) {
-            if ((a.policy = parse_policy(argv[++i])) < 0) {
-                fprintf(stderr, "vmi-aot specialize: unknown policy '%s' (auto, call-only, "
-                        "native-only, inline-only)\n", argv[i]);
-                return 2;
-            }
-        } else if (strcmp(o, "--rom-base") == 0 && has_val) {
-            if (parse_u32(argv[++i], &a.base) != 0) {
-                fprintf(stderr, "vmi-aot specialize: bad --rom-base '%s'\n", argv[i]);
-                return 2;
-            }
-            a.have_base = 1;
-        } else if (strcmp(o, "--profile") == 0 && has_val) {
-            a.profile = argv[++i];
-        } else if (strcmp(o, "--inline-share") == 0 && has_val) {
-            if (aot_parse_share(argv[++i], &a.share_ppm) != 0) {
-                fprintf(stderr, "vmi-aot specialize: bad --inline-share '%s' (a decimal share, "
-                        "0 < P <= 1, e.g. 0.9)\n", argv[i]);
-                return 2;
-            }
-            a.have_share = 1;
-        } else if (strcmp(o, "--dry-run") == 0) {
-            a.dry_run = 1;
-        } else if (o[0] == '-' || a.kernel) {
-            usage(stderr);
-            return 2;
-        } else {
-            a.kernel = o;
-        }
-    }
-    if (!a.kernel || !a.rom || (!a.out && !a.dry_run)) {
-        usage(stderr);
-        return 2;
-    }
-    if (a.have_share && !a.profile) {
-        fprintf(stderr, "vmi-aot specialize: --inline-share needs --profile FILE\n");
-        return 2;
-    }
-    if (!a.have_share)
-        a.share_ppm = 900000;
-    if (a.dry_run && !a.report)
-        a.report = "-";
-
+/* Everything one specialize run holds, released by run_free whatever phase it stopped in. */
+struct spec_run {
+    struct spec_args a;
     struct aot_err err;
     struct aot_image img;
     struct aot_rom rom;
-    int rc = 1;
-    if (aot_image_open(&img, a.kernel, AOT_OPEN_LINUX, &err) != 0)
-        return fail(err.msg);
-    if (img.lx && a.profile) {
-        aot_image_close(&img);
-        fprintf(stderr, "vmi-aot specialize: %s: --profile reads profiles of vmi_sites images; "
-                "this is a Linux kernel (.parainstructions)\n", a.kernel);
+    int have_img, have_rom;
+    struct aot_profile prof;
+    struct aot_prof_result pres;
+    struct aot_symbol area, idsym;
+    int has_id;
+    uint32_t base;              /* where the ROM will be */
+    struct vmi_rom vrom;
+    struct vmi_site_table table;
+    struct vmi_plan plan;
+    struct vmi_text text;       /* a buffer spanning the sites, at the image's addresses */
+    uint32_t n, total, lo, orig_len;
+    struct vmi_site_info *tsites;
+    struct vmi_site_plan *psites;
+    struct aot_rec_site *rsites;
+    uint8_t *code, *span, *orig, *sec;
+    struct vmi_aot_identity id;
+    struct aot_writer w;
+    struct aot_outfile rep;
+    int have_writer, have_rep;
+};
+
+/* Returns -1 to go on, else the exit status (0 after --help, 2 on a usage error). */
+static int parse_value_opt(struct spec_args *a, const char *o, const char *v)
+{
+    if (strcmp(o, "--rom") == 0) {
+        a->rom = v;
+    } else if (strcmp(o, "-o") == 0) {
+        a->out = v;
+    } else if (strcmp(o, "--report") == 0) {
+        a->report = v;
+    } else if (strcmp(o, "--profile") == 0) {
+        a->profile = v;
+    } else if (strcmp(o, "--policy") == 0) {
+        if ((a->policy = parse_policy(v)) < 0) {
+            fprintf(stderr, "vmi-aot specialize: unknown policy '%s' (auto, call-only, "
+                    "native-only, inline-only)\n", v);
+            return 2;
+        }
+    } else if (strcmp(o, "--rom-base") == 0) {
+        if (parse_u32(v, &a->base) != 0) {
+            fprintf(stderr, "vmi-aot specialize: bad --rom-base '%s'\n", v);
+            return 2;
+        }
+        a->have_base = 1;
+    } else if (strcmp(o, "--inline-share") == 0) {
+        if (aot_parse_share(v, &a->share_ppm) != 0) {
+            fprintf(stderr, "vmi-aot specialize: bad --inline-share '%s' (a decimal share, "
+                    "0 < P <= 1, e.g. 0.9)\n", v);
+            return 2;
+        }
+        a->have_share = 1;
+    } else {
+        return 3;               /* not an option with a value */
+    }
+    return -1;
+}
+
+static int parse_args(int argc, char **argv, struct spec_args *a)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        int rc = i + 1 < argc ? parse_value_opt(a, o, argv[i + 1]) : 3;
+        if (rc != 3) {
+            if (rc >= 0)
+                return rc;
+            i++;
+        } else if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(o, "--dry-run") == 0) {
+            a->dry_run = 1;
+        } else if (o[0] == '-' || a->kernel) {
+            usage(stderr);
+            return 2;
+        } else {
+            a->kernel = o;
+        }
+    }
+    if (!a->kernel || !a->rom || (!a->out && !a->dry_run)) {
+        usage(stderr);
         return 2;
     }
-    if (img.lx && aot_linux_check_dwarf(&img, &err) != 0) {
-        aot_image_close(&img);
-        return fail(err.msg);
+    if (a->have_share && !a->profile) {
+        fprintf(stderr, "vmi-aot specialize: --inline-share needs --profile FILE\n");
+        return 2;
     }
-    if (aot_rom_load(&rom, a.rom, &err) != 0) {
-        aot_image_close(&img);
-        return fail(err.msg);
-    }
-    struct aot_profile prof = { 0 };
-    struct aot_prof_result pres = { 0 };
-    if (a.profile && aot_profile_read(&prof, a.profile, &img, &err) != 0) {
-        aot_rom_free(&rom);
-        aot_image_close(&img);
-        return fail(err.msg);
-    }
+    if (!a->have_share)
+        a->share_ppm = 900000;
+    if (a->dry_run && !a->report)
+        a->report = "-";
+    return -1;
+}
 
-    /* allocations released at done */
-    struct vmi_site_info *tsites = NULL;
-    struct vmi_site_plan *psites = NULL;
-    uint8_t *code = NULL, *span = NULL, *orig = NULL, *sec = NULL;
-    struct aot_rec_site *rsites = NULL;
-    struct aot_writer w = { 0 };
-    struct aot_outfile rep = { 0 };
-    int have_writer = 0, have_rep = 0;
-
-    /* ---- where the ROM will be, and the identity record ---- */
-    struct aot_symbol area, idsym;
-    int has_area = aot_image_symbol(&img, ROM_AREA_SYM, &area, &err);
-    int has_id = has_area < 0 ? -1 : aot_image_symbol(&img, IDENTITY_SYM, &idsym, &err);
-    if (has_area < 0 || has_id < 0) {
-        fail(err.msg);
-        goto done;
+/* The image (with a Linux kernel's DWARF checked), the ROM and the profile. */
+static int open_inputs(struct spec_run *r)
+{
+    const struct spec_args *a = &r->a;
+    if (aot_image_open(&r->img, a->kernel, AOT_OPEN_LINUX, &r->err) != 0)
+        return fail(r->err.msg);
+    r->have_img = 1;
+    if (r->img.lx && a->profile) {
+        fprintf(stderr, "vmi-aot specialize: %s: --profile reads profiles of vmi_sites images; "
+                "this is a Linux kernel (.parainstructions)\n", a->kernel);
+        return 2;
     }
-    uint32_t base = a.base;
+    if (r->img.lx && aot_linux_check_dwarf(&r->img, &r->err) != 0)
+        return fail(r->err.msg);
+    if (aot_rom_load(&r->rom, a->rom, &r->err) != 0)
+        return fail(r->err.msg);
+    r->have_rom = 1;
+    if (a->profile && aot_profile_read(&r->prof, a->profile, &r->img, &r->err) != 0)
+        return fail(r->err.msg);
+    return 0;
+}
+
+/* The identity record, when the image has one: a zeroed struct vmi_aot_identity in PROGBITS. */
+static int check_identity_slot(struct spec_run *r)
+{
+    const struct aot_symbol *id = &r->idsym;
+    const uint8_t *b = NULL;
+    if (id->size != AOT_ID_SIZE || !(b = aot_image_bytes(&r->img, id->value, AOT_ID_SIZE))) {
+        fprintf(stderr, "vmi-aot specialize: %s: " IDENTITY_SYM " at 0x%08x (%u bytes) is not "
+                "a %u-byte struct vmi_aot_identity in an allocated PROGBITS section\n",
+                r->a.kernel, id->value, id->size, AOT_ID_SIZE);
+        return 1;
+    }
+    for (unsigned k = 0; k < AOT_ID_SIZE; k++)
+        if (b[k]) {
+            fprintf(stderr, "vmi-aot specialize: %s: " IDENTITY_SYM " at 0x%08x is not all "
+                    "zero (byte %u): the image is already specialized; specialize the "
+                    "original\n", r->a.kernel, id->value, k);
+            return 1;
+        }
+    return 0;
+}
+
+/* Where the ROM will be (vmi_rom_area, or --rom-base) and the identity record. */
+static int locate(struct spec_run *r)
+{
+    const struct spec_args *a = &r->a;
+    int has_area = aot_image_symbol(&r->img, ROM_AREA_SYM, &r->area, &r->err);
+    r->has_id = has_area < 0 ? -1 : aot_image_symbol(&r->img, IDENTITY_SYM, &r->idsym, &r->err);
+    if (has_area < 0 || r->has_id < 0)
+        return fail(r->err.msg);
+    r->base = a->base;
     if (has_area) {
-        if (a.have_base && a.base != area.value) {
+        if (a->have_base && a->base != r->area.value) {
             fprintf(stderr, "vmi-aot specialize: %s: --rom-base 0x%08x, but the image's "
-                    ROM_AREA_SYM " is at 0x%08x: the kernel plans for its ROM area\n", a.kernel,
-                    a.base, area.value);
-            goto done;
+                    ROM_AREA_SYM " is at 0x%08x: the kernel plans for its ROM area\n", a->kernel,
+                    a->base, r->area.value);
+            return 1;
         }
-        base = area.value;
-        uint32_t cap = area.size ? area.size : VMI_ROM_AREA_SIZE;
-        if (rom.size > cap || rom.size > VMI_ROM_AREA_SIZE) {
+        r->base = r->area.value;
+        uint32_t cap = r->area.size ? r->area.size : VMI_ROM_AREA_SIZE;
+        if (r->rom.size > cap || r->rom.size > VMI_ROM_AREA_SIZE) {
             fprintf(stderr, "vmi-aot specialize: %s: the ROM's %u bytes do not fit "
-                    ROM_AREA_SYM " (%u bytes at 0x%08x)\n", a.rom, rom.size,
-                    cap < VMI_ROM_AREA_SIZE ? cap : VMI_ROM_AREA_SIZE, base);
-            goto done;
+                    ROM_AREA_SYM " (%u bytes at 0x%08x)\n", a->rom, r->rom.size,
+                    cap < VMI_ROM_AREA_SIZE ? cap : VMI_ROM_AREA_SIZE, r->base);
+            return 1;
         }
-    } else if (!a.have_base) {
+    } else if (!a->have_base) {
         fprintf(stderr, "vmi-aot specialize: %s: no " ROM_AREA_SYM " symbol, so the ROM's run-time "
-                "address is unknown: give --rom-base ADDR (docs/aot.md)\n", a.kernel);
-        goto done;
+                "address is unknown: give --rom-base ADDR (docs/aot.md)\n", a->kernel);
+        return 1;
     }
-    if (!has_id && !a.have_base) {
+    if (!r->has_id && !a->have_base) {
         fprintf(stderr, "vmi-aot specialize: %s: no " IDENTITY_SYM " symbol: a kernel without it "
                 "cannot tell another ROM at boot; give --rom-base ADDR to specialize anyway "
-                "(docs/aot.md)\n", a.kernel);
-        goto done;
+                "(docs/aot.md)\n", a->kernel);
+        return 1;
     }
-    const uint8_t *id_bytes = NULL;
-    if (has_id) {
-        if (idsym.size != AOT_ID_SIZE ||
-            !(id_bytes = aot_image_bytes(&img, idsym.value, AOT_ID_SIZE))) {
-            fprintf(stderr, "vmi-aot specialize: %s: " IDENTITY_SYM " at 0x%08x (%u bytes) is not "
-                    "a %u-byte struct vmi_aot_identity in an allocated PROGBITS section\n",
-                    a.kernel, idsym.value, idsym.size, AOT_ID_SIZE);
-            goto done;
-        }
-        for (unsigned k = 0; k < AOT_ID_SIZE; k++)
-            if (id_bytes[k]) {
-                fprintf(stderr, "vmi-aot specialize: %s: " IDENTITY_SYM " at 0x%08x is not all "
-                        "zero (byte %u): the image is already specialized; specialize the "
-                        "original\n", a.kernel, idsym.value, k);
-                goto done;
-            }
-    }
-    if (aot_rom_base_ok(&rom, base, &err) != 0) {
-        fail(err.msg);
-        goto done;
-    }
+    if (r->has_id && check_identity_slot(r) != 0)
+        return 1;
+    if (aot_rom_base_ok(&r->rom, r->base, &r->err) != 0)
+        return fail(r->err.msg);
+    return 0;
+}
 
-    /* ---- the inliner, as the kernel runs it at boot ---- */
+/* The site table as the inliner reads it (a Linux kernel's: read when the image was opened),
+ * with the buffers the plan needs, sized here from the image's sites. */
+static int read_sites(struct spec_run *r)
+{
     struct vmi_error ve;
-    struct vmi_rom vrom;
-    static struct vmi_reloc_table relocs;
-    if (vmi_rom_probe(&vrom, rom.img, rom.size, base, 0, &ve) != VMI_OK) {
-        fail_vmi(a.rom, "the inliner's probe refuses the ROM", &ve, NULL);
-        goto done;
+    uint32_t n = r->n = (uint32_t)r->img.nsites;
+    r->tsites = calloc(n ? n : 1, sizeof *r->tsites);
+    r->psites = calloc(n ? n : 1, sizeof *r->psites);
+    r->rsites = calloc(n ? n : 1, sizeof *r->rsites);
+    if (!r->tsites || !r->psites || !r->rsites) {
+        fprintf(stderr, "vmi-aot specialize: %s: out of memory for %u sites\n", r->a.kernel, n);
+        return 1;
     }
-    if (aot_rom_relocs(&rom, base, &relocs, &err) != 0) {
-        fail(err.msg);
-        goto done;
-    }
-    uint32_t n = (uint32_t)img.nsites;
-    struct vmi_site_table table = { 0 };
-    tsites = calloc(n ? n : 1, sizeof *tsites);
-    psites = calloc(n ? n : 1, sizeof *psites);
-    rsites = calloc(n ? n : 1, sizeof *rsites);
-    if (!tsites || !psites || !rsites) {
-        fprintf(stderr, "vmi-aot specialize: %s: out of memory for %u sites\n", a.kernel, n);
-        goto done;
-    }
-    table.sites = tsites;
-    table.cap = n;
-    if (img.lx) {
-        /* read by the inliner's own Linux reader when the image was opened (linux_image.c) */
-        memcpy(tsites, img.lx->infos, n * sizeof *tsites);
-        table.count = img.lx->table.count;
-    } else if (vmi_sites_read(&table, img.data + img.site_table->offset, img.site_table->addr,
-                              img.site_table->size, &ve) != VMI_OK) {
-        fail_vmi(a.kernel, "the inliner refuses the site table", &ve, &img);
-        goto done;
+    r->table.sites = r->tsites;
+    r->table.cap = n;
+    if (r->img.lx) {
+        memcpy(r->tsites, r->img.lx->infos, n * sizeof *r->tsites);
+        r->table.count = r->img.lx->table.count;
+    } else if (vmi_sites_read(&r->table, r->img.data + r->img.site_table->offset,
+                              r->img.site_table->addr, r->img.site_table->size, &ve) != VMI_OK) {
+        return fail_vmi(r->a.kernel, "the inliner refuses the site table", &ve, &r->img);
     }
     struct vmi_plan_size need;          /* the core's sizing: code and original bytes */
-    vmi_plan_size_for(&table, &need);
-    uint32_t total = need.code;
-    code = malloc(total ? total : 1);
-    orig = malloc(total ? total : 1);
-    if (!code || !orig) {
-        fprintf(stderr, "vmi-aot specialize: %s: out of memory for %u sites\n", a.kernel, n);
-        goto done;
+    vmi_plan_size_for(&r->table, &need);
+    r->total = need.code;
+    r->code = malloc(r->total ? r->total : 1);
+    r->orig = malloc(r->total ? r->total : 1);
+    if (!r->code || !r->orig) {
+        fprintf(stderr, "vmi-aot specialize: %s: out of memory for %u sites\n", r->a.kernel, n);
+        return 1;
     }
     for (uint32_t i = 0; i < n; i++)
-        if (table.count != n || tsites[i].addr != img.sites[i].addr) {
+        if (r->table.count != n || r->tsites[i].addr != r->img.sites[i].addr) {
             fprintf(stderr, "vmi-aot specialize: %s: the inliner and the ELF reader disagree "
-                    "about site %u\n", a.kernel, i);
-            goto done;
+                    "about site %u\n", r->a.kernel, i);
+            return 1;
         }
-    /* vmi_apply on a buffer spanning the sites: checks every site holds its native bytes (a
-     * Linux site: its original bytes), writes, reads back.  Only site bytes are ever read or
-     * written there. */
-    uint32_t lo = n ? img.sites[0].addr : 0;
-    uint64_t hi = n ? (uint64_t)img.sites[n - 1].addr + img.sites[n - 1].len : 0;
+    return 0;
+}
+
+/* vmi_apply works on a buffer spanning the sites: it checks every site holds its native bytes (a
+ * Linux site: its original bytes), writes, reads back.  Only site bytes are ever read or written
+ * there. */
+static int make_span(struct spec_run *r)
+{
+    const struct aot_site *s = r->img.sites;
+    uint32_t n = r->n;
+    uint32_t lo = r->lo = n ? s[0].addr : 0;
+    uint64_t hi = n ? (uint64_t)s[n - 1].addr + s[n - 1].len : 0;
     if (hi - lo > SPAN_MAX) {
         fprintf(stderr, "vmi-aot specialize: %s: the sites span 0x%08x..0x%08llx, more than %u "
-                "MiB\n", a.kernel, lo, (unsigned long long)hi, SPAN_MAX >> 20);
-        goto done;
+                "MiB\n", r->a.kernel, lo, (unsigned long long)hi, SPAN_MAX >> 20);
+        return 1;
     }
-    span = calloc(hi - lo ? hi - lo : 1, 1);
-    if (!span) {
-        fprintf(stderr, "vmi-aot specialize: %s: out of memory\n", a.kernel);
-        goto done;
+    r->span = calloc(hi - lo ? hi - lo : 1, 1);
+    if (!r->span) {
+        fprintf(stderr, "vmi-aot specialize: %s: out of memory\n", r->a.kernel);
+        return 1;
     }
     for (uint32_t i = 0; i < n; i++)
-        memcpy(span + (img.sites[i].addr - lo), aot_site_bytes(&img, &img.sites[i]),
-               img.sites[i].len);
-    struct vmi_text text = { span, lo, (uint32_t)(hi - lo), NULL, NULL };
-    uint32_t orig_len = 0;
-    if (vmi_sites_capture(&table, &text, orig, total, &orig_len, &ve) != VMI_OK) {
-        fail_vmi(a.kernel, "capture the original bytes", &ve, &img);
-        goto done;
-    }
-    struct vmi_plan plan;
-    struct vmi_plan_options opt = { (enum vmi_policy)a.policy, 0 };
-    vmi_plan_init(&plan, psites, n, code, total);
-    if (img.lx)     /* a Linux site's native form is what it holds: the indirect call */
-        vmi_plan_set_original(&plan, orig, orig_len);
-    if (vmi_plan_build(&plan, &table, &vrom, &relocs, &opt, &ve) != VMI_OK) {
-        fail_vmi(a.kernel, "plan", &ve, &img);
-        goto done;
-    }
+        memcpy(r->span + (s[i].addr - lo), aot_site_bytes(&r->img, &s[i]), s[i].len);
+    r->text = (struct vmi_text){ r->span, lo, (uint32_t)(hi - lo), NULL, NULL };
+    return 0;
+}
+
+/* The inliner, as the kernel runs it at boot: probe, relocations, sites, plan, apply. */
+static int plan_and_apply(struct spec_run *r)
+{
+    struct vmi_error ve;
+    static struct vmi_reloc_table relocs;
+    if (vmi_rom_probe(&r->vrom, r->rom.img, r->rom.size, r->base, 0, &ve) != VMI_OK)
+        return fail_vmi(r->a.rom, "the inliner's probe refuses the ROM", &ve, NULL);
+    if (aot_rom_relocs(&r->rom, r->base, &relocs, &r->err) != 0)
+        return fail(r->err.msg);
+    if (read_sites(r) != 0 || make_span(r) != 0)
+        return 1;
+    if (vmi_sites_capture(&r->table, &r->text, r->orig, r->total, &r->orig_len, &ve) != VMI_OK)
+        return fail_vmi(r->a.kernel, "capture the original bytes", &ve, &r->img);
+    struct vmi_plan_options opt = { (enum vmi_policy)r->a.policy, 0 };
+    vmi_plan_init(&r->plan, r->psites, r->n, r->code, r->total);
+    if (r->img.lx)     /* a Linux site's native form is what it holds: the indirect call */
+        vmi_plan_set_original(&r->plan, r->orig, r->orig_len);
+    if (vmi_plan_build(&r->plan, &r->table, &r->vrom, &relocs, &opt, &ve) != VMI_OK)
+        return fail_vmi(r->a.kernel, "plan", &ve, &r->img);
     uint32_t off = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        const struct aot_site *s = &img.sites[i];
-        rsites[i] = (struct aot_rec_site){ s->addr, s->rec_index, off, s->call, s->len,
-                                           psites[i].decision, psites[i].reason };
+    for (uint32_t i = 0; i < r->n; i++) {
+        const struct aot_site *s = &r->img.sites[i];
+        r->rsites[i] = (struct aot_rec_site){ s->addr, s->rec_index, off, s->call, s->len,
+                                              r->psites[i].decision, r->psites[i].reason };
         off += s->len;
     }
-    if (vmi_apply(&text, &plan, NULL, NULL, &ve) != VMI_OK) {
-        fail_vmi(a.kernel, ve.status == VMI_E_SITE_BYTES ? "not the native bytes (already "
-                 "patched?)" : "apply", &ve, &img);
-        goto done;
-    }
+    if (vmi_apply(&r->text, &r->plan, NULL, NULL, &ve) != VMI_OK)
+        return fail_vmi(r->a.kernel, ve.status == VMI_E_SITE_BYTES ? "not the native bytes "
+                        "(already patched?)" : "apply", &ve, &r->img);
+    if (r->a.profile && aot_profile_analyze(&r->pres, &r->prof, &r->table, &r->plan, &r->vrom,
+                                            r->a.share_ppm, &r->err) != 0)
+        return fail(r->err.msg);
+    return 0;
+}
 
-    /* ---- the profile: executed sites not inlined, reserves ---- */
-    if (a.profile && aot_profile_analyze(&pres, &prof, &table, &plan, &vrom, a.share_ppm,
-                                         &err) != 0) {
-        fail(err.msg);
-        goto done;
-    }
+/* The identity: the ROM, where it is, the policy, and the hash of the new site bytes. */
+static void fill_identity(struct spec_run *r)
+{
+    struct vmi_aot_identity *id = &r->id;
+    *id = (struct vmi_aot_identity){ 0 };
+    id->magic = VMI_AOT_MAGIC;
+    id->version = VMI_AOT_VERSION;
+    id->hash_kind = VMI_AOT_HASH_FNV1A64;
+    id->policy = (uint8_t)r->a.policy;
+    id->rom_hash = r->rom.hash;
+    id->rom_size = r->rom.size;
+    id->rom_base = r->base;
+    id->site_count = r->n;
+    id->sites_hash = VMI_FNV1A64_INIT;
+    for (uint32_t i = 0; i < r->n; i++)
+        id->sites_hash = vmi_fnv1a64(id->sites_hash, r->span + (r->img.sites[i].addr - r->lo),
+                                     r->img.sites[i].len);
+}
 
-    /* ---- the identity ---- */
-    struct vmi_aot_identity id = { 0 };
-    id.magic = VMI_AOT_MAGIC;
-    id.version = VMI_AOT_VERSION;
-    id.hash_kind = VMI_AOT_HASH_FNV1A64;
-    id.policy = (uint8_t)a.policy;
-    id.rom_hash = rom.hash;
-    id.rom_size = rom.size;
-    id.rom_base = base;
-    id.site_count = n;
-    id.sites_hash = VMI_FNV1A64_INIT;
-    for (uint32_t i = 0; i < n; i++)
-        id.sites_hash = vmi_fnv1a64(id.sites_hash, span + (img.sites[i].addr - lo),
-                                    img.sites[i].len);
+/* The report, written to its temporary file; committed only once OUT is in place. */
+static int start_report(struct spec_run *r)
+{
+    if (!r->a.report)
+        return 0;
+    if (aot_outfile_open(&r->rep, r->a.report, &r->err) != 0)
+        return fail(r->err.msg);
+    r->have_rep = 1;
+    if (write_report(r->rep.f, &r->a, &r->img, &r->rom, &r->plan, &r->id, r->has_id > 0,
+                     r->a.profile ? &r->pres : NULL, &r->prof, &r->err) != 0)
+        return fail(r->err.msg);
+    return 0;
+}
 
-    /* ---- the report, committed only once OUT is in place ---- */
-    if (a.report) {
-        if (aot_outfile_open(&rep, a.report, &err) != 0) {
-            fail(err.msg);
-            goto done;
-        }
-        have_rep = 1;
-        if (write_report(rep.f, &a, &img, &rom, &plan, &id, has_id > 0, a.profile ? &pres : NULL,
-                         &prof, &err) != 0) {
-            fail(err.msg);
-            goto done;
-        }
+/* OUT: the image with the new site bytes, the identity filled and .vmi_aot added. */
+static int write_out(struct spec_run *r)
+{
+    if (aot_writer_init(&r->w, &r->img, &r->err) != 0)
+        return fail(r->err.msg);
+    r->have_writer = 1;
+    for (uint32_t i = 0; i < r->n; i++) {
+        const struct aot_site *s = &r->img.sites[i];
+        if (aot_writer_patch(&r->w, s->addr, r->span + (s->addr - r->lo), s->len, &r->err) != 0)
+            return fail(r->err.msg);
     }
+    uint8_t idb[AOT_ID_SIZE];
+    aot_id_encode(&r->id, idb);
+    if (r->has_id && aot_writer_patch(&r->w, r->idsym.value, idb, AOT_ID_SIZE, &r->err) != 0)
+        return fail(r->err.msg);
+    struct aot_rec rec = { .flags = (r->has_id ? AOT_REC_F_IDENTITY : 0) |
+                                    (r->img.lx ? AOT_REC_F_LINUX : 0),
+                           .id = r->id, .count = r->n, .bytes_size = r->total };
+    size_t seclen = aot_rec_size(r->n, r->total);
+    r->sec = malloc(seclen);
+    if (!r->sec) {
+        fprintf(stderr, "vmi-aot specialize: %s: out of memory\n", r->a.kernel);
+        return 1;
+    }
+    aot_rec_encode(r->sec, &rec, r->rsites, r->orig);
+    if (aot_writer_add_section(&r->w, AOT_SECTION_NAME, r->sec, seclen, AOT_REC_ALIGN,
+                               &r->err) != 0)
+        return fail(r->err.msg);
+    struct stat st;
+    unsigned mode = fstat(r->img.fd, &st) == 0 ? (unsigned)(st.st_mode & 0777) : 0644u;
+    if (aot_writer_write(&r->w, r->a.out, mode, &r->err) != 0)
+        return fail(r->err.msg);
+    return 0;
+}
 
-    /* ---- OUT ---- */
-    if (!a.dry_run) {
-        if (aot_writer_init(&w, &img, &err) != 0) {
-            fail(err.msg);
-            goto done;
-        }
-        have_writer = 1;
-        for (uint32_t i = 0; i < n; i++) {
-            const struct aot_site *s = &img.sites[i];
-            if (aot_writer_patch(&w, s->addr, span + (s->addr - lo), s->len, &err) != 0) {
-                fail(err.msg);
-                goto done;
-            }
-        }
-        uint8_t idb[AOT_ID_SIZE];
-        aot_id_encode(&id, idb);
-        if (has_id && aot_writer_patch(&w, idsym.value, idb, AOT_ID_SIZE, &err) != 0) {
-            fail(err.msg);
-            goto done;
-        }
-        struct aot_rec rec = { .flags = (has_id ? AOT_REC_F_IDENTITY : 0) |
-                                        (img.lx ? AOT_REC_F_LINUX : 0),
-                               .id = id, .count = n, .bytes_size = total };
-        size_t seclen = aot_rec_size(n, total);
-        sec = malloc(seclen);
-        if (!sec) {
-            fprintf(stderr, "vmi-aot specialize: %s: out of memory\n", a.kernel);
-            goto done;
-        }
-        aot_rec_encode(sec, &rec, rsites, orig);
-        if (aot_writer_add_section(&w, AOT_SECTION_NAME, sec, seclen, AOT_REC_ALIGN, &err) != 0) {
-            fail(err.msg);
-            goto done;
-        }
-        struct stat st;
-        unsigned mode = fstat(img.fd, &st) == 0 ? (unsigned)(st.st_mode & 0777) : 0644u;
-        if (aot_writer_write(&w, a.out, mode, &err) != 0) {
-            fail(err.msg);
-            goto done;
-        }
+/* The report committed, then the summary line and the profile's text (unless the report went to
+ * standard output). */
+static int finish(struct spec_run *r)
+{
+    const struct spec_args *a = &r->a;
+    if (r->have_rep) {
+        r->have_rep = 0;
+        if (aot_outfile_commit(&r->rep, 0644, &r->err) != 0)
+            return fail(r->err.msg);
     }
-    if (have_rep) {
-        have_rep = 0;
-        if (aot_outfile_commit(&rep, 0644, &err) != 0) {
-            fail(err.msg);
-            goto done;
-        }
-    }
-    if (!a.dry_run && !(a.report && strcmp(a.report, "-") == 0)) {
+    int report_on_stdout = a->report && strcmp(a->report, "-") == 0;
+    if (!a->dry_run && !report_on_stdout) {
         static struct vmi_stats st;
-        vmi_plan_stats(&plan, &st);
+        vmi_plan_stats(&r->plan, &st);
         printf("%s: %u sites for %s (%u bytes, fnv1a64 0x%016llx) at 0x%08x, policy %s: "
-               "inline %u, call %u, jump %u, nop %u, native %u; identity %s\n", a.out, n, a.rom,
-               rom.size, (unsigned long long)rom.hash, base, vmi_policy_name((unsigned)a.policy),
-               st.decision[VMI_DECISION_INLINE], st.decision[VMI_DECISION_CALL],
-               st.decision[VMI_DECISION_JUMP], st.decision[VMI_DECISION_NOP],
-               st.decision[VMI_DECISION_NATIVE], has_id ? "filled" : img.lx ? "in " AOT_SECTION_NAME
+               "inline %u, call %u, jump %u, nop %u, native %u; identity %s\n", a->out, r->n,
+               a->rom, r->rom.size, (unsigned long long)r->rom.hash, r->base,
+               vmi_policy_name((unsigned)a->policy), st.decision[VMI_DECISION_INLINE],
+               st.decision[VMI_DECISION_CALL], st.decision[VMI_DECISION_JUMP],
+               st.decision[VMI_DECISION_NOP], st.decision[VMI_DECISION_NATIVE],
+               r->has_id ? "filled" : r->img.lx ? "in " AOT_SECTION_NAME
                " only (a Linux kernel: boot it with noreplace-paravirt, docs/linux.md)"
                : "none (no " IDENTITY_SYM ")");
     }
-    if (a.profile && !(a.report && strcmp(a.report, "-") == 0))
-        aot_profile_text(stdout, &pres, &prof, &plan);
-    rc = 0;
-done:
-    if (have_rep)
-        aot_outfile_abort(&rep);
-    if (have_writer)
-        aot_writer_free(&w);
-    free(tsites);
-    free(psites);
-    free(rsites);
-    free(code);
-    free(orig);
-    free(span);
-    free(sec);
-    aot_profile_result_free(&pres);
-    aot_profile_free(&prof);
-    aot_rom_free(&rom);
-    aot_image_close(&img);
+    if (a->profile && !report_on_stdout)
+        aot_profile_text(stdout, &r->pres, &r->prof, &r->plan);
+    return 0;
+}
+
+static void run_free(struct spec_run *r)
+{
+    if (r->have_rep)
+        aot_outfile_abort(&r->rep);
+    if (r->have_writer)
+        aot_writer_free(&r->w);
+    void *bufs[] = { r->tsites, r->psites, r->rsites, r->code, r->orig, r->span, r->sec };
+    for (size_t k = 0; k < sizeof bufs / sizeof bufs[0]; k++)
+        free(bufs[k]);
+    aot_profile_result_free(&r->pres);
+    aot_profile_free(&r->prof);
+    if (r->have_rom)
+        aot_rom_free(&r->rom);
+    if (r->have_img)
+        aot_image_close(&r->img);
+}
+
+/* The phases: options, inputs, where the ROM is, plan and apply, identity, report, OUT, summary. */
+int aot_cmd_specialize(int argc, char **argv)
+{
+    static struct spec_run zero;
+    struct spec_run r = zero;
+    r.a.policy = VMI_POLICY_AUTO;
+    int rc = parse_args(argc, argv, &r.a);
+    if (rc >= 0)
+        return rc;
+    rc = open_inputs(&r);
+    if (rc == 0)
+        rc = locate(&r);
+    if (rc == 0)
+        rc = plan_and_apply(&r);
+    if (rc == 0) {
+        fill_identity(&r);
+        rc = start_report(&r);
+    }
+    if (rc == 0 && !r.a.dry_run)
+        rc = write_out(&r);
+    if (rc == 0)
+        rc = finish(&r);
+    run_free(&r);
     return rc;
 }

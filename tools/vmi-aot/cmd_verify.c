@@ -222,173 +222,248 @@ static void check_orig(struct vctx *v, const struct aot_image *out, const struct
     }
 }
 
-int aot_cmd_verify(int argc, char **argv)
+/* Everything one verify run holds. */
+struct verify_run {
+    const char *outp, *romp, *origp;
+    struct vctx v;
+    struct aot_err err;
+    struct aot_image img, orig;
+    struct aot_rom rom;
+    int have_img, have_rom, have_orig;
+    struct aot_rec rec;
+    const struct aot_section *recsec;
+    struct aot_symbol idsym, area;
+    int has_id, has_area;
+    uint32_t id_off;            /* the identity record's file offset in OUT, 0 when none */
+    size_t patched;
+};
+
+/* Returns -1 to go on, else the exit status (0 after --help, 2 on a usage error). */
+static int parse_args(int argc, char **argv, struct verify_run *r)
 {
-    const char *outp = NULL, *romp = NULL, *origp = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;
         } else if (strcmp(argv[i], "--rom") == 0 && i + 1 < argc) {
-            romp = argv[++i];
+            r->romp = argv[++i];
         } else if (strcmp(argv[i], "--orig") == 0 && i + 1 < argc) {
-            origp = argv[++i];
-        } else if (argv[i][0] == '-' || outp) {
+            r->origp = argv[++i];
+        } else if (argv[i][0] == '-' || r->outp) {
             usage(stderr);
             return 2;
         } else {
-            outp = argv[i];
+            r->outp = argv[i];
         }
     }
-    if (!outp || !romp) {
+    if (!r->outp || !r->romp) {
         usage(stderr);
         return 2;
     }
+    return -1;
+}
 
-    struct aot_err err;
-    struct aot_image img, orig;
-    struct aot_rom rom;
-    struct aot_rec rec = { 0 };
-    struct vctx v = { outp, 0 };
-    int have_orig = 0;
-    if (aot_image_open(&img, outp, AOT_OPEN_LINUX, &err) != 0) {
-        fprintf(stderr, "vmi-aot verify: %s\n", err.msg);
+/* OUT, the ROM and the original.  A bad OUT or ROM: exit 1 at once; a bad original: a problem. */
+static int open_inputs(struct verify_run *r)
+{
+    if (aot_image_open(&r->img, r->outp, AOT_OPEN_LINUX, &r->err) != 0) {
+        fprintf(stderr, "vmi-aot verify: %s\n", r->err.msg);
         return 1;
     }
-    if (aot_rom_load(&rom, romp, &err) != 0) {
-        fprintf(stderr, "vmi-aot verify: %s\n", err.msg);
-        aot_image_close(&img);
+    r->have_img = 1;
+    if (aot_rom_load(&r->rom, r->romp, &r->err) != 0) {
+        fprintf(stderr, "vmi-aot verify: %s\n", r->err.msg);
         return 1;
     }
-    if (origp) {
-        if (aot_image_open(&orig, origp, AOT_OPEN_LINUX, &err) != 0) {
-            fprintf(stderr, "vmi-aot verify: %s\n", err.msg);
-            v.problems++;
-            goto done;
+    r->have_rom = 1;
+    if (r->origp) {
+        if (aot_image_open(&r->orig, r->origp, AOT_OPEN_LINUX, &r->err) != 0) {
+            fprintf(stderr, "vmi-aot verify: %s\n", r->err.msg);
+            r->v.problems++;
+            return 0;
         }
-        have_orig = 1;
+        r->have_orig = 1;
     }
+    return 0;
+}
 
-    /* ---- the records ---- */
-    const struct aot_section *recsec = aot_image_find_section(&img, AOT_SECTION_NAME);
-    if (!recsec || recsec->type != SHT_PROGBITS || (recsec->flags & SHF_ALLOC)) {
-        problem(&v, "no non-allocated PROGBITS section " AOT_SECTION_NAME ": not written by vmi-aot "
+/* .vmi_aot parsed, and the symbols it speaks of.  0, or -1 after a problem. */
+static int read_records(struct verify_run *r)
+{
+    struct vctx *v = &r->v;
+    r->recsec = aot_image_find_section(&r->img, AOT_SECTION_NAME);
+    if (!r->recsec || r->recsec->type != SHT_PROGBITS || (r->recsec->flags & SHF_ALLOC)) {
+        problem(v, "no non-allocated PROGBITS section " AOT_SECTION_NAME ": not written by vmi-aot "
                 "specialize");
-        goto done;
+        return -1;
     }
-    if (aot_rec_parse(&rec, img.data + recsec->offset, recsec->size, outp, &err) != 0) {
-        problem(&v, "%s", err.msg + strlen(outp) + 2);
-        goto done;
+    if (aot_rec_parse(&r->rec, r->img.data + r->recsec->offset, r->recsec->size, r->outp,
+                      &r->err) != 0) {
+        problem(v, "%s", r->err.msg + strlen(r->outp) + 2);
+        return -1;
     }
-    const struct vmi_aot_identity *id = &rec.id;
-    struct aot_symbol idsym, area;
-    int has_id = aot_image_symbol(&img, "vmi_aot_identity", &idsym, &err);
-    int has_area = has_id < 0 ? -1 : aot_image_symbol(&img, "vmi_rom_area", &area, &err);
-    if (has_id < 0 || has_area < 0) {
-        problem(&v, "%s", err.msg + strlen(outp) + 2);
-        goto done;
+    r->has_id = aot_image_symbol(&r->img, "vmi_aot_identity", &r->idsym, &r->err);
+    r->has_area = r->has_id < 0 ? -1 : aot_image_symbol(&r->img, "vmi_rom_area", &r->area,
+                                                        &r->err);
+    if (r->has_id < 0 || r->has_area < 0) {
+        problem(v, "%s", r->err.msg + strlen(r->outp) + 2);
+        return -1;
     }
-    uint32_t id_off = 0;
-    if (has_id) {
-        const uint8_t *idb = idsym.size == AOT_ID_SIZE ? aot_image_bytes(&img, idsym.value,
-                                                                         AOT_ID_SIZE) : NULL;
-        uint8_t want[AOT_ID_SIZE];
-        aot_id_encode(id, want);
-        if (!idb)
-            problem(&v, "vmi_aot_identity at 0x%08x is not a %u-byte record in an allocated "
-                    "section", idsym.value, AOT_ID_SIZE);
-        else if (!(rec.flags & AOT_REC_F_IDENTITY))
-            problem(&v, "vmi_aot_identity exists, but " AOT_SECTION_NAME " says it was not filled");
-        else if (memcmp(idb, want, AOT_ID_SIZE) != 0)
-            problem(&v, "vmi_aot_identity at 0x%08x differs from the copy in " AOT_SECTION_NAME,
-                    idsym.value);
-        if (idb)
-            id_off = (uint32_t)(idb - img.data);
-    } else if (rec.flags & AOT_REC_F_IDENTITY) {
-        problem(&v, AOT_SECTION_NAME " says vmi_aot_identity was filled, but there is no such "
-                "symbol");
+    return 0;
+}
+
+/* The identity symbol's bytes against the copy in .vmi_aot. */
+static void check_identity_copy(struct verify_run *r)
+{
+    struct vctx *v = &r->v;
+    if (!r->has_id) {
+        if (r->rec.flags & AOT_REC_F_IDENTITY)
+            problem(v, AOT_SECTION_NAME " says vmi_aot_identity was filled, but there is no such "
+                    "symbol");
+        return;
     }
+    const uint8_t *idb = r->idsym.size == AOT_ID_SIZE ?
+                         aot_image_bytes(&r->img, r->idsym.value, AOT_ID_SIZE) : NULL;
+    uint8_t want[AOT_ID_SIZE];
+    aot_id_encode(&r->rec.id, want);
+    if (!idb)
+        problem(v, "vmi_aot_identity at 0x%08x is not a %u-byte record in an allocated "
+                "section", r->idsym.value, AOT_ID_SIZE);
+    else if (!(r->rec.flags & AOT_REC_F_IDENTITY))
+        problem(v, "vmi_aot_identity exists, but " AOT_SECTION_NAME " says it was not filled");
+    else if (memcmp(idb, want, AOT_ID_SIZE) != 0)
+        problem(v, "vmi_aot_identity at 0x%08x differs from the copy in " AOT_SECTION_NAME,
+                r->idsym.value);
+    if (idb)
+        r->id_off = (uint32_t)(idb - r->img.data);
+}
+
+/* The identity's fields against the ROM, the image and .vmi_aot. */
+static void check_identity(struct verify_run *r)
+{
+    struct vctx *v = &r->v;
+    const struct vmi_aot_identity *id = &r->rec.id;
+    check_identity_copy(r);
     if (id->magic != VMI_AOT_MAGIC || id->version != VMI_AOT_VERSION ||
         id->hash_kind != VMI_AOT_HASH_FNV1A64 || id->policy >= VMI_POLICY_COUNT || id->reserved)
-        problem(&v, "identity record: magic 0x%08x version %u hash kind %u policy %u reserved %u; "
+        problem(v, "identity record: magic 0x%08x version %u hash kind %u policy %u reserved %u; "
                 "expected 0x%08x, %u, %u, a policy below %u, 0", id->magic, id->version,
                 id->hash_kind, id->policy, id->reserved, VMI_AOT_MAGIC, VMI_AOT_VERSION,
                 VMI_AOT_HASH_FNV1A64, VMI_POLICY_COUNT);
-    if (id->rom_hash != rom.hash || id->rom_size != rom.size)
-        problem(&v, "specialized for another ROM: identity has hash 0x%016llx, %u bytes; %s has "
-                "0x%016llx, %u bytes", (unsigned long long)id->rom_hash, id->rom_size, romp,
-                (unsigned long long)rom.hash, rom.size);
-    if (has_area && area.value != id->rom_base)
-        problem(&v, "identity's rom_base 0x%08x is not vmi_rom_area (0x%08x)", id->rom_base,
-                area.value);
-    if (aot_rom_base_ok(&rom, id->rom_base, &err) != 0)
-        problem(&v, "identity's rom_base: %s", err.msg);
-    if (!(rec.flags & AOT_REC_F_LINUX) != !img.lx)
-        problem(&v, "%s, but " AOT_SECTION_NAME " says its sites are %s", img.lx ?
+    if (id->rom_hash != r->rom.hash || id->rom_size != r->rom.size)
+        problem(v, "specialized for another ROM: identity has hash 0x%016llx, %u bytes; %s has "
+                "0x%016llx, %u bytes", (unsigned long long)id->rom_hash, id->rom_size, r->romp,
+                (unsigned long long)r->rom.hash, r->rom.size);
+    if (r->has_area && r->area.value != id->rom_base)
+        problem(v, "identity's rom_base 0x%08x is not vmi_rom_area (0x%08x)", id->rom_base,
+                r->area.value);
+    if (aot_rom_base_ok(&r->rom, id->rom_base, &r->err) != 0)
+        problem(v, "identity's rom_base: %s", r->err.msg);
+    if (!(r->rec.flags & AOT_REC_F_LINUX) != !r->img.lx)
+        problem(v, "%s, but " AOT_SECTION_NAME " says its sites are %s", r->img.lx ?
                 "a Linux kernel (.parainstructions)" : "a vmi_sites image",
-                (rec.flags & AOT_REC_F_LINUX) ? "Linux pv sites" : "vmi_sites records");
-    if (id->site_count != img.nsites || rec.count != img.nsites)
-        problem(&v, "identity counts %u sites, " AOT_SECTION_NAME " %u, the site table %zu",
-                id->site_count, rec.count, img.nsites);
-    if (v.problems)
-        goto done;
+                (r->rec.flags & AOT_REC_F_LINUX) ? "Linux pv sites" : "vmi_sites records");
+    if (id->site_count != r->img.nsites || r->rec.count != r->img.nsites)
+        problem(v, "identity counts %u sites, " AOT_SECTION_NAME " %u, the site table %zu",
+                id->site_count, r->rec.count, r->img.nsites);
+}
 
-    /* ---- the sites ---- */
-    const struct aot_image *imgp = &img;
+/* Each site's record in .vmi_aot (where, what, the original bytes) and the hash of all. */
+static void check_site_records(struct verify_run *r)
+{
+    struct vctx *v = &r->v;
+    const struct aot_image *imgp = &r->img;
+    const struct aot_rec *rec = &r->rec;
     uint64_t h = VMI_FNV1A64_INIT;
     uint8_t native[256];
-    for (size_t i = 0; i < img.nsites; i++) {
-        const struct aot_site *s = &img.sites[i];
-        const struct aot_rec_site *r = &rec.sites[i];
-        h = vmi_fnv1a64(h, aot_site_bytes(&img, s), s->len);
-        if (r->addr != s->addr || r->len != s->len || r->call != s->call ||
-            r->record != s->rec_index)
-            problem(&v, SITE_FMT AOT_SECTION_NAME " entry %zu describes 0x%08x (%u bytes, call %u, "
-                    "record %u)", SITE_ARGS(i, s), i, r->addr, r->len, r->call, r->record);
-        else if (!img.lx && (vmi_render_native(s->call, s->len, native) == VMI_NO_SITE ||
-                             memcmp(native, rec.bytes + r->bytes_off, s->len) != 0))
-            problem(&v, SITE_FMT "the original bytes in " AOT_SECTION_NAME " are not the call's "
+    for (size_t i = 0; i < r->img.nsites; i++) {
+        const struct aot_site *s = &r->img.sites[i];
+        const struct aot_rec_site *rs = &rec->sites[i];
+        h = vmi_fnv1a64(h, aot_site_bytes(&r->img, s), s->len);
+        if (rs->addr != s->addr || rs->len != s->len || rs->call != s->call ||
+            rs->record != s->rec_index)
+            problem(v, SITE_FMT AOT_SECTION_NAME " entry %zu describes 0x%08x (%u bytes, call %u, "
+                    "record %u)", SITE_ARGS(i, s), i, rs->addr, rs->len, rs->call, rs->record);
+        else if (!r->img.lx && (vmi_render_native(s->call, s->len, native) == VMI_NO_SITE ||
+                                memcmp(native, rec->bytes + rs->bytes_off, s->len) != 0))
+            problem(v, SITE_FMT "the original bytes in " AOT_SECTION_NAME " are not the call's "
                     "native sequence and NOP fill", SITE_ARGS(i, s));
     }
-    if (h != id->sites_hash)
-        problem(&v, "sites_hash: the site bytes hash to 0x%016llx, the identity says 0x%016llx: "
+    if (h != rec->id.sites_hash)
+        problem(v, "sites_hash: the site bytes hash to 0x%016llx, the identity says 0x%016llx: "
                 "a site was changed after specialize", (unsigned long long)h,
-                (unsigned long long)id->sites_hash);
+                (unsigned long long)rec->id.sites_hash);
+}
+
+/* Every changed site decoded (and every vmi_sites site), then OUT against the original. */
+static void check_sites(struct verify_run *r)
+{
+    const struct aot_rec *rec = &r->rec;
+    check_site_records(r);
     struct aot_disasm dis;
     if (aot_disasm_init(&dis) != 0) {
-        problem(&v, "Zydis refuses to initialize");
-        goto done;
+        problem(&r->v, "Zydis refuses to initialize");
+        return;
     }
-    size_t patched = 0;
-    for (size_t i = 0; i < img.nsites; i++) {
-        int changed = memcmp(aot_site_bytes(&img, &img.sites[i]),
-                             rec.bytes + rec.sites[i].bytes_off, img.sites[i].len) != 0;
+    for (size_t i = 0; i < r->img.nsites; i++) {
+        int changed = memcmp(aot_site_bytes(&r->img, &r->img.sites[i]),
+                             rec->bytes + rec->sites[i].bytes_off, r->img.sites[i].len) != 0;
         /* a Linux site left as it was is Linux's own code (an indirect call through its ops
          * table, checked against --orig below); every other site is decoded */
-        if (changed || !img.lx)
-            check_site(&v, &img, &dis, &rom, id->rom_base, i);
-        patched += changed;
+        if (changed || !r->img.lx)
+            check_site(&r->v, &r->img, &dis, &r->rom, rec->id.rom_base, i);
+        r->patched += changed;
     }
-    if (have_orig)
-        check_orig(&v, &img, &orig, &rec, recsec, has_id && (rec.flags & AOT_REC_F_IDENTITY),
-                   id_off);
-    if (!v.problems)
-        printf("%s: verified %zu %ssites (%zu changed, %zu as the original) for %s (%u bytes, "
-               "fnv1a64 0x%016llx) at 0x%08x, policy %s; identity %s%s%s%s\n", outp, img.nsites,
-               img.lx ? "Linux pv " : "", patched, img.nsites - patched, romp, rom.size,
-               (unsigned long long)rom.hash, id->rom_base, vmi_policy_name(id->policy),
-               has_id ? "filled" : img.lx ? "in " AOT_SECTION_NAME : "none",
-               have_orig ? "; unchanged elsewhere from " : "", have_orig ? origp : "",
-               img.lx && !have_orig ? "; original bytes not checked (no --orig)" : "");
+    if (r->have_orig)
+        check_orig(&r->v, &r->img, &r->orig, rec, r->recsec,
+                   r->has_id && (rec->flags & AOT_REC_F_IDENTITY), r->id_off);
+}
+
+static void print_verified(const struct verify_run *r)
+{
+    const struct aot_image *img = &r->img;
+    const struct vmi_aot_identity *id = &r->rec.id;
+    printf("%s: verified %zu %ssites (%zu changed, %zu as the original) for %s (%u bytes, "
+           "fnv1a64 0x%016llx) at 0x%08x, policy %s; identity %s%s%s%s\n", r->outp, img->nsites,
+           img->lx ? "Linux pv " : "", r->patched, img->nsites - r->patched, r->romp,
+           r->rom.size, (unsigned long long)r->rom.hash, id->rom_base,
+           vmi_policy_name(id->policy),
+           r->has_id ? "filled" : img->lx ? "in " AOT_SECTION_NAME : "none",
+           r->have_orig ? "; unchanged elsewhere from " : "", r->have_orig ? r->origp : "",
+           img->lx && !r->have_orig ? "; original bytes not checked (no --orig)" : "");
+}
+
+/* The phases: options, inputs, the records, the identity, the sites, the verdict. */
+int aot_cmd_verify(int argc, char **argv)
+{
+    static struct verify_run zero;
+    struct verify_run r = zero;
+    int rc = parse_args(argc, argv, &r);
+    if (rc >= 0)
+        return rc;
+    r.v.out = r.outp;
+    if (open_inputs(&r) != 0) {
+        rc = 1;
+        goto done;
+    }
+    if (r.v.problems == 0 && read_records(&r) == 0) {
+        check_identity(&r);
+        if (r.v.problems == 0)
+            check_sites(&r);
+        if (r.v.problems == 0)
+            print_verified(&r);
+    }
+    if (r.v.problems > MAX_SHOWN)
+        fprintf(stderr, "vmi-aot verify: %s: %u more problems not shown\n", r.outp,
+                r.v.problems - MAX_SHOWN);
+    rc = r.v.problems ? 1 : 0;
 done:
-    if (v.problems > MAX_SHOWN)
-        fprintf(stderr, "vmi-aot verify: %s: %u more problems not shown\n", outp,
-                v.problems - MAX_SHOWN);
-    int rc = v.problems ? 1 : 0;
-    free((void *)rec.sites);
-    if (have_orig)
-        aot_image_close(&orig);
-    aot_rom_free(&rom);
-    aot_image_close(&img);
+    free((void *)r.rec.sites);
+    if (r.have_orig)
+        aot_image_close(&r.orig);
+    if (r.have_rom)
+        aot_rom_free(&r.rom);
+    if (r.have_img)
+        aot_image_close(&r.img);
     return rc;
 }

@@ -236,21 +236,154 @@ static int patch_bench(struct prof_run_opts *o, unsigned sites, struct prof_outf
     return 0;
 }
 
-int main(int argc, char **argv)
-{
-    struct prof_run_opts o = { NULL, NULL, "/usr/bin/valgrind", NULL, 100000, 15, 0, 1, -1, 0,
-                               progress_to_stderr, NULL };
-    enum prof_guest_clock guest_clock = PROF_CLOCK_UNSAID;
-    int have_clock = 0;
-    const char *json = NULL, *csv = NULL, *charts[4], *guest = NULL;
-    struct prof_site_opts so = { NULL, NULL, NULL, NULL, NULL, VMI_POLICY_AUTO, 10, 0 };
-    int have_top = 0, have_policy = 0;
-    unsigned ncharts = 0;
-    int want_json = 0, want_csv = 0, callgrind = 0, patch = 0;
-    unsigned patch_sites = 100000;
-    int want_linux = 0;
-    struct prof_linux_opts lo = { 0 };
+/* Everything the command line chose. */
+struct cli {
+    struct prof_run_opts o;
+    enum prof_guest_clock guest_clock;
+    int have_clock;
+    const char *json, *csv, *charts[4], *guest;
+    struct prof_site_opts so;
+    int have_top, have_policy;
+    unsigned ncharts;
+    int want_json, want_csv, callgrind, patch;
+    unsigned patch_sites;
+    int want_linux;
+    struct prof_linux_opts lo;
+};
 
+/* Options of the engine's run.  1 when argv[*i] was one (*i moved past its value), else 0. */
+static int parse_run_opt(struct cli *c, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    struct prof_run_opts *o = &c->o;
+    if (strcmp(a, "--quiet") == 0)
+        o->progress = NULL;
+    else if (strcmp(a, "--n") == 0)
+        o->n = num(a, argv[++*i], 1, 100000000);
+    else if (strcmp(a, "--k") == 0)
+        o->k = num(a, argv[++*i], 1, PROF_MAX_REPS - 1);
+    else if (strcmp(a, "--runs") == 0)
+        o->runs = num(a, argv[++*i], 1, 32);
+    else if (strcmp(a, "--trap-n") == 0)
+        o->trap_n = num(a, argv[++*i], 1, 100000000);
+    else if (strcmp(a, "--cpu") == 0)
+        o->cpu = (int)num(a, argv[++*i], 0, 1023);
+    else if (strcmp(a, "--only") == 0) {
+        if (!(o->only = argv[++*i]) || strchr(o->only, ' '))
+            bad_usage("%s needs a workload name", a);
+    } else if (strcmp(a, "--engine") == 0) {
+        if (!(o->engine = argv[++*i]))
+            bad_usage("%s needs a path", a);
+    } else if (strcmp(a, "--rom") == 0) {
+        if (!(o->rom = argv[++*i]))
+            bad_usage("%s needs a path", a);
+    } else if (strcmp(a, "--valgrind") == 0) {
+        if (!(o->valgrind = argv[++*i]))
+            bad_usage("%s needs a path", a);
+    } else if (strcmp(a, "--callgrind") == 0)
+        c->callgrind = 1;
+    else if (strcmp(a, "-v") == 0)
+        o->verbose = 1;
+    else
+        return 0;
+    return 1;
+}
+
+/* --json, --csv, --chart. */
+static int parse_output_opt(struct cli *c, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "--json") == 0)
+        c->want_json = 1, c->json = "-";
+    else if (strncmp(a, "--json=", 7) == 0 && a[7])
+        c->json = a + 7;
+    else if (strcmp(a, "--csv") == 0)
+        c->want_csv = 1, c->csv = "-";
+    else if (strncmp(a, "--csv=", 6) == 0 && a[6])
+        c->csv = a + 6;
+    else if (strcmp(a, "--chart") == 0) {
+        const char *chart = argv[++*i];
+        if (!chart)
+            bad_usage("%s needs a file name ending in .svg or .png", a);
+        size_t l = strlen(chart);
+        if (l < 5 || (strcmp(chart + l - 4, ".svg") && strcmp(chart + l - 4, ".png")))
+            bad_usage("--chart %s: the name must end in .svg or .png", chart);
+        if (c->ncharts == 4)
+            bad_usage("%s: at most four charts", a);
+        c->charts[c->ncharts++] = chart;
+    } else
+        return 0;
+    return 1;
+}
+
+/* The other modes' options: --guest, --sites, --linux, --patch-bench and theirs. */
+static int parse_mode_opt(struct cli *c, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "--guest-clock") == 0) {
+        if (prof_guest_clock_parse(argv[++*i], &c->guest_clock) != 0)
+            bad_usage("%s needs icount or host", a);
+        c->have_clock = 1;
+    } else if (strcmp(a, "--guest") == 0) {
+        if (!(c->guest = argv[++*i]))
+            bad_usage("%s needs the guest's serial log", a);
+    } else if (strcmp(a, "--sites") == 0) {
+        if (!(c->so.profile = argv[++*i]))
+            bad_usage("%s needs a profile file or a log holding a profile block", a);
+    } else if (strcmp(a, "--image") == 0) {
+        if (!(c->so.image = argv[++*i]))
+            bad_usage("%s needs the ELF image the profile was taken of", a);
+    } else if (strcmp(a, "--linux") == 0) {
+        c->want_linux = 1;
+    } else if (strcmp(a, "--linux-dir") == 0) {
+        if (!(c->lo.linux_dir = argv[++*i]))
+            bad_usage("%s needs the directory of the Linux fixtures", a);
+    } else if (strcmp(a, "--phase") == 0) {
+        if (!(c->so.phase = argv[++*i]))
+            bad_usage("%s needs a phase name of the Linux workload's log", a);
+    } else if (strcmp(a, "--top") == 0) {
+        c->so.top = num(a, argv[++*i], 0, 100000000);
+        c->have_top = 1;
+    } else if (strcmp(a, "--policy") == 0) {
+        const char *p = argv[++*i];
+        c->so.policy = -1;
+        for (unsigned k = 0; p && k < VMI_POLICY_COUNT; k++)
+            if (strcmp(p, vmi_policy_name(k)) == 0)
+                c->so.policy = (int)k;
+        if (c->so.policy < 0)
+            bad_usage("%s needs auto, call-only, native-only or inline-only", a);
+        c->have_policy = 1;
+    } else if (strcmp(a, "--patch-bench") == 0) {
+        c->patch = 1;
+        if (*i + 1 < argc && argv[*i + 1][0] != '-')
+            c->patch_sites = num(a, argv[++*i], 1, 1000000);
+    } else
+        return 0;
+    return 1;
+}
+
+/* --measure LABEL -- CMD ARGS...: wall time and peak memory of one command. */
+static int run_measure(int argc, char **argv, int i)
+{
+    if (i + 2 >= argc || strcmp(argv[i + 2], "--") != 0 || i + 3 >= argc)
+        bad_usage("%s needs LABEL -- COMMAND [ARGS...]", argv[i]);
+    double wall;
+    long rss;
+    int status;
+    char why[512];
+    if (prof_measure(&argv[i + 3], &wall, &rss, &status, why, sizeof why) != 0) {
+        fprintf(stderr, "vmi-prof: %s\n", why);
+        return 1;
+    }
+    printf("%s: %.3f s wall, peak resident %.1f MiB, exit status %d\n", argv[i + 1], wall,
+           rss / 1024.0, status);
+    return status == 0 ? 0 : 1;
+}
+
+/* Returns -1 when the command line was parsed, else the exit status (--help, --version,
+ * --measure); a bad argument exits 2. */
+static int parse_args(struct cli *c, int argc, char **argv)
+{
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -259,246 +392,203 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--version") == 0) {
             printf("%s %s\n", PROF_TOOL, PROF_VERSION);
             return 0;
-        } else if (strcmp(a, "--quiet") == 0)
-            o.progress = NULL;
-        else if (strcmp(a, "--guest-clock") == 0) {
-            if (prof_guest_clock_parse(argv[++i], &guest_clock) != 0)
-                bad_usage("%s needs icount or host", a);
-            have_clock = 1;
-        } else if (strcmp(a, "--n") == 0)
-            o.n = num(a, argv[++i], 1, 100000000);
-        else if (strcmp(a, "--k") == 0)
-            o.k = num(a, argv[++i], 1, PROF_MAX_REPS - 1);
-        else if (strcmp(a, "--runs") == 0)
-            o.runs = num(a, argv[++i], 1, 32);
-        else if (strcmp(a, "--trap-n") == 0)
-            o.trap_n = num(a, argv[++i], 1, 100000000);
-        else if (strcmp(a, "--cpu") == 0)
-            o.cpu = (int)num(a, argv[++i], 0, 1023);
-        else if (strcmp(a, "--only") == 0) {
-            if (!(o.only = argv[++i]) || strchr(o.only, ' '))
-                bad_usage("%s needs a workload name", a);
-        } else if (strcmp(a, "--engine") == 0) {
-            if (!(o.engine = argv[++i]))
-                bad_usage("%s needs a path", a);
-        } else if (strcmp(a, "--rom") == 0) {
-            if (!(o.rom = argv[++i]))
-                bad_usage("%s needs a path", a);
-        } else if (strcmp(a, "--valgrind") == 0) {
-            if (!(o.valgrind = argv[++i]))
-                bad_usage("%s needs a path", a);
-        } else if (strcmp(a, "--callgrind") == 0)
-            callgrind = 1;
-        else if (strcmp(a, "-v") == 0)
-            o.verbose = 1;
-        else if (strcmp(a, "--json") == 0)
-            want_json = 1, json = "-";
-        else if (strncmp(a, "--json=", 7) == 0 && a[7])
-            json = a + 7;
-        else if (strcmp(a, "--csv") == 0)
-            want_csv = 1, csv = "-";
-        else if (strncmp(a, "--csv=", 6) == 0 && a[6])
-            csv = a + 6;
-        else if (strcmp(a, "--chart") == 0) {
-            const char *chart = argv[++i];
-            if (!chart)
-                bad_usage("%s needs a file name ending in .svg or .png", a);
-            size_t l = strlen(chart);
-            if (l < 5 || (strcmp(chart + l - 4, ".svg") && strcmp(chart + l - 4, ".png")))
-                bad_usage("--chart %s: the name must end in .svg or .png", chart);
-            if (ncharts == 4)
-                bad_usage("%s: at most four charts", a);
-            charts[ncharts++] = chart;
-        } else if (strcmp(a, "--guest") == 0) {
-            if (!(guest = argv[++i]))
-                bad_usage("%s needs the guest's serial log", a);
-        } else if (strcmp(a, "--sites") == 0) {
-            if (!(so.profile = argv[++i]))
-                bad_usage("%s needs a profile file or a log holding a profile block", a);
-        } else if (strcmp(a, "--image") == 0) {
-            if (!(so.image = argv[++i]))
-                bad_usage("%s needs the ELF image the profile was taken of", a);
-        } else if (strcmp(a, "--linux") == 0) {
-            want_linux = 1;
-        } else if (strcmp(a, "--linux-dir") == 0) {
-            if (!(lo.linux_dir = argv[++i]))
-                bad_usage("%s needs the directory of the Linux fixtures", a);
-        } else if (strcmp(a, "--phase") == 0) {
-            if (!(so.phase = argv[++i]))
-                bad_usage("%s needs a phase name of the Linux workload's log", a);
-        } else if (strcmp(a, "--top") == 0) {
-            so.top = num(a, argv[++i], 0, 100000000);
-            have_top = 1;
-        } else if (strcmp(a, "--policy") == 0) {
-            const char *p = argv[++i];
-            so.policy = -1;
-            for (unsigned k = 0; p && k < VMI_POLICY_COUNT; k++)
-                if (strcmp(p, vmi_policy_name(k)) == 0)
-                    so.policy = (int)k;
-            if (so.policy < 0)
-                bad_usage("%s needs auto, call-only, native-only or inline-only", a);
-            have_policy = 1;
-        } else if (strcmp(a, "--patch-bench") == 0) {
-            patch = 1;
-            if (i + 1 < argc && argv[i + 1][0] != '-')
-                patch_sites = num(a, argv[++i], 1, 1000000);
         } else if (strcmp(a, "--measure") == 0) {
-            /* --measure LABEL -- CMD ARGS... */
-            if (i + 2 >= argc || strcmp(argv[i + 2], "--") != 0 || i + 3 >= argc)
-                bad_usage("%s needs LABEL -- COMMAND [ARGS...]", a);
-            double wall;
-            long rss;
-            int status;
-            char why[512];
-            if (prof_measure(&argv[i + 3], &wall, &rss, &status, why, sizeof why) != 0) {
-                fprintf(stderr, "vmi-prof: %s\n", why);
-                return 1;
-            }
-            printf("%s: %.3f s wall, peak resident %.1f MiB, exit status %d\n", argv[i + 1],
-                   wall, rss / 1024.0, status);
-            return status == 0 ? 0 : 1;
-        } else
+            return run_measure(argc, argv, i);
+        } else if (!parse_run_opt(c, argv, &i) && !parse_output_opt(c, argv, &i) &&
+                   !parse_mode_opt(c, argc, argv, &i)) {
             bad_usage("unknown argument '%s'", a);
+        }
     }
-    if (want_json && want_csv)
+    if (c->want_json && c->want_csv)
         bad_usage("%s", "--json and --csv both want stdout: give one a FILE (--csv=FILE)");
-    if (guest && (callgrind || patch))
+    if (c->guest && (c->callgrind || c->patch))
         bad_usage("%s", "--guest reads a log: it measures nothing (no --callgrind, --patch-bench)");
-
-    if (lo.linux_dir && !want_linux)
+    if (c->lo.linux_dir && !c->want_linux)
         bad_usage("%s", "--linux-dir goes with --linux");
-    if (so.phase && !so.profile)
+    if (c->so.phase && !c->so.profile)
         bad_usage("%s", "--phase goes with --sites LOG");
-    if (want_linux) {
-        static char base[4096], helper[4200], loader[4200], rom[4200], wl[4200], logs[4200];
-        ssize_t l = readlink("/proc/self/exe", base, sizeof base - 1);
-        if (l <= 0)
-            bad_usage("%s", "--linux: cannot find where vmi-prof is (/proc/self/exe)");
-        base[l] = 0;
-        char *bin = dirname(base);            /* BUILD/bin, or PREFIX/bin when installed */
-        snprintf(helper, sizeof helper, "%s/../libexec/vmi-prof-linux", bin);
-        int built = access(helper, R_OK) == 0;
-        if (!built)
-            snprintf(helper, sizeof helper, "%s/../libexec/vmi/vmi-prof-linux", bin);
-        snprintf(loader, sizeof loader, built ? "%s/../loader/vmi-loader.elf"
-                                              : "%s/../share/vmi/vmi-loader.elf", bin);
-        snprintf(rom, sizeof rom, built ? "%s/../rom/vmi-native.rom" : "%s/../share/vmi/vmi-native.rom",
-                 bin);
-        snprintf(wl, sizeof wl, built ? "%s/../linprof/vmi-workload.cpio"
-                                      : "%s/../share/vmi/vmi-workload.cpio", bin);
-        if (built)
-            snprintf(logs, sizeof logs, "%s/../linprof/logs", bin);
-        else
-            snprintf(logs, sizeof logs, "vmi-prof-linux-logs");   /* installed: in the cwd */
-        if (guest || callgrind || patch || csv || ncharts > 1 || (json && want_json) || o.only)
-            bad_usage("%s", "--linux: only --rom, --json=FILE, one --chart, --linux-dir and "
-                            "--quiet go with it");
-        lo.helper = helper;
-        lo.loader = loader;
-        lo.rom = o.rom ? o.rom : rom;
-        lo.workload = wl;
-        lo.log_dir = logs;
-        lo.json = json;
-        lo.chart = ncharts ? charts[0] : NULL;
-        lo.quiet = o.progress == NULL;
-        if (!lo.linux_dir)
-            lo.linux_dir = getenv("LINUX_VMI_DIR");
-        if (!lo.linux_dir)
-            bad_usage("%s", "--linux needs the Linux fixtures: --linux-dir DIR or LINUX_VMI_DIR");
-        mkdir(logs, 0755);
-        int lrc = prof_linux_run(&lo);
-        if (lo.chart)
-            prof_chart_cleanup();
-        return lrc;
+    return -1;
+}
+
+/* The helper, loader, ROM, workload and log directory of --linux: next to vmi-prof in the build
+ * tree (BUILD/bin), or where `make install` puts them (PREFIX/bin, libexec/vmi, share/vmi). */
+static void linux_files(struct prof_linux_opts *lo, const char *rom_opt)
+{
+    static char base[4096], helper[4200], loader[4200], rom[4200], wl[4200], logs[4200];
+    ssize_t l = readlink("/proc/self/exe", base, sizeof base - 1);
+    if (l <= 0)
+        bad_usage("%s", "--linux: cannot find where vmi-prof is (/proc/self/exe)");
+    base[l] = 0;
+    char *bin = dirname(base);
+    snprintf(helper, sizeof helper, "%s/../libexec/vmi-prof-linux", bin);
+    int built = access(helper, R_OK) == 0;
+    if (!built)
+        snprintf(helper, sizeof helper, "%s/../libexec/vmi/vmi-prof-linux", bin);
+    snprintf(loader, sizeof loader, built ? "%s/../loader/vmi-loader.elf"
+                                          : "%s/../share/vmi/vmi-loader.elf", bin);
+    snprintf(rom, sizeof rom, built ? "%s/../rom/vmi-native.rom" : "%s/../share/vmi/vmi-native.rom",
+             bin);
+    snprintf(wl, sizeof wl, built ? "%s/../linprof/vmi-workload.cpio"
+                                  : "%s/../share/vmi/vmi-workload.cpio", bin);
+    if (built)
+        snprintf(logs, sizeof logs, "%s/../linprof/logs", bin);
+    else
+        snprintf(logs, sizeof logs, "vmi-prof-linux-logs");   /* installed: in the cwd */
+    lo->helper = helper;
+    lo->loader = loader;
+    lo->rom = rom_opt ? rom_opt : rom;
+    lo->workload = wl;
+    lo->log_dir = logs;
+}
+
+/* --linux: the fixture kernels booted through the loader with each plan (prof_linux.c). */
+static int run_linux(struct cli *c)
+{
+    struct prof_linux_opts *lo = &c->lo;
+    if (c->guest || c->callgrind || c->patch || c->csv || c->ncharts > 1 ||
+        (c->json && c->want_json) || c->o.only)
+        bad_usage("%s", "--linux: only --rom, --json=FILE, one --chart, --linux-dir and "
+                        "--quiet go with it");
+    linux_files(lo, c->o.rom);
+    lo->json = c->json;
+    lo->chart = c->ncharts ? c->charts[0] : NULL;
+    lo->quiet = c->o.progress == NULL;
+    if (!lo->linux_dir)
+        lo->linux_dir = getenv("LINUX_VMI_DIR");
+    if (!lo->linux_dir)
+        bad_usage("%s", "--linux needs the Linux fixtures: --linux-dir DIR or LINUX_VMI_DIR");
+    mkdir(lo->log_dir, 0755);
+    int rc = prof_linux_run(lo);
+    if (lo->chart)
+        prof_chart_cleanup();
+    return rc;
+}
+
+/* --sites PROFILE --image ELF: the executed sites, attributed (prof_sites.c). */
+static int run_sites(struct cli *c)
+{
+    struct prof_site_opts *so = &c->so;
+    if (!so->profile || !so->image)
+        bad_usage("%s", so->profile ? "--sites needs --image ELF (the image the profile was taken of)"
+                                    : "--image goes with --sites PROFILE");
+    if (c->guest || c->callgrind || c->patch || c->csv || c->ncharts > 1 ||
+        (c->json && !c->want_json) || c->o.only)
+        bad_usage("%s", "--sites reads a profile: only --image, --rom, --policy, --top, "
+                        "--phase, one --chart and --json (to stdout) go with it");
+    so->chart = c->ncharts ? c->charts[0] : NULL;
+    if (c->have_policy && !c->o.rom)
+        bad_usage("%s", "--policy plans against a ROM: give --rom ROM");
+    so->rom = c->o.rom;
+    so->json = c->want_json;
+    int rc = prof_sites_run(so, stdout);
+    if (so->chart)
+        prof_chart_cleanup();
+    return rc;
+}
+
+/* The measurements: the engine's run (and callgrind's), or the guest's log, into res.  0, or 1
+ * after one line on stderr (the outputs aborted). */
+static int measure(struct cli *c, struct outputs *outs, struct prof_result *res)
+{
+    char why[512];
+    const struct prof_run_opts *o = &c->o;
+    if (c->guest) {
+        res->params.guest_log = c->guest;
+        if (prof_read_guest(c->guest, c->guest_clock, res, why, sizeof why) < 0)
+            goto fail;
+        return 0;
     }
-    if (so.profile || so.image) {
-        if (!so.profile || !so.image)
-            bad_usage("%s", so.profile ? "--sites needs --image ELF (the image the profile was taken of)"
-                                       : "--image goes with --sites PROFILE");
-        if (guest || callgrind || patch || csv || ncharts > 1 || (json && !want_json) || o.only)
-            bad_usage("%s", "--sites reads a profile: only --image, --rom, --policy, --top, "
-                            "--phase, one --chart and --json (to stdout) go with it");
-        so.chart = ncharts ? charts[0] : NULL;
-        if (have_policy && !o.rom)
-            bad_usage("%s", "--policy plans against a ROM: give --rom ROM");
-        so.rom = o.rom;
-        so.json = want_json;
-        int src = prof_sites_run(&so, stdout);
-        if (so.chart)
-            prof_chart_cleanup();
-        return src;
+    res->params.n = o->n;
+    res->params.k = o->k;
+    res->params.runs = o->runs;
+    res->params.trap_n = o->trap_n ? o->trap_n : (o->n / 50 ? o->n / 50 : 1);
+    res->params.cpu = o->cpu;
+    res->params.only = o->only;
+    res->params.callgrind = c->callgrind;
+    if (prof_run_engine(o, res, why, sizeof why) != 0)
+        goto fail;
+    if (c->callgrind && prof_run_callgrind(o, res, why, sizeof why) != 0) {
+        fprintf(stderr, "vmi-prof: --callgrind: %s\n", why);
+        outputs_abort(outs);
+        return 1;
     }
-    if (have_top || have_policy)
+    return 0;
+fail:
+    fprintf(stderr, "vmi-prof: %s\n", why);
+    outputs_abort(outs);
+    return 1;
+}
+
+/* The table (unless JSON or CSV go to stdout), then each output file. */
+static int write_outputs(struct cli *c, struct outputs *outs, struct prof_result *res)
+{
+    int rc = 0;
+    if (!c->want_json && !c->want_csv) {
+        prof_print_table(res, stdout);
+        printf("\n");
+        prof_print_targets(res, stdout);
+        if (!c->guest) {
+            printf("\n");
+            prof_print_specialization(res, stdout);
+        }
+    }
+    if (c->json && write_out(&outs->json, res, prof_print_json) != 0)
+        rc = 1;
+    if (c->csv && write_out(&outs->csv, res, prof_print_csv) != 0)
+        rc = 1;
+    for (unsigned i = 0; i < c->ncharts; i++)
+        if (write_chart(&outs->charts[i], res) != 0)
+            rc = 1;
+    if (c->ncharts)
+        prof_chart_cleanup();
+    return rc;
+}
+
+/* The phases: options; then --linux, --sites, or the measurements (the engine's, or a guest's
+ * log) with their outputs opened first, so a path that cannot be written fails at once. */
+int main(int argc, char **argv)
+{
+    static struct cli c = {
+        .o = { NULL, NULL, "/usr/bin/valgrind", NULL, 100000, 15, 0, 1, -1, 0,
+               progress_to_stderr, NULL },
+        .guest_clock = PROF_CLOCK_UNSAID,
+        .so = { NULL, NULL, NULL, NULL, NULL, VMI_POLICY_AUTO, 10, 0 },
+        .patch_sites = 100000,
+    };
+    int rc = parse_args(&c, argc, argv);
+    if (rc >= 0)
+        return rc;
+    if (c.want_linux)
+        return run_linux(&c);
+    if (c.so.profile || c.so.image)
+        return run_sites(&c);
+    if (c.have_top || c.have_policy)
         bad_usage("%s", "--top and --policy go with --sites PROFILE");
-    if (have_clock && !guest)
+    if (c.have_clock && !c.guest)
         bad_usage("%s", "--guest-clock goes with --guest LOG");
-    if (o.runs * o.k > PROF_MAX_REPS - 1)
+    if (c.o.runs * c.o.k > PROF_MAX_REPS - 1)
         bad_usage("%s", "--runs x --k must stay under 256 repetitions");
-    if (patch && (csv || ncharts))
+    if (c.patch && (c.csv || c.ncharts))
         bad_usage("%s", "--patch-bench writes only --json");
 
-    char why[512];
     struct prof_result res = { 0 };
     prof_params_init(&res.params);
     struct outputs outs;
-    if (outputs_open(&outs, json, csv, charts, ncharts) != 0)
+    if (outputs_open(&outs, c.json, c.csv, c.charts, c.ncharts) != 0)
         return 1;
-    if (guest) {
-        res.params.guest_log = guest;
-        if (prof_read_guest(guest, guest_clock, &res, why, sizeof why) < 0) {
-            fprintf(stderr, "vmi-prof: %s\n", why);
-            outputs_abort(&outs);
-            prof_result_free(&res);
-            return 1;
-        }
-    } else {
-        res.params.n = o.n;
-        res.params.k = o.k;
-        res.params.runs = o.runs;
-        res.params.trap_n = o.trap_n ? o.trap_n : (o.n / 50 ? o.n / 50 : 1);
-        res.params.cpu = o.cpu;
-        res.params.only = o.only;
-        res.params.callgrind = callgrind;
-        if (prof_find_files(&o, why, sizeof why) != 0) {
+    if (!c.guest) {
+        char why[512];
+        if (prof_find_files(&c.o, why, sizeof why) != 0) {
             fprintf(stderr, "vmi-prof: %s\n", why);
             outputs_abort(&outs);
             return 1;
         }
-        if (patch)
-            return patch_bench(&o, patch_sites, &outs.json);
-        if (prof_run_engine(&o, &res, why, sizeof why) != 0) {
-            fprintf(stderr, "vmi-prof: %s\n", why);
-            outputs_abort(&outs);
-            prof_result_free(&res);
-            return 1;
-        }
-        if (callgrind && prof_run_callgrind(&o, &res, why, sizeof why) != 0) {
-            fprintf(stderr, "vmi-prof: --callgrind: %s\n", why);
-            outputs_abort(&outs);
-            prof_result_free(&res);
-            return 1;
-        }
+        if (c.patch)
+            return patch_bench(&c.o, c.patch_sites, &outs.json);
     }
-
-    int rc = 0;
-    if (!want_json && !want_csv) {
-        prof_print_table(&res, stdout);
-        printf("\n");
-        prof_print_targets(&res, stdout);
-        if (!guest) {
-            printf("\n");
-            prof_print_specialization(&res, stdout);
-        }
-    }
-    if (json && write_out(&outs.json, &res, prof_print_json) != 0)
-        rc = 1;
-    if (csv && write_out(&outs.csv, &res, prof_print_csv) != 0)
-        rc = 1;
-    for (unsigned i = 0; i < ncharts; i++)
-        if (write_chart(&outs.charts[i], &res) != 0)
-            rc = 1;
-    if (ncharts)
-        prof_chart_cleanup();
+    rc = measure(&c, &outs, &res);
+    if (rc == 0)
+        rc = write_outputs(&c, &outs, &res);
     prof_result_free(&res);
     return rc;
 }

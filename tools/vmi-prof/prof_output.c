@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include "prof_targets.h"
 #include "prof_version.h"
+#include "json_out.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,27 +92,13 @@ void prof_print_table(const struct prof_result *r, FILE *out)
         fprintf(out, "%s\n", r->notes[i]);
 }
 
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', out);
-        if ((unsigned char)*s < 0x20)
-            fprintf(out, "\\u%04x", *s);
-        else
-            fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 static void json_rows(const struct prof_result *r, FILE *out)
 {
     fprintf(out, "[");
     for (unsigned i = 0; i < r->count; i++) {
         const struct prof_row *row = &r->rows[i];
         fprintf(out, "%s\n    {\"workload\": ", i ? "," : "");
-        json_string(out, row->workload);
+        aot_json_str(out, row->workload);
         fprintf(out, ", \"strategy\": \"%s\", \"cycles_median\": %.3f, \"cycles_min\": %.3f, "
                      "\"cycles_max\": %.3f, \"repetitions\": %u, \"iterations\": %u, "
                      "\"overhead_cycles\": %.3f, \"path\": %s",
@@ -127,7 +114,7 @@ static void json_rows(const struct prof_result *r, FILE *out)
 static void json_target(const struct prof_target *t, FILE *out)
 {
     fprintf(out, "{\"id\": \"%s\", \"title\": ", t->id);
-    json_string(out, t->title);
+    aot_json_str(out, t->title);
     fprintf(out, ", \"ratio\": \"%s/%s\", \"direction\": \"%s\", \"threshold\": %.3f, "
                  "\"verdict\": \"%s\", \"instructions_verdict\": ",
             prof_strategy_name(t->num), prof_strategy_name(t->den),
@@ -140,7 +127,7 @@ static void json_target(const struct prof_target *t, FILE *out)
     for (unsigned i = 0; i < t->count; i++) {
         const struct prof_target_workload *w = &t->w[i];
         fprintf(out, "%s\n      {\"workload\": ", i ? "," : "");
-        json_string(out, w->workload);
+        aot_json_str(out, w->workload);
         fprintf(out, ", \"ratio_median\": %.4f, \"interval\": [%.4f, ", w->ci.median,
                 w->ci.lo);
         if (isinf(w->ci.hi))
@@ -167,22 +154,22 @@ void prof_print_json(const struct prof_result *r, FILE *out)
     const struct prof_params *p = &r->params;
     fprintf(out, "{\n  \"tool\": \"%s\",\n  \"version\": \"%s\",\n  \"schema\": \"%s\",\n"
                  "  \"cpu\": ", PROF_TOOL, PROF_VERSION, PROF_SCHEMA);
-    json_string(out, p->cpu_model);
+    aot_json_str(out, p->cpu_model);
     fprintf(out, ",\n  \"date\": ");
-    json_string(out, p->date);
+    aot_json_str(out, p->date);
     fprintf(out, ",\n  \"source\": ");
-    json_string(out, r->source);
+    aot_json_str(out, r->source);
     fprintf(out, ",\n  \"parameters\": {");
     if (p->guest_log) {
         fprintf(out, "\"guest_log\": ");
-        json_string(out, p->guest_log);
+        aot_json_str(out, p->guest_log);
         fprintf(out, ", \"unit\": ");
-        json_string(out, p->clock);
+        aot_json_str(out, p->clock);
     } else {
         fprintf(out, "\"n\": %u, \"k\": %u, \"runs\": %u, \"trap_n\": %u, \"cpu\": %d, "
                      "\"only\": ", p->n, p->k, p->runs, p->trap_n, p->cpu);
         if (p->only)
-            json_string(out, p->only);
+            aot_json_str(out, p->only);
         else
             fprintf(out, "null");
         fprintf(out, ", \"callgrind\": %s, \"unit\": \"cycles\", \"confidence\": %.2f, "

@@ -22,6 +22,7 @@
 #include "aot_rom.h"
 #include "dwarf_lines.h"
 #include "elf_image.h"
+#include "json_out.h"
 #include "linux_image.h"
 #include "site_info.h"
 #include "vmi_inliner.h"
@@ -295,26 +296,26 @@ static int by_count(const void *a, const void *b)
     return (x->addr > y->addr) - (x->addr < y->addr);
 }
 
-/* Plans the image's sites against the ROM and records each profiled site's decision. */
+/* Plans the image's sites against the ROM and records each profiled site's decision.  0, or 1
+ * with why[] filled. */
 static int decide(const struct prof_site_opts *o, const struct aot_image *img,
-                  struct profile *pr)
+                  struct profile *pr, char *why, size_t cap)
 {
     struct aot_rom rom;
     struct aot_err err;
     struct vmi_error ve;
     struct vmi_rom vrom;
     static struct vmi_reloc_table relocs;
-    char line[300];
     int rc = 1;
     if (aot_rom_load(&rom, o->rom, &err) != 0) {
-        fprintf(stderr, "vmi-prof: %s\n", err.msg);
+        snprintf(why, cap, "%s", err.msg);
         return 1;
     }
     struct aot_symbol sym;
     uint32_t base = DEFAULT_ROM_BASE;
     int has = aot_image_symbol(img, "vmi_rom_area", &sym, &err);
     if (has < 0) {
-        fprintf(stderr, "vmi-prof: %s\n", err.msg);
+        snprintf(why, cap, "%s", err.msg);
         goto done;
     }
     if (has)
@@ -324,37 +325,37 @@ static int decide(const struct prof_site_opts *o, const struct aot_image *img,
     struct vmi_site_plan *ps = calloc(n ? n : 1, sizeof *ps);
     uint8_t *code = NULL;
     if (!ts || !ps) {
-        fprintf(stderr, "vmi-prof: %s: out of memory for %u sites\n", img->path, n);
+        snprintf(why, cap, "%s: out of memory for %u sites", img->path, n);
         goto free_all;
     }
     if (aot_rom_base_ok(&rom, base, &err) != 0 || aot_rom_relocs(&rom, base, &relocs, &err) != 0) {
-        fprintf(stderr, "vmi-prof: %s\n", err.msg);
+        snprintf(why, cap, "%s", err.msg);
         goto free_all;
     }
     if (vmi_rom_probe(&vrom, rom.img, rom.size, base, 0, &ve) != VMI_OK) {
-        vmi_error_format(&ve, line, sizeof line);
-        fprintf(stderr, "vmi-prof: %s: the inliner's probe refuses the ROM: %s\n", o->rom, line);
+        aot_fail_vmi(&err, &ve, "%s: the inliner's probe refuses the ROM", o->rom);
+        snprintf(why, cap, "%s", err.msg);
         goto free_all;
     }
     struct vmi_site_table table = { ts, 0, n };
     if (vmi_sites_read(&table, img->data + img->site_table->offset, img->site_table->addr,
                        img->site_table->size, &ve) != VMI_OK) {
-        vmi_error_format(&ve, line, sizeof line);
-        fprintf(stderr, "vmi-prof: %s: the inliner refuses the site table: %s\n", img->path, line);
+        aot_fail_vmi(&err, &ve, "%s: the inliner refuses the site table", img->path);
+        snprintf(why, cap, "%s", err.msg);
         goto free_all;
     }
     struct vmi_plan_size need;          /* the core's sizing */
     vmi_plan_size_for(&table, &need);
     if (!(code = malloc(need.code ? need.code : 1))) {
-        fprintf(stderr, "vmi-prof: %s: out of memory for %u sites\n", img->path, n);
+        snprintf(why, cap, "%s: out of memory for %u sites", img->path, n);
         goto free_all;
     }
     struct vmi_plan plan;
     struct vmi_plan_options opt = { (enum vmi_policy)o->policy, 0 };
     vmi_plan_init(&plan, ps, n, code, need.code);
     if (vmi_plan_build(&plan, &table, &vrom, &relocs, &opt, &ve) != VMI_OK) {
-        vmi_error_format(&ve, line, sizeof line);
-        fprintf(stderr, "vmi-prof: %s: plan: %s\n", img->path, line);
+        aot_fail_vmi(&err, &ve, "%s: plan", img->path);
+        snprintf(why, cap, "%s", err.msg);
         goto free_all;
     }
     for (size_t k = 0; k < pr->n; k++)
@@ -374,140 +375,109 @@ done:
     return rc;
 }
 
-static void json_str(FILE *out, const char *s)
+/* Each profiled address to the image's site there, its call checked.  0, or 1 with why[]. */
+static int match_sites(const struct prof_site_opts *o, const struct aot_image *img,
+                       struct profile *pr, char *why, size_t cap)
 {
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
-}
-
-int prof_sites_run(const struct prof_site_opts *o, FILE *out)
-{
-    struct profile pr = { 0 };
-    struct aot_image img;
-    struct aot_dwarf *dw = NULL;
-    struct aot_err err;
-    char why[600];
-    int rc = 1, img_open = 0;
-    struct site_bar *bars = NULL;
-
-    if (read_profile(o->profile, o->phase, &pr, why, sizeof why) != 0) {
-        fprintf(stderr, "vmi-prof: %s\n", why);
-        goto out;
-    }
-    if (aot_image_open(&img, o->image, AOT_OPEN_LINUX, &err) != 0) {
-        fprintf(stderr, "vmi-prof: %s\n", err.msg);
-        goto out;
-    }
-    img_open = 1;
-    for (size_t k = 0; k < pr.n; k++) {
-        struct psite *s = &pr.v[k];
-        s->site = aot_image_site_at(&img, s->addr);
+    for (size_t k = 0; k < pr->n; k++) {
+        struct psite *s = &pr->v[k];
+        s->site = aot_image_site_at(img, s->addr);
         if (!s->site || s->site->addr != s->addr) {
-            fprintf(stderr, "vmi-prof: %s:%u: no site of %s at 0x%08x (a profile of another "
-                    "image?)\n", o->profile, s->line, o->image, s->addr);
-            goto out;
+            snprintf(why, cap, "%s:%u: no site of %s at 0x%08x (a profile of another image?)",
+                     o->profile, s->line, o->image, s->addr);
+            return 1;
         }
-        if (!s->has_call && !img.lx) {
-            fprintf(stderr, "vmi-prof: %s:%u: missing call= (only a Linux kernel's profile may "
-                    "leave it to the image)\n", o->profile, s->line);
-            goto out;
+        if (!s->has_call && !img->lx) {
+            snprintf(why, cap, "%s:%u: missing call= (only a Linux kernel's profile may leave it "
+                     "to the image)", o->profile, s->line);
+            return 1;
         }
         if (!s->has_call)
             s->call = s->site->call;
         if (s->site->call != s->call) {
-            fprintf(stderr, "vmi-prof: %s:%u: the site at 0x%08x is %s in %s, not %s\n",
-                    o->profile, s->line, s->addr, vmi_call_name(s->site->call), o->image,
-                    vmi_call_name(s->call));
-            goto out;
+            snprintf(why, cap, "%s:%u: the site at 0x%08x is %s in %s, not %s", o->profile,
+                     s->line, s->addr, vmi_call_name(s->site->call), o->image,
+                     vmi_call_name(s->call));
+            return 1;
         }
     }
-    if (aot_dwarf_open(&dw, &img, &err) != 0) {
-        fprintf(stderr, "vmi-prof: %s\n", err.msg);
-        goto out;
-    }
-    if (o->rom && img.lx) {
-        fprintf(stderr, "vmi-prof: --rom: the decisions of a Linux kernel's sites are the "
-                "loader's (its vmi-loader: lines); give no --rom with %s\n", o->image);
-        goto out;
-    }
-    if (o->rom && decide(o, &img, &pr) != 0)
-        goto out;
+    return 0;
+}
 
-    qsort(pr.v, pr.n, sizeof pr.v[0], by_count);
-    size_t rows = o->top && o->top < pr.n ? o->top : pr.n;
-    struct prof_outfile cf = { 0 };
-    if (o->chart) {
-        if (prof_outfile_open(&cf, o->chart, why, sizeof why) != 0) {
-            fprintf(stderr, "vmi-prof: %s\n", why);
-            goto out;
-        }
-        prof_outfile_close_fd(&cf);
-        bars = calloc(rows ? rows : 1, sizeof *bars);
-        if (!bars) {
-            fprintf(stderr, "vmi-prof: out of memory for the chart\n");
-            prof_outfile_abort(&cf);
-            goto out;
-        }
-    }
+static void print_head(FILE *out, const struct prof_site_opts *o, const struct profile *pr,
+                       const struct aot_image *img, size_t rows)
+{
     if (o->json) {
         fprintf(out, "{\"profile\": ");
-        json_str(out, o->profile);
+        aot_json_str(out, o->profile);
         fprintf(out, ", \"image\": ");
-        json_str(out, o->image);
+        aot_json_str(out, o->image);
         fprintf(out, ", \"sites\": %zu, \"image_sites\": %zu, \"executions\": %" PRIu64
-                ", \"policy\": ", pr.n, img.nsites, pr.total);
+                ", \"policy\": ", pr->n, img->nsites, pr->total);
         if (o->rom)
-            json_str(out, vmi_policy_name((unsigned)o->policy));
+            aot_json_str(out, vmi_policy_name((unsigned)o->policy));
         else
             fputs("null", out);
         fprintf(out, ", \"top\": [");
     } else {
         fprintf(out, "%zu sites (of the image's %zu), %" PRIu64 " executions; the %zu hottest%s\n",
-                pr.n, img.nsites, pr.total, rows,
-                o->rom || img.lx ? "" : " (decision: give --rom to plan the image's sites)");
+                pr->n, img->nsites, pr->total, rows,
+                o->rom || img->lx ? "" : " (decision: give --rom to plan the image's sites)");
         fprintf(out, "%4s %-10s %12s %7s  %-18s %-22s %-32s %s\n", "rank", "addr", "count",
-                "share", "call", img.lx ? "pv op" : "decision", "function", "file:line");
+                "share", "call", img->lx ? "pv op" : "decision", "function", "file:line");
     }
+}
+
+/* What the row says of the site: a Linux kernel's pv op, else the plan's decision and reason. */
+static void decision_text(const struct aot_image *img, const struct psite *s, char *dec,
+                          size_t cap)
+{
+    snprintf(dec, cap, "-");
+    if (img->lx)
+        snprintf(dec, cap, "%s", aot_linux_op_name(img->lx, img->lx->rec_type[s->site->rec_index]));
+    else if (s->decision >= 0)
+        snprintf(dec, cap, "%s/%s", vmi_decision_name((unsigned)s->decision),
+                 vmi_reason_name((unsigned)s->reason));
+}
+
+static void print_row_json(FILE *out, const struct aot_image *img, const struct psite *s,
+                           size_t k, double share, const char *dec,
+                           const struct aot_site_info *si)
+{
+    fprintf(out, "%s\n  {\"rank\": %zu, \"addr\": \"0x%08x\", \"call\": \"%s\", "
+            "\"count\": %" PRIu64 ", \"share\": %.6f, \"decision\": ", k ? "," : "",
+            k + 1, s->addr, vmi_call_name(s->call), s->count, share / 100.0);
+    if (s->decision >= 0) {
+        aot_json_str(out, vmi_decision_name((unsigned)s->decision));
+        fprintf(out, ", \"reason\": ");
+        aot_json_str(out, vmi_reason_name((unsigned)s->reason));
+    } else
+        fprintf(out, "null, \"reason\": null");
+    if (img->lx) {
+        fprintf(out, ", \"op\": ");
+        aot_json_str(out, dec);
+    }
+    fprintf(out, ", \"function\": ");
+    aot_json_str(out, si->func);
+    fprintf(out, ", \"file\": ");
+    aot_json_str(out, si->file);
+    fprintf(out, ", \"line\": %u}", si->line);
+}
+
+/* The rows, as text or JSON; each row's bar label too when bars is not NULL. */
+static void print_rows(FILE *out, const struct prof_site_opts *o, const struct profile *pr,
+                       const struct aot_image *img, const struct aot_dwarf *dw, size_t rows,
+                       struct site_bar *bars)
+{
     for (size_t k = 0; k < rows; k++) {
-        const struct psite *s = &pr.v[k];
+        const struct psite *s = &pr->v[k];
         struct aot_site_info si;
-        aot_site_info(&img, dw, s->site, &si);
-        double share = pr.total ? 100.0 * (double)s->count / (double)pr.total : 0.0;
-        char dec[48] = "-";
-        if (img.lx) {
-            unsigned t = img.lx->rec_type[s->site->rec_index];
-            snprintf(dec, sizeof dec, "%s", aot_linux_op_name(img.lx, t));
-        } else if (s->decision >= 0)
-            snprintf(dec, sizeof dec, "%s/%s", vmi_decision_name((unsigned)s->decision),
-                     vmi_reason_name((unsigned)s->reason));
+        aot_site_info(img, dw, s->site, &si);
+        double share = pr->total ? 100.0 * (double)s->count / (double)pr->total : 0.0;
+        char dec[48];
+        decision_text(img, s, dec, sizeof dec);
         if (o->json) {
-            fprintf(out, "%s\n  {\"rank\": %zu, \"addr\": \"0x%08x\", \"call\": \"%s\", "
-                    "\"count\": %" PRIu64 ", \"share\": %.6f, \"decision\": ", k ? "," : "",
-                    k + 1, s->addr, vmi_call_name(s->call), s->count, share / 100.0);
-            if (s->decision >= 0) {
-                json_str(out, vmi_decision_name((unsigned)s->decision));
-                fprintf(out, ", \"reason\": ");
-                json_str(out, vmi_reason_name((unsigned)s->reason));
-            } else
-                fprintf(out, "null, \"reason\": null");
-            if (img.lx) {
-                fprintf(out, ", \"op\": ");
-                json_str(out, dec);
-            }
-            fprintf(out, ", \"function\": ");
-            json_str(out, si.func);
-            fprintf(out, ", \"file\": ");
-            json_str(out, si.file);
-            fprintf(out, ", \"line\": %u}", si.line);
+            print_row_json(out, img, s, k, share, dec, &si);
         } else {
             char loc[600];
             snprintf(loc, sizeof loc, "%s:%u", si.file, si.line);
@@ -522,22 +492,81 @@ int prof_sites_run(const struct prof_site_opts *o, FILE *out)
     }
     if (o->json)
         fprintf(out, "\n]}\n");
+}
+
+/* The chart of the rows, into the temporary file opened before anything was printed. */
+static int write_sites_chart(const struct prof_site_opts *o, struct prof_outfile *cf,
+                             const struct profile *pr, const struct site_bar *bars, size_t rows)
+{
+    char title[300], why[600];
+    size_t l = strlen(o->chart);
+    snprintf(title, sizeof title, "the %zu hottest of %zu sites, %" PRIu64 " executions%s%s",
+             rows, pr->n, pr->total, o->phase ? ", phase " : "", o->phase ? o->phase : "");
+    if (prof_sites_chart(cf->tmp, l > 4 && !strcmp(o->chart + l - 4, ".png"), title, bars,
+                         rows) != 0 ||
+        prof_outfile_commit(cf, NULL, why, sizeof why) != 0) {
+        fprintf(stderr, "vmi-prof: %s: the chart could not be written\n", o->chart);
+        prof_outfile_abort(cf);
+        return 1;
+    }
+    return 0;
+}
+
+/* The phases of --sites: the profile, the image and its sites, the DWARF lines, the plan (with
+ * --rom), the chart's file opened, the rows printed, the chart written. */
+int prof_sites_run(const struct prof_site_opts *o, FILE *out)
+{
+    struct profile pr = { 0 };
+    struct aot_image img;
+    struct aot_dwarf *dw = NULL;
+    struct aot_err err;
+    char why[600];
+    int rc = 1, img_open = 0;
+    struct site_bar *bars = NULL;
+
+    if (read_profile(o->profile, o->phase, &pr, why, sizeof why) != 0)
+        goto fail;
+    if (aot_image_open(&img, o->image, AOT_OPEN_LINUX, &err) != 0)
+        goto fail_err;
+    img_open = 1;
+    if (match_sites(o, &img, &pr, why, sizeof why) != 0)
+        goto fail;
+    if (aot_dwarf_open(&dw, &img, &err) != 0)
+        goto fail_err;
+    if (o->rom && img.lx) {
+        snprintf(why, sizeof why, "--rom: the decisions of a Linux kernel's sites are the "
+                 "loader's (its vmi-loader: lines); give no --rom with %s", o->image);
+        goto fail;
+    }
+    if (o->rom && decide(o, &img, &pr, why, sizeof why) != 0)
+        goto fail;
+
+    qsort(pr.v, pr.n, sizeof pr.v[0], by_count);
+    size_t rows = o->top && o->top < pr.n ? o->top : pr.n;
+    struct prof_outfile cf = { 0 };
+    if (o->chart) {
+        if (prof_outfile_open(&cf, o->chart, why, sizeof why) != 0)
+            goto fail;
+        prof_outfile_close_fd(&cf);
+        bars = calloc(rows ? rows : 1, sizeof *bars);
+        if (!bars) {
+            prof_outfile_abort(&cf);
+            snprintf(why, sizeof why, "out of memory for the chart");
+            goto fail;
+        }
+    }
+    print_head(out, o, &pr, &img, rows);
+    print_rows(out, o, &pr, &img, dw, rows, bars);
     rc = fflush(out) == 0 ? 0 : 1;
     if (rc)
         fprintf(stderr, "vmi-prof: writing the report: %s\n", strerror(errno));
-    if (bars) {
-        char title[300];
-        size_t l = strlen(o->chart);
-        snprintf(title, sizeof title, "the %zu hottest of %zu sites, %" PRIu64 " executions%s%s",
-                 rows, pr.n, pr.total, o->phase ? ", phase " : "", o->phase ? o->phase : "");
-        if (prof_sites_chart(cf.tmp, l > 4 && !strcmp(o->chart + l - 4, ".png"), title, bars,
-                             rows) != 0 ||
-            prof_outfile_commit(&cf, NULL, why, sizeof why) != 0) {
-            fprintf(stderr, "vmi-prof: %s: the chart could not be written\n", o->chart);
-            prof_outfile_abort(&cf);
-            rc = 1;
-        }
-    }
+    if (bars && write_sites_chart(o, &cf, &pr, bars, rows) != 0)
+        rc = 1;
+    goto out;
+fail_err:
+    snprintf(why, sizeof why, "%s", err.msg);
+fail:
+    fprintf(stderr, "vmi-prof: %s\n", why);
 out:
     free(bars);
     if (dw)

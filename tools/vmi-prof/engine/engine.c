@@ -29,7 +29,8 @@
 #include <valgrind/callgrind.h>
 
 #include "engine.h"
-#include "harness.h"
+#include "vmi_aot.h"
+#include "vmi_host32.h"
 
 uint32_t prof_args[PROF_MAX_OPS][3];
 uint32_t prof_ops[VMI_NUM_CALLS];
@@ -239,7 +240,7 @@ int main(int argc, char **argv)
     char why[256];
     if (prof_rom_map(rom_path, PROF_ROM_BASE, &img, &size, why, sizeof why) != 0)
         fail("%s", why);
-    if (size != prof_rom_size || prof_fnv1a(img, size) != prof_rom_hash)
+    if (size != prof_rom_size || vmi_fnv1a64(VMI_FNV1A64_INIT, img, size) != prof_rom_hash)
         fail("%s is not the ROM this engine was generated for (rebuild: make)", rom_path);
     struct vmi_rom rom;
     struct vmi_error err;

@@ -33,7 +33,6 @@ int prof_rom_map(const char *path, uint32_t base, const uint8_t **img, uint32_t 
 /* GetRelocationInfo of the mapped ROM: EDX:EAX = type:eip. */
 uint64_t prof_rom_reloc(uint32_t base, uint32_t call);
 uint32_t prof_rom_init(uint32_t base);
-uint64_t prof_fnv1a(const uint8_t *p, uint32_t n);
 
 /* ---- trap.c: the trap-and-emulate strategy ---- */
 /* Installs the SIGSEGV handler; pt_ro is the write-protected view of the page-table page and

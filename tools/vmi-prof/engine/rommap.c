@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "engine.h"
-#include "harness.h"
+#include "vmi_host32.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -73,12 +73,4 @@ uint64_t prof_rom_reloc(uint32_t base, uint32_t call)
 uint32_t prof_rom_init(uint32_t base)
 {
     return harness_rom_init(base);
-}
-
-uint64_t prof_fnv1a(const uint8_t *p, uint32_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (uint32_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ull;
-    return h;
 }

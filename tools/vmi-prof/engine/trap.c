@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "engine.h"
-#include "harness.h"
+#include "vmi_host32.h"
 
 volatile uint32_t prof_traps;
 

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "prof_workloads.h"
+#include "vmi_aot.h"
 #include "vmi_inliner.h"
 
 static const char *const strat_sym[PE_COUNT] = { "hand", "inline", "call", "indirect", "trap",
@@ -340,9 +341,7 @@ int main(int argc, char **argv)
     }
 
     /* FNV-1a of the image: the engine refuses another ROM than the one the hand code is for */
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (uint32_t i = 0; i < img_size; i++)
-        h = (h ^ img[i]) * 0x100000001b3ull;
+    uint64_t h = vmi_fnv1a64(VMI_FNV1A64_INIT, img, img_size);
 
     char tmpS[4096], tmpC[4096];
     snprintf(tmpS, sizeof tmpS, "%s.tmp", argv[3]);

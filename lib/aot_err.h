@@ -11,6 +11,12 @@ struct aot_err {
 /* Formats the message into err (when err is not NULL) and returns -1. */
 int aot_fail(struct aot_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The one adapter from the core's error record (struct vmi_error, inliner/vmi_inliner.h): "WHAT:
+ * the core's own wording" into err, WHAT formatted from fmt; returns -1. */
+struct vmi_error;
+int aot_fail_vmi(struct aot_err *err, const struct vmi_error *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* A library's message (libelf, libdwarf, Zydis) made fit for one line: control characters become
  * spaces, runs of blanks one space, the ends trimmed.  Empty, NULL or "no error" (which says
  * nothing about the input) gives `fallback`, which must say what the tool found instead.  The

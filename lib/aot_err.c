@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "vmi_inliner.h"
+
 void aot_one_line(char *msg)
 {
     size_t n = 0;
@@ -44,4 +46,17 @@ int aot_fail(struct aot_err *err, const char *fmt, ...)
             snprintf(err->msg, sizeof err->msg, "an error without a message (a vmi-aot bug)");
     }
     return -1;
+}
+
+int aot_fail_vmi(struct aot_err *err, const struct vmi_error *e, const char *fmt, ...)
+{
+    if (!err)
+        return -1;
+    char what[320], line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    vmi_error_format(e, line, sizeof line);
+    return aot_fail(err, "%s: %s", what, line);
 }

@@ -98,10 +98,13 @@ int aot_rom_relocs(const struct aot_rom *r, uint32_t base, struct vmi_reloc_tabl
     struct aot_rom_at at = { r, base, "" };
     struct vmi_error e;
     if (vmi_reloc_table_fill(relocs, aot_rom_query, &at, &e) != VMI_OK) {
-        char line[256];
-        vmi_error_format(&e, line, sizeof line);
-        return aot_fail(err, "%s: GetRelocationInfo at 0x%08x: %s%s%s", r->path, base, line,
-                        at.why[0] ? ": " : "", at.why);
+        aot_fail_vmi(err, &e, "%s: GetRelocationInfo at 0x%08x", r->path, base);
+        if (err && at.why[0]) {         /* the emulator's reason after the core's */
+            size_t l = strlen(err->msg);
+            snprintf(err->msg + l, sizeof err->msg - l, ": %s", at.why);
+            aot_one_line(err->msg);
+        }
+        return -1;
     }
     return 0;
 }

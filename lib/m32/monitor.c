@@ -5,7 +5,7 @@
  * proves the pv ROM against. */
 #include <string.h>
 #include <sys/mman.h>
-#include "harness.h"
+#include "vmi_host32.h"
 #include "vmi_pv_model.h"
 
 volatile struct vmi_pv_state *pv;

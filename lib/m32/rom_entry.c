@@ -2,7 +2,7 @@
  * ROM+0x80 (regparm, result in EAX) and GetRelocationInfo at ROM+0x88 (call number in EAX, the
  * relocation record back in EDX:EAX).  Shared by the harness, the live re-patching test, aotboot and
  * the vmi-prof engine. */
-#include "harness.h"
+#include "rom_entry.h"
 
 vmi_status harness_query_rom(void *ctx, uint8_t call, struct vmi_relocation_info *out)
 {
@@ -14,12 +14,16 @@ vmi_status harness_query_rom(void *ctx, uint8_t call, struct vmi_relocation_info
     return VMI_OK;
 }
 
-/* With the platform's hello (docs/pv-rom.md): the harness's C monitor is the platform. */
-uint32_t harness_rom_init(uint32_t base)
+uint32_t host_rom_init_regs(uint32_t base, uint32_t eax, uint32_t edx)
 {
-    uint32_t eax = VMI_PV_STATE_MAGIC;
-    uint32_t edx = ((const struct vrom_header *)(uintptr_t)base)->virtual_top;
     __asm__ volatile("call *%2" : "+a"(eax), "+d"(edx) : "r"(base + VMI_ROM_INIT_OFFSET)
                      : "ecx", "cc", "memory");
     return eax;
+}
+
+/* With the platform's hello (docs/pv-rom.md): the harness's C monitor is the platform. */
+uint32_t harness_rom_init(uint32_t base)
+{
+    return host_rom_init_regs(base, VMI_PV_STATE_MAGIC,
+                              ((const struct vrom_header *)(uintptr_t)base)->virtual_top);
 }

@@ -62,6 +62,9 @@ struct rd {
     struct span *tmp;
     size_t ntmp, captmp;
     int oom;
+    /* DIEs visited, and the most there can be: each distinct DIE takes at least one byte of
+     * .debug_info, so more visits mean sibling links that loop back (a tree walked forever) */
+    uint64_t dies, max_dies;
 };
 
 /* ---- growable arrays and the string pool ---- */
@@ -453,6 +456,12 @@ static int walk(struct rd *r, Dwarf_Die parent, int depth)
     int any_inline = 0;
     while (child) {
         Dwarf_Half tag;
+        if (++r->dies > r->max_dies) {
+            dwarf_dealloc_die(child);
+            return aot_fail(r->err, "%s: bad DWARF: more DIEs visited than .debug_info can hold "
+                            "(sibling links that loop; compile unit at .debug_info offset 0x%llx)",
+                            r->img->path, (unsigned long long)r->cu_off);
+        }
         if (dwarf_tag(child, &tag, &r->e) != DW_DLV_OK) {
             dwarf_dealloc_die(child);
             return dw_fail(r, "DIE tag");
@@ -674,6 +683,9 @@ void aot_dwarf_stats(const struct aot_dwarf *dw, struct aot_dwarf_stats *st)
 int aot_dwarf_open(struct aot_dwarf **out, const struct aot_image *img, struct aot_err *err)
 {
     struct rd r = { .img = img, .err = err };
+    const struct aot_section *info = aot_image_find_section(img, ".debug_info");
+    r.max_dies = info && !(info->flags & SHF_COMPRESSED) ? (uint64_t)info->size + 1
+                                                         : (uint64_t)img->size * 64 + 4096;
     *out = NULL;
     /* before libdwarf sees the file: it loads these while reading the first CU header */
     if (aot_dwarf_sanity(img, err) != 0)

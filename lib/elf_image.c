@@ -7,6 +7,7 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -213,15 +214,21 @@ static int func_cmp(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+/* The symbol table: .symtab, else .dynsym; NULL when the image is stripped of both. */
+static const struct aot_section *symbol_table(const struct aot_image *img)
+{
+    for (size_t i = 1; i < img->nsecs; i++)
+        if (img->secs[i].type == SHT_SYMTAB)
+            return &img->secs[i];
+    for (size_t i = 1; i < img->nsecs; i++)
+        if (img->secs[i].type == SHT_DYNSYM)
+            return &img->secs[i];
+    return NULL;
+}
+
 static int read_funcs(struct aot_image *img, struct aot_err *err)
 {
-    const struct aot_section *tab = NULL;
-    for (size_t i = 1; i < img->nsecs && !tab; i++)
-        if (img->secs[i].type == SHT_SYMTAB)
-            tab = &img->secs[i];
-    for (size_t i = 1; i < img->nsecs && !tab; i++)
-        if (img->secs[i].type == SHT_DYNSYM)
-            tab = &img->secs[i];
+    const struct aot_section *tab = symbol_table(img);
     if (!tab)
         return 0;                       /* stripped: functions come from DWARF or stay "?" */
 
@@ -261,18 +268,29 @@ static int read_funcs(struct aot_image *img, struct aot_err *err)
     return 0;
 }
 
-const struct aot_func *aot_image_func_at(const struct aot_image *img, uint32_t addr)
+/* The one binary search of this file: in n records of stride bytes sorted by the uint32_t at
+ * addr_off, the index of the first whose address is above addr (n when none is). */
+static size_t after_addr(const void *recs, size_t n, size_t stride, size_t addr_off, uint32_t addr)
 {
-    /* The last symbol starting at or below addr, then back over a few for one that contains it
-     * (nested or aliased symbols); ties go to the first in sort order. */
-    size_t lo = 0, hi = img->nfuncs;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (img->funcs[mid].addr <= addr)
+        uint32_t a;
+        memcpy(&a, (const char *)recs + mid * stride + addr_off, sizeof a);
+        if (a <= addr)
             lo = mid + 1;
         else
             hi = mid;
     }
+    return lo;
+}
+
+const struct aot_func *aot_image_func_at(const struct aot_image *img, uint32_t addr)
+{
+    /* The last symbol starting at or below addr, then back over a few for one that contains it
+     * (nested or aliased symbols); ties go to the first in sort order. */
+    size_t lo = after_addr(img->funcs, img->nfuncs, sizeof *img->funcs,
+                           offsetof(struct aot_func, addr), addr);
     const struct aot_func *best = NULL;
     for (size_t k = lo, steps = 0; k > 0 && steps < 64; k--, steps++) {
         const struct aot_func *f = &img->funcs[k - 1];
@@ -289,13 +307,7 @@ const struct aot_func *aot_image_func_at(const struct aot_image *img, uint32_t a
 int aot_image_symbol(const struct aot_image *img, const char *name, struct aot_symbol *out,
                      struct aot_err *err)
 {
-    const struct aot_section *tab = NULL;
-    for (size_t i = 1; i < img->nsecs && !tab; i++)
-        if (img->secs[i].type == SHT_SYMTAB)
-            tab = &img->secs[i];
-    for (size_t i = 1; i < img->nsecs && !tab; i++)
-        if (img->secs[i].type == SHT_DYNSYM)
-            tab = &img->secs[i];
+    const struct aot_section *tab = symbol_table(img);
     if (!tab)
         return 0;
     Elf_Scn *scn = elf_getscn(img->elf, tab->index);
@@ -480,14 +492,8 @@ static int read_sites(struct aot_image *img, unsigned flags, struct aot_err *err
 
 const struct aot_site *aot_image_site_at(const struct aot_image *img, uint32_t addr)
 {
-    size_t lo = 0, hi = img->nsites;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (img->sites[mid].addr <= addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = after_addr(img->sites, img->nsites, sizeof *img->sites,
+                           offsetof(struct aot_site, addr), addr);
     if (lo == 0)
         return NULL;
     const struct aot_site *s = &img->sites[lo - 1];

@@ -1,0 +1,62 @@
+# The hosted library (docs/architecture.md): what the tools and the tests share, above the core.
+#   $(B)/lib/libvmihost.a         x86-64: the ELF image layer, DWARF lines, the Linux image, the
+#                                 ELF writer, output files, JSON output, the error record, ROM
+#                                 loading with check-rom's checks and the emulated
+#                                 GetRelocationInfo (every lib/*.c)
+#   $(B)/lib/libvmihost32.a       i386 (gcc; -clang: clang): a VMI ROM run in a 32-bit process,
+#   $(B)/lib/libvmihost32-clang.a its entries called for real and the pv monitor (lib/m32/*.c)
+# Users add -Ilib (or -Ilib/m32) and link the archive after their objects, before the core's.
+
+HOSTLIB_SRC   := $(wildcard lib/*.c)
+HOSTLIB_OBJ   := $(HOSTLIB_SRC:lib/%.c=$(B)/obj/lib/%.o)
+HOSTLIB       := $(B)/lib/libvmihost.a
+HOSTLIB_LIBS  := -lelf -ldwarf -lZydis
+HOSTLIB_INC   := -Ilib -Iinliner
+HOST32_SRC    := $(wildcard lib/m32/*.c)
+HOST32        := $(B)/lib/libvmihost32.a
+HOST32_CLANG  := $(B)/lib/libvmihost32-clang.a
+HOST32_INC    := -Ilib/m32 -Iinliner
+
+ALL += $(HOSTLIB) $(HOST32) $(HOST32_CLANG)
+INSTALL_FILES += $(HOSTLIB):lib:644 $(HOST32):lib:644 \
+                 $(foreach h,$(wildcard lib/*.h),$(h):include/vmi/host:644) \
+                 lib/m32/vmi_host32.h:include/vmi/host:644 lib/m32/rom_entry.h:include/vmi/host:644
+
+# Headers are found by -MMD's dependency files; the generated glue must exist before the first.
+$(B)/obj/lib/%.o: lib/%.c | $(GLUE_H)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(HOSTLIB_INC) $(DEPFLAGS) -c $< -o $@
+
+$(HOSTLIB): $(HOSTLIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+# 32-bit, non-PIE (the ROM's code holds absolute addresses of where it is mapped).
+$(B)/obj/lib32/gcc/%.o: lib/m32/%.c | $(GLUE_H)
+	@mkdir -p $(@D)
+	$(CC) $(M32_CFLAGS) -fno-pie $(HOST32_INC) $(DEPFLAGS) -c $< -o $@
+$(B)/obj/lib32/clang/%.o: lib/m32/%.c | $(GLUE_H)
+	@mkdir -p $(@D)
+	$(CLANG) $(M32_CFLAGS) -fno-pie $(HOST32_INC) $(DEPFLAGS) -c $< -o $@
+
+$(HOST32): $(HOST32_SRC:lib/m32/%.c=$(B)/obj/lib32/gcc/%.o)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+$(HOST32_CLANG): $(HOST32_SRC:lib/m32/%.c=$(B)/obj/lib32/clang/%.o)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+# ---- unit tests (cmocka): tests/lib/test_lib.c on the aot test image (mk/aot.mk builds it) ----
+HOSTLIB_TEST := $(B)/bin/test-lib
+$(B)/obj/tests/lib/%.o: tests/lib/%.c | $(GLUE_H)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(HOSTLIB_INC) $(DEPFLAGS) -c $< -o $@
+$(HOSTLIB_TEST): $(B)/obj/tests/lib/test_lib.o $(HOSTLIB) $(B)/lib/libvmiinline-host.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_LDFLAGS) $^ $(HOSTLIB_LIBS) -lcmocka -o $@
+
+CHECKS     += check-lib-unit
+SAN_CHECKS += check-lib-unit
+.PHONY: check-lib-unit
+check-lib-unit: $(HOSTLIB_TEST) $(B)/tests/aot/image-gcc.elf
+	LIB_TEST_IMAGE=$(B)/tests/aot/image-gcc.elf $(HOSTLIB_TEST)
