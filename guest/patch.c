@@ -109,7 +109,8 @@ int patch_boot(const char *policy_name, int want_count)
                 "rule=%s\n", vmi_policy_name(id->policy), (unsigned long long)id->rom_hash,
                 id->rom_size, id->rom_base, id->site_count, vmi_aot_rule_name(v.rule));
         if (state == VMI_AOT_UNTRUSTED) {
-            /* the text is not what vmi-aot wrote: touch nothing, run native (docs/aot.md step 4) */
+            /* the text is not what vmi-aot wrote, or the record is not one we read: touch
+             * nothing, run native (docs/aot.md, "The identity check") */
             kprintf("aot state=untrusted patched=0 rule=%s\n", vmi_aot_rule_name(v.rule));
             boot_rom.found = 0;
             return -1;
