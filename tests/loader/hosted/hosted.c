@@ -120,7 +120,7 @@ static int sites_step(struct hosted_result *res, struct ld_error *err)
     }
     uint64_t h = 0;
     linux_set_original(aot.original, aot.original_len);
-    res->aot = aot_state_name(aot_check(&aot, &text, linux_sites(), 0, &h));
+    res->aot = vmi_aot_state_name(aot_check(&aot, &text, linux_sites(), 0, &h));
     return linux_plan(0, VMI_POLICY_NATIVE_ONLY, err) || linux_write(&text, VMI_APPLY_TRUST_TEXT, err);
 }
 
