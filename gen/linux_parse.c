@@ -6,7 +6,6 @@
 #include "spec_lex.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,19 +48,6 @@ static int name_ok(const char *s, int dots)
                                                           s[1] != '.')))
             return 0;
     return 1;
-}
-
-static int number(const char *s, uint64_t *out)
-{
-    if (!isdigit((unsigned char)s[0]))
-        return -1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (errno || *end)
-        return -1;
-    *out = v;
-    return 0;
 }
 
 static const struct spec_lconfig *find_config(const struct spec_linux *lx, const char *s, size_t n)
@@ -132,7 +118,7 @@ static int parse_config(struct linux_parser *lp, const struct lex_line *l, struc
     if (find_config(lx, l->tok[1].text, strlen(l->tok[1].text)))
         return lfail(lp, err, l->tok[1].col, "config '%s' declared twice", l->tok[1].text);
     uint64_t bit;
-    if (number(l->tok[2].text, &bit) < 0 || bit == 0 || bit > 0x80 || (bit & (bit - 1)))
+    if (spec_parse_u64(l->tok[2].text, &bit) < 0 || bit == 0 || bit > 0x80 || (bit & (bit - 1)))
         return lfail(lp, err, l->tok[2].col, "config bit '%s' is not one of 0x1 .. 0x80",
                      l->tok[2].text);
     for (unsigned i = 0; i < lx->nconfigs; i++)
@@ -229,7 +215,7 @@ static int parse_row(struct linux_parser *lp, const struct lex_line *l, struct s
                      l->tok[0].text);
     strcpy(o->member, l->tok[0].text);
     uint64_t w;
-    if (number(l->tok[1].text, &w) < 0 || w == 0 || w > 16)
+    if (spec_parse_u64(l->tok[1].text, &w) < 0 || w == 0 || w > 16)
         return lfail(lp, err, l->tok[1].col, "words '%s' is not a number from 1 to 16",
                      l->tok[1].text);
     o->words = (unsigned)w;
@@ -362,7 +348,7 @@ static int parse_rule(struct linux_parser *lp, const struct lex_line *l, struct 
     switch (r->kind) {
     case RULE_VIRTUAL_TOP_ALIGN: {
         uint64_t v;
-        if (na != 1 || number(a[0].text, &v) < 0 || v < 0x1000 || v > 0x80000000u ||
+        if (na != 1 || spec_parse_u64(a[0].text, &v) < 0 || v < 0x1000 || v > 0x80000000u ||
             (v & (v - 1)))
             return lfail(lp, err, na ? a[0].col : last->col, "virtual-top-align takes one "
                          "power of two from 0x1000 to 0x80000000");

@@ -291,6 +291,8 @@ int native_decode(struct spec_call *call, const char *const texts[], struct spec
 
 /* Lookups used by the checker and the emitters. */
 const struct spec_call *spec_find_call(const struct spec *spec, const char *name);
+/* A decimal, 0x hex or 0 octal number filling the whole string: 0, or -1 (spec_parse.c). */
+int spec_parse_u64(const char *s, uint64_t *out);
 const struct spec_const *spec_find_const(const struct spec *spec, const char *name);
 const char *spec_reg_name(enum spec_reg reg);
 const char *spec_type_c(enum spec_type type);

@@ -61,7 +61,7 @@ static int fail(struct parser *p, int col, const char *fmt, ...)
 
 /* ---- small value parsers ------------------------------------------------------------------- */
 
-static int parse_u64(const char *s, uint64_t *out)
+int spec_parse_u64(const char *s, uint64_t *out)
 {
     if (!isdigit((unsigned char)s[0]))
         return -1;
@@ -77,7 +77,7 @@ static int parse_u64(const char *s, uint64_t *out)
 static int parse_uint(struct parser *p, const struct lex_token *t, uint64_t max, uint64_t *out,
                       const char *what)
 {
-    if (parse_u64(t->text, out) < 0)
+    if (spec_parse_u64(t->text, out) < 0)
         return fail(p, t->col, "%s: '%s' is not a number", what, t->text);
     if (*out > max)
         return fail(p, t->col, "%s: %s is out of range (at most %llu)", what, t->text,
@@ -426,7 +426,7 @@ static int parse_const(struct parser *p, const struct lex_line *l)
     if (l->tok[2].quoted) {
         k->is_string = 1;
         copy_text(k->text, l->tok[2].text);
-    } else if (parse_u64(l->tok[2].text, &k->value) < 0 || k->value > 0xffffffffu) {
+    } else if (spec_parse_u64(l->tok[2].text, &k->value) < 0 || k->value > 0xffffffffu) {
         return fail(p, l->tok[2].col, "constant value '%s' is not a 32-bit number or a string",
                     l->tok[2].text);
     }
@@ -490,7 +490,7 @@ static int parse_field(struct parser *p, const struct lex_line *l)
         char *end = strchr(br, ']');
         if (end && !end[1])
             *end = '\0';
-        if (!end || end[1] || parse_u64(br + 1, &v) < 0 || v == 0 || v > 4096)
+        if (!end || end[1] || spec_parse_u64(br + 1, &v) < 0 || v == 0 || v > 4096)
             return fail(p, l->tok[1].col + (int)(br - type), "bad array count in '%s'",
                         l->tok[1].text);
         f->count = (unsigned)v;
@@ -614,7 +614,7 @@ static int open_body(struct parser *p, const struct lex_line *l)
             const char *eq = strchr(v->text, '=');
             const struct spec_call *c = spec_find_call(p->spec, b->name);
             uint64_t val;
-            if (!eq || parse_u64(eq + 1, &val) < 0 || val > 0xffffffffu)
+            if (!eq || spec_parse_u64(eq + 1, &val) < 0 || val > 0xffffffffu)
                 return fail(p, v->col, "variant '%s' is not ARG=VALUE", v->text);
             unsigned a;
             for (a = 0; a < c->nargs; a++)
