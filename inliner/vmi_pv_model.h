@@ -5,7 +5,7 @@
  *
  * One model for every user: vmi-aot check-rom runs each pv ROM routine and inline body on its
  * machine and compares it with pv_model_call on the same state; the 32-bit harness's monitor
- * (tests/harness/monitor.c) drains and delivers with pv_monitor_drain and pv_monitor_delivers.
+ * (lib/m32/monitor.c) drains and delivers with pv_monitor_drain and pv_monitor_delivers.
  * Memory goes through the environment's callbacks, so the model works on emulated memory and on
  * real memory alike.  Freestanding C (it is part of the inliner core, in both archives): no allocation, no
  * library call. */
