@@ -4,12 +4,12 @@
 
 LOADER_C   := $(wildcard loader/*.c)
 LOADER_S   := $(wildcard loader/*.S)
-LOADER_H   := $(wildcard loader/*.h) $(wildcard inliner/*.h) include/vmi_abi.h include/vmi_linux.h tools/vmi-aot/aot_record.h lib/aot_err.h
+LOADER_H   := $(wildcard loader/*.h) $(wildcard inliner/*.h) include/vmi_abi.h include/vmi_linux.h
 LOADER_LD  := loader/loader.ld
 LOADER_DIR := $(B)/loader
 LOADER     := $(LOADER_DIR)/vmi-loader.elf
 LOADER_CLANG := $(LOADER_DIR)/vmi-loader-clang.elf
-LOADER_CFLAGS = $(FREE_CFLAGS) -Iinliner -Iloader -Itools/vmi-aot -Ilib -fno-omit-frame-pointer
+LOADER_CFLAGS = $(FREE_CFLAGS) -Iinliner -Iloader -fno-omit-frame-pointer
 LOADER_LDFLAGS := -m32 -nostdlib -static -Wl,-T,$(LOADER_LD) -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
 LOADER_OBJ       := $(LOADER_C:loader/%.c=$(B)/obj/loader/gcc/%.o) $(LOADER_S:loader/%.S=$(B)/obj/loader/gcc/%.o)
