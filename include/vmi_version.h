@@ -1,6 +1,6 @@
-/* The project's version: the one place it is set.  Every installed program's --version, every JSON
- * document's "version", the pkg-config files and the man pages take it from here (the Makefile
- * reads VMI_VERSION out of this file). */
+/* The project's version: the one place it is set.  vmi-prof's --version and its JSON's "version"
+ * take it from here; every other program's --version, the pkg-config files and the man pages are
+ * to take it from here too when they are added. */
 #ifndef VMI_VERSION_H
 #define VMI_VERSION_H
 

@@ -193,7 +193,7 @@ static int patch_bench(struct prof_run_opts *o, unsigned sites, struct prof_outf
         prof_params_init(&meta);
         /* names hold no quote or backslash: /proc/cpuinfo's model name, a fixed date format */
         fprintf(out, "{\"tool\": \"%s\", \"version\": \"%s\", \"schema\": \"vmi-prof.patch/1\", "
-                     "\"cpu\": \"%s\", \"date\": \"%s\", ", PROF_TOOL, PROF_VERSION,
+                     "\"cpu\": \"%s\", \"date\": \"%s\", ", PROF_TOOL, VMI_VERSION,
                 meta.cpu_model, meta.date);
         fprintf(out, "\"sites\": %u, \"repetitions\": %u, \"read_ns\": %.0f, \"plan_ns\": %.0f, "
                      "\"apply_ns\": %.0f, \"verify_ns\": %.0f, \"revert_ns\": %.0f, "
@@ -390,7 +390,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
             fputs(usage, stdout);
             return 0;
         } else if (strcmp(a, "--version") == 0) {
-            printf("%s %s\n", PROF_TOOL, PROF_VERSION);
+            printf("%s %s\n", PROF_TOOL, VMI_VERSION);
             return 0;
         } else if (strcmp(a, "--measure") == 0) {
             return run_measure(argc, argv, i);

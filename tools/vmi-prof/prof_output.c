@@ -153,7 +153,7 @@ void prof_print_json(const struct prof_result *r, FILE *out)
 {
     const struct prof_params *p = &r->params;
     fprintf(out, "{\n  \"tool\": \"%s\",\n  \"version\": \"%s\",\n  \"schema\": \"%s\",\n"
-                 "  \"cpu\": ", PROF_TOOL, PROF_VERSION, PROF_SCHEMA);
+                 "  \"cpu\": ", PROF_TOOL, VMI_VERSION, PROF_SCHEMA);
     aot_json_str(out, p->cpu_model);
     fprintf(out, ",\n  \"date\": ");
     aot_json_str(out, p->date);
