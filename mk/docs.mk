@@ -1,0 +1,7 @@
+# Docs that cannot drift: every ```console example in README.md and docs/*.md is run on this
+# build, its output compared where the document shows output (tests/docs/examples.sh says how).
+DOC_FILES := README.md $(wildcard docs/*.md)
+
+.PHONY: check-doc-examples
+check-doc-examples: all
+	@bash tests/docs/examples.sh . $(LINUX_VMI_DIR) $(DOC_FILES)
