@@ -28,7 +28,7 @@ for s in ("call", "inline"):
     assert got[s]["workload"] == "guest:" + vals["op"], got[s]
     assert abs(got[s]["cycles_median"] - float(vals[s])) < 1e-6, (got[s], vals[s])
     assert got[s]["cycles_min"] == got[s]["cycles_max"] == got[s]["cycles_median"]
-print("vmi-prof --guest: %s call %s inline %s cycles, as the log says" % (vals["op"], vals["call"], vals["inline"]))
+print("vmi-prof --guest: %s call %s inline %s host TSC ticks, as the log says" % (vals["op"], vals["call"], vals["inline"]))
 PY
 # the clock: from the log's "qemu clock=" line (tests/guest/boot.sh), or --guest-clock, not both
 # disagreeing
