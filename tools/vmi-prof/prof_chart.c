@@ -237,7 +237,7 @@ static void title_and_legend(struct pen *p, const struct prof_result *r, const s
     cairo_rectangle(cr, x, 73, PROF_CHART_MIN_BAR, 10);
     cairo_fill(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    snprintf(s, sizeof s, "pale stub: a median under %.2f %s (the resolution), its value printed",
+    snprintf(s, sizeof s, "pale stub: a median under %.2f %s (the resolution), printed with its spread",
              PROF_RESOLUTION, L->unit);
     put(p, x + PROF_CHART_MIN_BAR + 6, 81, s);
 }
@@ -312,9 +312,14 @@ static void bar(struct pen *p, const struct prof_result *r, const struct axis *a
         cairo_line_to(cr, whi, mid + 3);
         cairo_stroke(cr);
     }
-    char v[48], s[64];
+    char v[48], lo[48], hi[48], s[160];
     fmt_value(v, sizeof v, row->median);
-    if (stub && r->measured && row->median < PROF_RESOLUTION)
+    fmt_value(lo, sizeof lo, row->min);
+    fmt_value(hi, sizeof hi, row->max);
+    /* under the axis' low end a whisker has no length: the spread in figures */
+    if (stub && r->measured && row->median < PROF_RESOLUTION && row->reps > 1)
+        snprintf(s, sizeof s, "%s (%s..%s, < %.2f)", v, lo, hi, PROF_RESOLUTION);
+    else if (stub && r->measured && row->median < PROF_RESOLUTION)
         snprintf(s, sizeof s, "%s (< %.2f)", v, PROF_RESOLUTION);
     else
         snprintf(s, sizeof s, "%s", v);
