@@ -144,7 +144,8 @@ static void axes_range(const struct prof_result *r, struct layout *L)
     double flo = INFINITY, fhi = 0, tlo = INFINITY, thi = 0;
     for (unsigned i = 0; i < r->count; i++) {
         const struct prof_row *row = &r->rows[i];
-        double top = row->max > row->median ? row->max : row->median;
+        double top = row->median;   /* a slow outlier does not stretch the axis: its whisker
+                                     * ends in an arrow at the edge, the figure printed */
         if (row->strategy == STRAT_TRAP) {
             L->have_trap = 1;
             if (row->median > 0 && row->median < tlo)
@@ -229,7 +230,7 @@ static void title_and_legend(struct pen *p, const struct prof_result *r, const s
     cairo_move_to(cr, MARGIN + 24, 74);
     cairo_line_to(cr, MARGIN + 24, 82);
     cairo_stroke(cr);
-    snprintf(s, sizeof s, "whisker: fastest to slowest of the %u repetitions;", r->params.k *
+    snprintf(s, sizeof s, "whisker: fastest to slowest of the %u repetitions (an arrow: beyond the axis);", r->params.k *
              (r->params.runs ? r->params.runs : 1));
     put(p, MARGIN + 30, 81, s);
     x = MARGIN + 34 + text_w(cr, s);
@@ -248,6 +249,11 @@ static void panel_axis(struct pen *p, const struct layout *L, const struct axis 
 {
     cairo_t *cr = p->cr;
     char s[64];
+    /* a frame: each panel reads as its own axis, not one axis continued */
+    cairo_set_source_rgb(cr, 0.55, 0.55, 0.55);
+    cairo_set_line_width(cr, 1);
+    cairo_rectangle(cr, a->x - 0.5, TOP - 4.5, a->w + 1, L->bottom - TOP + 5);
+    cairo_stroke(cr);
     font(cr, FONT, 1);
     cairo_set_source_rgb(cr, 0, 0, 0);
     put(p, a->x, TOP - 12, header);
@@ -308,8 +314,14 @@ static void bar(struct pen *p, const struct prof_result *r, const struct axis *a
         cairo_line_to(cr, whi, mid);
         cairo_move_to(cr, wlo, mid - 3);
         cairo_line_to(cr, wlo, mid + 3);
-        cairo_move_to(cr, whi, mid - 3);
-        cairo_line_to(cr, whi, mid + 3);
+        if (row->max > a->hi) {     /* beyond the axis: an arrow head */
+            cairo_move_to(cr, whi - 4, mid - 3);
+            cairo_line_to(cr, whi, mid);
+            cairo_line_to(cr, whi - 4, mid + 3);
+        } else {
+            cairo_move_to(cr, whi, mid - 3);
+            cairo_line_to(cr, whi, mid + 3);
+        }
         cairo_stroke(cr);
     }
     char v[48], lo[48], hi[48], s[160];
@@ -321,6 +333,8 @@ static void bar(struct pen *p, const struct prof_result *r, const struct axis *a
         snprintf(s, sizeof s, "%s (%s..%s, < %.2f)", v, lo, hi, PROF_RESOLUTION);
     else if (stub && r->measured && row->median < PROF_RESOLUTION)
         snprintf(s, sizeof s, "%s (< %.2f)", v, PROF_RESOLUTION);
+    else if (row->max > a->hi && row->reps > 1)
+        snprintf(s, sizeof s, "%s (max %s)", v, hi);
     else
         snprintf(s, sizeof s, "%s", v);
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
