@@ -39,7 +39,8 @@ static const char usage[] =
     "output:    the table and the targets; --json[=FILE] --csv[=FILE] (stdout without FILE,\n"
     "           instead of the table) --chart FILE.svg|FILE.png (up to four); each FILE is\n"
     "           created (as a temporary file beside it) before anything is measured\n"
-    "           --version\n";
+    "other:     --help --version; an option's value as --opt VALUE or --opt=VALUE; '--' ends\n"
+    "           the options (--measure's command follows it)\n";
 
 /* A usage error: one line saying what was wrong, then the usage, on stderr; status 2. */
 static void bad_usage(const char *fmt, const char *arg)
