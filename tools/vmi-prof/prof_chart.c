@@ -23,7 +23,7 @@ static const double colors[STRAT_COUNT][3] = {
     { 0.75, 0.15, 0.15 },   /* trap: red */
 };
 
-enum { MARGIN = 20, FAST_W = 440, TRAP_W = 220, PANEL_GAP = 90, RIGHT = 80, BAR_H = 12,
+enum { MARGIN = 20, FAST_W = 440, TRAP_W = 220, PANEL_GAP = 120, RIGHT = 80, BAR_H = 12,
        GROUP_GAP = 8, TOP = 108, BOTTOM = 56, FONT = 10 };
 
 /* One log axis: the panel's left edge and width, the decades it spans. */
