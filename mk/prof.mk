@@ -93,6 +93,22 @@ $(PROF_STATS_TEST): tests/prof/test_stats.c $(PROF_DIR)/prof_stats.c $(PROF_DIR)
 check-prof-stats: $(PROF_STATS_TEST)
 	$(PROF_STATS_TEST)
 
+# cmocka: the strategy chart's layout as drawn (axis titles and units, whiskers, stubs under the
+# resolution, the trap's own panel, no text overlapping or clipped, the PNG's size;
+# tests/prof/test_chart.c).
+CHECKS     += check-prof-chart
+SAN_CHECKS += check-prof-chart
+.PHONY: check-prof-chart
+PROF_CHART_TEST := $(B)/tests/test-prof-chart
+$(PROF_CHART_TEST): tests/prof/test_chart.c $(PROF_DIR)/prof_chart.c $(PROF_DIR)/prof_chart.h \
+                    $(PROF_DIR)/prof_stats.c $(PROF_DIR)/prof_output.h
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -I$(PROF_DIR) $(shell pkg-config --cflags cairo 2>/dev/null) \
+	    tests/prof/test_chart.c $(PROF_DIR)/prof_chart.c $(PROF_DIR)/prof_stats.c \
+	    $(HOST_LDFLAGS) -lcmocka -lcairo -lfontconfig -lm -o $@
+check-prof-chart: $(PROF_CHART_TEST)
+	$(PROF_CHART_TEST)
+
 # Output files are checked before anything is measured: a path that cannot be written fails at
 # once with one line; nothing is left behind (tests/prof/outputs.sh).
 check-prof-outputs: $(PROF_FRONT) $(PROF_ENGINE) $(PROF_ROM)
