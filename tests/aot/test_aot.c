@@ -743,7 +743,7 @@ static void test_dwarf_sanity(void **state)
     assert_int_equal(sanity_of(".debug_rnglists", two, sizeof g64, "offset_entry_count 3"), -1);
 }
 
-/* Library messages become one non-empty line (issue 17 item 3): libdwarf's texts may start with a
+/* Library messages become one non-empty line: libdwarf's texts may start with a
  * newline, libelf says "no error" when it found nothing it calls an error. */
 static void test_one_line_messages(void **state)
 {
