@@ -5,3 +5,9 @@ DOC_FILES := README.md $(wildcard docs/*.md)
 .PHONY: check-doc-examples
 check-doc-examples: all
 	@bash tests/docs/examples.sh . $(LINUX_VMI_DIR) $(DOC_FILES)
+
+# The project stands alone: no citation of a file outside it or of a tracker number.
+CHECKS += check-standalone
+.PHONY: check-standalone
+check-standalone:
+	@bash tests/docs/standalone.sh .

@@ -1,4 +1,4 @@
-# Hardening (issue 8): fuzz targets, the bad-input corpus, valgrind, the live re-patching test.
+# Hardening: fuzz targets, the bad-input corpus, valgrind, the live re-patching test.
 # docs/reliability.md says what each check proves and how to run the fuzzers by hand.
 
 # ---- fuzz targets (libFuzzer, clang) ----

@@ -1,4 +1,4 @@
-# vmi-prof (issue 7): inlined vs called vs indirect vs trapped VMI calls, per call and per kernel-like
+# vmi-prof: inlined vs called vs indirect vs trapped VMI calls, per call and per kernel-like
 # path, with charts.  docs/profiling.md.
 #
 #   $(B)/libexec/vmi-prof-relocs   i386: GetRelocationInfo of the pv ROM, executed (build time)
