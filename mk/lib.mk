@@ -70,3 +70,16 @@ SAN_CHECKS += check-lib-unit
 .PHONY: check-lib-unit
 check-lib-unit: $(HOSTLIB_TEST) $(B)/tests/aot/image-gcc.elf
 	LIB_TEST_IMAGE=$(B)/tests/aot/image-gcc.elf $(HOSTLIB_TEST)
+
+# cmocka: the session (lib/session.h) on the aot test image and the pv ROM: the pipeline, and its
+# errors (tests/lib/test_session.c).
+SESSION_TEST := $(B)/bin/test-session
+$(SESSION_TEST): $(B)/obj/tests/lib/test_session.o $(HOSTLIB) $(B)/lib/libvmiinline-host.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_LDFLAGS) $^ $(HOSTLIB_LIBS) -lcmocka -o $@
+
+CHECKS     += check-lib-session
+SAN_CHECKS += check-lib-session
+.PHONY: check-lib-session
+check-lib-session: $(SESSION_TEST) $(B)/tests/aot/image-gcc.elf $(B)/rom/vmi-pv.rom
+	LIB_TEST_IMAGE=$(B)/tests/aot/image-gcc.elf LIB_TEST_ROM=$(B)/rom/vmi-pv.rom $(SESSION_TEST)
