@@ -203,7 +203,7 @@ check-hardening-compilers: $(GLUE_H)
 	for f in tests/bad/rom_probe.c tests/fuzz/mkseeds_rom.c; do \
 	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Iinliner -Itests/inliner -fsyntax-only $$f; done; \
 	for f in $(wildcard tests/live/*.c); do \
-	    $(CLANG) $(M32_CFLAGS) -Iinliner -Itests/harness -Ilib/m32 -fsyntax-only $$f; done; \
+	    $(CLANG) $(M32_CFLAGS) -Iinliner -Itests/harness $(HOST32_INC) -fsyntax-only $$f; done; \
 	echo "hardening: gcc and clang -std=gnu11 $(WARN) compile every source"
 
 CHECKS     += $(BAD_CHECKS) check-hardening-compilers

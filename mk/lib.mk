@@ -4,8 +4,9 @@
 #                                 loading with check-rom's checks and the emulated
 #                                 GetRelocationInfo (every lib/*.c)
 #   $(B)/lib/libvmihost32.a       i386 (gcc; -clang: clang): a VMI ROM run in a 32-bit process,
-#   $(B)/lib/libvmihost32-clang.a its entries called for real and the pv monitor (lib/m32/*.c)
-# Users add -Ilib (or -Ilib/m32) and link the archive after their objects, before the core's.
+#   $(B)/lib/libvmihost32-clang.a its entries called for real and the pv monitor (lib/m32/*.c),
+#                                 and the one error record (lib/aot_err.c, as in libvmihost.a)
+# Users add -Ilib (or $(HOST32_INC)) and link the archive after their objects, before the core's.
 
 HOSTLIB_SRC   := $(wildcard lib/*.c)
 HOSTLIB_OBJ   := $(HOSTLIB_SRC:lib/%.c=$(B)/obj/lib/%.o)
@@ -13,9 +14,11 @@ HOSTLIB       := $(B)/lib/libvmihost.a
 HOSTLIB_LIBS  := -lelf -ldwarf -lZydis
 HOSTLIB_INC   := -Ilib -Iinliner
 HOST32_SRC    := $(wildcard lib/m32/*.c)
+HOST32_SHARED := aot_err
+HOST32_OBJ    := $(HOST32_SRC:lib/m32/%.c=%.o) $(HOST32_SHARED:%=%.o)
 HOST32        := $(B)/lib/libvmihost32.a
 HOST32_CLANG  := $(B)/lib/libvmihost32-clang.a
-HOST32_INC    := -Ilib/m32 -Iinliner
+HOST32_INC    := -Ilib/m32 -Ilib -Iinliner
 
 ALL += $(HOSTLIB) $(HOST32) $(HOST32_CLANG)
 INSTALL_FILES += $(HOSTLIB):lib:644 $(HOST32):lib:644 \
@@ -38,11 +41,18 @@ $(B)/obj/lib32/gcc/%.o: lib/m32/%.c | $(GLUE_H)
 $(B)/obj/lib32/clang/%.o: lib/m32/%.c | $(GLUE_H)
 	@mkdir -p $(@D)
 	$(CLANG) $(M32_CFLAGS) -fno-pie $(HOST32_INC) $(DEPFLAGS) -c $< -o $@
+# The part of lib/ the 32-bit users share with the 64-bit ones (HOST32_SHARED).
+$(HOST32_SHARED:%=$(B)/obj/lib32/gcc/%.o): $(B)/obj/lib32/gcc/%.o: lib/%.c | $(GLUE_H)
+	@mkdir -p $(@D)
+	$(CC) $(M32_CFLAGS) -fno-pie $(HOST32_INC) $(DEPFLAGS) -c $< -o $@
+$(HOST32_SHARED:%=$(B)/obj/lib32/clang/%.o): $(B)/obj/lib32/clang/%.o: lib/%.c | $(GLUE_H)
+	@mkdir -p $(@D)
+	$(CLANG) $(M32_CFLAGS) -fno-pie $(HOST32_INC) $(DEPFLAGS) -c $< -o $@
 
-$(HOST32): $(HOST32_SRC:lib/m32/%.c=$(B)/obj/lib32/gcc/%.o)
+$(HOST32): $(HOST32_OBJ:%=$(B)/obj/lib32/gcc/%)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
-$(HOST32_CLANG): $(HOST32_SRC:lib/m32/%.c=$(B)/obj/lib32/clang/%.o)
+$(HOST32_CLANG): $(HOST32_OBJ:%=$(B)/obj/lib32/clang/%)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
@@ -60,3 +70,16 @@ SAN_CHECKS += check-lib-unit
 .PHONY: check-lib-unit
 check-lib-unit: $(HOSTLIB_TEST) $(B)/tests/aot/image-gcc.elf
 	LIB_TEST_IMAGE=$(B)/tests/aot/image-gcc.elf $(HOSTLIB_TEST)
+
+# cmocka: the session (lib/session.h) on the aot test image and the pv ROM: the pipeline, and its
+# errors (tests/lib/test_session.c).
+SESSION_TEST := $(B)/bin/test-session
+$(SESSION_TEST): $(B)/obj/tests/lib/test_session.o $(HOSTLIB) $(B)/lib/libvmiinline-host.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_LDFLAGS) $^ $(HOSTLIB_LIBS) -lcmocka -o $@
+
+CHECKS     += check-lib-session
+SAN_CHECKS += check-lib-session
+.PHONY: check-lib-session
+check-lib-session: $(SESSION_TEST) $(B)/tests/aot/image-gcc.elf $(B)/rom/vmi-pv.rom
+	LIB_TEST_IMAGE=$(B)/tests/aot/image-gcc.elf LIB_TEST_ROM=$(B)/rom/vmi-pv.rom $(SESSION_TEST)

@@ -4,7 +4,8 @@
 #   $(B)/libexec/vmi-prof-relocs   i386: GetRelocationInfo of the pv ROM, executed (build time)
 #   $(B)/prof/vmi-prof-gen         x86-64, Zydis + libvmiinline-host: writes the measured loops
 #   $(B)/libexec/vmi-prof-engine   i386, non-PIE: maps the ROM at PROF_ROM_BASE, patches its own
-#                                  loops, times them; links the monitor (libvmihost32, mk/lib.mk)
+#                                  loops, times them; links the monitor and the error record
+#                                  (libvmihost32, mk/lib.mk)
 #   $(B)/bin/vmi-prof              x86-64 front end: statistics, table, JSON, CSV, chart (cairo),
 #                                  --callgrind, --guest LOG, --patch-bench, --measure
 

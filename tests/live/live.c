@@ -37,12 +37,13 @@
  * whose answer must be exactly the processor's (native site) or the monitor's (pv site).
  * The monitor (lib/m32/monitor.c) is the harness's; only CPUID reaches it.
  *
- * Usage: vmi-live PV_ROM [--threads N] [--switches N] [--no-quiesce] [--dwell] [--bad-plan] [-v]
+ * Usage: vmi-live [--threads N] [--switches N] [--no-quiesce] [--dwell] [--bad-plan] [-v] PV_ROM
  * --dwell: after each switch, wait until every worker ran two rounds of the new text;
  * --bad-plan (implies --dwell): the auto plan drops every generic SetPxE store, which must fail.
  * Exit 0: every check passed; 1: a check failed; 2: setup failed. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <linux/membarrier.h>
 #include <pthread.h>
 #include <sched.h>
@@ -57,9 +58,11 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "aot_err.h"
 #include "vmi_glue.h"
 #include "vmi_inliner.h"
 #include "harness.h"
+#include "vmi_version.h"
 
 #define REGION_BASE  0x000c8000u    /* the ROM is mapped where a BIOS could shadow it */
 #define REGION_SIZE  0x00010000u
@@ -284,91 +287,152 @@ static uint32_t switch_text(unsigned from, unsigned to)
 
 /* ---- setup ---- */
 static uint32_t rom_base;
+static struct vmi_rom rom;
+static struct vmi_reloc_table relocs;
+static struct vmi_site_table table;
+static uint32_t code_len;
+static const enum vmi_policy pol[NPLANS] = { VMI_POLICY_NATIVE_ONLY, VMI_POLICY_AUTO,
+                                             VMI_POLICY_CALL_ONLY };
+static struct vmi_text text;            /* the pages holding the sites */
 
 static void die_status(const char *what, const struct vmi_error *err)
 {
-    char buf[256];
-    vmi_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "vmi-live: %s: %s\n", what, buf);
+    struct aot_err e;
+    aot_fail_vmi(&e, err, "%s", what);
+    fprintf(stderr, "vmi-live: %s\n", e.msg);
+    exit(2);
+}
+
+static void die(const char *what)
+{
+    fprintf(stderr, "vmi-live: %s\n", what);
     exit(2);
 }
 
 static void *xcalloc(size_t n, size_t sz)
 {
     void *p = calloc(n ? n : 1, sz);
-    if (!p) {
-        fputs("vmi-live: out of memory\n", stderr);
-        exit(2);
-    }
+    if (!p)
+        die("out of memory");
     return p;
 }
 
-int main(int argc, char **argv)
+/* What the command line asks for. */
+struct live_args {
+    const char *rom_path;
+    unsigned long switches;
+    int bad_plan, verbose, dwell;
+};
+
+static void usage(FILE *f)
 {
-    const char *rom_path = NULL;
-    unsigned long switches = 3000;
-    int bad_plan = 0, verbose = 0, dwell = 0;
+    fprintf(f, "usage: vmi-live [--threads 1-%d] [--switches N] [--no-quiesce] [--dwell] "
+               "[--bad-plan] [-v] [--] PV_ROM\n", MAX_THREADS);
+}
+
+/* A usage error: one line naming the option, then the usage; exit status 2. */
+static void usage_error(const char *fmt, const char *arg) __attribute__((noreturn));
+static void usage_error(const char *fmt, const char *arg)
+{
+    fputs("vmi-live: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    usage(stderr);
+    exit(2);
+}
+
+static unsigned long parse_count(const char *opt, const char *v, unsigned long lo,
+                                 unsigned long hi)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(v, &end, 0);
+    if (!*v || *end || errno || *v == '-' || n < lo || n > hi) {
+        fprintf(stderr, "vmi-live: %s needs a number from %lu to %lu, not '%s'\n", opt, lo, hi, v);
+        usage(stderr);
+        exit(2);
+    }
+    return n;
+}
+
+enum { OPT_THREADS = 0x100, OPT_SWITCHES, OPT_NO_QUIESCE, OPT_DWELL, OPT_BAD_PLAN, OPT_HELP,
+       OPT_VERSION };
+
+static const struct option live_options[] = {
+    { "threads", required_argument, NULL, OPT_THREADS },
+    { "switches", required_argument, NULL, OPT_SWITCHES },
+    { "no-quiesce", no_argument, NULL, OPT_NO_QUIESCE },
+    { "dwell", no_argument, NULL, OPT_DWELL },
+    { "bad-plan", no_argument, NULL, OPT_BAD_PLAN },
+    { "help", no_argument, NULL, OPT_HELP },
+    { "version", no_argument, NULL, OPT_VERSION },
+    { NULL, 0, NULL, 0 },
+};
+
+static void parse_args(int argc, char **argv, struct live_args *a)
+{
+    int c;
+    *a = (struct live_args){ .switches = 3000 };
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":v", live_options, NULL)) != -1) {
+        switch (c) {
+        case OPT_THREADS: nthreads = (unsigned)parse_count("--threads", optarg, 1, MAX_THREADS); break;
+        case OPT_SWITCHES: a->switches = parse_count("--switches", optarg, 1, 1000000000ul); break;
+        case OPT_NO_QUIESCE: quiesce = 0; break;
+        case OPT_BAD_PLAN: a->bad_plan = a->dwell = 1; break;
+        case OPT_DWELL: a->dwell = 1; break;
+        case 'v': a->verbose = 1; break;
+        case OPT_HELP: usage(stdout); exit(0);
+        case OPT_VERSION: printf("vmi-live " VMI_VERSION "\n"); exit(0);
+        case ':': usage_error("%s needs a value", argv[optind - 1]);
+        default: usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        usage_error("%s", "no PV_ROM given");
+    a->rom_path = argv[optind++];
+    if (optind < argc)
+        usage_error("one PV_ROM only: '%s' is a second", argv[optind]);
+}
+
+/* The ROM, where a BIOS could have shadowed it; probed; the monitor; VMI_Init; GetRelocationInfo. */
+static void map_rom(const char *rom_path)
+{
     struct vmi_error err;
-
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
-            nthreads = (unsigned)strtoul(argv[++i], NULL, 0);
-        else if (strcmp(argv[i], "--switches") == 0 && i + 1 < argc)
-            switches = strtoul(argv[++i], NULL, 0);
-        else if (strcmp(argv[i], "--no-quiesce") == 0)
-            quiesce = 0;
-        else if (strcmp(argv[i], "--bad-plan") == 0)
-            bad_plan = dwell = 1;
-        else if (strcmp(argv[i], "--dwell") == 0)
-            dwell = 1;
-        else if (strcmp(argv[i], "-v") == 0)
-            verbose = 1;
-        else if (argv[i][0] != '-' && !rom_path)
-            rom_path = argv[i];
-        else
-            rom_path = NULL, argc = 0;
-    }
-    if (!rom_path || nthreads < 1 || nthreads > MAX_THREADS || switches < 1) {
-        fprintf(stderr, "usage: vmi-live PV_ROM [--threads 1-%d] [--switches N] [--no-quiesce] "
-                        "[--dwell] [--bad-plan] [-v]\n", MAX_THREADS);
-        return 2;
-    }
-
-    /* The ROM, where a BIOS could have shadowed it; VMI_Init; GetRelocationInfo. */
     uint8_t *region = mmap((void *)(uintptr_t)REGION_BASE, REGION_SIZE, PROT_READ | PROT_WRITE,
                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     if (region != (uint8_t *)(uintptr_t)REGION_BASE) {
         perror("vmi-live: cannot map the ROM area at 0xc8000");
-        return 2;
+        exit(2);
     }
     FILE *f = fopen(rom_path, "rb");
     size_t n = f ? fread(region + ROM_OFFSET, 1, REGION_SIZE - ROM_OFFSET, f) : 0;
     if (!f || n == 0) {
         fprintf(stderr, "vmi-live: %s: cannot read\n", rom_path);
-        return 2;
+        exit(2);
     }
     fclose(f);
     mprotect(region, REGION_SIZE, PROT_READ | PROT_EXEC);
     rom_base = REGION_BASE + ROM_OFFSET;
-    struct vmi_rom rom;
     if (vmi_rom_probe(&rom, region + ROM_OFFSET, (uint32_t)n, rom_base, 0, &err) != VMI_OK)
         die_status(rom_path, &err);
     if (monitor_install(rom.virtual_top) != 0) {
         perror("vmi-live: cannot map the pv state page");
-        return 2;
+        exit(2);
     }
     pv->vif = IF;       /* the guest runs with interrupts on, as the native threads do */
-    if (harness_rom_init(rom_base) != 0) {
-        fputs("vmi-live: VMI_Init failed\n", stderr);
-        return 2;
-    }
-    static struct vmi_reloc_table relocs;
+    if (harness_rom_init(rom_base) != 0)
+        die("VMI_Init failed");
     if (vmi_reloc_table_fill(&relocs, harness_query_rom, &rom_base, &err) != VMI_OK)
         die_status("GetRelocationInfo", &err);
+}
 
-    /* The sites of this program, and the three plans. */
+/* The sites of this program (sized by the core: vmi_plan_size_for), and the three plans. */
+static void read_sites_and_plan(void)
+{
+    struct vmi_error err;
     uint32_t bytes = (uint32_t)((uintptr_t)__stop_vmi_sites - (uintptr_t)__start_vmi_sites);
-    struct vmi_site_table table = { xcalloc(bytes / 12, sizeof *sites), 0, bytes / 12 };
+    table = (struct vmi_site_table){ xcalloc(bytes / 12, sizeof *sites), 0, bytes / 12 };
     if (vmi_sites_read(&table, __start_vmi_sites, (uint32_t)(uintptr_t)__start_vmi_sites, bytes,
                        &err) != VMI_OK)
         die_status("vmi_sites_read", &err);
@@ -377,17 +441,15 @@ int main(int argc, char **argv)
     site_addr = xcalloc(nsites, sizeof *site_addr);
     struct vmi_plan_size need;
     vmi_plan_size_for(&table, &need);
-    uint32_t code_len = need.code;
+    code_len = need.code;
     for (uint32_t i = 0; i < nsites; i++) {
         site_addr[i] = sites[i].addr;
         if (sites[i].len + 5u > SLOT) {
             fprintf(stderr, "vmi-live: site of %u bytes does not fit a %u-byte slot\n",
                     sites[i].len, SLOT);
-            return 2;
+            exit(2);
         }
     }
-    const enum vmi_policy pol[NPLANS] = { VMI_POLICY_NATIVE_ONLY, VMI_POLICY_AUTO,
-                                          VMI_POLICY_CALL_ONLY };
     for (unsigned p = 0; p < NPLANS; p++) {
         struct vmi_plan_options opt = { pol[p], 0 };
         vmi_plan_init(&plans[p], xcalloc(nsites, sizeof(struct vmi_site_plan)), nsites,
@@ -396,76 +458,88 @@ int main(int argc, char **argv)
             != VMI_OK)
             die_status(plan_names[p], &err);
     }
+}
 
-    /* The out-of-line copies: each plan rendered for the copies' addresses (a site table of the
-     * same sites at the slots), then a jmp back to the real site's end. */
+/* Plan p's out-of-line copies: the plan rendered for the copies' addresses (a site table of the
+ * same sites at the slots), then a jmp back to the real site's end. */
+static void build_copies(unsigned p)
+{
+    struct vmi_error err;
+    struct vmi_site_info *shadow = xcalloc(nsites, sizeof *shadow);
+    struct vmi_plan sp;
+    struct vmi_plan_options opt = { pol[p], 0 };
+    for (uint32_t i = 0; i < nsites; i++) {
+        shadow[i] = sites[i];
+        shadow[i].addr = tramp_addr(p, i);
+    }
+    struct vmi_site_table st = { shadow, nsites, nsites };
+    vmi_plan_init(&sp, xcalloc(nsites, sizeof(struct vmi_site_plan)), nsites,
+                  xcalloc(code_len, 1), code_len);
+    if (vmi_plan_build(&sp, &st, p == P_NATIVE ? NULL : &rom, &relocs, &opt, &err) != VMI_OK)
+        die_status("out-of-line plan", &err);
+    for (uint32_t i = 0; i < nsites; i++) {
+        uint8_t *slot = (uint8_t *)(uintptr_t)tramp_addr(p, i);
+        uint32_t end = sites[i].addr + sites[i].len, jmp = tramp_addr(p, i) + sites[i].len;
+        if (sp.sites[i].decision != plans[p].sites[i].decision)
+            abort();    /* decisions do not depend on the address */
+        memcpy(slot, sp.code + sp.sites[i].code_offs, sites[i].len);
+        slot[sites[i].len] = 0xe9;
+        uint32_t rel = end - (jmp + 5);
+        memcpy(slot + sites[i].len + 1, &rel, 4);
+    }
+    free(shadow);
+    free(sp.sites);
+    free(sp.code);
+}
+
+/* Every plan's copies, then the copies made read-only; --bad-plan's broken auto plan. */
+static void build_all_copies(int bad_plan)
+{
     tramp = mmap(NULL, (size_t)NPLANS * nsites * SLOT, PROT_READ | PROT_WRITE | PROT_EXEC,
                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (tramp == MAP_FAILED) {
         perror("vmi-live: cannot map the out-of-line copies");
-        return 2;
+        exit(2);
     }
-    for (unsigned p = 0; p < NPLANS; p++) {
-        struct vmi_site_info *shadow = xcalloc(nsites, sizeof *shadow);
-        struct vmi_plan sp;
-        struct vmi_plan_options opt = { pol[p], 0 };
-        for (uint32_t i = 0; i < nsites; i++) {
-            shadow[i] = sites[i];
-            shadow[i].addr = tramp_addr(p, i);
-        }
-        struct vmi_site_table st = { shadow, nsites, nsites };
-        vmi_plan_init(&sp, xcalloc(nsites, sizeof(struct vmi_site_plan)), nsites,
-                      xcalloc(code_len, 1), code_len);
-        if (vmi_plan_build(&sp, &st, p == P_NATIVE ? NULL : &rom, &relocs, &opt, &err) != VMI_OK)
-            die_status("out-of-line plan", &err);
-        for (uint32_t i = 0; i < nsites; i++) {
-            uint8_t *slot = (uint8_t *)(uintptr_t)tramp_addr(p, i);
-            uint32_t end = sites[i].addr + sites[i].len, jmp = tramp_addr(p, i) + sites[i].len;
-            if (sp.sites[i].decision != plans[p].sites[i].decision)
-                abort();    /* decisions do not depend on the address */
-            memcpy(slot, sp.code + sp.sites[i].code_offs, sites[i].len);
-            slot[sites[i].len] = 0xe9;
-            uint32_t rel = end - (jmp + 5);
-            memcpy(slot + sites[i].len + 1, &rel, 4);
-        }
-        free(shadow);
-        free(sp.sites);
-        free(sp.code);
-    }
+    for (unsigned p = 0; p < NPLANS; p++)
+        build_copies(p);
     mprotect(tramp, (size_t)NPLANS * nsites * SLOT, PROT_READ | PROT_EXEC);
-
     /* --bad-plan: the auto plan forgets the store of every generic SetPxE site, which the
      * workers must notice (this test can fail). */
     if (bad_plan)
         for (uint32_t i = 0; i < nsites; i++)
             if (plans[P_AUTO].sites[i].call == VMI_CALL_SetPxE && !(sites[i].flags & VMI_SITE_CONST))
                 vmi_nop_fill(plans[P_AUTO].code + plans[P_AUTO].sites[i].code_offs, sites[i].len);
+}
 
-    struct vmi_stats *stats = xcalloc(NPLANS, sizeof *stats);
-    for (unsigned p = 0; p < NPLANS; p++)
-        vmi_plan_stats(&plans[p], &stats[p]);
-
-    /* The text as loaded must be the native plan. */
+/* The text as loaded must be the native plan; then it is made writable. */
+static void check_loaded_text(void)
+{
+    struct vmi_error err;
     text_lo = sites[0].addr & ~4095u;
     text_hi = (sites[nsites - 1].addr + sites[nsites - 1].len + 4095u) & ~4095u;
-    struct vmi_text text = { (uint8_t *)(uintptr_t)text_lo, text_lo, text_hi - text_lo, NULL, NULL };
+    text = (struct vmi_text){ (uint8_t *)(uintptr_t)text_lo, text_lo, text_hi - text_lo, NULL,
+                              NULL };
     if (vmi_verify(&text, &plans[P_NATIVE], &err) != VMI_OK)
         die_status("the text as loaded is not native", &err);
     if (mprotect((void *)(uintptr_t)text_lo, text_hi - text_lo,
                  PROT_READ | PROT_WRITE | PROT_EXEC) != 0) {
         perror("vmi-live: mprotect the text");
-        return 2;
+        exit(2);
     }
+}
 
-    /* CPUID's two right answers: the processor's (not through a site) and the monitor's. */
+/* CPUID's two right answers, membarrier registered, the SIGTRAP handler; the plans' line. */
+static void prepare_workers(void)
+{
+    /* the processor's (not through a site) and the monitor's */
     __asm__ volatile("cpuid" : "=a"(cpuid_native[0]), "=b"(cpuid_native[1]), "=c"(cpuid_native[2]),
                      "=d"(cpuid_native[3]) : "a"(0), "c"(0));
     for (int r = 0; r < 4; r++)
         cpuid_monitor[r] = monitor_cpuid(0, 0, r);
-
     if (syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0) != 0) {
         perror("vmi-live: membarrier REGISTER_PRIVATE_EXPEDITED_SYNC_CORE");
-        return 2;
+        exit(2);
     }
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);   /* the quiescence wait's short sleeps */
     struct sigaction sa;
@@ -474,7 +548,9 @@ int main(int argc, char **argv)
     sa.sa_flags = SA_SIGINFO | SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTRAP, &sa, NULL);
-
+    struct vmi_stats *stats = xcalloc(NPLANS, sizeof *stats);
+    for (unsigned p = 0; p < NPLANS; p++)
+        vmi_plan_stats(&plans[p], &stats[p]);
     printf("vmi-live: %u sites; plans: native %u native; auto %u inline, %u call, %u nop, %u native; "
            "call-only %u call, %u nop, %u native\n", nsites,
            stats[P_NATIVE].decision[VMI_DECISION_NATIVE],
@@ -483,34 +559,43 @@ int main(int argc, char **argv)
            stats[P_CALL].decision[VMI_DECISION_CALL], stats[P_CALL].decision[VMI_DECISION_NOP],
            stats[P_CALL].decision[VMI_DECISION_NATIVE]);
     fflush(stdout);
-
+    free(stats);
     for (unsigned t = 0; t < nthreads; t++) {
         workers[t].id = t;
-        if (pthread_create(&workers[t].tid, NULL, worker_main, &workers[t]) != 0) {
-            fputs("vmi-live: pthread_create failed\n", stderr);
-            return 2;
-        }
+        if (pthread_create(&workers[t].tid, NULL, worker_main, &workers[t]) != 0)
+            die("pthread_create failed");
     }
+}
 
-    /* N -> A -> C -> N -> C -> A -> N: every ordered pair of plans, over and over. */
+/* What the switching saw. */
+struct live_result {
+    unsigned cur;               /* the plan the text holds */
+    uint64_t rewritten;
+    uint32_t verify_failures, failures;
+    double elapsed;
+    uint64_t blocks;
+};
+
+/* N -> A -> C -> N -> C -> A -> N: every ordered pair of plans, over and over; the text checked
+ * against its plan before each switch; with --dwell every worker runs every site of the new text
+ * at least once. */
+static void run_switches(const struct live_args *a, struct live_result *res)
+{
     static const unsigned cycle[6] = { P_AUTO, P_CALL, P_NATIVE, P_CALL, P_AUTO, P_NATIVE };
-    unsigned cur = P_NATIVE;
-    uint64_t rewritten = 0;
-    uint32_t verify_failures = 0;
+    struct vmi_error err;
+    struct aot_err e;
+    res->cur = P_NATIVE;
     double t0 = now();
-    for (unsigned long s = 0; s < switches; s++) {
+    for (unsigned long s = 0; s < a->switches; s++) {
         unsigned next = cycle[s % 6];
-        if (vmi_verify(&text, &plans[cur], &err) != VMI_OK) {
-            if (verify_failures++ == 0) {
-                char buf[256];
-                vmi_error_format(&err, buf, sizeof buf);
-                fprintf(stderr, "vmi-live: before switch %lu the text is not the %s plan: %s\n",
-                        s, plan_names[cur], buf);
-            }
+        if (vmi_verify(&text, &plans[res->cur], &err) != VMI_OK && res->verify_failures++ == 0) {
+            aot_fail_vmi(&e, &err, "before switch %lu the text is not the %s plan", s,
+                         plan_names[res->cur]);
+            fprintf(stderr, "vmi-live: %s\n", e.msg);
         }
-        rewritten += switch_text(cur, next);
-        cur = next;
-        if (dwell) {    /* every worker runs every site of the new text at least once */
+        res->rewritten += switch_text(res->cur, next);
+        res->cur = next;
+        if (a->dwell) {
             uint32_t snap[MAX_THREADS];
             for (unsigned t = 0; t < nthreads; t++)
                 snap[t] = workers[t].gen;
@@ -519,25 +604,27 @@ int main(int argc, char **argv)
                     sched_yield();
         }
     }
-    double elapsed = now() - t0;
-    /* let the workers run the final text a little, then stop them */
+    res->elapsed = now() - t0;
+}
+
+/* The workers stopped (after a little of the final text) and their failures; the text back to
+ * native and byte-identical to what was loaded; only CPUID reached the monitor, vif IF throughout. */
+static void stop_and_check(struct live_result *res)
+{
+    struct vmi_error err;
     usleep(20000);
     stop = 1;
-    uint64_t blocks = 0;
-    uint32_t failures = 0;
     for (unsigned t = 0; t < nthreads; t++) {
         pthread_join(workers[t].tid, NULL);
-        blocks += workers[t].blocks;
-        failures += workers[t].failures;
+        res->blocks += workers[t].blocks;
+        res->failures += workers[t].failures;
         if (workers[t].failures)
             fprintf(stderr, "vmi-live: thread %u: %u wrong results; first: %s\n", t,
                     workers[t].failures, workers[t].first_failure);
     }
-    /* back to native: the text must be byte-identical to what was loaded */
-    switch_text(cur, P_NATIVE);
+    switch_text(res->cur, P_NATIVE);
     if (vmi_verify(&text, &plans[P_NATIVE], &err) != VMI_OK)
-        verify_failures++;
-    /* only CPUID may have reached the monitor; the vif was IF throughout */
+        res->verify_failures++;
     uint32_t other_exits = 0;
     for (unsigned c = 0; c < 256; c++)
         if (c != VMI_CALL_CPUID)
@@ -545,18 +632,41 @@ int main(int argc, char **argv)
     if (other_exits || pv->vif != IF || pv->queue_count != 0) {
         fprintf(stderr, "vmi-live: the pv state moved: %u hypercalls other than CPUID, vif 0x%x, "
                         "queue %u\n", other_exits, pv->vif, pv->queue_count);
-        failures++;
+        res->failures++;
     }
+}
 
+static void report(const struct live_args *a, const struct live_result *res)
+{
+    unsigned long switches = a->switches;
+    double elapsed = res->elapsed;
     printf("vmi-live: %u threads, %lu switches (native/auto/call-only, %llu site rewrites) in "
            "%.3f s: %.0f switches/s, %.1f us per switch; %u traps steered; %llu blocks "
            "(%llu site executions); quiesce %s; %u wrong results, %u verify failures\n",
-           nthreads, switches, (unsigned long long)rewritten, elapsed, switches / elapsed,
-           elapsed * 1e6 / switches, traps, (unsigned long long)blocks,
-           (unsigned long long)blocks * 6 + blocks / 16 * 3, quiesce ? "on" : "off", failures, verify_failures);
-    if (verbose)
+           nthreads, switches, (unsigned long long)res->rewritten, elapsed, switches / elapsed,
+           elapsed * 1e6 / switches, traps, (unsigned long long)res->blocks,
+           (unsigned long long)res->blocks * 6 + res->blocks / 16 * 3, quiesce ? "on" : "off",
+           res->failures, res->verify_failures);
+    if (a->verbose)
         printf("vmi-live: monitor saw %u CPUID hypercalls; per switch: first sync %.1f us, "
                "quiescence wait %.1f us (%.1f sleeps)\n", pv->exits[VMI_CALL_CPUID],
                t_sync * 1e6 / switches, t_wait * 1e6 / switches, (double)wait_sleeps / switches);
-    return failures || verify_failures ? 1 : 0;
+}
+
+/* The phases: options, the ROM, the sites and plans, the out-of-line copies, the loaded text
+ * checked, the workers started, the switches, the final checks, the report. */
+int main(int argc, char **argv)
+{
+    struct live_args a;
+    struct live_result res = { 0 };
+    parse_args(argc, argv, &a);
+    map_rom(a.rom_path);
+    read_sites_and_plan();
+    build_all_copies(a.bad_plan);
+    check_loaded_text();
+    prepare_workers();
+    run_switches(&a, &res);
+    stop_and_check(&res);
+    report(&a, &res);
+    return res.failures || res.verify_failures ? 1 : 0;
 }

@@ -1,12 +1,14 @@
 /* vmi-aot specialize KERNEL --rom ROM -o OUT [--policy P] [--rom-base ADDR] [--dry-run]
  *                    [--report FILE]
  * Plans every call site of a 32-bit ELF image against one ROM with the inliner library the kernel
- * links (vmi_rom_probe, vmi_sites_read, vmi_plan_build, vmi_apply), writes the new site bytes into
+ * links (through a session, lib/session.h: vmi_rom_probe, vmi_sites_read, vmi_plan_build,
+ * vmi_apply, vmi_verify), writes the new site bytes into
  * a copy of the image, fills the identity record (struct vmi_aot_identity vmi_aot_identity) and
  * appends the section .vmi_aot with the original bytes (docs/aot.md).  The ROM base is the value
  * of the symbol vmi_rom_area, or --rom-base for an image without one.  The input is never
  * written; OUT (and the report) appear whole or not at all; the same inputs give the same bytes. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,19 +25,21 @@
 #include "linux_listing.h"
 #include "outfile.h"
 #include "profile.h"
+#include "session.h"
 #include "site_info.h"
 #include "vmi_abi.h"
 #include "vmi_aot.h"
 #include "vmi_inliner.h"
+#include "vmi_version.h"
 
 #define ROM_AREA_SYM  "vmi_rom_area"
 #define IDENTITY_SYM  "vmi_aot_identity"
-#define SPAN_MAX      (256u << 20)      /* bytes between the first and the last site */
 
 static void usage(FILE *f)
 {
-    fputs("usage: vmi-aot specialize KERNEL --rom ROM -o OUT [--policy P] [--rom-base ADDR]\n"
-          "                          [--dry-run] [--report FILE] [--profile FILE [--inline-share P]]\n"
+    fputs("usage: vmi-aot specialize [OPTIONS] [--] KERNEL --rom ROM -o OUT\n"
+          "  options: [--policy P] [--rom-base ADDR] [--dry-run] [--report FILE]\n"
+          "           [--profile FILE [--inline-share P]] [--help] [--version]\n"
           "  Plans and patches every VMI call site of KERNEL for ROM, with the inliner the kernel\n"
           "  uses at boot; fills vmi_aot_identity and adds section .vmi_aot (docs/aot.md).\n"
           "  --policy P       auto (default), call-only, native-only, inline-only\n"
@@ -46,7 +50,8 @@ static void usage(FILE *f)
           "  --profile FILE   a per-site execution profile of KERNEL (docs/specializer.md): report\n"
           "                   the executed sites not inlined and a reserve per call\n"
           "  --inline-share P the share of each call's executions the suggested reserve inlines\n"
-          "                   (0 < P <= 1, default 0.9; with --profile)\n", f);
+          "                   (0 < P <= 1, default 0.9; with --profile)\n"
+          "  -o OUT           the specialized image (needless with --dry-run)\n", f);
 }
 
 struct spec_args {
@@ -169,111 +174,113 @@ static int fail(const char *msg)
     return 1;
 }
 
-static int fail_vmi(const char *path, const char *what, const struct vmi_error *e,
-                    const struct aot_image *img)
+/* A usage error: one line naming the option, then the usage; exit status 2. */
+static int usage_error(const char *fmt, const char *arg)
 {
-    struct aot_err err;
-    if (e->site != VMI_NO_SITE && img) {
-        const struct aot_site *s = aot_image_site_at(img, e->address);
-        const char *name = !s ? "?"
-                           : img->lx ? aot_linux_op_name(img->lx, img->lx->rec_type[s->rec_index])
-                           : aot_call_name(s->call);
-        aot_fail_vmi(&err, e, "%s: %s: site at 0x%08x (%s, record %u)", path, what, e->address,
-                     name ? name : "?", e->site);
-    } else {
-        aot_fail_vmi(&err, e, "%s: %s", path, what);
-    }
-    return fail(err.msg);
+    fputs("vmi-aot specialize: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    usage(stderr);
+    return 2;
 }
 
 /* Everything one specialize run holds, released by run_free whatever phase it stopped in. */
 struct spec_run {
     struct spec_args a;
     struct aot_err err;
-    struct aot_image img;
-    struct aot_rom rom;
-    int have_img, have_rom;
+    struct aot_session s;       /* the image, the ROM, the plan, the span of the sites */
     struct aot_profile prof;
     struct aot_prof_result pres;
     struct aot_symbol area, idsym;
     int has_id;
     uint32_t base;              /* where the ROM will be */
-    struct vmi_rom vrom;
-    struct vmi_site_table table;
-    struct vmi_plan plan;
-    struct vmi_text text;       /* a buffer spanning the sites, at the image's addresses */
-    uint32_t n, total, lo, orig_len;
-    struct vmi_site_info *tsites;
-    struct vmi_site_plan *psites;
+    uint32_t n;                 /* sites */
     struct aot_rec_site *rsites;
-    uint8_t *code, *span, *orig, *sec;
+    uint8_t *sec;
     struct vmi_aot_identity id;
     struct aot_writer w;
     struct aot_outfile rep;
     int have_writer, have_rep;
 };
 
-/* Returns -1 to go on, else the exit status (0 after --help, 2 on a usage error). */
-static int parse_value_opt(struct spec_args *a, const char *o, const char *v)
+enum { OPT_ROM = 0x100, OPT_REPORT, OPT_PROFILE, OPT_POLICY, OPT_ROM_BASE, OPT_SHARE,
+       OPT_DRY_RUN, OPT_VERSION };
+
+static const struct option spec_options[] = {
+    { "rom", required_argument, NULL, OPT_ROM },
+    { "report", required_argument, NULL, OPT_REPORT },
+    { "profile", required_argument, NULL, OPT_PROFILE },
+    { "policy", required_argument, NULL, OPT_POLICY },
+    { "rom-base", required_argument, NULL, OPT_ROM_BASE },
+    { "inline-share", required_argument, NULL, OPT_SHARE },
+    { "dry-run", no_argument, NULL, OPT_DRY_RUN },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, OPT_VERSION },
+    { NULL, 0, NULL, 0 },
+};
+
+/* One option with its value.  Returns -1 to go on, else the exit status. */
+static int take_value_opt(struct spec_args *a, int c, const char *v)
 {
-    if (strcmp(o, "--rom") == 0) {
-        a->rom = v;
-    } else if (strcmp(o, "-o") == 0) {
-        a->out = v;
-    } else if (strcmp(o, "--report") == 0) {
-        a->report = v;
-    } else if (strcmp(o, "--profile") == 0) {
-        a->profile = v;
-    } else if (strcmp(o, "--policy") == 0) {
-        if ((a->policy = parse_policy(v)) < 0) {
-            fprintf(stderr, "vmi-aot specialize: unknown policy '%s' (auto, call-only, "
-                    "native-only, inline-only)\n", v);
-            return 2;
-        }
-    } else if (strcmp(o, "--rom-base") == 0) {
-        if (parse_u32(v, &a->base) != 0) {
-            fprintf(stderr, "vmi-aot specialize: bad --rom-base '%s'\n", v);
-            return 2;
-        }
+    switch (c) {
+    case OPT_ROM: a->rom = v; break;
+    case 'o': a->out = v; break;
+    case OPT_REPORT: a->report = v; break;
+    case OPT_PROFILE: a->profile = v; break;
+    case OPT_POLICY:
+        if ((a->policy = parse_policy(v)) < 0)
+            return usage_error("unknown policy '%s' (auto, call-only, native-only, inline-only)",
+                               v);
+        break;
+    case OPT_ROM_BASE:
+        if (parse_u32(v, &a->base) != 0)
+            return usage_error("bad --rom-base '%s'", v);
         a->have_base = 1;
-    } else if (strcmp(o, "--inline-share") == 0) {
-        if (aot_parse_share(v, &a->share_ppm) != 0) {
-            fprintf(stderr, "vmi-aot specialize: bad --inline-share '%s' (a decimal share, "
-                    "0 < P <= 1, e.g. 0.9)\n", v);
-            return 2;
-        }
+        break;
+    case OPT_SHARE:
+        if (aot_parse_share(v, &a->share_ppm) != 0)
+            return usage_error("bad --inline-share '%s' (a decimal share, 0 < P <= 1, e.g. 0.9)",
+                               v);
         a->have_share = 1;
-    } else {
-        return 3;               /* not an option with a value */
+        break;
     }
     return -1;
 }
 
+/* The options, then KERNEL.  Returns -1 to go on, else the exit status (0 after --help or
+ * --version, 2 on a usage error). */
 static int parse_args(int argc, char **argv, struct spec_args *a)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        int rc = i + 1 < argc ? parse_value_opt(a, o, argv[i + 1]) : 3;
-        if (rc != 3) {
-            if (rc >= 0)
-                return rc;
-            i++;
-        } else if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+    int c, rc;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":o:h", spec_options, NULL)) != -1) {
+        if (c == 'h') {
             usage(stdout);
             return 0;
-        } else if (strcmp(o, "--dry-run") == 0) {
+        } else if (c == OPT_VERSION) {
+            printf("vmi-aot " VMI_VERSION "\n");
+            return 0;
+        } else if (c == OPT_DRY_RUN) {
             a->dry_run = 1;
-        } else if (o[0] == '-' || a->kernel) {
-            usage(stderr);
-            return 2;
-        } else {
-            a->kernel = o;
+        } else if (c == ':') {
+            return usage_error("%s needs a value", argv[optind - 1]);
+        } else if (c == '?') {
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        } else if ((rc = take_value_opt(a, c, optarg)) >= 0) {
+            return rc;
         }
     }
-    if (!a->kernel || !a->rom || (!a->out && !a->dry_run)) {
-        usage(stderr);
-        return 2;
-    }
+    if (optind < argc)
+        a->kernel = argv[optind++];
+    if (optind < argc)
+        return usage_error("one KERNEL only: '%s' is a second", argv[optind]);
+    if (!a->kernel)
+        return usage_error("%s", "no KERNEL given");
+    if (!a->rom)
+        return usage_error("%s", "no --rom ROM given");
+    if (!a->out && !a->dry_run)
+        return usage_error("%s", "no -o OUT given (or --dry-run)");
     if (a->have_share && !a->profile) {
         fprintf(stderr, "vmi-aot specialize: --inline-share needs --profile FILE\n");
         return 2;
@@ -289,21 +296,21 @@ static int parse_args(int argc, char **argv, struct spec_args *a)
 static int open_inputs(struct spec_run *r)
 {
     const struct spec_args *a = &r->a;
-    if (aot_image_open(&r->img, a->kernel, AOT_OPEN_LINUX, &r->err) != 0)
+    struct aot_image *img = &r->s.img;
+    if (aot_session_open_image(&r->s, a->kernel, AOT_OPEN_LINUX, &r->err) != 0)
         return fail(r->err.msg);
-    r->have_img = 1;
-    if (r->img.lx && a->profile) {
+    if (img->lx && a->profile) {
         fprintf(stderr, "vmi-aot specialize: %s: --profile reads profiles of vmi_sites images; "
                 "this is a Linux kernel (.parainstructions)\n", a->kernel);
         return 2;
     }
-    if (r->img.lx && aot_linux_check_dwarf(&r->img, &r->err) != 0)
+    if (img->lx && aot_linux_check_dwarf(img, &r->err) != 0)
         return fail(r->err.msg);
-    if (aot_rom_load(&r->rom, a->rom, &r->err) != 0)
+    if (aot_session_load_rom(&r->s, a->rom, &r->err) != 0)
         return fail(r->err.msg);
-    r->have_rom = 1;
-    if (a->profile && aot_profile_read(&r->prof, a->profile, &r->img, &r->err) != 0)
+    if (a->profile && aot_profile_read(&r->prof, a->profile, img, &r->err) != 0)
         return fail(r->err.msg);
+    r->n = (uint32_t)img->nsites;
     return 0;
 }
 
@@ -312,7 +319,7 @@ static int check_identity_slot(struct spec_run *r)
 {
     const struct aot_symbol *id = &r->idsym;
     const uint8_t *b = NULL;
-    if (id->size != AOT_ID_SIZE || !(b = aot_image_bytes(&r->img, id->value, AOT_ID_SIZE))) {
+    if (id->size != AOT_ID_SIZE || !(b = aot_image_bytes(&r->s.img, id->value, AOT_ID_SIZE))) {
         fprintf(stderr, "vmi-aot specialize: %s: " IDENTITY_SYM " at 0x%08x (%u bytes) is not "
                 "a %u-byte struct vmi_aot_identity in an allocated PROGBITS section\n",
                 r->a.kernel, id->value, id->size, AOT_ID_SIZE);
@@ -328,30 +335,40 @@ static int check_identity_slot(struct spec_run *r)
     return 0;
 }
 
-/* Where the ROM will be (vmi_rom_area, or --rom-base) and the identity record. */
+/* The ROM area's base and size against --rom-base and the ROM.  0, or the exit status. */
+static int check_area(struct spec_run *r)
+{
+    const struct spec_args *a = &r->a;
+    if (a->have_base && a->base != r->area.value) {
+        fprintf(stderr, "vmi-aot specialize: %s: --rom-base 0x%08x, but the image's "
+                ROM_AREA_SYM " is at 0x%08x: the kernel plans for its ROM area\n", a->kernel,
+                a->base, r->area.value);
+        return 1;
+    }
+    r->base = r->area.value;
+    uint32_t cap = r->area.size ? r->area.size : VMI_ROM_AREA_SIZE;
+    if (r->s.rom.size > cap || r->s.rom.size > VMI_ROM_AREA_SIZE) {
+        fprintf(stderr, "vmi-aot specialize: %s: the ROM's %u bytes do not fit "
+                ROM_AREA_SYM " (%u bytes at 0x%08x)\n", a->rom, r->s.rom.size,
+                cap < VMI_ROM_AREA_SIZE ? cap : VMI_ROM_AREA_SIZE, r->base);
+        return 1;
+    }
+    return 0;
+}
+
+/* Where the ROM will be (vmi_rom_area, or --rom-base) and the identity record; the ROM placed
+ * there (probed, its relocations emulated). */
 static int locate(struct spec_run *r)
 {
     const struct spec_args *a = &r->a;
-    int has_area = aot_image_symbol(&r->img, ROM_AREA_SYM, &r->area, &r->err);
-    r->has_id = has_area < 0 ? -1 : aot_image_symbol(&r->img, IDENTITY_SYM, &r->idsym, &r->err);
+    int has_area = aot_image_symbol(&r->s.img, ROM_AREA_SYM, &r->area, &r->err);
+    r->has_id = has_area < 0 ? -1 : aot_image_symbol(&r->s.img, IDENTITY_SYM, &r->idsym, &r->err);
     if (has_area < 0 || r->has_id < 0)
         return fail(r->err.msg);
     r->base = a->base;
     if (has_area) {
-        if (a->have_base && a->base != r->area.value) {
-            fprintf(stderr, "vmi-aot specialize: %s: --rom-base 0x%08x, but the image's "
-                    ROM_AREA_SYM " is at 0x%08x: the kernel plans for its ROM area\n", a->kernel,
-                    a->base, r->area.value);
+        if (check_area(r) != 0)
             return 1;
-        }
-        r->base = r->area.value;
-        uint32_t cap = r->area.size ? r->area.size : VMI_ROM_AREA_SIZE;
-        if (r->rom.size > cap || r->rom.size > VMI_ROM_AREA_SIZE) {
-            fprintf(stderr, "vmi-aot specialize: %s: the ROM's %u bytes do not fit "
-                    ROM_AREA_SYM " (%u bytes at 0x%08x)\n", a->rom, r->rom.size,
-                    cap < VMI_ROM_AREA_SIZE ? cap : VMI_ROM_AREA_SIZE, r->base);
-            return 1;
-        }
     } else if (!a->have_base) {
         fprintf(stderr, "vmi-aot specialize: %s: no " ROM_AREA_SYM " symbol, so the ROM's run-time "
                 "address is unknown: give --rom-base ADDR (docs/aot.md)\n", a->kernel);
@@ -365,106 +382,35 @@ static int locate(struct spec_run *r)
     }
     if (r->has_id && check_identity_slot(r) != 0)
         return 1;
-    if (aot_rom_base_ok(&r->rom, r->base, &r->err) != 0)
+    if (aot_session_place(&r->s, r->base, &r->err) != 0)
         return fail(r->err.msg);
     return 0;
 }
 
-/* The site table as the inliner reads it (a Linux kernel's: read when the image was opened),
- * with the buffers the plan needs, sized here from the image's sites. */
-static int read_sites(struct spec_run *r)
-{
-    struct vmi_error ve;
-    uint32_t n = r->n = (uint32_t)r->img.nsites;
-    r->tsites = calloc(n ? n : 1, sizeof *r->tsites);
-    r->psites = calloc(n ? n : 1, sizeof *r->psites);
-    r->rsites = calloc(n ? n : 1, sizeof *r->rsites);
-    if (!r->tsites || !r->psites || !r->rsites) {
-        fprintf(stderr, "vmi-aot specialize: %s: out of memory for %u sites\n", r->a.kernel, n);
-        return 1;
-    }
-    r->table.sites = r->tsites;
-    r->table.cap = n;
-    if (r->img.lx) {
-        memcpy(r->tsites, r->img.lx->infos, n * sizeof *r->tsites);
-        r->table.count = r->img.lx->table.count;
-    } else if (vmi_sites_read(&r->table, r->img.data + r->img.site_table->offset,
-                              r->img.site_table->addr, r->img.site_table->size, &ve) != VMI_OK) {
-        return fail_vmi(r->a.kernel, "the inliner refuses the site table", &ve, &r->img);
-    }
-    struct vmi_plan_size need;          /* the core's sizing: code and original bytes */
-    vmi_plan_size_for(&r->table, &need);
-    r->total = need.code;
-    r->code = malloc(r->total ? r->total : 1);
-    r->orig = malloc(r->total ? r->total : 1);
-    if (!r->code || !r->orig) {
-        fprintf(stderr, "vmi-aot specialize: %s: out of memory for %u sites\n", r->a.kernel, n);
-        return 1;
-    }
-    for (uint32_t i = 0; i < n; i++)
-        if (r->table.count != n || r->tsites[i].addr != r->img.sites[i].addr) {
-            fprintf(stderr, "vmi-aot specialize: %s: the inliner and the ELF reader disagree "
-                    "about site %u\n", r->a.kernel, i);
-            return 1;
-        }
-    return 0;
-}
-
-/* vmi_apply works on a buffer spanning the sites: it checks every site holds its native bytes (a
- * Linux site: its original bytes), writes, reads back.  Only site bytes are ever read or written
- * there. */
-static int make_span(struct spec_run *r)
-{
-    const struct aot_site *s = r->img.sites;
-    uint32_t n = r->n;
-    uint32_t lo = r->lo = n ? s[0].addr : 0;
-    uint64_t hi = n ? (uint64_t)s[n - 1].addr + s[n - 1].len : 0;
-    if (hi - lo > SPAN_MAX) {
-        fprintf(stderr, "vmi-aot specialize: %s: the sites span 0x%08x..0x%08llx, more than %u "
-                "MiB\n", r->a.kernel, lo, (unsigned long long)hi, SPAN_MAX >> 20);
-        return 1;
-    }
-    r->span = calloc(hi - lo ? hi - lo : 1, 1);
-    if (!r->span) {
-        fprintf(stderr, "vmi-aot specialize: %s: out of memory\n", r->a.kernel);
-        return 1;
-    }
-    for (uint32_t i = 0; i < n; i++)
-        memcpy(r->span + (s[i].addr - lo), aot_site_bytes(&r->img, &s[i]), s[i].len);
-    r->text = (struct vmi_text){ r->span, lo, (uint32_t)(hi - lo), NULL, NULL };
-    return 0;
-}
-
-/* The inliner, as the kernel runs it at boot: probe, relocations, sites, plan, apply. */
+/* The inliner, as the kernel runs it at boot: sites, plan, apply (to the session's span); each
+ * site's entry of .vmi_aot; the profile against the plan. */
 static int plan_and_apply(struct spec_run *r)
 {
-    struct vmi_error ve;
-    static struct vmi_reloc_table relocs;
-    if (vmi_rom_probe(&r->vrom, r->rom.img, r->rom.size, r->base, 0, &ve) != VMI_OK)
-        return fail_vmi(r->a.rom, "the inliner's probe refuses the ROM", &ve, NULL);
-    if (aot_rom_relocs(&r->rom, r->base, &relocs, &r->err) != 0)
+    struct aot_session *s = &r->s;
+    if (aot_session_read_sites(s, &r->err) != 0)
         return fail(r->err.msg);
-    if (read_sites(r) != 0 || make_span(r) != 0)
+    r->rsites = calloc(r->n ? r->n : 1, sizeof *r->rsites);
+    if (!r->rsites) {
+        fprintf(stderr, "vmi-aot specialize: %s: out of memory for %u sites\n", r->a.kernel, r->n);
         return 1;
-    if (vmi_sites_capture(&r->table, &r->text, r->orig, r->total, &r->orig_len, &ve) != VMI_OK)
-        return fail_vmi(r->a.kernel, "capture the original bytes", &ve, &r->img);
-    struct vmi_plan_options opt = { (enum vmi_policy)r->a.policy, 0 };
-    vmi_plan_init(&r->plan, r->psites, r->n, r->code, r->total);
-    if (r->img.lx)     /* a Linux site's native form is what it holds: the indirect call */
-        vmi_plan_set_original(&r->plan, r->orig, r->orig_len);
-    if (vmi_plan_build(&r->plan, &r->table, &r->vrom, &relocs, &opt, &ve) != VMI_OK)
-        return fail_vmi(r->a.kernel, "plan", &ve, &r->img);
+    }
+    if (aot_session_plan(s, (enum vmi_policy)r->a.policy, &r->err) != 0)
+        return fail(r->err.msg);
     uint32_t off = 0;
     for (uint32_t i = 0; i < r->n; i++) {
-        const struct aot_site *s = &r->img.sites[i];
-        r->rsites[i] = (struct aot_rec_site){ s->addr, s->rec_index, off, s->call, s->len,
-                                              r->psites[i].decision, r->psites[i].reason };
-        off += s->len;
+        const struct aot_site *st = &s->img.sites[i];
+        r->rsites[i] = (struct aot_rec_site){ st->addr, st->rec_index, off, st->call, st->len,
+                                              s->plan.sites[i].decision, s->plan.sites[i].reason };
+        off += st->len;
     }
-    if (vmi_apply(&r->text, &r->plan, NULL, NULL, &ve) != VMI_OK)
-        return fail_vmi(r->a.kernel, ve.status == VMI_E_SITE_BYTES ? "not the native bytes "
-                        "(already patched?)" : "apply", &ve, &r->img);
-    if (r->a.profile && aot_profile_analyze(&r->pres, &r->prof, &r->table, &r->plan, &r->vrom,
+    if (aot_session_apply(s, &r->err) != 0)
+        return fail(r->err.msg);
+    if (r->a.profile && aot_profile_analyze(&r->pres, &r->prof, &s->table, &s->plan, &s->vrom,
                                             r->a.share_ppm, &r->err) != 0)
         return fail(r->err.msg);
     return 0;
@@ -479,14 +425,14 @@ static void fill_identity(struct spec_run *r)
     id->version = VMI_AOT_VERSION;
     id->hash_kind = VMI_AOT_HASH_FNV1A64;
     id->policy = (uint8_t)r->a.policy;
-    id->rom_hash = r->rom.hash;
-    id->rom_size = r->rom.size;
+    id->rom_hash = r->s.rom.hash;
+    id->rom_size = r->s.rom.size;
     id->rom_base = r->base;
     id->site_count = r->n;
     id->sites_hash = VMI_FNV1A64_INIT;
     for (uint32_t i = 0; i < r->n; i++)
-        id->sites_hash = vmi_fnv1a64(id->sites_hash, r->span + (r->img.sites[i].addr - r->lo),
-                                     r->img.sites[i].len);
+        id->sites_hash = vmi_fnv1a64(id->sites_hash, aot_session_site_bytes(&r->s, i),
+                                     r->s.img.sites[i].len);
 }
 
 /* The report, written to its temporary file; committed only once OUT is in place. */
@@ -497,8 +443,28 @@ static int start_report(struct spec_run *r)
     if (aot_outfile_open(&r->rep, r->a.report, &r->err) != 0)
         return fail(r->err.msg);
     r->have_rep = 1;
-    if (write_report(r->rep.f, &r->a, &r->img, &r->rom, &r->plan, &r->id, r->has_id > 0,
+    if (write_report(r->rep.f, &r->a, &r->s.img, &r->s.rom, &r->s.plan, &r->id, r->has_id > 0,
                      r->a.profile ? &r->pres : NULL, &r->prof, &r->err) != 0)
+        return fail(r->err.msg);
+    return 0;
+}
+
+/* .vmi_aot: the record, each site's entry and the original bytes, added to the writer. */
+static int add_record(struct spec_run *r)
+{
+    uint32_t total = r->s.need.code;
+    struct aot_rec rec = { .flags = (r->has_id ? AOT_REC_F_IDENTITY : 0) |
+                                    (r->s.img.lx ? AOT_REC_F_LINUX : 0),
+                           .id = r->id, .count = r->n, .bytes_size = total };
+    size_t seclen = aot_rec_size(r->n, total);
+    r->sec = malloc(seclen);
+    if (!r->sec) {
+        fprintf(stderr, "vmi-aot specialize: %s: out of memory\n", r->a.kernel);
+        return 1;
+    }
+    aot_rec_encode(r->sec, &rec, r->rsites, r->s.orig);
+    if (aot_writer_add_section(&r->w, AOT_SECTION_NAME, r->sec, seclen, AOT_REC_ALIGN,
+                               &r->err) != 0)
         return fail(r->err.msg);
     return 0;
 }
@@ -506,33 +472,24 @@ static int start_report(struct spec_run *r)
 /* OUT: the image with the new site bytes, the identity filled and .vmi_aot added. */
 static int write_out(struct spec_run *r)
 {
-    if (aot_writer_init(&r->w, &r->img, &r->err) != 0)
+    const struct aot_image *img = &r->s.img;
+    if (aot_writer_init(&r->w, img, &r->err) != 0)
         return fail(r->err.msg);
     r->have_writer = 1;
     for (uint32_t i = 0; i < r->n; i++) {
-        const struct aot_site *s = &r->img.sites[i];
-        if (aot_writer_patch(&r->w, s->addr, r->span + (s->addr - r->lo), s->len, &r->err) != 0)
+        const struct aot_site *s = &img->sites[i];
+        if (aot_writer_patch(&r->w, s->addr, aot_session_site_bytes(&r->s, i), s->len,
+                             &r->err) != 0)
             return fail(r->err.msg);
     }
     uint8_t idb[AOT_ID_SIZE];
     aot_id_encode(&r->id, idb);
     if (r->has_id && aot_writer_patch(&r->w, r->idsym.value, idb, AOT_ID_SIZE, &r->err) != 0)
         return fail(r->err.msg);
-    struct aot_rec rec = { .flags = (r->has_id ? AOT_REC_F_IDENTITY : 0) |
-                                    (r->img.lx ? AOT_REC_F_LINUX : 0),
-                           .id = r->id, .count = r->n, .bytes_size = r->total };
-    size_t seclen = aot_rec_size(r->n, r->total);
-    r->sec = malloc(seclen);
-    if (!r->sec) {
-        fprintf(stderr, "vmi-aot specialize: %s: out of memory\n", r->a.kernel);
+    if (add_record(r) != 0)
         return 1;
-    }
-    aot_rec_encode(r->sec, &rec, r->rsites, r->orig);
-    if (aot_writer_add_section(&r->w, AOT_SECTION_NAME, r->sec, seclen, AOT_REC_ALIGN,
-                               &r->err) != 0)
-        return fail(r->err.msg);
     struct stat st;
-    unsigned mode = fstat(r->img.fd, &st) == 0 ? (unsigned)(st.st_mode & 0777) : 0644u;
+    unsigned mode = fstat(img->fd, &st) == 0 ? (unsigned)(st.st_mode & 0777) : 0644u;
     if (aot_writer_write(&r->w, r->a.out, mode, &r->err) != 0)
         return fail(r->err.msg);
     return 0;
@@ -551,19 +508,19 @@ static int finish(struct spec_run *r)
     int report_on_stdout = a->report && strcmp(a->report, "-") == 0;
     if (!a->dry_run && !report_on_stdout) {
         static struct vmi_stats st;
-        vmi_plan_stats(&r->plan, &st);
+        vmi_plan_stats(&r->s.plan, &st);
         printf("%s: %u sites for %s (%u bytes, fnv1a64 0x%016llx) at 0x%08x, policy %s: "
                "inline %u, call %u, jump %u, nop %u, native %u; identity %s\n", a->out, r->n,
-               a->rom, r->rom.size, (unsigned long long)r->rom.hash, r->base,
+               a->rom, r->s.rom.size, (unsigned long long)r->s.rom.hash, r->base,
                vmi_policy_name((unsigned)a->policy), st.decision[VMI_DECISION_INLINE],
                st.decision[VMI_DECISION_CALL], st.decision[VMI_DECISION_JUMP],
                st.decision[VMI_DECISION_NOP], st.decision[VMI_DECISION_NATIVE],
-               r->has_id ? "filled" : r->img.lx ? "in " AOT_SECTION_NAME
+               r->has_id ? "filled" : r->s.img.lx ? "in " AOT_SECTION_NAME
                " only (a Linux kernel: boot it with noreplace-paravirt, docs/linux.md)"
                : "none (no " IDENTITY_SYM ")");
     }
     if (a->profile && !report_on_stdout)
-        aot_profile_text(stdout, &r->pres, &r->prof, &r->plan);
+        aot_profile_text(stdout, &r->pres, &r->prof, &r->s.plan);
     return 0;
 }
 
@@ -573,23 +530,21 @@ static void run_free(struct spec_run *r)
         aot_outfile_abort(&r->rep);
     if (r->have_writer)
         aot_writer_free(&r->w);
-    void *bufs[] = { r->tsites, r->psites, r->rsites, r->code, r->orig, r->span, r->sec };
-    for (size_t k = 0; k < sizeof bufs / sizeof bufs[0]; k++)
-        free(bufs[k]);
+    free(r->rsites);
+    free(r->sec);
     aot_profile_result_free(&r->pres);
     aot_profile_free(&r->prof);
-    if (r->have_rom)
-        aot_rom_free(&r->rom);
-    if (r->have_img)
-        aot_image_close(&r->img);
+    aot_session_close(&r->s);
 }
 
-/* The phases: options, inputs, where the ROM is, plan and apply, identity, report, OUT, summary. */
+/* The phases: options, inputs, locate (where the ROM is), plan and apply, identity, report,
+ * write OUT, the summary. */
 int aot_cmd_specialize(int argc, char **argv)
 {
     static struct spec_run zero;
     struct spec_run r = zero;
     r.a.policy = VMI_POLICY_AUTO;
+    aot_session_init(&r.s);
     int rc = parse_args(argc, argv, &r.a);
     if (rc >= 0)
         return rc;

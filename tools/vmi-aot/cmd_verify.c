@@ -10,6 +10,7 @@
  * copy of the original site bytes is exact.  Prints one line per problem (naming the site) and
  * exits 1 on any; 0 and a summary line when all hold. */
 #include <elf.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +22,11 @@
 #include "disasm.h"
 #include "elf_image.h"
 #include "linux_image.h"
+#include "session.h"
 #include "vmi_abi.h"
 #include "vmi_aot.h"
 #include "vmi_inliner.h"
+#include "vmi_version.h"
 
 #define MAX_SHOWN 20
 
@@ -47,7 +50,7 @@ static void problem(struct vctx *v, const char *fmt, ...)
 
 static void usage(FILE *f)
 {
-    fputs("usage: vmi-aot verify OUT --rom ROM [--orig KERNEL]\n"
+    fputs("usage: vmi-aot verify [--] OUT --rom ROM [--orig KERNEL] [--help] [--version]\n"
           "  Checks an image written by vmi-aot specialize, independently of the planner: the\n"
           "  identity and .vmi_aot records against ROM, sites_hash, every site decoded (whole\n"
           "  instructions, branch targets inside the ROM's routines or the site), and with --orig\n"
@@ -128,36 +131,18 @@ static void check_site(struct vctx *v, const struct aot_image *img, const struct
     }
 }
 
-/* --orig: everything outside the sites and the records is the original's. */
-static void check_orig(struct vctx *v, const struct aot_image *out, const struct aot_image *orig,
-                       const struct aot_rec *rec, const struct aot_section *recsec,
-                       int has_id, uint32_t id_off)
+/* --orig, the sites: where they are, and .vmi_aot's copy of their original bytes; each marked in
+ * may[] (the bytes allowed to differ).  0, or -1 after a problem that stops the comparison. */
+static int check_orig_sites(struct vctx *v, const struct aot_image *out,
+                            const struct aot_image *orig, const struct aot_rec *rec, uint8_t *may)
 {
-    if (orig->size > out->size) {
-        problem(v, "shorter (%zu bytes) than the original %s (%zu bytes)", out->size, orig->path,
-                orig->size);
-        return;
-    }
-    if (orig->nsites != out->nsites || rec->count != orig->nsites) {
-        problem(v, "%zu sites, the original %s has %zu", out->nsites, orig->path, orig->nsites);
-        return;
-    }
-    /* The byte ranges allowed to differ, in file order: the header fields, sites, identity. */
-    uint8_t *may = calloc(orig->size, 1);
-    if (!may) {
-        problem(v, "out of memory");
-        return;
-    }
-    memset(may + offsetof(Elf32_Ehdr, e_shoff), 1, 4);
-    memset(may + offsetof(Elf32_Ehdr, e_shnum), 1, 2);
     for (size_t i = 0; i < out->nsites; i++) {
         const struct aot_site *s = &out->sites[i], *o = &orig->sites[i];
         if (s->addr != o->addr || s->len != o->len || s->offset != o->offset) {
             problem(v, "site %zu at 0x%08x (%u bytes, file offset 0x%x) is at 0x%08x (%u bytes, file "
                     "offset 0x%x) in the original %s", i, s->addr, s->len, s->offset, o->addr,
                     o->len, o->offset, orig->path);
-            free(may);
-            return;
+            return -1;
         }
         memset(may + s->offset, 1, s->len);
         const struct aot_rec_site *r = &rec->sites[i];
@@ -165,8 +150,14 @@ static void check_orig(struct vctx *v, const struct aot_image *out, const struct
             problem(v, "site %zu at 0x%08x: " AOT_SECTION_NAME " does not hold the bytes the "
                     "original %s has there", i, s->addr, orig->path);
     }
-    if (has_id)
-        memset(may + id_off, 1, AOT_ID_SIZE);
+    return 0;
+}
+
+/* --orig, the original's bytes: every byte not in may[] is the original's (the first five
+ * differences named with their section). */
+static void check_orig_bytes(struct vctx *v, const struct aot_image *out,
+                             const struct aot_image *orig, const uint8_t *may)
+{
     size_t shown = 0;
     for (size_t k = 0; k < orig->size; k++) {
         if (may[k] || out->data[k] == orig->data[k])
@@ -187,11 +178,14 @@ static void check_orig(struct vctx *v, const struct aot_image *out, const struct
     }
     if (shown > 5)
         problem(v, "%zu more changed bytes outside the sites and the records", shown - 5);
-    free(may);
+}
 
-    /* The appended part: the section headers are the original's plus .vmi_aot, the name table
-     * moved (same contents plus the new name), and every appended byte belongs to the name table
-     * copy, .vmi_aot or the header table, or is zero padding. */
+/* --orig, the appended part: the section headers are the original's plus .vmi_aot, the name table
+ * moved (same contents plus the new name), and every appended byte belongs to the name table
+ * copy, .vmi_aot or the header table, or is zero padding. */
+static void check_orig_appended(struct vctx *v, const struct aot_image *out,
+                                const struct aot_image *orig, const struct aot_section *recsec)
+{
     if (out->nsecs != orig->nsecs + 1 || recsec->index != orig->nsecs) {
         problem(v, "%zu sections, expected the original's %zu plus " AOT_SECTION_NAME " last",
                 out->nsecs, orig->nsecs);
@@ -222,14 +216,47 @@ static void check_orig(struct vctx *v, const struct aot_image *out, const struct
     }
 }
 
+/* --orig: everything outside the sites and the records is the original's. */
+static void check_orig(struct vctx *v, const struct aot_image *out, const struct aot_image *orig,
+                       const struct aot_rec *rec, const struct aot_section *recsec,
+                       int has_id, uint32_t id_off)
+{
+    if (orig->size > out->size) {
+        problem(v, "shorter (%zu bytes) than the original %s (%zu bytes)", out->size, orig->path,
+                orig->size);
+        return;
+    }
+    if (orig->nsites != out->nsites || rec->count != orig->nsites) {
+        problem(v, "%zu sites, the original %s has %zu", out->nsites, orig->path, orig->nsites);
+        return;
+    }
+    /* The byte ranges allowed to differ, in file order: the header fields, sites, identity. */
+    uint8_t *may = calloc(orig->size, 1);
+    if (!may) {
+        problem(v, "out of memory");
+        return;
+    }
+    memset(may + offsetof(Elf32_Ehdr, e_shoff), 1, 4);
+    memset(may + offsetof(Elf32_Ehdr, e_shnum), 1, 2);
+    if (check_orig_sites(v, out, orig, rec, may) != 0) {
+        free(may);
+        return;
+    }
+    if (has_id)
+        memset(may + id_off, 1, AOT_ID_SIZE);
+    check_orig_bytes(v, out, orig, may);
+    free(may);
+    check_orig_appended(v, out, orig, recsec);
+}
+
 /* Everything one verify run holds. */
 struct verify_run {
     const char *outp, *romp, *origp;
     struct vctx v;
     struct aot_err err;
-    struct aot_image img, orig;
-    struct aot_rom rom;
-    int have_img, have_rom, have_orig;
+    struct aot_session s;       /* OUT and the ROM (the session's inputs; no plan is made) */
+    struct aot_image orig;
+    int have_orig;
     struct aot_rec rec;
     const struct aot_section *recsec;
     struct aot_symbol idsym, area;
@@ -238,44 +265,71 @@ struct verify_run {
     size_t patched;
 };
 
-/* Returns -1 to go on, else the exit status (0 after --help, 2 on a usage error). */
+/* A usage error: one line naming the option, then the usage; exit status 2. */
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("vmi-aot verify: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    usage(stderr);
+    return 2;
+}
+
+enum { OPT_ROM = 0x100, OPT_ORIG, OPT_VERSION };
+
+static const struct option verify_options[] = {
+    { "rom", required_argument, NULL, OPT_ROM },
+    { "orig", required_argument, NULL, OPT_ORIG },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, OPT_VERSION },
+    { NULL, 0, NULL, 0 },
+};
+
+/* Returns -1 to go on, else the exit status (0 after --help or --version, 2 on a usage error). */
 static int parse_args(int argc, char **argv, struct verify_run *r)
 {
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", verify_options, NULL)) != -1) {
+        switch (c) {
+        case 'h':
             usage(stdout);
             return 0;
-        } else if (strcmp(argv[i], "--rom") == 0 && i + 1 < argc) {
-            r->romp = argv[++i];
-        } else if (strcmp(argv[i], "--orig") == 0 && i + 1 < argc) {
-            r->origp = argv[++i];
-        } else if (argv[i][0] == '-' || r->outp) {
-            usage(stderr);
-            return 2;
-        } else {
-            r->outp = argv[i];
+        case OPT_VERSION:
+            printf("vmi-aot " VMI_VERSION "\n");
+            return 0;
+        case OPT_ROM:
+            r->romp = optarg;
+            break;
+        case OPT_ORIG:
+            r->origp = optarg;
+            break;
+        case ':':
+            return usage_error("%s needs a value", argv[optind - 1]);
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (!r->outp || !r->romp) {
-        usage(stderr);
-        return 2;
-    }
+    if (optind < argc)
+        r->outp = argv[optind++];
+    if (optind < argc)
+        return usage_error("one OUT only: '%s' is a second", argv[optind]);
+    if (!r->outp)
+        return usage_error("%s", "no OUT given");
+    if (!r->romp)
+        return usage_error("%s", "no --rom ROM given");
     return -1;
 }
 
 /* OUT, the ROM and the original.  A bad OUT or ROM: exit 1 at once; a bad original: a problem. */
 static int open_inputs(struct verify_run *r)
 {
-    if (aot_image_open(&r->img, r->outp, AOT_OPEN_LINUX, &r->err) != 0) {
+    if (aot_session_open_image(&r->s, r->outp, AOT_OPEN_LINUX, &r->err) != 0 ||
+        aot_session_load_rom(&r->s, r->romp, &r->err) != 0) {
         fprintf(stderr, "vmi-aot verify: %s\n", r->err.msg);
         return 1;
     }
-    r->have_img = 1;
-    if (aot_rom_load(&r->rom, r->romp, &r->err) != 0) {
-        fprintf(stderr, "vmi-aot verify: %s\n", r->err.msg);
-        return 1;
-    }
-    r->have_rom = 1;
     if (r->origp) {
         if (aot_image_open(&r->orig, r->origp, AOT_OPEN_LINUX, &r->err) != 0) {
             fprintf(stderr, "vmi-aot verify: %s\n", r->err.msg);
@@ -291,19 +345,19 @@ static int open_inputs(struct verify_run *r)
 static int read_records(struct verify_run *r)
 {
     struct vctx *v = &r->v;
-    r->recsec = aot_image_find_section(&r->img, AOT_SECTION_NAME);
+    r->recsec = aot_image_find_section(&r->s.img, AOT_SECTION_NAME);
     if (!r->recsec || r->recsec->type != SHT_PROGBITS || (r->recsec->flags & SHF_ALLOC)) {
         problem(v, "no non-allocated PROGBITS section " AOT_SECTION_NAME ": not written by vmi-aot "
                 "specialize");
         return -1;
     }
-    if (aot_rec_parse(&r->rec, r->img.data + r->recsec->offset, r->recsec->size, r->outp,
+    if (aot_rec_parse(&r->rec, r->s.img.data + r->recsec->offset, r->recsec->size, r->outp,
                       &r->err) != 0) {
         problem(v, "%s", r->err.msg + strlen(r->outp) + 2);
         return -1;
     }
-    r->has_id = aot_image_symbol(&r->img, "vmi_aot_identity", &r->idsym, &r->err);
-    r->has_area = r->has_id < 0 ? -1 : aot_image_symbol(&r->img, "vmi_rom_area", &r->area,
+    r->has_id = aot_image_symbol(&r->s.img, "vmi_aot_identity", &r->idsym, &r->err);
+    r->has_area = r->has_id < 0 ? -1 : aot_image_symbol(&r->s.img, "vmi_rom_area", &r->area,
                                                         &r->err);
     if (r->has_id < 0 || r->has_area < 0) {
         problem(v, "%s", r->err.msg + strlen(r->outp) + 2);
@@ -323,7 +377,7 @@ static void check_identity_copy(struct verify_run *r)
         return;
     }
     const uint8_t *idb = r->idsym.size == AOT_ID_SIZE ?
-                         aot_image_bytes(&r->img, r->idsym.value, AOT_ID_SIZE) : NULL;
+                         aot_image_bytes(&r->s.img, r->idsym.value, AOT_ID_SIZE) : NULL;
     uint8_t want[AOT_ID_SIZE];
     aot_id_encode(&r->rec.id, want);
     if (!idb)
@@ -335,7 +389,7 @@ static void check_identity_copy(struct verify_run *r)
         problem(v, "vmi_aot_identity at 0x%08x differs from the copy in " AOT_SECTION_NAME,
                 r->idsym.value);
     if (idb)
-        r->id_off = (uint32_t)(idb - r->img.data);
+        r->id_off = (uint32_t)(idb - r->s.img.data);
 }
 
 /* The identity's fields against the ROM, the image and .vmi_aot. */
@@ -350,41 +404,41 @@ static void check_identity(struct verify_run *r)
                 "expected 0x%08x, %u, %u, a policy below %u, 0", id->magic, id->version,
                 id->hash_kind, id->policy, id->reserved, VMI_AOT_MAGIC, VMI_AOT_VERSION,
                 VMI_AOT_HASH_FNV1A64, VMI_POLICY_COUNT);
-    if (id->rom_hash != r->rom.hash || id->rom_size != r->rom.size)
+    if (id->rom_hash != r->s.rom.hash || id->rom_size != r->s.rom.size)
         problem(v, "specialized for another ROM: identity has hash 0x%016llx, %u bytes; %s has "
                 "0x%016llx, %u bytes", (unsigned long long)id->rom_hash, id->rom_size, r->romp,
-                (unsigned long long)r->rom.hash, r->rom.size);
+                (unsigned long long)r->s.rom.hash, r->s.rom.size);
     if (r->has_area && r->area.value != id->rom_base)
         problem(v, "identity's rom_base 0x%08x is not vmi_rom_area (0x%08x)", id->rom_base,
                 r->area.value);
-    if (aot_rom_base_ok(&r->rom, id->rom_base, &r->err) != 0)
+    if (aot_rom_base_ok(&r->s.rom, id->rom_base, &r->err) != 0)
         problem(v, "identity's rom_base: %s", r->err.msg);
-    if (!(r->rec.flags & AOT_REC_F_LINUX) != !r->img.lx)
-        problem(v, "%s, but " AOT_SECTION_NAME " says its sites are %s", r->img.lx ?
+    if (!(r->rec.flags & AOT_REC_F_LINUX) != !r->s.img.lx)
+        problem(v, "%s, but " AOT_SECTION_NAME " says its sites are %s", r->s.img.lx ?
                 "a Linux kernel (.parainstructions)" : "a vmi_sites image",
                 (r->rec.flags & AOT_REC_F_LINUX) ? "Linux pv sites" : "vmi_sites records");
-    if (id->site_count != r->img.nsites || r->rec.count != r->img.nsites)
+    if (id->site_count != r->s.img.nsites || r->rec.count != r->s.img.nsites)
         problem(v, "identity counts %u sites, " AOT_SECTION_NAME " %u, the site table %zu",
-                id->site_count, r->rec.count, r->img.nsites);
+                id->site_count, r->rec.count, r->s.img.nsites);
 }
 
 /* Each site's record in .vmi_aot (where, what, the original bytes) and the hash of all. */
 static void check_site_records(struct verify_run *r)
 {
     struct vctx *v = &r->v;
-    const struct aot_image *imgp = &r->img;
+    const struct aot_image *imgp = &r->s.img;
     const struct aot_rec *rec = &r->rec;
     uint64_t h = VMI_FNV1A64_INIT;
     uint8_t native[256];
-    for (size_t i = 0; i < r->img.nsites; i++) {
-        const struct aot_site *s = &r->img.sites[i];
+    for (size_t i = 0; i < r->s.img.nsites; i++) {
+        const struct aot_site *s = &r->s.img.sites[i];
         const struct aot_rec_site *rs = &rec->sites[i];
-        h = vmi_fnv1a64(h, aot_site_bytes(&r->img, s), s->len);
+        h = vmi_fnv1a64(h, aot_site_bytes(&r->s.img, s), s->len);
         if (rs->addr != s->addr || rs->len != s->len || rs->call != s->call ||
             rs->record != s->rec_index)
             problem(v, SITE_FMT AOT_SECTION_NAME " entry %zu describes 0x%08x (%u bytes, call %u, "
                     "record %u)", SITE_ARGS(i, s), i, rs->addr, rs->len, rs->call, rs->record);
-        else if (!r->img.lx && (vmi_render_native(s->call, s->len, native) == VMI_NO_SITE ||
+        else if (!r->s.img.lx && (vmi_render_native(s->call, s->len, native) == VMI_NO_SITE ||
                                 memcmp(native, rec->bytes + rs->bytes_off, s->len) != 0))
             problem(v, SITE_FMT "the original bytes in " AOT_SECTION_NAME " are not the call's "
                     "native sequence and NOP fill", SITE_ARGS(i, s));
@@ -405,39 +459,41 @@ static void check_sites(struct verify_run *r)
         problem(&r->v, "Zydis refuses to initialize");
         return;
     }
-    for (size_t i = 0; i < r->img.nsites; i++) {
-        int changed = memcmp(aot_site_bytes(&r->img, &r->img.sites[i]),
-                             rec->bytes + rec->sites[i].bytes_off, r->img.sites[i].len) != 0;
+    for (size_t i = 0; i < r->s.img.nsites; i++) {
+        int changed = memcmp(aot_site_bytes(&r->s.img, &r->s.img.sites[i]),
+                             rec->bytes + rec->sites[i].bytes_off, r->s.img.sites[i].len) != 0;
         /* a Linux site left as it was is Linux's own code (an indirect call through its ops
          * table, checked against --orig below); every other site is decoded */
-        if (changed || !r->img.lx)
-            check_site(&r->v, &r->img, &dis, &r->rom, rec->id.rom_base, i);
+        if (changed || !r->s.img.lx)
+            check_site(&r->v, &r->s.img, &dis, &r->s.rom, rec->id.rom_base, i);
         r->patched += changed;
     }
     if (r->have_orig)
-        check_orig(&r->v, &r->img, &r->orig, rec, r->recsec,
+        check_orig(&r->v, &r->s.img, &r->orig, rec, r->recsec,
                    r->has_id && (rec->flags & AOT_REC_F_IDENTITY), r->id_off);
 }
 
 static void print_verified(const struct verify_run *r)
 {
-    const struct aot_image *img = &r->img;
+    const struct aot_image *img = &r->s.img;
     const struct vmi_aot_identity *id = &r->rec.id;
     printf("%s: verified %zu %ssites (%zu changed, %zu as the original) for %s (%u bytes, "
            "fnv1a64 0x%016llx) at 0x%08x, policy %s; identity %s%s%s%s\n", r->outp, img->nsites,
            img->lx ? "Linux pv " : "", r->patched, img->nsites - r->patched, r->romp,
-           r->rom.size, (unsigned long long)r->rom.hash, id->rom_base,
+           r->s.rom.size, (unsigned long long)r->s.rom.hash, id->rom_base,
            vmi_policy_name(id->policy),
            r->has_id ? "filled" : img->lx ? "in " AOT_SECTION_NAME : "none",
            r->have_orig ? "; unchanged elsewhere from " : "", r->have_orig ? r->origp : "",
            img->lx && !r->have_orig ? "; original bytes not checked (no --orig)" : "");
 }
 
-/* The phases: options, inputs, the records, the identity, the sites, the verdict. */
+/* The phases: options, inputs (locate: OUT and the ROM through a session), the records, the
+ * identity, the sites, the verdict. */
 int aot_cmd_verify(int argc, char **argv)
 {
     static struct verify_run zero;
     struct verify_run r = zero;
+    aot_session_init(&r.s);
     int rc = parse_args(argc, argv, &r);
     if (rc >= 0)
         return rc;
@@ -461,9 +517,6 @@ done:
     free((void *)r.rec.sites);
     if (r.have_orig)
         aot_image_close(&r.orig);
-    if (r.have_rom)
-        aot_rom_free(&r.rom);
-    if (r.have_img)
-        aot_image_close(&r.img);
+    aot_session_close(&r.s);
     return rc;
 }

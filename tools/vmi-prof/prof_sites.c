@@ -5,9 +5,10 @@
  * "profile begin ..." and "profile end ..." lines (the guest's pv-count mode); everything outside
  * the block is ignored.  Every site of the profile must be a site of ELF with the same call (the
  * profile was taken of that image).  Functions come from the symbol table, file:line from DWARF,
- * through vmi-aot's own objects.  With --rom, the image's sites are planned against the ROM as a
- * kernel does at boot (vmi_plan_build, GetRelocationInfo executed by check-rom's emulator) and each
- * row says what the plan decided and why. */
+ * through the hosted library (lib/).  With --rom, the image's sites are planned against the ROM as
+ * a kernel does at boot (a session, lib/session.h: vmi_plan_build, GetRelocationInfo executed by
+ * check-rom's emulator) and each row says what the plan decided and why.  The helpers return
+ * errors (struct aot_err); prof_sites_run prints them. */
 #define _GNU_SOURCE
 #include "prof_sites.h"
 #include "prof_sites_chart.h"
@@ -24,6 +25,7 @@
 #include "elf_image.h"
 #include "json_out.h"
 #include "linux_image.h"
+#include "session.h"
 #include "site_info.h"
 #include "vmi_inliner.h"
 
@@ -157,22 +159,21 @@ static int block_wanted(const char *line, const char *phase)
     return p && strlen(phase) == n && !strncmp(p, phase, n);
 }
 
-/* Reads path: a profile file, or a log with one profile block (of the phase asked for).  0, or -1
- * and one line in why. */
-static int read_profile(const char *path, const char *phase, struct profile *pr, char *why,
-                        size_t cap)
+/* Where a log's profile block is: lines begin_line..end_line (0, 0: no block, the whole file is
+ * a profile). */
+struct block {
+    unsigned begin_line, end_line;
+};
+
+/* Pass 1: is path a log with a profile block (of this phase)?  0, or -1 and err. */
+static int find_block(FILE *f, const char *path, const char *phase, struct block *blk,
+                      struct aot_err *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(why, cap, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    char *line = NULL, r[200];
+    char *line = NULL;
     size_t lcap = 0;
-    unsigned lineno = 0, begin_line = 0, end_line = 0;
-    int rc = -1;
-    /* pass 1: is it a log with a block (of this phase)? */
-    int in_other = 0, any_block = 0;
+    unsigned lineno = 0;
+    int in_other = 0, any_block = 0, rc = -1;
+    *blk = (struct block){ 0, 0 };
     while (getline(&line, &lcap, f) >= 0) {
         lineno++;
         if (!strncmp(line, "profile begin", 13) && (line[13] == ' ' || line[13] == '\n' ||
@@ -182,108 +183,136 @@ static int read_profile(const char *path, const char *phase, struct profile *pr,
                 in_other = 1;          /* another phase's block: skipped whole */
                 continue;
             }
-            if (begin_line) {
-                snprintf(why, cap, "%s:%u: a second profile block (the first began on line %u)",
-                         path, lineno, begin_line);
+            if (blk->begin_line) {
+                aot_fail(err, "%s:%u: a second profile block (the first began on line %u)", path,
+                         lineno, blk->begin_line);
                 goto out;
             }
-            begin_line = lineno;
+            blk->begin_line = lineno;
         } else if (!strncmp(line, "profile end", 11)) {
             if (in_other) {
                 in_other = 0;
                 continue;
             }
-            if (!begin_line || end_line) {
-                snprintf(why, cap, "%s:%u: profile end without profile begin", path, lineno);
+            if (!blk->begin_line || blk->end_line) {
+                aot_fail(err, "%s:%u: profile end without profile begin", path, lineno);
                 goto out;
             }
-            end_line = lineno;
+            blk->end_line = lineno;
         }
     }
-    if (any_block && !begin_line) {
-        snprintf(why, cap, "%s: no profile block %s%s", path, phase ? "of phase " : "for the whole run"
+    if (any_block && !blk->begin_line)
+        aot_fail(err, "%s: no profile block %s%s", path, phase ? "of phase " : "for the whole run"
                  " (phase=total; give --phase NAME)", phase ? phase : "");
-        goto out;
+    else if (blk->begin_line && !blk->end_line)
+        aot_fail(err, "%s:%u: profile begin without profile end (a truncated log?)", path,
+                 blk->begin_line);
+    else if (ferror(f))
+        aot_fail(err, "%s: %s", path, strerror(errno));
+    else
+        rc = 0;
+out:
+    free(line);
+    return rc;
+}
+
+/* One "site ..." line (p, its indentation skipped) appended to pr.  0, or -1 and err. */
+static int add_site(struct profile *pr, const char *p, const char *path, unsigned lineno,
+                    struct aot_err *err)
+{
+    char why[200];
+    if (strncmp(p, "site", 4) || (p[4] != ' ' && p[4] != '\t'))
+        return aot_fail(err, "%s:%u: not a profile line (want 'site addr=0x... call=NAME "
+                        "count=N')", path, lineno);
+    if (pr->n == pr->cap) {
+        size_t nc = pr->cap ? pr->cap * 2 : 256;
+        struct psite *nv = realloc(pr->v, nc * sizeof *nv);
+        if (!nv)
+            return aot_fail(err, "%s:%u: out of memory", path, lineno);
+        pr->v = nv;
+        pr->cap = nc;
     }
-    if (begin_line && !end_line) {
-        snprintf(why, cap, "%s:%u: profile begin without profile end (a truncated log?)", path,
-                 begin_line);
-        goto out;
-    }
-    if (ferror(f)) {
-        snprintf(why, cap, "%s: %s", path, strerror(errno));
-        goto out;
-    }
-    rewind(f);
-    lineno = 0;
-    while (getline(&line, &lcap, f) >= 0) {
+    struct psite *s = &pr->v[pr->n];
+    memset(s, 0, sizeof *s);
+    s->line = lineno;
+    s->decision = s->reason = -1;
+    if (parse_site((char *)p, s, why, sizeof why) != 0)
+        return aot_fail(err, "%s:%u: %s", path, lineno, why);
+    if (pr->total + s->count < pr->total)
+        return aot_fail(err, "%s:%u: the counts overflow 64 bits", path, lineno);
+    pr->total += s->count;
+    pr->n++;
+    return 0;
+}
+
+/* Pass 2: the site lines of the file (or of its block); the block's end line's sites= checked.
+ * 0, or -1 and err. */
+static int read_sites(FILE *f, const char *path, const struct block *blk, struct profile *pr,
+                      struct aot_err *err)
+{
+    char *line = NULL;
+    size_t lcap = 0;
+    unsigned lineno = 0;
+    int rc = 0;
+    while (rc == 0 && getline(&line, &lcap, f) >= 0) {
         lineno++;
-        if (begin_line && (lineno <= begin_line || lineno > end_line))
+        if (blk->begin_line && (lineno <= blk->begin_line || lineno > blk->end_line))
             continue;
         chomp(line);
-        if (lineno == end_line) {
+        if (lineno == blk->end_line) {
             char *s = strstr(line, " sites=");
-            if (s && strtoul(s + 7, NULL, 10) != pr->n) {
-                snprintf(why, cap, "%s:%u: profile end says sites=%lu, the block has %zu site "
-                         "lines", path, lineno, strtoul(s + 7, NULL, 10), pr->n);
-                goto out;
-            }
+            if (s && strtoul(s + 7, NULL, 10) != pr->n)
+                rc = aot_fail(err, "%s:%u: profile end says sites=%lu, the block has %zu site "
+                              "lines", path, lineno, strtoul(s + 7, NULL, 10), pr->n);
             break;
         }
         const char *p = line;
         while (*p == ' ' || *p == '\t')
             p++;
-        if (!*p || *p == '#')
-            continue;
-        if (strncmp(p, "site", 4) || (p[4] != ' ' && p[4] != '\t')) {
-            snprintf(why, cap, "%s:%u: not a profile line (want 'site addr=0x... call=NAME "
-                     "count=N')", path, lineno);
-            goto out;
-        }
-        if (pr->n == pr->cap) {
-            size_t nc = pr->cap ? pr->cap * 2 : 256;
-            struct psite *nv = realloc(pr->v, nc * sizeof *nv);
-            if (!nv) {
-                snprintf(why, cap, "%s:%u: out of memory", path, lineno);
-                goto out;
-            }
-            pr->v = nv;
-            pr->cap = nc;
-        }
-        struct psite *s = &pr->v[pr->n];
-        memset(s, 0, sizeof *s);
-        s->line = lineno;
-        s->decision = s->reason = -1;
-        if (parse_site((char *)p, s, r, sizeof r) != 0) {
-            snprintf(why, cap, "%s:%u: %s", path, lineno, r);
-            goto out;
-        }
-        if (pr->total + s->count < pr->total) {
-            snprintf(why, cap, "%s:%u: the counts overflow 64 bits", path, lineno);
-            goto out;
-        }
-        pr->total += s->count;
-        pr->n++;
+        if (*p && *p != '#')
+            rc = add_site(pr, p, path, lineno, err);
     }
+    free(line);
+    return rc;
+}
+
+/* The sites in address order, none twice.  0, or -1 and err. */
+static int sort_sites(struct profile *pr, const char *path, const struct block *blk,
+                      struct aot_err *err)
+{
     if (pr->n == 0) {
-        if (begin_line)
-            snprintf(why, cap, "%s:%u: the profile block has no site lines", path, begin_line);
-        else
-            snprintf(why, cap, "%s: no site lines (neither a profile nor a log with a profile "
-                     "block)", path);
-        goto out;
+        if (blk->begin_line)
+            return aot_fail(err, "%s:%u: the profile block has no site lines", path,
+                            blk->begin_line);
+        return aot_fail(err, "%s: no site lines (neither a profile nor a log with a profile "
+                        "block)", path);
     }
     qsort(pr->v, pr->n, sizeof pr->v[0], by_addr);
     for (size_t k = 1; k < pr->n; k++)
         if (pr->v[k].addr == pr->v[k - 1].addr) {
             unsigned a = pr->v[k - 1].line, b = pr->v[k].line;
-            snprintf(why, cap, "%s:%u: site 0x%08x already on line %u", path, a > b ? a : b,
-                     pr->v[k].addr, a < b ? a : b);
-            goto out;
+            return aot_fail(err, "%s:%u: site 0x%08x already on line %u", path, a > b ? a : b,
+                            pr->v[k].addr, a < b ? a : b);
         }
-    rc = 0;
-out:
-    free(line);
+    return 0;
+}
+
+/* Reads path: a profile file, or a log with one profile block (of the phase asked for).  0, or -1
+ * and err. */
+static int read_profile(const char *path, const char *phase, struct profile *pr,
+                        struct aot_err *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return aot_fail(err, "%s: %s", path, strerror(errno));
+    struct block blk;
+    int rc = find_block(f, path, phase, &blk, err);
+    if (rc == 0) {
+        rewind(f);
+        rc = read_sites(f, path, &blk, pr, err);
+    }
+    if (rc == 0)
+        rc = sort_sites(pr, path, &blk, err);
     fclose(f);
     return rc;
 }
@@ -296,110 +325,51 @@ static int by_count(const void *a, const void *b)
     return (x->addr > y->addr) - (x->addr < y->addr);
 }
 
-/* Plans the image's sites against the ROM and records each profiled site's decision.  0, or 1
- * with why[] filled. */
-static int decide(const struct prof_site_opts *o, const struct aot_image *img,
-                  struct profile *pr, char *why, size_t cap)
+/* Plans the image's sites against the ROM as a kernel does at boot (a session: the ROM at
+ * vmi_rom_area, else where the harness maps it) and records each profiled site's decision.  0,
+ * or -1 and err. */
+static int decide(const struct prof_site_opts *o, struct aot_session *ss, struct profile *pr,
+                  struct aot_err *err)
 {
-    struct aot_rom rom;
-    struct aot_err err;
-    struct vmi_error ve;
-    struct vmi_rom vrom;
-    static struct vmi_reloc_table relocs;
-    int rc = 1;
-    if (aot_rom_load(&rom, o->rom, &err) != 0) {
-        snprintf(why, cap, "%s", err.msg);
-        return 1;
-    }
     struct aot_symbol sym;
-    uint32_t base = DEFAULT_ROM_BASE;
-    int has = aot_image_symbol(img, "vmi_rom_area", &sym, &err);
-    if (has < 0) {
-        snprintf(why, cap, "%s", err.msg);
-        goto done;
-    }
-    if (has)
-        base = sym.value;
-    uint32_t n = (uint32_t)img->nsites;
-    struct vmi_site_info *ts = calloc(n ? n : 1, sizeof *ts);
-    struct vmi_site_plan *ps = calloc(n ? n : 1, sizeof *ps);
-    uint8_t *code = NULL;
-    if (!ts || !ps) {
-        snprintf(why, cap, "%s: out of memory for %u sites", img->path, n);
-        goto free_all;
-    }
-    if (aot_rom_base_ok(&rom, base, &err) != 0 || aot_rom_relocs(&rom, base, &relocs, &err) != 0) {
-        snprintf(why, cap, "%s", err.msg);
-        goto free_all;
-    }
-    if (vmi_rom_probe(&vrom, rom.img, rom.size, base, 0, &ve) != VMI_OK) {
-        aot_fail_vmi(&err, &ve, "%s: the inliner's probe refuses the ROM", o->rom);
-        snprintf(why, cap, "%s", err.msg);
-        goto free_all;
-    }
-    struct vmi_site_table table = { ts, 0, n };
-    if (vmi_sites_read(&table, img->data + img->site_table->offset, img->site_table->addr,
-                       img->site_table->size, &ve) != VMI_OK) {
-        aot_fail_vmi(&err, &ve, "%s: the inliner refuses the site table", img->path);
-        snprintf(why, cap, "%s", err.msg);
-        goto free_all;
-    }
-    struct vmi_plan_size need;          /* the core's sizing */
-    vmi_plan_size_for(&table, &need);
-    if (!(code = malloc(need.code ? need.code : 1))) {
-        snprintf(why, cap, "%s: out of memory for %u sites", img->path, n);
-        goto free_all;
-    }
-    struct vmi_plan plan;
-    struct vmi_plan_options opt = { (enum vmi_policy)o->policy, 0 };
-    vmi_plan_init(&plan, ps, n, code, need.code);
-    if (vmi_plan_build(&plan, &table, &vrom, &relocs, &opt, &ve) != VMI_OK) {
-        aot_fail_vmi(&err, &ve, "%s: plan", img->path);
-        snprintf(why, cap, "%s", err.msg);
-        goto free_all;
-    }
+    if (aot_session_load_rom(ss, o->rom, err) != 0)
+        return -1;
+    int has = aot_image_symbol(&ss->img, "vmi_rom_area", &sym, err);
+    if (has < 0 ||
+        aot_session_place(ss, has ? sym.value : DEFAULT_ROM_BASE, err) != 0 ||
+        aot_session_read_sites(ss, err) != 0 ||
+        aot_session_plan(ss, (enum vmi_policy)o->policy, err) != 0)
+        return -1;
+    const struct vmi_plan *plan = &ss->plan;
     for (size_t k = 0; k < pr->n; k++)
-        for (uint32_t i = 0; i < plan.count; i++)
-            if (plan.sites[i].addr == pr->v[k].addr) {
-                pr->v[k].decision = plan.sites[i].decision;
-                pr->v[k].reason = plan.sites[i].reason;
+        for (uint32_t i = 0; i < plan->count; i++)
+            if (plan->sites[i].addr == pr->v[k].addr) {
+                pr->v[k].decision = plan->sites[i].decision;
+                pr->v[k].reason = plan->sites[i].reason;
                 break;
             }
-    rc = 0;
-free_all:
-    free(ts);
-    free(ps);
-    free(code);
-done:
-    aot_rom_free(&rom);
-    return rc;
+    return 0;
 }
 
-/* Each profiled address to the image's site there, its call checked.  0, or 1 with why[]. */
+/* Each profiled address to the image's site there, its call checked.  0, or -1 and err. */
 static int match_sites(const struct prof_site_opts *o, const struct aot_image *img,
-                       struct profile *pr, char *why, size_t cap)
+                       struct profile *pr, struct aot_err *err)
 {
     for (size_t k = 0; k < pr->n; k++) {
         struct psite *s = &pr->v[k];
         s->site = aot_image_site_at(img, s->addr);
-        if (!s->site || s->site->addr != s->addr) {
-            snprintf(why, cap, "%s:%u: no site of %s at 0x%08x (a profile of another image?)",
-                     o->profile, s->line, o->image, s->addr);
-            return 1;
-        }
-        if (!s->has_call && !img->lx) {
-            snprintf(why, cap, "%s:%u: missing call= (only a Linux kernel's profile may leave it "
-                     "to the image)", o->profile, s->line);
-            return 1;
-        }
+        if (!s->site || s->site->addr != s->addr)
+            return aot_fail(err, "%s:%u: no site of %s at 0x%08x (a profile of another image?)",
+                            o->profile, s->line, o->image, s->addr);
+        if (!s->has_call && !img->lx)
+            return aot_fail(err, "%s:%u: missing call= (only a Linux kernel's profile may leave "
+                            "it to the image)", o->profile, s->line);
         if (!s->has_call)
             s->call = s->site->call;
-        if (s->site->call != s->call) {
-            snprintf(why, cap, "%s:%u: the site at 0x%08x is %s in %s, not %s", o->profile,
-                     s->line, s->addr, vmi_call_name(s->site->call), o->image,
-                     vmi_call_name(s->call));
-            return 1;
-        }
+        if (s->site->call != s->call)
+            return aot_fail(err, "%s:%u: the site at 0x%08x is %s in %s, not %s", o->profile,
+                            s->line, s->addr, vmi_call_name(s->site->call), o->image,
+                            vmi_call_name(s->call));
     }
     return 0;
 }
@@ -494,9 +464,11 @@ static void print_rows(FILE *out, const struct prof_site_opts *o, const struct p
         fprintf(out, "\n]}\n");
 }
 
-/* The chart of the rows, into the temporary file opened before anything was printed. */
+/* The chart of the rows, into the temporary file opened before anything was printed.  0, or -1
+ * and err. */
 static int write_sites_chart(const struct prof_site_opts *o, struct prof_outfile *cf,
-                             const struct profile *pr, const struct site_bar *bars, size_t rows)
+                             const struct profile *pr, const struct site_bar *bars, size_t rows,
+                             struct aot_err *err)
 {
     char title[300], why[600];
     size_t l = strlen(o->chart);
@@ -505,74 +477,86 @@ static int write_sites_chart(const struct prof_site_opts *o, struct prof_outfile
     if (prof_sites_chart(cf->tmp, l > 4 && !strcmp(o->chart + l - 4, ".png"), title, bars,
                          rows) != 0 ||
         prof_outfile_commit(cf, NULL, why, sizeof why) != 0) {
-        fprintf(stderr, "vmi-prof: %s: the chart could not be written\n", o->chart);
         prof_outfile_abort(cf);
-        return 1;
+        return aot_fail(err, "%s: the chart could not be written", o->chart);
     }
     return 0;
 }
 
-/* The phases of --sites: the profile, the image and its sites, the DWARF lines, the plan (with
- * --rom), the chart's file opened, the rows printed, the chart written. */
+/* Everything one --sites run holds. */
+struct sites_run {
+    struct profile pr;
+    struct aot_session ss;      /* the image; with --rom the ROM and the plan */
+    struct aot_dwarf *dw;
+    struct aot_err err;
+    struct prof_outfile cf;
+    struct site_bar *bars;
+    size_t rows;
+};
+
+/* The profile, the image and its sites, the DWARF lines, the plan (with --rom).  0, or -1 and
+ * err. */
+static int locate_and_plan(const struct prof_site_opts *o, struct sites_run *r)
+{
+    struct aot_image *img = &r->ss.img;
+    if (read_profile(o->profile, o->phase, &r->pr, &r->err) != 0 ||
+        aot_session_open_image(&r->ss, o->image, AOT_OPEN_LINUX, &r->err) != 0 ||
+        match_sites(o, img, &r->pr, &r->err) != 0 ||
+        aot_dwarf_open(&r->dw, img, &r->err) != 0)
+        return -1;
+    if (o->rom && img->lx)
+        return aot_fail(&r->err, "--rom: the decisions of a Linux kernel's sites are the "
+                        "loader's (its vmi-loader: lines); give no --rom with %s", o->image);
+    if (o->rom && decide(o, &r->ss, &r->pr, &r->err) != 0)
+        return -1;
+    return 0;
+}
+
+/* The rows chosen (the hottest first) and the chart's file opened.  0, or -1 and err. */
+static int open_chart(const struct prof_site_opts *o, struct sites_run *r)
+{
+    char why[600];
+    qsort(r->pr.v, r->pr.n, sizeof r->pr.v[0], by_count);
+    r->rows = o->top && o->top < r->pr.n ? o->top : r->pr.n;
+    if (!o->chart)
+        return 0;
+    if (prof_outfile_open(&r->cf, o->chart, why, sizeof why) != 0)
+        return aot_fail(&r->err, "%s", why);
+    prof_outfile_close_fd(&r->cf);
+    r->bars = calloc(r->rows ? r->rows : 1, sizeof *r->bars);
+    if (!r->bars) {
+        prof_outfile_abort(&r->cf);
+        return aot_fail(&r->err, "out of memory for the chart");
+    }
+    return 0;
+}
+
+/* The phases of --sites: locate and plan, the chart's file opened, the rows printed (report), the
+ * chart written.  Only this function prints. */
 int prof_sites_run(const struct prof_site_opts *o, FILE *out)
 {
-    struct profile pr = { 0 };
-    struct aot_image img;
-    struct aot_dwarf *dw = NULL;
-    struct aot_err err;
-    char why[600];
-    int rc = 1, img_open = 0;
-    struct site_bar *bars = NULL;
-
-    if (read_profile(o->profile, o->phase, &pr, why, sizeof why) != 0)
-        goto fail;
-    if (aot_image_open(&img, o->image, AOT_OPEN_LINUX, &err) != 0)
-        goto fail_err;
-    img_open = 1;
-    if (match_sites(o, &img, &pr, why, sizeof why) != 0)
-        goto fail;
-    if (aot_dwarf_open(&dw, &img, &err) != 0)
-        goto fail_err;
-    if (o->rom && img.lx) {
-        snprintf(why, sizeof why, "--rom: the decisions of a Linux kernel's sites are the "
-                 "loader's (its vmi-loader: lines); give no --rom with %s", o->image);
-        goto fail;
+    static struct sites_run zero;
+    struct sites_run r = zero;
+    int rc = 1;
+    aot_session_init(&r.ss);
+    if (locate_and_plan(o, &r) != 0 || open_chart(o, &r) != 0) {
+        fprintf(stderr, "vmi-prof: %s\n", r.err.msg);
+        goto out;
     }
-    if (o->rom && decide(o, &img, &pr, why, sizeof why) != 0)
-        goto fail;
-
-    qsort(pr.v, pr.n, sizeof pr.v[0], by_count);
-    size_t rows = o->top && o->top < pr.n ? o->top : pr.n;
-    struct prof_outfile cf = { 0 };
-    if (o->chart) {
-        if (prof_outfile_open(&cf, o->chart, why, sizeof why) != 0)
-            goto fail;
-        prof_outfile_close_fd(&cf);
-        bars = calloc(rows ? rows : 1, sizeof *bars);
-        if (!bars) {
-            prof_outfile_abort(&cf);
-            snprintf(why, sizeof why, "out of memory for the chart");
-            goto fail;
-        }
-    }
-    print_head(out, o, &pr, &img, rows);
-    print_rows(out, o, &pr, &img, dw, rows, bars);
+    print_head(out, o, &r.pr, &r.ss.img, r.rows);
+    print_rows(out, o, &r.pr, &r.ss.img, r.dw, r.rows, r.bars);
     rc = fflush(out) == 0 ? 0 : 1;
     if (rc)
         fprintf(stderr, "vmi-prof: writing the report: %s\n", strerror(errno));
-    if (bars && write_sites_chart(o, &cf, &pr, bars, rows) != 0)
+    if (r.bars && write_sites_chart(o, &r.cf, &r.pr, r.bars, r.rows, &r.err) != 0) {
+        fprintf(stderr, "vmi-prof: %s\n", r.err.msg);
         rc = 1;
-    goto out;
-fail_err:
-    snprintf(why, sizeof why, "%s", err.msg);
-fail:
-    fprintf(stderr, "vmi-prof: %s\n", why);
+    }
 out:
-    free(bars);
-    if (dw)
-        aot_dwarf_close(dw);
-    if (img_open)
-        aot_image_close(&img);
-    free(pr.v);
+    free(r.bars);
+    if (r.dw)
+        aot_dwarf_close(r.dw);
+    aot_session_close(&r.ss);
+    free(r.pr.v);
     return rc;
 }

@@ -1,6 +1,6 @@
 /* vmi-prof --sites: the hottest call sites of a per-site execution profile (docs/specializer.md),
- * attributed to functions and file:line through the image's symbols and DWARF (vmi-aot's
- * elf_image / dwarf_lines / site_info, linked, not copied). */
+ * attributed to functions and file:line through the image's symbols and DWARF (the hosted
+ * library: elf_image, dwarf_lines, site_info; with --rom a session, lib/session.h). */
 #ifndef VMI_PROF_SITES_H
 #define VMI_PROF_SITES_H
 

@@ -19,6 +19,7 @@
  * and CALLGRIND_DUMP_STATS_AT("prof WORKLOAD|STRATEGY|N"), and no samples are printed. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,9 +29,11 @@
 #include <unistd.h>
 #include <valgrind/callgrind.h>
 
+#include "aot_err.h"
 #include "engine.h"
 #include "vmi_aot.h"
 #include "vmi_host32.h"
+#include "vmi_version.h"
 
 uint32_t prof_args[PROF_MAX_OPS][3];
 uint32_t prof_ops[VMI_NUM_CALLS];
@@ -55,9 +58,23 @@ static void fail(const char *fmt, ...)
     exit(1);
 }
 
-static void usage_error(const char *msg, const char *arg)
+static void usage(FILE *f)
 {
-    fprintf(stderr, "vmi-prof-engine: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+    fputs("usage: vmi-prof-engine [--n N] [--k K] [--trap-n N] [--warmup N] [--cpu C]\n"
+          "                       [--only SUBSTR] [--callgrind] [--] ROM\n"
+          "       vmi-prof-engine --patch-bench SITES [--k K] [--] ROM\n"
+          "  The 32-bit measurement engine behind vmi-prof (docs/profiling.md): raw samples,\n"
+          "  one line each, on standard output.\n", f);
+}
+
+/* A usage error: one line naming the option, then the usage; exit status 2. */
+static void usage_error(const char *fmt, const char *arg) __attribute__((noreturn));
+static void usage_error(const char *fmt, const char *arg)
+{
+    fputs("vmi-prof-engine: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    usage(stderr);
     exit(2);
 }
 
@@ -68,6 +85,7 @@ static uint32_t parse_u32(const char *opt, const char *s, uint32_t lo, uint32_t 
     unsigned long v = s ? strtoul(s, &end, 10) : 0;
     if (!s || errno || *end || end == s || v < lo || v > hi) {
         fprintf(stderr, "vmi-prof-engine: %s needs a number from %u to %u\n", opt, lo, hi);
+        usage(stderr);
         exit(2);
     }
     return (uint32_t)v;
@@ -108,11 +126,12 @@ static void patch_range(const struct vmi_site_table *all, const struct vmi_rom *
     struct vmi_plan plan;
     struct vmi_plan_options opt = { policy, 0 };
     struct vmi_error err;
+    struct aot_err ae;
     char line[256];
     vmi_plan_init(&plan, plan_sites, 1024, plan_code, sizeof plan_code);
     if (vmi_plan_build(&plan, &sub, rom, relocs, &opt, &err) != VMI_OK) {
-        vmi_error_format(&err, line, sizeof line);
-        fail("plan %s: %s", vmi_policy_name(policy), line);
+        aot_fail_vmi(&ae, &err, "plan %s", vmi_policy_name(policy));
+        fail("%s", ae.msg);
     }
     uint32_t page_lo = lo & ~4095u, page_hi = (hi + 4095u) & ~4095u;
     if (mprotect((void *)(uintptr_t)page_lo, page_hi - page_lo,
@@ -123,8 +142,8 @@ static void patch_range(const struct vmi_site_table *all, const struct vmi_rom *
     struct vmi_save save = { save_bytes, sizeof save_bytes, 0, 0 };
     if (vmi_apply(&text, &plan, NULL, &save, &err) != VMI_OK ||
         vmi_verify(&text, &plan, &err) != VMI_OK) {
-        vmi_error_format(&err, line, sizeof line);
-        fail("apply %s: %s", vmi_policy_name(policy), line);
+        aot_fail_vmi(&ae, &err, "apply %s", vmi_policy_name(policy));
+        fail("%s", ae.msg);
     }
     if (mprotect((void *)(uintptr_t)page_lo, page_hi - page_lo, PROT_READ | PROT_EXEC) != 0)
         fail("mprotect of the loops' text: %s", strerror(errno));
@@ -195,162 +214,220 @@ static int pin_cpu(int want)
     return cpu;
 }
 
-int main(int argc, char **argv)
+/* What the command line asks for. */
+struct engine_args {
+    uint32_t n, k, trap_n, warm, patch_sites;
+    int cpu, callgrind;
+    const char *only, *rom_path;
+};
+
+enum { OPT_N = 0x100, OPT_K, OPT_TRAP_N, OPT_WARMUP, OPT_CPU, OPT_ONLY, OPT_CALLGRIND,
+       OPT_PATCH_BENCH, OPT_HELP, OPT_VERSION };
+
+static const struct option engine_options[] = {
+    { "n", required_argument, NULL, OPT_N },
+    { "k", required_argument, NULL, OPT_K },
+    { "trap-n", required_argument, NULL, OPT_TRAP_N },
+    { "warmup", required_argument, NULL, OPT_WARMUP },
+    { "cpu", required_argument, NULL, OPT_CPU },
+    { "only", required_argument, NULL, OPT_ONLY },
+    { "callgrind", no_argument, NULL, OPT_CALLGRIND },
+    { "patch-bench", required_argument, NULL, OPT_PATCH_BENCH },
+    { "help", no_argument, NULL, OPT_HELP },
+    { "version", no_argument, NULL, OPT_VERSION },
+    { NULL, 0, NULL, 0 },
+};
+
+/* Options, then ROM; the defaults that depend on N.  Exits on --help, --version, a usage error. */
+static void parse_args(int argc, char **argv, struct engine_args *a)
 {
-    uint32_t n = 100000, k = 15, trap_n = 0, warm = 0, patch_sites = 0;
-    int cpu = -1, callgrind = 0;
-    const char *only = NULL, *rom_path = NULL;
-
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--n") == 0)
-            n = parse_u32(a, argv[++i], 1, 100000000);
-        else if (strcmp(a, "--k") == 0)
-            k = parse_u32(a, argv[++i], 1, 255);
-        else if (strcmp(a, "--trap-n") == 0)
-            trap_n = parse_u32(a, argv[++i], 1, 100000000);
-        else if (strcmp(a, "--warmup") == 0)
-            warm = parse_u32(a, argv[++i], 1, 100000000);
-        else if (strcmp(a, "--cpu") == 0)
-            cpu = (int)parse_u32(a, argv[++i], 0, CPU_SETSIZE - 1);
-        else if (strcmp(a, "--only") == 0) {
-            if (!(only = argv[++i]))
-                usage_error("--only needs a workload name", NULL);
-        } else if (strcmp(a, "--callgrind") == 0)
-            callgrind = 1;
-        else if (strcmp(a, "--patch-bench") == 0)
-            patch_sites = parse_u32(a, argv[++i], 1, 1000000);
-        else if (a[0] == '-')
-            usage_error("unknown option", a);
-        else if (rom_path)
-            usage_error("more than one ROM", a);
-        else
-            rom_path = a;
+    int c;
+    *a = (struct engine_args){ .n = 100000, .k = 15, .cpu = -1 };
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", engine_options, NULL)) != -1) {
+        const char *o = argv[optind - 1];
+        switch (c) {
+        case OPT_N: a->n = parse_u32("--n", optarg, 1, 100000000); break;
+        case OPT_K: a->k = parse_u32("--k", optarg, 1, 255); break;
+        case OPT_TRAP_N: a->trap_n = parse_u32("--trap-n", optarg, 1, 100000000); break;
+        case OPT_WARMUP: a->warm = parse_u32("--warmup", optarg, 1, 100000000); break;
+        case OPT_CPU: a->cpu = (int)parse_u32("--cpu", optarg, 0, CPU_SETSIZE - 1); break;
+        case OPT_ONLY: a->only = optarg; break;
+        case OPT_CALLGRIND: a->callgrind = 1; break;
+        case OPT_PATCH_BENCH: a->patch_sites = parse_u32("--patch-bench", optarg, 1, 1000000); break;
+        case OPT_HELP: usage(stdout); exit(0);
+        case OPT_VERSION: printf("vmi-prof-engine " VMI_VERSION "\n"); exit(0);
+        case ':': usage_error("%s needs a value", o);
+        default: usage_error("unknown option '%s'", o);
+        }
     }
-    if (!rom_path)
-        usage_error("usage: vmi-prof-engine [OPTIONS] ROM", NULL);
-    if (!trap_n)
-        trap_n = n / 50 ? n / 50 : 1;
-    if (!warm)
-        warm = n / 10 ? n / 10 : 1;
-    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (optind >= argc)
+        usage_error("%s", "no ROM given");
+    a->rom_path = argv[optind++];
+    if (optind < argc)
+        usage_error("more than one ROM: '%s'", argv[optind]);
+    if (!a->trap_n)
+        a->trap_n = a->n / 50 ? a->n / 50 : 1;
+    if (!a->warm)
+        a->warm = a->n / 10 ? a->n / 10 : 1;
+}
 
+/* The ROM mapped at PROF_ROM_BASE and checked to be the one the loops were generated for, probed,
+ * the monitor installed, VMI_Init run, GetRelocationInfo's answers read; the indirect strategy's
+ * table filled from them. */
+static void setup_rom(const char *rom_path, struct vmi_rom *rom, struct vmi_reloc_table *relocs)
+{
     const uint8_t *img;
     uint32_t size;
     char why[256];
+    struct vmi_error err;
+    struct aot_err ae;
     if (prof_rom_map(rom_path, PROF_ROM_BASE, &img, &size, why, sizeof why) != 0)
         fail("%s", why);
     if (size != prof_rom_size || vmi_fnv1a64(VMI_FNV1A64_INIT, img, size) != prof_rom_hash)
         fail("%s is not the ROM this engine was generated for (rebuild: make)", rom_path);
-    struct vmi_rom rom;
-    struct vmi_error err;
-    char line[256];
-    if (vmi_rom_probe(&rom, img, size, PROF_ROM_BASE, 0, &err) != VMI_OK) {
-        vmi_error_format(&err, line, sizeof line);
-        fail("%s: %s", rom_path, line);
+    if (vmi_rom_probe(rom, img, size, PROF_ROM_BASE, 0, &err) != VMI_OK) {
+        aot_fail_vmi(&ae, &err, "%s", rom_path);
+        fail("%s", ae.msg);
     }
-    if (monitor_install(rom.virtual_top) != 0)
-        fail("cannot map the state page at 0x%x", rom.virtual_top);
+    if (monitor_install(rom->virtual_top) != 0)
+        fail("cannot map the state page at 0x%x", rom->virtual_top);
     if (prof_rom_init(PROF_ROM_BASE) != 0)
         fail("VMI_Init failed");
-    static struct vmi_reloc_table relocs;
     uint32_t base = PROF_ROM_BASE;
-    if (vmi_reloc_table_fill(&relocs, reloc_query, &base, &err) != VMI_OK) {
-        vmi_error_format(&err, line, sizeof line);
-        fail("GetRelocationInfo: %s", line);
+    if (vmi_reloc_table_fill(relocs, reloc_query, &base, &err) != VMI_OK) {
+        aot_fail_vmi(&ae, &err, "GetRelocationInfo");
+        fail("%s", ae.msg);
     }
     for (unsigned c = 0; c < VMI_NUM_CALLS; c++)
-        prof_ops[c] = relocs.info[c].type == VMI_RELOCATION_CALL_REL ? relocs.info[c].eip : 0;
+        prof_ops[c] = relocs->info[c].type == VMI_RELOCATION_CALL_REL ? relocs->info[c].eip : 0;
+}
 
-    if (patch_sites)
-        return prof_patch_bench(&rom, &relocs, patch_sites, k);
-
+/* The engine's own site table; the inline copy of the loops patched with VMI_POLICY_AUTO, the
+ * call copy with VMI_POLICY_CALL_ONLY. */
+static void patch_loops(const struct vmi_rom *rom, const struct vmi_reloc_table *relocs)
+{
+    struct vmi_error err;
+    struct aot_err ae;
     struct vmi_site_table all = { all_sites, 0, 1024 };
     uint32_t bytes = (uint32_t)((const uint8_t *)__stop_vmi_sites -
                                 (const uint8_t *)__start_vmi_sites);
     if (vmi_sites_read(&all, __start_vmi_sites, (uint32_t)(uintptr_t)__start_vmi_sites, bytes,
                        &err) != VMI_OK) {
-        vmi_error_format(&err, line, sizeof line);
-        fail("site table: %s", line);
+        aot_fail_vmi(&ae, &err, "site table");
+        fail("%s", ae.msg);
     }
-    patch_range(&all, &rom, &relocs, prof_text_inline_start, prof_text_inline_end,
+    patch_range(&all, rom, relocs, prof_text_inline_start, prof_text_inline_end,
                 VMI_POLICY_AUTO);
-    patch_range(&all, &rom, &relocs, prof_text_call_start, prof_text_call_end,
+    patch_range(&all, rom, relocs, prof_text_call_start, prof_text_call_end,
                 VMI_POLICY_CALL_ONLY);
+}
 
+/* The trap strategy's page-table page and handler, the CPU pinned; the run's meta lines. */
+static void prepare_runs(const struct engine_args *a)
+{
+    char why[256];
     if (map_page_table() != 0)
         fail("cannot map the page-table page twice: %s", strerror(errno));
     if (prof_trap_install(pt_ro, pt_rw, why, sizeof why) != 0)
         fail("%s", why);
-    int on = pin_cpu(cpu);
+    int on = pin_cpu(a->cpu);
     if (on < 0)
         fail("sched_setaffinity: %s", strerror(errno));
-    printf("meta cpu %d\nmeta n %u\nmeta k %u\nmeta trap_n %u\nmeta rom_base 0x%x\n", on, n, k,
-           trap_n, PROF_ROM_BASE);
-    if (callgrind)
+    printf("meta cpu %d\nmeta n %u\nmeta k %u\nmeta trap_n %u\nmeta rom_base 0x%x\n", on, a->n,
+           a->k, a->trap_n, PROF_ROM_BASE);
+    if (a->callgrind)
         printf("meta callgrind %d\n", RUNNING_ON_VALGRIND ? 1 : 0);
+}
 
+/* Under callgrind: each strategy once, bracketed by the collection requests.  No trap: its cost
+ * is the kernel's and the CPU's, which callgrind does not see (and valgrind's EIP at a faulting
+ * store is not precise enough to emulate it). */
+static void run_callgrind(const struct engine_args *a, const struct prof_workload *w)
+{
+    for (int s = 0; s < PE_COUNT; s++) {
+        if (!w->fn[s] || s == PE_TRAP)
+            continue;
+        char desc[128];
+        snprintf(desc, sizeof desc, "prof %s|%s|%u", w->name, strat_name[s], a->n);
+        set_args(w, s);
+        reset_state();
+        CALLGRIND_ZERO_STATS;
+        w->fn[s](a->n);
+        CALLGRIND_DUMP_STATS_AT(desc);
+    }
+    printf("done %s\n", w->name);
+}
+
+/* K repetitions, the strategies interleaved inside each so drift hits all alike; one sample line
+ * per strategy. */
+static void run_timed(const struct engine_args *a, const struct prof_workload *w)
+{
     static uint64_t samples[PE_COUNT][256];
-    unsigned selected = 0;
-    for (unsigned wi = 0; wi < prof_nworkloads; wi++)
-        selected += !only || strstr(prof_workloads[wi].name, only) != NULL;
-    printf("meta workloads %u\n", selected);
-    for (unsigned wi = 0; wi < prof_nworkloads; wi++) {
-        const struct prof_workload *w = &prof_workloads[wi];
-        if (only && !strstr(w->name, only))
-            continue;
-        unsigned strategies = 0;
-        for (int s = 0; s < PE_EMPTY; s++)
-            strategies += w->fn[s] && !(callgrind && s == PE_TRAP);
-        printf("meta start %s %u\n", w->name, strategies);
-        /* warm-up: every strategy once, caches and predictors trained */
-        for (int s = 0; s < PE_COUNT; s++) {
-            if (!w->fn[s] || (callgrind && s == PE_TRAP))
-                continue;
-            set_args(w, s);
-            reset_state();
-            w->fn[s](s == PE_TRAP ? (warm / 50 ? warm / 50 : 1) : warm);
-        }
-        if (callgrind) {
-            /* no trap: its cost is the kernel's and the CPU's, which callgrind does not see
-             * (and valgrind's EIP at a faulting store is not precise enough to emulate it) */
-            for (int s = 0; s < PE_COUNT; s++) {
-                if (!w->fn[s] || s == PE_TRAP)
-                    continue;
-                uint32_t iters = s == PE_TRAP ? trap_n : n;
-                char desc[128];
-                snprintf(desc, sizeof desc, "prof %s|%s|%u", w->name, strat_name[s], iters);
-                set_args(w, s);
-                reset_state();
-                CALLGRIND_ZERO_STATS;
-                w->fn[s](iters);
-                CALLGRIND_DUMP_STATS_AT(desc);
-            }
-            printf("done %s\n", w->name);
-            continue;
-        }
-        /* K repetitions, the strategies interleaved inside each so drift hits all alike */
-        for (uint32_t r = 0; r < k; r++)
-            for (int s = 0; s < PE_COUNT; s++) {
-                if (!w->fn[s])
-                    continue;
-                uint32_t iters = s == PE_TRAP ? trap_n : n;
-                set_args(w, s);
-                reset_state();
-                uint64_t t0 = tsc();
-                w->fn[s](iters);
-                uint64_t t1 = tsc();
-                samples[s][r] = t1 - t0;
-            }
+    for (uint32_t r = 0; r < a->k; r++)
         for (int s = 0; s < PE_COUNT; s++) {
             if (!w->fn[s])
                 continue;
-            printf("sample %s %s %u", w->name, strat_name[s], s == PE_TRAP ? trap_n : n);
-            for (uint32_t r = 0; r < k; r++)
-                printf(" %llu", (unsigned long long)samples[s][r]);
-            printf("\n");
+            uint32_t iters = s == PE_TRAP ? a->trap_n : a->n;
+            set_args(w, s);
+            reset_state();
+            uint64_t t0 = tsc();
+            w->fn[s](iters);
+            uint64_t t1 = tsc();
+            samples[s][r] = t1 - t0;
         }
+    for (int s = 0; s < PE_COUNT; s++) {
+        if (!w->fn[s])
+            continue;
+        printf("sample %s %s %u", w->name, strat_name[s], s == PE_TRAP ? a->trap_n : a->n);
+        for (uint32_t r = 0; r < a->k; r++)
+            printf(" %llu", (unsigned long long)samples[s][r]);
+        printf("\n");
     }
+}
+
+/* One workload: its start line, a warm-up of every strategy (caches and predictors trained),
+ * then the runs. */
+static void run_workload(const struct engine_args *a, const struct prof_workload *w)
+{
+    unsigned strategies = 0;
+    for (int s = 0; s < PE_EMPTY; s++)
+        strategies += w->fn[s] && !(a->callgrind && s == PE_TRAP);
+    printf("meta start %s %u\n", w->name, strategies);
+    for (int s = 0; s < PE_COUNT; s++) {
+        if (!w->fn[s] || (a->callgrind && s == PE_TRAP))
+            continue;
+        set_args(w, s);
+        reset_state();
+        w->fn[s](s == PE_TRAP ? (a->warm / 50 ? a->warm / 50 : 1) : a->warm);
+    }
+    if (a->callgrind)
+        run_callgrind(a, w);
+    else
+        run_timed(a, w);
+}
+
+/* The phases: options, the ROM, the patch benchmark or the loops patched, the runs prepared,
+ * every selected workload run, the trap count. */
+int main(int argc, char **argv)
+{
+    struct engine_args a;
+    parse_args(argc, argv, &a);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    struct vmi_rom rom;
+    static struct vmi_reloc_table relocs;
+    setup_rom(a.rom_path, &rom, &relocs);
+    if (a.patch_sites)
+        return prof_patch_bench(&rom, &relocs, a.patch_sites, a.k);
+    patch_loops(&rom, &relocs);
+    prepare_runs(&a);
+    unsigned selected = 0;
+    for (unsigned wi = 0; wi < prof_nworkloads; wi++)
+        selected += !a.only || strstr(prof_workloads[wi].name, a.only) != NULL;
+    printf("meta workloads %u\n", selected);
+    for (unsigned wi = 0; wi < prof_nworkloads; wi++)
+        if (!a.only || strstr(prof_workloads[wi].name, a.only))
+            run_workload(&a, &prof_workloads[wi]);
     printf("meta traps %u\n", prof_traps);
     return 0;
 }
