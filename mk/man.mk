@@ -8,8 +8,8 @@ COMPLETIONS := completion/vmi-aot completion/vmi-gen completion/vmi-prof
 check-man: $(VMI_GEN) $(VMI_AOT) $(PROF_FRONT) $(MAN_PAGES)
 	@bash tests/man/check-man.sh man vmi-gen=$(VMI_GEN) vmi-aot=$(VMI_AOT) vmi-prof=$(PROF_FRONT)
 
-check-completion: $(COMPLETIONS)
-	@bash tests/man/check-completion.sh completion
+check-completion: $(VMI_GEN) $(VMI_AOT) $(PROF_FRONT) $(COMPLETIONS)
+	@bash tests/man/check-completion.sh completion vmi-gen=$(VMI_GEN) vmi-aot=$(VMI_AOT) vmi-prof=$(PROF_FRONT)
 
 CHECKS += check-man check-completion
 INSTALL_FILES += $(foreach p,$(MAN_PAGES),$(p):share/man/man$(subst .,,$(suffix $(p))):644) \
