@@ -55,6 +55,7 @@ include mk/hardening.mk
 include mk/linux.mk
 include mk/loader.mk
 include mk/linprof.mk
+include mk/docs.mk
 
 # Every object rule compiles with $(DEPFLAGS): the headers it read are its prerequisites from the
 # second build on (the one legitimate -include: the dependency files do not exist before).

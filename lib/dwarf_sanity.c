@@ -9,6 +9,31 @@ static uint32_t rd32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+static uint64_t rd_off(const uint8_t *p, uint64_t offsz)
+{
+    return offsz == 8 ? rd32(p) | (uint64_t)rd32(p + 4) << 32 : rd32(p);
+}
+
+/* libdwarf 20210528 follows an offset array entry without comparing it with the section size
+ * (a DW_FORM_rnglistx entry of 0x08000004 read wild memory: tests/fuzz/regress/elf/
+ * libdwarf-rnglists-offset-outside).  An entry is relative to the array's start and must name a
+ * list after the array and inside the unit: body bytes follow the 8-byte header. */
+static int check_offsets(const struct aot_image *img, const struct aot_section *s, uint64_t unit,
+                         const uint8_t *array, uint64_t count, uint64_t offsz, uint64_t body,
+                         struct aot_err *err)
+{
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t entry = rd_off(array + i * offsz, offsz);
+        if (entry < count * offsz || entry >= body)
+            return aot_fail(err, "%s: bad DWARF: %s unit at offset 0x%llx: offset entry %llu is "
+                            "0x%llx, outside the unit's lists (0x%llx..0x%llx)", img->path,
+                            s->name, (unsigned long long)unit, (unsigned long long)i,
+                            (unsigned long long)entry, (unsigned long long)(count * offsz),
+                            (unsigned long long)body);
+    }
+    return 0;
+}
+
 static int check_section(const struct aot_image *img, const struct aot_section *s,
                          struct aot_err *err)
 {
@@ -69,6 +94,8 @@ static int check_section(const struct aot_image *img, const struct aot_section *
                             "(%llu bytes) does not fit the unit's %llu bytes after its header", p,
                             name, (unsigned long long)off, (unsigned long long)count,
                             (unsigned long long)(count * offsz), (unsigned long long)(len - 8));
+        if (check_offsets(img, s, off, u + 8, count, offsz, len - 8, err) != 0)
+            return -1;
         off += hdr + len;
     }
     return 0;

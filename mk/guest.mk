@@ -1,4 +1,4 @@
-# The guest kernel (issue 6): a multiboot kernel that finds a VMI ROM and patches its own call sites
+# The guest kernel: a multiboot kernel that finds a VMI ROM and patches its own call sites
 # at boot, built by gcc ($(B)/guest/kernel.elf) and clang ($(B)/guest/kernel-clang.elf); its boots
 # under QEMU in every mode (tests/guest/boot.sh) and `make demo`'s table (tests/guest/demo.sh).
 # docs/guest.md.

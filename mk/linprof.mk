@@ -1,4 +1,4 @@
-# The Linux workload and its measurements (issue 14; docs/profiling.md, "Linux"): a static i386
+# The Linux workload and its measurements (docs/profiling.md, "Linux"): a static i386
 # /init (tools/vmi-prof/linux/workload.c, no libc) packed into an initramfs at build time, the
 # helper vmi-prof --linux runs for each boot, and the checks.
 LINPROF_DIR    := $(B)/linprof

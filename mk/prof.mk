@@ -1,4 +1,4 @@
-# vmi-prof (issue 7): inlined vs called vs indirect vs trapped VMI calls, per call and per kernel-like
+# vmi-prof: inlined vs called vs indirect vs trapped VMI calls, per call and per kernel-like
 # path, with charts.  docs/profiling.md.
 #
 #   $(B)/libexec/vmi-prof-relocs   i386: GetRelocationInfo of the pv ROM, executed (build time)
@@ -92,6 +92,22 @@ $(PROF_STATS_TEST): tests/prof/test_stats.c $(PROF_DIR)/prof_stats.c $(PROF_DIR)
 	    $(HOST_LDFLAGS) -lcmocka -lm -o $@
 check-prof-stats: $(PROF_STATS_TEST)
 	$(PROF_STATS_TEST)
+
+# cmocka: the strategy chart's layout as drawn (axis titles and units, whiskers, stubs under the
+# resolution, the trap's own panel, no text overlapping or clipped, the PNG's size;
+# tests/prof/test_chart.c).
+CHECKS     += check-prof-chart
+SAN_CHECKS += check-prof-chart
+.PHONY: check-prof-chart
+PROF_CHART_TEST := $(B)/tests/test-prof-chart
+$(PROF_CHART_TEST): tests/prof/test_chart.c $(PROF_DIR)/prof_chart.c $(PROF_DIR)/prof_chart.h \
+                    $(PROF_DIR)/prof_stats.c $(PROF_DIR)/prof_output.h
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -I$(PROF_DIR) $(shell pkg-config --cflags cairo 2>/dev/null) \
+	    tests/prof/test_chart.c $(PROF_DIR)/prof_chart.c $(PROF_DIR)/prof_stats.c \
+	    $(HOST_LDFLAGS) -lcmocka -lcairo -lfontconfig -lm -o $@
+check-prof-chart: $(PROF_CHART_TEST)
+	$(PROF_CHART_TEST)
 
 # Output files are checked before anything is measured: a path that cannot be written fails at
 # once with one line; nothing is left behind (tests/prof/outputs.sh).

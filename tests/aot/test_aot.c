@@ -713,6 +713,13 @@ static void test_dwarf_sanity(void **state)
     assert_int_equal(sanity_of(".debug_rnglists", b, sizeof b, "segment selector size 1"), -1);
     memcpy(b, good, sizeof b); b[8] = 3;        /* 3 offsets = 12 bytes, the unit has 8 after its header */
     assert_int_equal(sanity_of(".debug_rnglists", b, sizeof b, "offset_entry_count 3"), -1);
+    memcpy(b, good, sizeof b); b[12] = 8;       /* the list would start at the unit's end */
+    assert_int_equal(sanity_of(".debug_rnglists", b, sizeof b,
+                               "offset entry 0 is 0x8, outside the unit's lists (0x4..0x8)"), -1);
+    memcpy(b, good, sizeof b); b[15] = 8;       /* 0x08000004: the fuzzer's wild offset */
+    assert_int_equal(sanity_of(".debug_loclists", b, sizeof b, "offset entry 0 is 0x8000004"), -1);
+    memcpy(b, good, sizeof b); b[12] = 0;       /* a list inside the offset array itself */
+    assert_int_equal(sanity_of(".debug_rnglists", b, sizeof b, "offset entry 0 is 0x0"), -1);
     memcpy(b, good, sizeof b); b[0] = 17;       /* one byte past the section */
     assert_int_equal(sanity_of(".debug_rnglists", b, sizeof b, "runs past the end"), -1);
     memcpy(b, good, sizeof b); b[0] = 4;        /* shorter than the header */
@@ -727,15 +734,16 @@ static void test_dwarf_sanity(void **state)
     memcpy(two + sizeof good, good, sizeof good);
     assert_int_equal(sanity_of(".debug_loclists", two, sizeof good + 4,
                                ".debug_loclists unit at offset 0x14: unit_length 0x10 runs past"), -1);
-    /* 64-bit DWARF: 0xffffffff, an 8-byte length, the same header, 8-byte offsets */
-    const uint8_t g64[] = { 0xff, 0xff, 0xff, 0xff, 16, 0, 0, 0, 0, 0, 0, 0,
-                            5, 0, 4, 0, 1, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0 };
+    /* 64-bit DWARF: 0xffffffff, an 8-byte length, the same header, 8-byte offsets, 4 bytes of
+     * list */
+    const uint8_t g64[] = { 0xff, 0xff, 0xff, 0xff, 20, 0, 0, 0, 0, 0, 0, 0,
+                            5, 0, 4, 0, 1, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
     assert_int_equal(sanity_of(".debug_rnglists", g64, sizeof g64, NULL), 0);
-    memcpy(two, g64, sizeof g64); two[16] = 2;  /* 2 x 8 bytes of offsets, 8 in the unit */
-    assert_int_equal(sanity_of(".debug_rnglists", two, sizeof g64, "offset_entry_count 2"), -1);
+    memcpy(two, g64, sizeof g64); two[16] = 3;  /* 3 x 8 bytes of offsets, 12 in the unit */
+    assert_int_equal(sanity_of(".debug_rnglists", two, sizeof g64, "offset_entry_count 3"), -1);
 }
 
-/* Library messages become one non-empty line (issue 17 item 3): libdwarf's texts may start with a
+/* Library messages become one non-empty line: libdwarf's texts may start with a
  * newline, libelf says "no error" when it found nothing it calls an error. */
 static void test_one_line_messages(void **state)
 {

@@ -88,7 +88,7 @@ done
 "$gen" --check /nonexistent.vmi 2> "$tmp/err"; [ $? -eq 1 ] && grep -q "^/nonexistent.vmi: cannot open" "$tmp/err" \
     && ok || bad "missing spec file: $(cat "$tmp/err")"
 
-# --check runs the checks emission runs (issue 17): a ROM variant on an argument whose sites
+# --check runs the checks emission runs: a ROM variant on an argument whose sites
 # record no constant is refused by --check exactly as by --rom
 cat > "$tmp/rom-bad.vmi" <<'SPEC'
 rom bad

@@ -1,6 +1,6 @@
 /* Compiled hosted x86-64, -m32 and -m32 -ffreestanding, with gcc and with clang: the generated
- * header must compile in each, and its layouts must have the reference's offsets (vmi-abi.md
- * sections 3.1, 3.2, 4.3, 8.6), asserted here independently of the header's own asserts. */
+ * header must compile in each, and its layouts must have the offsets docs/rom-format.md gives (ROM header, PCI
+ * data, relocation answer, AP state), asserted here independently of the header's own asserts. */
 #include "vmi_abi.h"
 
 #define AT(s, f, off) _Static_assert(offsetof(struct s, f) == (off), #s "." #f)

@@ -38,7 +38,7 @@ static void unload(struct spec *spec)
     free(spec);
 }
 
-/* Call numbers and names from the reference (vmi-abi.md section 6.1), written out independently
+/* Call numbers and names as Linux 2.6.21 numbers them (VMI_CALL_*), written out independently
  * of the spec. */
 static const struct { unsigned nr; const char *name; } reference_calls[] = {
     { 0, "CPUID" }, { 1, "WRMSR" }, { 2, "RDMSR" }, { 3, "SetGDT" }, { 4, "SetLDT" },

@@ -1,4 +1,4 @@
-/* vmi-live: live re-patching under load (issue 8, docs/reliability.md §4).
+/* vmi-live: live re-patching under load (docs/reliability.md §4).
  *
  * A 32-bit program whose worker threads run code full of VMI call sites (the generated glue)
  * while the main thread switches that text between three plans made by the inliner against the

@@ -12,13 +12,13 @@ mkdir -p "$out"
 "$prof" --guest "$log" > "$out/guest.txt"
 grep -q '^guest:irqsave  *inline  *29.50 ' "$out/guest.txt"
 grep -q '^  *call  *168.30 ' "$out/guest.txt"
-grep -q 'source: guest serial log (gcc, rom found=1), best of runs, host-clock cycles (assumed' "$out/guest.txt"
+grep -q 'source: guest serial log (gcc, rom found=1), best of runs, host TSC ticks (assumed' "$out/guest.txt"
 "$prof" --guest "$log" --json > "$out/guest.json"
 python3 - "$out/guest.json" "$log" <<'PY'
 import json, re, sys
 doc = json.load(open(sys.argv[1]))
 rows = doc["rows"]
-assert doc["parameters"]["guest_log"] == sys.argv[2] and doc["parameters"]["unit"] == "host-clock cycles", doc["parameters"]
+assert doc["parameters"]["guest_log"] == sys.argv[2] and doc["parameters"]["unit"] == "host TSC ticks", doc["parameters"]
 assert all(t["verdict"] == "undecided" and t["workloads"] == [] for t in doc["targets"]), doc["targets"]
 line = [l for l in open(sys.argv[2], errors="replace") if l.startswith("bench op=")][0]
 vals = dict(re.findall(r"(\w+)=(\S+)", line))
@@ -28,7 +28,7 @@ for s in ("call", "inline"):
     assert got[s]["workload"] == "guest:" + vals["op"], got[s]
     assert abs(got[s]["cycles_median"] - float(vals[s])) < 1e-6, (got[s], vals[s])
     assert got[s]["cycles_min"] == got[s]["cycles_max"] == got[s]["cycles_median"]
-print("vmi-prof --guest: %s call %s inline %s cycles, as the log says" % (vals["op"], vals["call"], vals["inline"]))
+print("vmi-prof --guest: %s call %s inline %s host TSC ticks, as the log says" % (vals["op"], vals["call"], vals["inline"]))
 PY
 # the clock: from the log's "qemu clock=" line (tests/guest/boot.sh), or --guest-clock, not both
 # disagreeing
@@ -37,7 +37,7 @@ grep -q 'best of runs, instructions)' "$out/guest-ic.txt"
 { echo "qemu clock=icount-shift-0"; cat "$log"; } > "$out/icount.log"
 "$prof" --guest "$out/icount.log" | grep -q '^(instructions per operation as reported'
 { echo "qemu clock=host"; cat "$log"; } > "$out/host.log"
-"$prof" --guest "$out/host.log" | grep -q 'best of runs, host-clock cycles)'
+"$prof" --guest "$out/host.log" | grep -q 'best of runs, host TSC ticks)'
 if "$prof" --guest "$out/icount.log" --guest-clock host > /dev/null 2> "$out/clash.err"; then
     echo "vmi-prof --guest accepted a log whose clock contradicts --guest-clock" >&2; exit 1
 fi

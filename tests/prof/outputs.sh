@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # vmi-prof's output files and progress lines (docs/profiling.md, "Progress and output files"):
 #  - an output that cannot be written (a missing directory, a directory as the name) fails before
-#    anything is measured: under a second at the full N and K, exit 1, one line on stderr naming
-#    the file, nothing on stdout, no progress line;
+#    anything is measured, at the full N and K: exit 1, one line on stderr naming the file,
+#    nothing on stdout, no progress line (and within 10 s: a hang detector, not a timing target;
+#    measuring takes 20 s);
 #  - a failed run leaves an existing output as it was and no temporary file behind;
 #  - a good run replaces its outputs whole and leaves no temporary file;
 #  - a line on stderr per workload phase (rdtsc and callgrind), none with --quiet.
@@ -29,8 +30,12 @@ refuse() {
     grep -qF "$name" "$out/stderr" || err "$*: the line does not name $name: $(cat "$out/stderr")"
     grep -q 'rdtsc \[' "$out/stderr" && err "$*: measured before failing"
     [ -s "$out/stdout" ] && err "$*: wrote to stdout"
-    [ $(( (t1 - t0) / 1000000 )) -lt 1000 ] || err "$*: took $(( (t1 - t0) / 1000000 )) ms, want < 1000"
+    [ $(( (t1 - t0) / 1000000 )) -lt 10000 ] || err "$*: took $(( (t1 - t0) / 1000000 )) ms: it measured?"
 }
+refuse /nonexistent/x.json --json=/nonexistent/x.json
+refuse /nonexistent/x.png --chart /nonexistent/x.png
+refuse /nonexistent/x.svg --chart=/nonexistent/x.svg --json="$out/ok.json"
+refuse "$out/missing/g.png" --guest tests/prof/guest-pv-auto.log --chart "$out/missing/g.png"
 refuse "$out/missing/r.json" --json="$out/missing/r.json"
 refuse "$out/missing/r.csv" --csv="$out/missing/r.csv"
 refuse "$out/missing/r.svg" --chart "$out/missing/r.svg"
@@ -62,5 +67,5 @@ if [ -x /usr/bin/valgrind ]; then
 fi
 left=$(find "$out" -name '.*.tmp.*' | head -3)
 [ -z "$left" ] || err "temporary files left: $left"
-[ $fail = 0 ] && echo "vmi-prof outputs: 7 unwritable outputs refused in < 1 s with one line; a failed run keeps the old file; progress per workload, silent with --quiet; no temporary file left"
+[ $fail = 0 ] && echo "vmi-prof outputs: 11 unwritable outputs refused before measuring, with one line; a failed run keeps the old file; progress per workload, silent with --quiet; no temporary file left"
 exit $fail

@@ -20,6 +20,25 @@ die() { echo "FAIL: $*" >&2; fail=1; }
 "$prof" --sites "$input" --image "$image" --rom "$rom" --top 0 --json >"$out/$kind-sites.json" ||
     die "vmi-prof --sites --json $input exited $?"
 sed 's/^/  /' "$out/$kind-sites.txt"
+# the chart: a PNG of the label column plus the plot, a row per site; an output that cannot be
+# written fails at once, in one line naming it, before anything is read
+rm -f "$out/$kind-sites.png"
+"$prof" --sites "$input" --image "$image" --rom "$rom" --top 5 --chart "$out/$kind-sites.png" >/dev/null ||
+    die "vmi-prof --sites --chart exited $?"
+python3 - "$out/$kind-sites.png" <<'PY' || fail=1
+import struct, sys
+b = open(sys.argv[1], "rb").read(24)
+assert b[:8] == b"\x89PNG\r\n\x1a\n", "sites chart: not a PNG"
+w, h = struct.unpack(">II", b[16:24])
+# 5 rows of 14 px between a 58 px head and a 50 px foot (the axis and its title)
+assert h == 58 + 5 * 14 + 4 + 50 and 600 < w < 1400, "sites chart: %dx%d" % (w, h)
+PY
+t0=$(date +%s)
+"$prof" --sites "$input" --image "$image" --chart "$out/missing/s.png" >"$out/chart.out" 2>"$out/chart.err"
+rc=$? t1=$(date +%s)
+{ [ $rc -eq 1 ] && [ "$(wc -l <"$out/chart.err")" -eq 1 ] && grep -qF "$out/missing/s.png" "$out/chart.err" &&
+  [ ! -s "$out/chart.out" ] && [ $((t1 - t0)) -lt 10 ]; } ||
+    die "--chart into a missing directory: status $rc, $(head -2 "$out/chart.err")"
 python3 - "$kind" "$out/$kind-sites.json" "$out/$kind-sites.txt" "$input" <<'PY' || fail=1
 import json, re, sys
 kind, jpath, tpath, inp = sys.argv[1:5]

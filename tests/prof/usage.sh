@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Bad command lines: one line on stderr, exit status 2, nothing on stdout.
+# Bad command lines: a line saying what was wrong, then the usage, on stderr; exit status 2;
+# nothing on stdout.  --help: the usage on stdout, status 0; --version: "vmi-prof VERSION".
 # Usage: usage.sh VMI-PROF
 set -u
 prof=$1
 fail=0
 check() {
     out=$("$prof" "$@" 2> /tmp/vmi-prof-usage.$$); rc=$?
-    lines=$(wc -l < /tmp/vmi-prof-usage.$$)
-    if [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || [ -n "$out" ]; then
-        echo "vmi-prof $*: status $rc, $lines lines on stderr, stdout '${out:0:40}' (want 2, 1, none)" >&2
+    first=$(head -1 /tmp/vmi-prof-usage.$$)
+    second=$(sed -n 2p /tmp/vmi-prof-usage.$$)
+    if [ $rc -ne 2 ] || [ -n "$out" ] || [[ "$first" != "vmi-prof: "* ]] ||
+        [[ "$first" == *usage* ]] || [[ "$second" != "usage: vmi-prof"* ]]; then
+        echo "vmi-prof $*: status $rc, stderr '${first:0:70}' / '${second:0:30}', stdout '${out:0:40}' (want 2, an error line then the usage, no stdout)" >&2
         fail=1
     fi
 }
@@ -47,8 +50,27 @@ check --phase getpid-int80
 check --sites p.log --phase
 check --runs 0
 check --runs 20 --k 20
+check --n=0
+check --json=
+check --chart=x.pdf
+check -x
+check --measure label --
+check -- true
+check --patch-bench 10 20
+# --help: stdout, status 0; --version: the one version (include/vmi_version.h), status 0
+help=$("$prof" --help 2> /tmp/vmi-prof-usage.$$) || { echo "--help: status $?" >&2; fail=1; }
+[[ "$help" == "usage: vmi-prof"* ]] && [ ! -s /tmp/vmi-prof-usage.$$ ] ||
+    { echo "--help: no usage on stdout, or something on stderr" >&2; fail=1; }
+want="vmi-prof $(sed -n 's/^#define VMI_VERSION "\(.*\)"$/\1/p' include/vmi_version.h)"
+got=$("$prof" --version) || { echo "--version: status $?" >&2; fail=1; }
+[ "$got" = "$want" ] || { echo "--version: '$got', want '$want'" >&2; fail=1; }
+# getopt_long: --opt=value, --opt value, an option after an operand, "--" for --measure
+"$prof" --guest=tests/prof/guest-pv-auto.log --json | grep -q '"guest_log": "tests/prof/guest-pv-auto.log"' ||
+    { echo "--guest=LOG not taken" >&2; fail=1; }
+"$prof" --json --guest tests/prof/guest-pv-auto.log | grep -q '"guest_log"' ||
+    { echo "--guest LOG not taken" >&2; fail=1; }
+"$prof" --measure=label -- true -x --n 0 | grep -q '^label: .* exit status 0$' ||
+    { echo "--measure LABEL -- CMD with options after --: not run" >&2; fail=1; }
 rm -f /tmp/vmi-prof-usage.$$
-"$prof" --help | grep -q '^usage: vmi-prof' || { echo "--help prints no usage" >&2; fail=1; }
-"$prof" --version | grep -Eqx 'vmi-prof [0-9]+\.[0-9]+\.[0-9]+' || { echo "--version: '$("$prof" --version)'" >&2; fail=1; }
-[ $fail = 0 ] && echo "vmi-prof: $(grep -c "^check " "$0") bad command lines, each one line and status 2; --help, --version"
+[ $fail = 0 ] && echo "vmi-prof: $(grep -c "^check " "$0") bad command lines, each an error line then the usage and status 2; --help, --version; --opt=value and --"
 exit $fail

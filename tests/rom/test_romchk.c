@@ -167,7 +167,7 @@ static void pushad_popad_preserves(void **state)
     free(c);
 }
 
-/* Each instruction with a hidden ESP or memory operand is seen (issue 17 item 2). */
+/* Each instruction with a hidden ESP or memory operand is seen. */
 static void hidden_stack_operands(void **state)
 {
     (void)state;

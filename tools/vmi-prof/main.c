@@ -2,6 +2,7 @@
  * and the hand-written limit, per call and per kernel-like path.  docs/profiling.md. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,13 +39,16 @@ static const char usage[] =
     "output:    the table and the targets; --json[=FILE] --csv[=FILE] (stdout without FILE,\n"
     "           instead of the table) --chart FILE.svg|FILE.png (up to four); each FILE is\n"
     "           created (as a temporary file beside it) before anything is measured\n"
-    "           --version\n";
+    "other:     --help --version; an option's value as --opt VALUE or --opt=VALUE; '--' ends\n"
+    "           the options (--measure's command follows it)\n";
 
+/* A usage error: one line saying what was wrong, then the usage, on stderr; status 2. */
 static void bad_usage(const char *fmt, const char *arg)
 {
     fprintf(stderr, "vmi-prof: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (vmi-prof --help)\n");
+    fprintf(stderr, "\n");
+    fputs(usage, stderr);
     exit(2);
 }
 
@@ -54,8 +58,8 @@ static unsigned num(const char *opt, const char *s, unsigned lo, unsigned hi)
     errno = 0;
     unsigned long v = s ? strtoul(s, &end, 10) : 0;
     if (!s || errno || *end || end == s || v < lo || v > hi) {
-        fprintf(stderr, "vmi-prof: %s needs a number from %u to %u (vmi-prof --help)\n", opt, lo,
-                hi);
+        fprintf(stderr, "vmi-prof: %s needs a number from %u to %u\n", opt, lo, hi);
+        fputs(usage, stderr);
         exit(2);
     }
     return (unsigned)v;
@@ -148,14 +152,88 @@ static double med(const double *v, unsigned n)
     return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
 }
 
-/* Tracker issue 13: plan + apply + verify of the synthetic sites, per second. */
+/* plan + apply + verify of the synthetic sites, per second (docs/profiling.md). */
 #define PATCH_TARGET 20e6
 
+/* The patch bench's medians over the repetitions, and the rates they give. */
+struct patch_summary {
+    double read, plan, apply, verify, revert, load, pav, csites, ctext;
+    double rate, rate_load, rate_rev, rate_csites;
+};
+
+static void patch_summarize(const struct prof_patch_result *p, struct patch_summary *m)
+{
+    double load[PROF_MAX_REPS], pav[PROF_MAX_REPS];
+    for (unsigned r = 0; r < p->reps; r++) {
+        pav[r] = p->plan_ns[r] + p->apply_ns[r] + p->verify_ns[r];
+        load[r] = p->read_ns[r] + pav[r];
+    }
+    m->read = med(p->read_ns, p->reps);
+    m->plan = med(p->plan_ns, p->reps);
+    m->apply = med(p->apply_ns, p->reps);
+    m->verify = med(p->verify_ns, p->reps);
+    m->revert = med(p->revert_ns, p->reps);
+    m->load = med(load, p->reps);
+    m->pav = med(pav, p->reps);
+    m->csites = med(p->copy_sites_ns, p->reps);
+    m->ctext = med(p->copy_text_ns, p->reps);
+    m->rate_csites = m->csites > 0 ? p->sites / (m->csites / 1e9) : 0;
+    m->rate = p->sites / (m->pav / 1e9);
+    m->rate_load = p->sites / (m->load / 1e9);
+    m->rate_rev = p->sites / (m->revert / 1e9);
+}
+
+static void patch_json(FILE *out, const struct prof_patch_result *p,
+                       const struct patch_summary *m)
+{
+    struct prof_params meta;
+    prof_params_init(&meta);
+    /* names hold no quote or backslash: /proc/cpuinfo's model name, a fixed date format */
+    fprintf(out, "{\"tool\": \"%s\", \"version\": \"%s\", \"schema\": \"vmi-prof.patch/1\", "
+                 "\"cpu\": \"%s\", \"date\": \"%s\", ", PROF_TOOL, VMI_VERSION,
+            meta.cpu_model, meta.date);
+    fprintf(out, "\"sites\": %u, \"repetitions\": %u, \"read_ns\": %.0f, \"plan_ns\": %.0f, "
+                 "\"apply_ns\": %.0f, \"verify_ns\": %.0f, \"revert_ns\": %.0f, "
+                 "\"plan_apply_verify_sites_per_s\": %.0f, \"load_sites_per_s\": %.0f, "
+                 "\"revert_sites_per_s\": %.0f, \"bytes\": %u, \"copy_sites_ns\": %.0f, "
+                 "\"copy_text_ns\": %.0f, \"copy_sites_per_s\": %.0f, "
+                 "\"target_sites_per_s\": %.0f, \"target_met\": %s, "
+                 "\"inline\": %u, \"call\": %u, "
+                 "\"native\": %u, \"nop\": %u, \"jump\": %u}\n",
+            p->sites, p->reps, m->read, m->plan, m->apply, m->verify, m->revert, m->rate,
+            m->rate_load, m->rate_rev, p->bytes, m->csites, m->ctext, m->rate_csites,
+            PATCH_TARGET, m->rate >= PATCH_TARGET ? "true" : "false", p->inline_sites,
+            p->call_sites, p->native_sites, p->nop_sites, p->jump_sites);
+}
+
+static void patch_print(const struct prof_patch_result *p, const struct patch_summary *m)
+{
+    printf("patching %u synthetic sites (every call in turn; the pv ROM, policy auto), median of "
+           "%u:\n", p->sites, p->reps);
+    printf("  decisions: inline %u, call %u, jump %u, nop %u, native %u\n", p->inline_sites,
+           p->call_sites, p->jump_sites, p->nop_sites, p->native_sites);
+    printf("  read %.2f ms, plan %.2f ms, apply %.2f ms, verify %.2f ms; revert %.2f ms\n",
+           m->read / 1e6, m->plan / 1e6, m->apply / 1e6, m->verify / 1e6, m->revert / 1e6);
+    printf("  plan + apply + verify: %.1f million sites/s (%.1f ns a site)\n", m->rate / 1e6,
+           m->pav / p->sites);
+    printf("  load time (read + plan + apply + verify): %.2f ms, %.1f million sites/s\n",
+           m->load / 1e6, m->rate_load / 1e6);
+    printf("  revert: %.1f million sites/s\n", m->rate_rev / 1e6);
+    printf("  reference, the same %u bytes: copying them site by site %.2f ms, %.1f million "
+           "sites/s (plan + apply + verify takes %.1fx as long); one memcpy of the text %.3f ms "
+           "(%.1f GB/s)\n", p->bytes, m->csites / 1e6, m->rate_csites / 1e6,
+           m->csites > 0 ? m->pav / m->csites : 0, m->ctext / 1e6,
+           m->ctext > 0 ? p->bytes / m->ctext : 0);
+    printf("  target: plan + apply + verify >= %.0f million sites/s -> %s (median of %u; "
+           "reported, not asserted)\n", PATCH_TARGET / 1e6,
+           m->rate >= PATCH_TARGET ? "MET" : "MISSED", p->reps);
+}
+
+/* --patch-bench: runs it, then the JSON into jf (opened before) or the text on stdout. */
 static int patch_bench(struct prof_run_opts *o, unsigned sites, struct prof_outfile *jf)
 {
-    const char *json = jf->path;
     struct prof_patch_result *p = malloc(sizeof *p);
-    char why[512];
+    char why[4200];
     if (o->progress) {
         char msg[128];
         snprintf(msg, sizeof msg, "patch-bench: %u sites, %u repetitions", sites, o->k);
@@ -167,73 +245,26 @@ static int patch_bench(struct prof_run_opts *o, unsigned sites, struct prof_outf
         free(p);
         return 1;
     }
-    double load[PROF_MAX_REPS], papply[PROF_MAX_REPS];
-    for (unsigned r = 0; r < p->reps; r++) {
-        load[r] = p->read_ns[r] + p->plan_ns[r] + p->apply_ns[r] + p->verify_ns[r];
-        papply[r] = p->plan_ns[r] + p->apply_ns[r] + p->verify_ns[r];
-    }
-    double m_read = med(p->read_ns, p->reps), m_plan = med(p->plan_ns, p->reps);
-    double m_apply = med(p->apply_ns, p->reps), m_verify = med(p->verify_ns, p->reps);
-    double m_revert = med(p->revert_ns, p->reps), m_load = med(load, p->reps);
-    double m_pav = med(papply, p->reps);
-    double m_csites = med(p->copy_sites_ns, p->reps), m_ctext = med(p->copy_text_ns, p->reps);
-    double rate_csites = m_csites > 0 ? p->sites / (m_csites / 1e9) : 0;
-    double rate = p->sites / (m_pav / 1e9), rate_load = p->sites / (m_load / 1e9);
-    double rate_rev = p->sites / (m_revert / 1e9);
-    if (json) {
-        char ewhy[4200];
+    struct patch_summary m;
+    patch_summarize(p, &m);
+    int rc = 0;
+    if (jf->path) {
         FILE *out = prof_outfile_stream(jf);
         if (!out) {
-            fprintf(stderr, "vmi-prof: %s: out of memory\n", json);
+            fprintf(stderr, "vmi-prof: %s: out of memory\n", jf->path);
             prof_outfile_abort(jf);
-            free(p);
-            return 1;
+            rc = 1;
+        } else {
+            patch_json(out, p, &m);
+            if (prof_outfile_commit(jf, out, why, sizeof why) != 0) {
+                fprintf(stderr, "vmi-prof: %s\n", why);
+                rc = 1;
+            }
         }
-        struct prof_params meta;
-        prof_params_init(&meta);
-        /* names hold no quote or backslash: /proc/cpuinfo's model name, a fixed date format */
-        fprintf(out, "{\"tool\": \"%s\", \"version\": \"%s\", \"schema\": \"vmi-prof.patch/1\", "
-                     "\"cpu\": \"%s\", \"date\": \"%s\", ", PROF_TOOL, VMI_VERSION,
-                meta.cpu_model, meta.date);
-        fprintf(out, "\"sites\": %u, \"repetitions\": %u, \"read_ns\": %.0f, \"plan_ns\": %.0f, "
-                     "\"apply_ns\": %.0f, \"verify_ns\": %.0f, \"revert_ns\": %.0f, "
-                     "\"plan_apply_verify_sites_per_s\": %.0f, \"load_sites_per_s\": %.0f, "
-                     "\"revert_sites_per_s\": %.0f, \"bytes\": %u, \"copy_sites_ns\": %.0f, "
-                     "\"copy_text_ns\": %.0f, \"copy_sites_per_s\": %.0f, "
-                     "\"target_sites_per_s\": %.0f, \"target_met\": %s, "
-                     "\"inline\": %u, \"call\": %u, "
-                     "\"native\": %u, \"nop\": %u, \"jump\": %u}\n",
-                p->sites, p->reps, m_read, m_plan, m_apply, m_verify, m_revert, rate, rate_load,
-                rate_rev, p->bytes, m_csites, m_ctext, rate_csites, PATCH_TARGET,
-                rate >= PATCH_TARGET ? "true" : "false", p->inline_sites, p->call_sites, p->native_sites, p->nop_sites,
-                p->jump_sites);
-        free(p);
-        if (prof_outfile_commit(jf, out, ewhy, sizeof ewhy) != 0) {
-            fprintf(stderr, "vmi-prof: %s\n", ewhy);
-            return 1;
-        }
-        return 0;
-    }
-    printf("patching %u synthetic sites (every call in turn; the pv ROM, policy auto), median of "
-           "%u:\n", p->sites, p->reps);
-    printf("  decisions: inline %u, call %u, jump %u, nop %u, native %u\n", p->inline_sites,
-           p->call_sites, p->jump_sites, p->nop_sites, p->native_sites);
-    printf("  read %.2f ms, plan %.2f ms, apply %.2f ms, verify %.2f ms; revert %.2f ms\n",
-           m_read / 1e6, m_plan / 1e6, m_apply / 1e6, m_verify / 1e6, m_revert / 1e6);
-    printf("  plan + apply + verify: %.1f million sites/s (%.1f ns a site)\n", rate / 1e6,
-           m_pav / p->sites);
-    printf("  load time (read + plan + apply + verify): %.2f ms, %.1f million sites/s\n",
-           m_load / 1e6, rate_load / 1e6);
-    printf("  revert: %.1f million sites/s\n", rate_rev / 1e6);
-    printf("  reference, the same %u bytes: copying them site by site %.2f ms, %.1f million "
-           "sites/s (plan + apply + verify takes %.1fx as long); one memcpy of the text %.3f ms "
-           "(%.1f GB/s)\n", p->bytes, m_csites / 1e6, rate_csites / 1e6,
-           m_csites > 0 ? m_pav / m_csites : 0, m_ctext / 1e6, m_ctext > 0 ? p->bytes / m_ctext : 0);
-    printf("  target: plan + apply + verify >= %.0f million sites/s -> %s (median of %u; "
-           "reported, not asserted)\n", PATCH_TARGET / 1e6, rate >= PATCH_TARGET ? "MET" : "MISSED",
-           p->reps);
+    } else
+        patch_print(p, &m);
     free(p);
-    return 0;
+    return rc;
 }
 
 /* Everything the command line chose. */
@@ -247,158 +278,182 @@ struct cli {
     unsigned ncharts;
     int want_json, want_csv, callgrind, patch;
     unsigned patch_sites;
+    int have_patch_sites;       /* --patch-bench=SITES or --patch-bench SITES */
     int want_linux;
     struct prof_linux_opts lo;
+    const char *measure;        /* --measure LABEL; the command follows "--" */
+    char **command;
 };
 
-/* Options of the engine's run.  1 when argv[*i] was one (*i moved past its value), else 0. */
-static int parse_run_opt(struct cli *c, char **argv, int *i)
+enum {
+    OPT_N = 256, OPT_K, OPT_RUNS, OPT_TRAP_N, OPT_CPU, OPT_ONLY, OPT_ENGINE, OPT_ROM,
+    OPT_VALGRIND, OPT_CALLGRIND, OPT_QUIET, OPT_JSON, OPT_CSV, OPT_CHART, OPT_GUEST_CLOCK,
+    OPT_GUEST, OPT_SITES, OPT_IMAGE, OPT_LINUX, OPT_LINUX_DIR, OPT_PHASE, OPT_TOP, OPT_POLICY,
+    OPT_PATCH, OPT_MEASURE, OPT_VERSION,
+};
+
+static const struct option longopts[] = {
+    { "n", required_argument, NULL, OPT_N },
+    { "k", required_argument, NULL, OPT_K },
+    { "runs", required_argument, NULL, OPT_RUNS },
+    { "trap-n", required_argument, NULL, OPT_TRAP_N },
+    { "cpu", required_argument, NULL, OPT_CPU },
+    { "only", required_argument, NULL, OPT_ONLY },
+    { "engine", required_argument, NULL, OPT_ENGINE },
+    { "rom", required_argument, NULL, OPT_ROM },
+    { "valgrind", required_argument, NULL, OPT_VALGRIND },
+    { "callgrind", no_argument, NULL, OPT_CALLGRIND },
+    { "quiet", no_argument, NULL, OPT_QUIET },
+    { "json", optional_argument, NULL, OPT_JSON },
+    { "csv", optional_argument, NULL, OPT_CSV },
+    { "chart", required_argument, NULL, OPT_CHART },
+    { "guest-clock", required_argument, NULL, OPT_GUEST_CLOCK },
+    { "guest", required_argument, NULL, OPT_GUEST },
+    { "sites", required_argument, NULL, OPT_SITES },
+    { "image", required_argument, NULL, OPT_IMAGE },
+    { "linux", no_argument, NULL, OPT_LINUX },
+    { "linux-dir", required_argument, NULL, OPT_LINUX_DIR },
+    { "phase", required_argument, NULL, OPT_PHASE },
+    { "top", required_argument, NULL, OPT_TOP },
+    { "policy", required_argument, NULL, OPT_POLICY },
+    { "patch-bench", optional_argument, NULL, OPT_PATCH },
+    { "measure", required_argument, NULL, OPT_MEASURE },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, OPT_VERSION },
+    { NULL, 0, NULL, 0 },
+};
+
+/* "--NAME" of an option's code, for the messages. */
+static const char *opt_name(int code)
 {
-    const char *a = argv[*i];
+    static char buf[48];
+    for (const struct option *o = longopts; o->name; o++)
+        if (o->val == code) {
+            snprintf(buf, sizeof buf, "--%s", o->name);
+            return buf;
+        }
+    snprintf(buf, sizeof buf, "-%c", code);
+    return buf;
+}
+
+/* Options of the engine's run.  1 when opt was one, else 0. */
+static int parse_run_opt(struct cli *c, int opt, const char *arg)
+{
     struct prof_run_opts *o = &c->o;
-    if (strcmp(a, "--quiet") == 0)
-        o->progress = NULL;
-    else if (strcmp(a, "--n") == 0)
-        o->n = num(a, argv[++*i], 1, 100000000);
-    else if (strcmp(a, "--k") == 0)
-        o->k = num(a, argv[++*i], 1, PROF_MAX_REPS - 1);
-    else if (strcmp(a, "--runs") == 0)
-        o->runs = num(a, argv[++*i], 1, 32);
-    else if (strcmp(a, "--trap-n") == 0)
-        o->trap_n = num(a, argv[++*i], 1, 100000000);
-    else if (strcmp(a, "--cpu") == 0)
-        o->cpu = (int)num(a, argv[++*i], 0, 1023);
-    else if (strcmp(a, "--only") == 0) {
-        if (!(o->only = argv[++*i]) || strchr(o->only, ' '))
+    const char *a = opt_name(opt);
+    switch (opt) {
+    case OPT_QUIET: o->progress = NULL; break;
+    case OPT_N: o->n = num(a, arg, 1, 100000000); break;
+    case OPT_K: o->k = num(a, arg, 1, PROF_MAX_REPS - 1); break;
+    case OPT_RUNS: o->runs = num(a, arg, 1, 32); break;
+    case OPT_TRAP_N: o->trap_n = num(a, arg, 1, 100000000); break;
+    case OPT_CPU: o->cpu = (int)num(a, arg, 0, 1023); break;
+    case OPT_ONLY:
+        if (!*arg || strchr(arg, ' '))
             bad_usage("%s needs a workload name", a);
-    } else if (strcmp(a, "--engine") == 0) {
-        if (!(o->engine = argv[++*i]))
-            bad_usage("%s needs a path", a);
-    } else if (strcmp(a, "--rom") == 0) {
-        if (!(o->rom = argv[++*i]))
-            bad_usage("%s needs a path", a);
-    } else if (strcmp(a, "--valgrind") == 0) {
-        if (!(o->valgrind = argv[++*i]))
-            bad_usage("%s needs a path", a);
-    } else if (strcmp(a, "--callgrind") == 0)
-        c->callgrind = 1;
-    else if (strcmp(a, "-v") == 0)
-        o->verbose = 1;
-    else
-        return 0;
+        o->only = arg;
+        break;
+    case OPT_ENGINE: o->engine = arg; break;
+    case OPT_ROM: o->rom = arg; break;
+    case OPT_VALGRIND: o->valgrind = arg; break;
+    case OPT_CALLGRIND: c->callgrind = 1; break;
+    case 'v': o->verbose = 1; break;
+    default: return 0;
+    }
     return 1;
 }
 
-/* --json, --csv, --chart. */
-static int parse_output_opt(struct cli *c, char **argv, int *i)
+/* --json, --csv, --chart.  1 when opt was one, else 0. */
+static int parse_output_opt(struct cli *c, int opt, const char *arg)
 {
-    const char *a = argv[*i];
-    if (strcmp(a, "--json") == 0)
-        c->want_json = 1, c->json = "-";
-    else if (strncmp(a, "--json=", 7) == 0 && a[7])
-        c->json = a + 7;
-    else if (strcmp(a, "--csv") == 0)
-        c->want_csv = 1, c->csv = "-";
-    else if (strncmp(a, "--csv=", 6) == 0 && a[6])
-        c->csv = a + 6;
-    else if (strcmp(a, "--chart") == 0) {
-        const char *chart = argv[++*i];
-        if (!chart)
-            bad_usage("%s needs a file name ending in .svg or .png", a);
-        size_t l = strlen(chart);
-        if (l < 5 || (strcmp(chart + l - 4, ".svg") && strcmp(chart + l - 4, ".png")))
-            bad_usage("--chart %s: the name must end in .svg or .png", chart);
+    size_t l = arg ? strlen(arg) : 0;
+    switch (opt) {
+    case OPT_JSON:
+    case OPT_CSV:
+        if (arg && !*arg)
+            bad_usage("%s= needs a FILE (or no '=': standard output)", opt_name(opt));
+        if (opt == OPT_JSON)
+            c->want_json = !arg, c->json = arg ? arg : "-";
+        else
+            c->want_csv = !arg, c->csv = arg ? arg : "-";
+        break;
+    case OPT_CHART:
+        if (l < 5 || (strcmp(arg + l - 4, ".svg") && strcmp(arg + l - 4, ".png")))
+            bad_usage("--chart %s: the name must end in .svg or .png", arg);
         if (c->ncharts == 4)
-            bad_usage("%s: at most four charts", a);
-        c->charts[c->ncharts++] = chart;
-    } else
+            bad_usage("%s: at most four charts", "--chart");
+        c->charts[c->ncharts++] = arg;
+        break;
+    default:
         return 0;
+    }
     return 1;
+}
+
+static int parse_policy(const char *p)
+{
+    for (unsigned k = 0; k < VMI_POLICY_COUNT; k++)
+        if (strcmp(p, vmi_policy_name(k)) == 0)
+            return (int)k;
+    bad_usage("%s needs auto, call-only, native-only or inline-only", "--policy");
+    return -1;
 }
 
 /* The other modes' options: --guest, --sites, --linux, --patch-bench and theirs. */
-static int parse_mode_opt(struct cli *c, int argc, char **argv, int *i)
+static int parse_mode_opt(struct cli *c, int opt, const char *arg)
 {
-    const char *a = argv[*i];
-    if (strcmp(a, "--guest-clock") == 0) {
-        if (prof_guest_clock_parse(argv[++*i], &c->guest_clock) != 0)
-            bad_usage("%s needs icount or host", a);
+    switch (opt) {
+    case OPT_GUEST_CLOCK:
+        if (prof_guest_clock_parse(arg, &c->guest_clock) != 0)
+            bad_usage("%s needs icount or host", "--guest-clock");
         c->have_clock = 1;
-    } else if (strcmp(a, "--guest") == 0) {
-        if (!(c->guest = argv[++*i]))
-            bad_usage("%s needs the guest's serial log", a);
-    } else if (strcmp(a, "--sites") == 0) {
-        if (!(c->so.profile = argv[++*i]))
-            bad_usage("%s needs a profile file or a log holding a profile block", a);
-    } else if (strcmp(a, "--image") == 0) {
-        if (!(c->so.image = argv[++*i]))
-            bad_usage("%s needs the ELF image the profile was taken of", a);
-    } else if (strcmp(a, "--linux") == 0) {
-        c->want_linux = 1;
-    } else if (strcmp(a, "--linux-dir") == 0) {
-        if (!(c->lo.linux_dir = argv[++*i]))
-            bad_usage("%s needs the directory of the Linux fixtures", a);
-    } else if (strcmp(a, "--phase") == 0) {
-        if (!(c->so.phase = argv[++*i]))
-            bad_usage("%s needs a phase name of the Linux workload's log", a);
-    } else if (strcmp(a, "--top") == 0) {
-        c->so.top = num(a, argv[++*i], 0, 100000000);
+        break;
+    case OPT_GUEST: c->guest = arg; break;
+    case OPT_SITES: c->so.profile = arg; break;
+    case OPT_IMAGE: c->so.image = arg; break;
+    case OPT_LINUX: c->want_linux = 1; break;
+    case OPT_LINUX_DIR: c->lo.linux_dir = arg; break;
+    case OPT_PHASE: c->so.phase = arg; break;
+    case OPT_TOP:
+        c->so.top = num("--top", arg, 0, 100000000);
         c->have_top = 1;
-    } else if (strcmp(a, "--policy") == 0) {
-        const char *p = argv[++*i];
-        c->so.policy = -1;
-        for (unsigned k = 0; p && k < VMI_POLICY_COUNT; k++)
-            if (strcmp(p, vmi_policy_name(k)) == 0)
-                c->so.policy = (int)k;
-        if (c->so.policy < 0)
-            bad_usage("%s needs auto, call-only, native-only or inline-only", a);
+        break;
+    case OPT_POLICY:
+        c->so.policy = parse_policy(arg);
         c->have_policy = 1;
-    } else if (strcmp(a, "--patch-bench") == 0) {
+        break;
+    case OPT_PATCH:
         c->patch = 1;
-        if (*i + 1 < argc && argv[*i + 1][0] != '-')
-            c->patch_sites = num(a, argv[++*i], 1, 1000000);
-    } else
-        return 0;
+        if (arg)
+            c->patch_sites = num("--patch-bench", arg, 1, 1000000), c->have_patch_sites = 1;
+        break;
+    case OPT_MEASURE: c->measure = arg; break;
+    default: return 0;
+    }
     return 1;
 }
 
 /* --measure LABEL -- CMD ARGS...: wall time and peak memory of one command. */
-static int run_measure(int argc, char **argv, int i)
+static int run_measure(const char *label, char **command)
 {
-    if (i + 2 >= argc || strcmp(argv[i + 2], "--") != 0 || i + 3 >= argc)
-        bad_usage("%s needs LABEL -- COMMAND [ARGS...]", argv[i]);
+    if (!command || !command[0])
+        bad_usage("%s needs LABEL -- COMMAND [ARGS...]", "--measure");
     double wall;
     long rss;
     int status;
     char why[512];
-    if (prof_measure(&argv[i + 3], &wall, &rss, &status, why, sizeof why) != 0) {
+    if (prof_measure(command, &wall, &rss, &status, why, sizeof why) != 0) {
         fprintf(stderr, "vmi-prof: %s\n", why);
         return 1;
     }
-    printf("%s: %.3f s wall, peak resident %.1f MiB, exit status %d\n", argv[i + 1], wall,
+    printf("%s: %.3f s wall, peak resident %.1f MiB, exit status %d\n", label, wall,
            rss / 1024.0, status);
     return status == 0 ? 0 : 1;
 }
 
-/* Returns -1 when the command line was parsed, else the exit status (--help, --version,
- * --measure); a bad argument exits 2. */
-static int parse_args(struct cli *c, int argc, char **argv)
+/* What no single option can say: the combinations.  Exits 2 on a bad one. */
+static void check_combinations(const struct cli *c)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        } else if (strcmp(a, "--version") == 0) {
-            printf("%s %s\n", PROF_TOOL, VMI_VERSION);
-            return 0;
-        } else if (strcmp(a, "--measure") == 0) {
-            return run_measure(argc, argv, i);
-        } else if (!parse_run_opt(c, argv, &i) && !parse_output_opt(c, argv, &i) &&
-                   !parse_mode_opt(c, argc, argv, &i)) {
-            bad_usage("unknown argument '%s'", a);
-        }
-    }
     if (c->want_json && c->want_csv)
         bad_usage("%s", "--json and --csv both want stdout: give one a FILE (--csv=FILE)");
     if (c->guest && (c->callgrind || c->patch))
@@ -407,6 +462,51 @@ static int parse_args(struct cli *c, int argc, char **argv)
         bad_usage("%s", "--linux-dir goes with --linux");
     if (c->so.phase && !c->so.profile)
         bad_usage("%s", "--phase goes with --sites LOG");
+}
+
+/* Returns -1 when the command line was parsed, else the exit status (--help, --version,
+ * --measure); a bad argument exits 2.  Options end at "--" (what follows is --measure's
+ * command); the one operand allowed is --patch-bench's SITES. */
+static int parse_args(struct cli *c, int argc, char **argv)
+{
+    int end = 1;
+    while (end < argc && strcmp(argv[end], "--") != 0)
+        end++;
+    if (end < argc)
+        c->command = &argv[end + 1];
+    opterr = 0;
+    optind = 1;
+    int opt;
+    while ((opt = getopt_long(end, argv, ":hv", longopts, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(usage, stdout);
+            return 0;
+        } else if (opt == OPT_VERSION) {
+            printf("%s %s\n", PROF_TOOL, VMI_VERSION);
+            return 0;
+        } else if (opt == ':') {
+            bad_usage("%s needs a value", argv[optind - 1]);
+        } else if (opt == '?') {
+            if (optopt)
+                fprintf(stderr, "vmi-prof: unknown option '-%c'\n", optopt);
+            else
+                fprintf(stderr, "vmi-prof: unknown option '%s'\n", argv[optind - 1]);
+            fputs(usage, stderr);
+            exit(2);
+        } else if (!parse_run_opt(c, opt, optarg) && !parse_output_opt(c, opt, optarg) &&
+                   !parse_mode_opt(c, opt, optarg)) {
+            bad_usage("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (c->measure)
+        return run_measure(c->measure, c->command);
+    if (c->command)
+        bad_usage("%s", "'--' goes with --measure LABEL -- COMMAND");
+    if (c->patch && !c->have_patch_sites && optind + 1 == end)
+        c->patch_sites = num("--patch-bench", argv[optind++], 1, 1000000);
+    if (optind < end)
+        bad_usage("unknown argument '%s'", argv[optind]);
+    check_combinations(c);
     return -1;
 }
 

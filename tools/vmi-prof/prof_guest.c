@@ -45,8 +45,8 @@ int prof_guest_clock_parse(const char *s, enum prof_guest_clock *out)
 static const char *clock_unit(enum prof_guest_clock c)
 {
     return c == PROF_CLOCK_ICOUNT ? "instructions"
-         : c == PROF_CLOCK_HOST   ? "host-clock cycles"
-                                  : "host-clock cycles (assumed: the log does not say how QEMU ran)";
+         : c == PROF_CLOCK_HOST   ? "host TSC ticks"
+                                  : "host TSC ticks (assumed: the log does not say how QEMU ran)";
 }
 
 /* "qemu clock=VALUE": the boot script's record of QEMU's mode.  0, or -1 with why[] set. */
@@ -159,14 +159,14 @@ int prof_read_guest(const char *path, enum prof_guest_clock given, struct prof_r
         return -1;
     }
     snprintf(res->params.clock, sizeof res->params.clock, "%s",
-             clock == PROF_CLOCK_ICOUNT ? "instructions" : "host-clock cycles");
+             clock == PROF_CLOCK_ICOUNT ? "instructions" : "host TSC ticks");
     snprintf(res->source, sizeof res->source, "guest serial log (%s, rom found=%s), best of runs, %s",
              compiler, rom, clock_unit(clock));
     if (clock == PROF_CLOCK_ICOUNT)
         prof_result_note(res, "guest figures are instructions per operation: QEMU -icount shift=0 "
                               "makes the guest TSC count instructions (exact, repeatable)");
     else
-        prof_result_note(res, "guest figures are TSC ticks of QEMU's TCG virtual clock, which "
-                              "follows the host's: they order the variants, they are not exact");
+        prof_result_note(res, "guest figures are host TSC ticks (without -icount the guest's "
+                              "rdtsc reads the host's TSC): they move with the host's load");
     return added;
 }
