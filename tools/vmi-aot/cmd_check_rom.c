@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,11 +110,15 @@ static void usage(FILE *f)
 }
 
 /* One line naming the problem, then the usage on stderr: exit status 2. */
-static int bad_usage(const char *fmt, const char *arg1, const char *arg2)
+__attribute__((format(printf, 1, 2)))
+static int bad_usage(const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fputs("vmi-aot check-rom: ", stderr);
-    fprintf(stderr, fmt, arg1, arg2);
+    vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
+    va_end(ap);
     usage(stderr);
     return 2;
 }
@@ -141,7 +146,7 @@ static int parse_args(int argc, char **argv, struct check_rom_args *a)
             a->json = 1;
         } else if (c == 'f') {
             if (strcmp(optarg, "native") != 0 && strcmp(optarg, "pv") != 0)
-                return bad_usage("--flavor '%s': expected native or pv%s", optarg, "");
+                return bad_usage("--flavor '%s': expected native or pv", optarg);
             a->flavor = strcmp(optarg, "native") == 0;
         } else if (c == 'h') {
             usage(stdout);
@@ -155,7 +160,7 @@ static int parse_args(int argc, char **argv, struct check_rom_args *a)
         }
     }
     if (optind == argc)
-        return bad_usage("no ROM given%s%s", "", "");
+        return bad_usage("no ROM given");
     if (argc - optind > 1)
         return bad_usage("more than one ROM (%s, %s)", argv[optind], argv[optind + 1]);
     a->path = argv[optind];
