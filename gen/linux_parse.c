@@ -230,7 +230,7 @@ static int parse_row(struct linux_parser *lp, const struct lex_line *l, struct s
     } else {
         const struct spec_call *c = spec_find_call(lp->spec, l->tok[4].text);
         if (!c)
-            return lfail(lp, err, l->tok[4].col, "unknown call '%s' (spec/calls.vmi comes first)",
+            return lfail(lp, err, l->tok[4].col, "unknown call '%s'",
                          l->tok[4].text);
         if (!o->uses)
             return lfail(lp, err, l->tok[4].col, "a native row names no call: write '-'");

@@ -1,15 +1,21 @@
 /* vmi-gen: reads the VMI ABI spec and writes the generated files.
  *   vmi-gen [--check] [--header OUT] [--glue OUT] [--linux-header OUT] [--rom FLAVOR=OUT]...
- *           [--summary] SPEC...
+ *           [--summary] [--spec-dir DIR] [SPEC...]
+ * The spec files may come in any order (gen/spec_files.c).  Without SPEC and --spec-dir, an
+ * installed vmi-gen (built with VMI_SPEC_DIR) reads every *.vmi file of its datadir's spec.
  * A spec error prints FILE:LINE:COL: message and exits 1; nothing is written unless the whole spec
- * checked out, and each output is replaced atomically. */
+ * checked out, and each output is replaced atomically.  Usage errors exit 2. */
 #include "emit.h"
+#include "spec_files.h"
+#include "vmi_version.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_ROM_OUTPUTS 4
+#define MAX_SPECS       16
 
 struct options {
     int check_only;
@@ -17,66 +23,102 @@ struct options {
     const char *header;
     const char *glue;
     const char *linux_header;
+    const char *spec_dir;
     struct { const char *flavor; const char *path; } roms[MAX_ROM_OUTPUTS];
     unsigned nroms;
-    const char *specs[16];
+    const char *specs[MAX_SPECS];
     unsigned nspecs;
+    char *dir_files[MAX_SPECS];         /* the spec directory's files (malloc'd) */
+    int ndir;
 };
 
 static void usage(FILE *out)
 {
     fprintf(out,
         "usage: vmi-gen [--check] [--header OUT] [--glue OUT] [--linux-header OUT]\n"
-        "               [--rom FLAVOR=OUT]... [--summary] SPEC...\n"
+        "               [--rom FLAVOR=OUT]... [--summary] [--spec-dir DIR] [SPEC...]\n"
         "  --check            validate the spec only\n"
         "  --header OUT       write the ABI header (include/vmi_abi.h)\n"
         "  --glue OUT         write the call-site glue header\n"
         "  --linux-header OUT write the Linux profile's tables (include/vmi_linux.h)\n"
         "  --rom FLAVOR=OUT   write the assembler source of a ROM flavor\n"
-        "  --summary          print a table of the calls\n");
+        "  --summary          print a table of the calls\n"
+        "  --spec-dir DIR     read every DIR/*.vmi file as well\n"
+        "  --help, --version  this text; the version\n"
+        "SPEC files may come in any order.%s%s%s\n",
+#ifdef VMI_SPEC_DIR
+        "  Without SPEC and --spec-dir: every *.vmi of\n  ", VMI_SPEC_DIR, ".");
+#else
+        "", "", "");
+#endif
 }
 
+/* --rom FLAVOR=OUT: the flavor is checked against the spec once it is read (so that an unknown
+ * one can be answered with the flavors there are). */
+static int add_rom(struct options *o, char *arg)
+{
+    char *eq = strchr(arg, '=');
+    if (!eq) {
+        fprintf(stderr, "vmi-gen: --rom '%s': expected FLAVOR=OUT\n", arg);
+        return -1;
+    }
+    if (o->nroms == MAX_ROM_OUTPUTS) {
+        fprintf(stderr, "vmi-gen: --rom '%s': at most %d ROM outputs\n", arg, MAX_ROM_OUTPUTS);
+        return -1;
+    }
+    *eq = '\0';
+    o->roms[o->nroms].flavor = arg;
+    o->roms[o->nroms++].path = eq + 1;
+    return 0;
+}
+
+/* Returns -1 on a usage error (the line printed), 0 to go on, 1 after --help or --version. */
 static int parse_args(int argc, char **argv, struct options *o)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has_value = i + 1 < argc;
-        if (strcmp(a, "--check") == 0) {
-            o->check_only = 1;
-        } else if (strcmp(a, "--summary") == 0) {
-            o->summary = 1;
-        } else if (strcmp(a, "--header") == 0 && has_value) {
-            o->header = argv[++i];
-        } else if (strcmp(a, "--glue") == 0 && has_value) {
-            o->glue = argv[++i];
-        } else if (strcmp(a, "--linux-header") == 0 && has_value) {
-            o->linux_header = argv[++i];
-        } else if (strcmp(a, "--rom") == 0 && has_value) {
-            char *eq = strchr(argv[++i], '=');
-            if (!eq || eq == argv[i] || !eq[1] || o->nroms == MAX_ROM_OUTPUTS) {
-                fprintf(stderr, "vmi-gen: --rom takes FLAVOR=OUT (at most %d)\n", MAX_ROM_OUTPUTS);
+    enum { OPT_HEADER = 256, OPT_GLUE, OPT_LINUX, OPT_ROM, OPT_SPEC_DIR };
+    static const struct option longs[] = {
+        { "check", no_argument, NULL, 'c' },
+        { "summary", no_argument, NULL, 's' },
+        { "header", required_argument, NULL, OPT_HEADER },
+        { "glue", required_argument, NULL, OPT_GLUE },
+        { "linux-header", required_argument, NULL, OPT_LINUX },
+        { "rom", required_argument, NULL, OPT_ROM },
+        { "spec-dir", required_argument, NULL, OPT_SPEC_DIR },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    argv[0] = "vmi-gen";                /* getopt's messages name the program, not its path */
+    for (int c; (c = getopt_long(argc, argv, "h", longs, NULL)) != -1;) {
+        switch (c) {
+        case 'c': o->check_only = 1; break;
+        case 's': o->summary = 1; break;
+        case OPT_HEADER: o->header = optarg; break;
+        case OPT_GLUE: o->glue = optarg; break;
+        case OPT_LINUX: o->linux_header = optarg; break;
+        case OPT_SPEC_DIR: o->spec_dir = optarg; break;
+        case OPT_ROM:
+            if (add_rom(o, optarg) < 0)
                 return -1;
-            }
-            *eq = '\0';
-            o->roms[o->nroms].flavor = argv[i];
-            o->roms[o->nroms++].path = eq + 1;
-        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            usage(stdout);
-            exit(0);
-        } else if (a[0] == '-') {
-            fprintf(stderr, "vmi-gen: unknown or incomplete option '%s'\n", a);
-            return -1;
-        } else if (o->nspecs == sizeof o->specs / sizeof o->specs[0]) {
-            fprintf(stderr, "vmi-gen: too many spec files\n");
-            return -1;
-        } else {
-            o->specs[o->nspecs++] = a;
+            break;
+        case 'h': usage(stdout); return 1;
+        case 'V': printf("vmi-gen %s\n", VMI_VERSION); return 1;
+        default: return -1;             /* getopt named the option */
         }
     }
-    if (o->nspecs == 0) {
+    for (int i = optind; i < argc; i++) {
+        if (o->nspecs == MAX_SPECS) {
+            fprintf(stderr, "vmi-gen: %s: more than %d spec files\n", argv[i], MAX_SPECS);
+            return -1;
+        }
+        o->specs[o->nspecs++] = argv[i];
+    }
+#ifndef VMI_SPEC_DIR
+    if (o->nspecs == 0 && !o->spec_dir) {
         fprintf(stderr, "vmi-gen: no spec files given\n");
         return -1;
     }
+#endif
     if (o->check_only && (o->header || o->glue || o->linux_header || o->nroms)) {
         fprintf(stderr, "vmi-gen: --check writes nothing: drop the outputs\n");
         return -1;
@@ -98,6 +140,34 @@ static const struct spec_rom *find_rom(const struct spec *spec, const char *flav
         if (strcmp(spec->roms[i].flavor, flavor) == 0)
             return &spec->roms[i];
     return NULL;
+}
+
+/* Every --rom names a flavor of the spec and a file: else one line, with the flavors there are. */
+static int check_rom_args(const struct spec *spec, const struct options *o)
+{
+    for (unsigned i = 0; i < o->nroms; i++) {
+        const char *f = o->roms[i].flavor, *path = o->roms[i].path;
+        if (f[0] && find_rom(spec, f)) {
+            if (path[0])
+                continue;
+            fprintf(stderr, "vmi-gen: --rom %s=: no output file after '='\n", f);
+            return -1;
+        }
+        char known[SPEC_MAX_ROMS * (SPEC_NAME_MAX + 2) + 1] = "";
+        for (unsigned r = 0; r < spec->nroms; r++)
+            snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", r ? ", " : "",
+                     spec->roms[r].flavor);
+        if (!f[0])
+            fprintf(stderr, "vmi-gen: --rom =%s: no flavor before '='", path);
+        else
+            fprintf(stderr, "vmi-gen: --rom %s=%s: no ROM flavor '%s' in the spec", f, path, f);
+        if (spec->nroms)
+            fprintf(stderr, "; its flavors: %s\n", known);
+        else
+            fprintf(stderr, "; the spec files given define none (spec/rom-FLAVOR.vmi does)\n");
+        return -1;
+    }
+    return 0;
 }
 
 /* Prints every Linux rule a ROM flavor of the spec breaks; returns how many. */
@@ -132,10 +202,6 @@ static int generate(const struct spec *spec, const struct options *o)
     }
     for (unsigned i = 0; i < o->nroms; i++) {
         const struct spec_rom *rom = find_rom(spec, o->roms[i].flavor);
-        if (!rom) {
-            fprintf(stderr, "vmi-gen: no ROM flavor '%s' in the spec\n", o->roms[i].flavor);
-            goto out;
-        }
         if (emit_rom(spec, rom, &roms[i], &err) < 0) {
             print_error(&err);
             goto out;
@@ -181,36 +247,63 @@ static int check_roms(const struct spec *spec)
     return 0;
 }
 
+/* The spec files of the command line and of --spec-dir (or, with neither, VMI_SPEC_DIR's),
+ * parsed and checked into spec; prints the error and returns 1 if they do not check out. */
+static int read_spec(struct spec *spec, struct options *o)
+{
+    const char *all[2 * MAX_SPECS];
+    const char *dir = o->spec_dir;
+    struct spec_error err;
+    int rc = 0;
+#ifdef VMI_SPEC_DIR
+    if (!dir && o->nspecs == 0)
+        dir = VMI_SPEC_DIR;
+#endif
+    if (dir && (o->ndir = spec_dir_files(dir, o->dir_files, MAX_SPECS, &err)) < 0) {
+        o->ndir = 0;
+        print_error(&err);
+        return 1;
+    }
+    memcpy(all, o->specs, o->nspecs * sizeof *all);
+    for (int i = 0; i < o->ndir; i++)
+        all[o->nspecs + (unsigned)i] = o->dir_files[i];
+    if (spec_parse_files(spec, all, o->nspecs + (unsigned)o->ndir, &err) < 0 ||
+        spec_check(spec, &err) < 0) {
+        print_error(&err);
+        rc = 1;
+    }
+    return rc;      /* spec's file names point into o->dir_files: main frees them last */
+}
+
 int main(int argc, char **argv)
 {
     struct options o;
     memset(&o, 0, sizeof o);
-    if (parse_args(argc, argv, &o) < 0) {
-        usage(stderr);
-        return 2;
+    int parsed = parse_args(argc, argv, &o);
+    if (parsed != 0) {
+        if (parsed < 0)
+            usage(stderr);
+        return parsed < 0 ? 2 : 0;
     }
     struct spec *spec = calloc(1, sizeof *spec);
     if (!spec) {
         fprintf(stderr, "vmi-gen: out of memory\n");
         return 1;
     }
-    struct spec_error err;
-    int rc = 0;
-    for (unsigned i = 0; i < o.nspecs && rc == 0; i++)
-        if (spec_parse_file(spec, o.specs[i], &err) < 0)
-            rc = 1;
-    if (rc == 0 && spec_check(spec, &err) < 0)
+    int rc = read_spec(spec, &o);
+    if (rc == 0 && check_rom_args(spec, &o) < 0) {
+        usage(stderr);
+        rc = 2;
+    } else if (rc == 0 && report_rules(spec) > 0) {
         rc = 1;
-    if (rc) {
-        print_error(&err);
-    } else if (report_rules(spec) > 0) {
-        rc = 1;
-    } else {
+    } else if (rc == 0) {
         rc = o.check_only ? check_roms(spec) : generate(spec, &o);
         if (rc == 0 && o.summary)
             emit_summary(spec, stdout);
     }
     spec_free(spec);
     free(spec);
+    while (o.ndir > 0)
+        free(o.dir_files[--o.ndir]);
     return rc;
 }

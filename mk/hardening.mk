@@ -159,7 +159,7 @@ BAD_CORRUPT := $(BAD_DIR)/corrupt
 BAD_PROBE   := $(BAD_DIR)/rom-probe
 BAD_IMAGES  := $(BAD_DIR)/image-gcc.elf $(BAD_DIR)/image-clang.elf
 BAD_INPUTS  := $(BAD_IMAGES) $(ROM_IMAGES)
-BAD_ARGS     = vmi-aot=$(VMI_AOT) vmi-gen=$(VMI_GEN) rom-probe=$(BAD_PROBE) \
+BAD_ARGS     = vmi-aot=$(VMI_AOT) vmi-gen=$(VMI_GEN) rom-probe=$(BAD_PROBE) vmi-selftest=$(SELFTEST) \
                image-gcc=$(BAD_DIR)/image-gcc.elf image-clang=$(BAD_DIR)/image-clang.elf \
                pv=$(B)/rom/vmi-pv.rom native=$(B)/rom/vmi-native.rom
 
@@ -184,7 +184,7 @@ $(BAD_PROBE): tests/bad/rom_probe.c $(INL_HOST)
 
 BAD_CHECKS := check-bad-elf check-bad-sites check-bad-rom check-bad-cli
 .PHONY: $(BAD_CHECKS) check-hardening-compilers
-$(BAD_CHECKS): check-bad-%: $(BAD_CORRUPT) $(BAD_PROBE) $(VMI_AOT) $(VMI_GEN) $(BAD_INPUTS)
+$(BAD_CHECKS): check-bad-%: $(BAD_CORRUPT) $(BAD_PROBE) $(VMI_AOT) $(VMI_GEN) $(SELFTEST) $(BAD_INPUTS)
 	@bash tests/bad/run.sh tests/bad/$* $(BAD_CORRUPT) $(BAD_ARGS)
 
 # Both compilers build every hardening source warning-free: gcc and clang each check the fuzz

@@ -68,6 +68,8 @@ check-inliner-freestanding: $(INL_LIB) $(INL_CLANG_LIB)
 	done
 
 # ---- the 32-bit self-patching harness: one gcc build, one clang build ----
+# A test program (built from tests/harness/): built in $(B)/bin for the checks and for people to
+# run, and deliberately not in INSTALL_FILES (nothing installed is built from tests/).
 # Where the harness shadows its pv ROM (2 KiB aligned, not 4 KiB): the one place that names it.
 # The harness is compiled with it; exported, the AOT scripts (tests/aot/*.sh) plan with it.
 HARNESS_ROM_BASE := 0xc8800

@@ -12,9 +12,13 @@
 #   %exit N             the exit status every case expects (default 1)
 #   %ext EXT            the input's file name is NAME.EXT (default "in")
 #   %mode cli           each case line is NAME EXIT TOOL ARGS... (the command-line corpus), run in
-#                       an empty scratch directory in which nothing may appear; @ROOT@ is the
-#                       source tree, @NAME@ a path given on the command line; only the first line
-#                       of stderr is compared (a usage text may follow it)
+#                       an empty scratch directory in which nothing may appear (but the files
+#                       NAME.left lists, one a line); @ROOT@ is the source tree, @NAME@ a path
+#                       given on the command line.  NAME.err holds the first lines of stderr (so
+#                       an error line and the usage line after it); NAME.out, when present, the
+#                       first lines of stdout.  Either file empty: that stream must be empty; a
+#                       last line "$": nothing may follow the lines before it.  @VERSION@ in an
+#                       expected line is VMI_VERSION (include/vmi_version.h).
 #   NAME BASE [OP ARGS... [: OP ARGS...]...]
 #                       the input is BASE, a real input named on the command line, or a built-in:
 #                       @empty @text @dir @missing @arm @x86-64-obj @x86-64-exe @i386-obj
@@ -63,6 +67,29 @@ make_base() {
     esac
 }
 
+# The cli corpus's expected lines: @VERSION@ is the project's version.
+version=$(sed -n 's/^#define VMI_VERSION "\(.*\)"$/\1/p' include/vmi_version.h)
+# streams_differ EXPECTED GOT WHAT: succeeds when GOT's first lines are EXPECTED's (see %mode cli),
+# else prints what differs and fails.
+streams_differ() {
+    local want=$1 got=$2 what=$3 i=0 line exact=0 n
+    [ -s "$want" ] || { [ -s "$got" ] && { echo "$what is not empty: $(head -2 "$got" | tr '\n' ' ')"; return 1; }; return 0; }
+    [ "$(tail -1 "$want")" = '$' ] && exact=1
+    n=$(grep -vc '^\$$' "$want")
+    while IFS= read -r line; do
+        [ "$line" = '$' ] && break
+        i=$((i + 1))
+        line=${line//@VERSION@/$version}
+        local have; have=$(sed -n "${i}p" "$got")
+        if [ "${line:0:2}" = "~ " ]; then [[ $have == ${line:2} ]]; else [ "$have" = "$line" ]; fi \
+            || { echo "$what line $i differs: expected '$line', got '$have'"; return 1; }
+    done < "$want"
+    if [ $exact = 1 ] && [ "$(wc -l < "$got")" -ne "$n" ]; then
+        echo "$what has $(wc -l < "$got") lines, not $n: $(sed -n "$((n + 1))p" "$got")"; return 1
+    fi
+    return 0
+}
+
 cmd=(); also=(); want_exit=1; ext=in; mode=files
 while read -r name rest; do
     case $name in
@@ -90,7 +117,18 @@ while read -r name rest; do
         (cd "$cdir/run" && exec "${argv[@]}") > "$cdir/stdout" 2> "$cdir/stderr" < /dev/null
         rc=$?
         got=$(head -1 "$cdir/stderr")
-        left=$(ls -A "$cdir/run")
+        left=$(LC_ALL=C comm -23 <(ls -A "$cdir/run" | LC_ALL=C sort) \
+                                 <(LC_ALL=C sort "$dir/$name.left" 2>/dev/null))
+        cli_why=
+        if [ -f "$dir/$name.left" ] && [ -z "$left" ] && \
+           [ "$(ls -A "$cdir/run" | LC_ALL=C sort)" != "$(LC_ALL=C sort "$dir/$name.left")" ]; then
+            cli_why="the files left are not $(tr '\n' ' ' < "$dir/$name.left")"
+        elif [ -f "$errf" ] && ! cli_why=$(streams_differ "$errf" "$cdir/stderr" stderr); then
+            :
+        elif [ -f "$dir/$name.out" ] && ! cli_why=$(streams_differ "$dir/$name.out" "$cdir/stdout" stdout); then
+            :
+        fi
+        [ "${BAD_UPDATE:-}" = 1 ] && cli_why=
     else
         want=$want_exit
         base=${words[0]}; ops=("${words[@]:1}")
@@ -126,7 +164,8 @@ while read -r name rest; do
             fail "the input was changed"; continue
         fi
     fi
-    if [ "${BAD_UPDATE:-}" = 1 ] && ! grep -q '^~ ' "$errf" 2>/dev/null; then
+    if [ "${BAD_UPDATE:-}" = 1 ] && ! grep -q '^~ ' "$errf" 2>/dev/null && \
+       [ "$(wc -l < "$errf" 2>/dev/null || echo 0)" -le 1 ] && [ -s "$cdir/stderr" ]; then
         head -1 "$cdir/stderr" > "$errf"
     fi
     expect=$(cat "$errf")
@@ -134,7 +173,9 @@ while read -r name rest; do
         fail "crashed (signal $((rc - 128))): $(tail -3 "$cdir/stderr" | tr '\n' ' ')"
     elif [ "$rc" != "$want" ]; then
         fail "exit $rc, expected $want; stderr: $(head -3 "$cdir/stderr" | tr '\n' ' ')"
-    elif if [ "${expect:0:2}" = "~ " ]; then [[ $got != ${expect:2} ]]; else [ "$got" != "$expect" ]; fi; then
+    elif [ "$mode" = cli ] && [ -n "$cli_why" ]; then
+        fail "$cli_why"
+    elif [ "$mode" != cli ] && if [ "${expect:0:2}" = "~ " ]; then [[ $got != ${expect:2} ]]; else [ "$got" != "$expect" ]; fi; then
         fail "error differs:"; echo "  expected: $expect"; echo "  got:      $got"
     elif [ "$mode" != cli ] && [ "$(wc -l < "$cdir/stderr")" -ne 1 ]; then
         fail "stderr is not one line"

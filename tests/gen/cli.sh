@@ -15,6 +15,34 @@ bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 "$gen" --header "$tmp/a.h" --glue "$tmp/a.g" "${spec[@]}" && "$gen" --header "$tmp/b.h" --glue "$tmp/b.g" "${spec[@]}" \
     && cmp -s "$tmp/a.h" "$tmp/b.h" && cmp -s "$tmp/a.g" "$tmp/b.g" && ok || bad "output is not deterministic"
 
+# the spec files in any order: the same bytes, from every output, as in the order given by make
+all=("${spec[@]}" spec/linux.vmi spec/rom-pv.vmi spec/rom-native.vmi)
+rev=(); for ((i = ${#all[@]} - 1; i >= 0; i--)); do rev+=("${all[$i]}"); done
+outs() {  # outs DIR SPEC...: every output vmi-gen writes, into DIR
+    local d=$1; shift; mkdir -p "$d"
+    "$gen" --header "$d/h" --glue "$d/g" --linux-header "$d/l" --rom pv="$d/pv.s" \
+        --rom native="$d/native.s" "$@" && "$gen" --check --summary "$@" > "$d/summary"
+}
+outs "$tmp/fwd" "${all[@]}" && outs "$tmp/rev" "${rev[@]}" && diff -r "$tmp/fwd" "$tmp/rev" > /dev/null \
+    && ok || bad "the spec files in reversed order give other outputs"
+outs "$tmp/dir" --spec-dir=spec && diff -r "$tmp/fwd" "$tmp/dir" > /dev/null && ok \
+    || bad "--spec-dir=spec differs from naming its files"
+# a file put off after it had read ROM bodies (rom-pv.vmi before a call table named to sort last)
+# is read again from scratch: the same ROM source but for the banner
+cp spec/calls.vmi "$tmp/zz-calls.vmi"
+late=(spec/abi.vmi spec/ext.vmi spec/native.vmi spec/pv.vmi spec/rom-pv.vmi "$tmp/zz-calls.vmi")
+"$gen" --rom pv="$tmp/late.s" "${late[@]}" && cmp -s <(tail -n +2 "$tmp/late.s") <(tail -n +2 "$tmp/fwd/pv.s") \
+    && ok || bad "a file put off and read again gives another ROM source"
+
+# a reference to a call no file defines is still an error, named where it is, in any order
+printf 'native NoSuchCall 90 | nop\n' > "$tmp/undefined.vmi"
+for order in first last; do
+    if [ $order = first ]; then set -- "$tmp/undefined.vmi" "${spec[@]}"; else set -- "${spec[@]}" "$tmp/undefined.vmi"; fi
+    "$gen" --check "$@" 2> "$tmp/err"; rc=$?
+    [ $rc -eq 1 ] && [ "$(cat "$tmp/err")" = "$tmp/undefined.vmi:1:8: native sequence for unknown call 'NoSuchCall'" ] \
+        && ok || bad "an unknown call, $order: exit $rc: $(cat "$tmp/err")"
+done
+
 # a bad spec: exit 1, one line naming FILE:LINE:COL, no output file, no temporary left behind
 bad_spec=tests/bad/spec/native-text-mismatch.vmi
 "$gen" --header "$tmp/bad.h" --glue "$tmp/bad.g" "${spec[@]}" "$bad_spec" 2> "$tmp/err"

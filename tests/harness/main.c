@@ -1,8 +1,11 @@
 /* vmi-selftest: maps the pv ROM where a BIOS would shadow it, maps the state page, installs the C
  * monitor as the hypercall gate, then patches its own text under every policy, runs the workloads,
  * re-applies against a second copy of the ROM, reverts, and checks the text is byte-identical to
- * the original after every revert.  Ends with "N passed, M failed". */
+ * the original after every revert.  Ends with "N passed, M failed".
+ *   vmi-selftest [-v] [--profile FILE] [ROM]       (ROM: build/rom/vmi-pv.rom)
+ * A test program: built in build/bin, not installed (docs/inliner.md). */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +15,7 @@
 #include "vmi_glue.h"
 #include "vmi_inliner.h"
 #include "harness.h"
+#include "vmi_version.h"
 
 #define REGION_BASE   VMI_ROM_SCAN_START          /* 0xc0000: the option-ROM area */
 #define REGION_SIZE   (VMI_ROM_SCAN_END - VMI_ROM_SCAN_START)
@@ -96,6 +100,55 @@ static struct vmi_site_plan *plan_sites(uint32_t n)
     return p;
 }
 
+static void usage(FILE *f)
+{
+    fputs("usage: vmi-selftest [-v] [--profile FILE] [ROM]\n"
+          "  Patches its own text against the pv ROM ROM (default build/rom/vmi-pv.rom) under\n"
+          "  every policy, runs the workloads, reverts, and checks each result against a model;\n"
+          "  ends with \"N passed, M failed\" (exit 1 when any failed).\n"
+          "  -v, --verbose       a line per site and per skipped workload\n"
+          "  --profile FILE      write the auto plan's per-site execution counts to FILE\n"
+          "  --help, --version   this text; the version\n", f);
+}
+
+/* Returns -1 to go on, else the exit status (0 after --help or --version, 2 on a usage error). */
+static int parse_args(int argc, char **argv, const char **path, const char **profile)
+{
+    static const struct option longs[] = {
+        { "verbose", no_argument, NULL, 'v' },
+        { "profile", required_argument, NULL, 'p' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    argv[0] = "vmi-selftest";           /* getopt's messages name the program, not its path */
+    for (int c; (c = getopt_long(argc, argv, "hv", longs, NULL)) != -1;) {
+        if (c == 'v') {
+            verbose = 1;
+        } else if (c == 'p') {
+            *profile = optarg;
+        } else if (c == 'h') {
+            usage(stdout);
+            return 0;
+        } else if (c == 'V') {
+            printf("vmi-selftest %s\n", VMI_VERSION);
+            return 0;
+        } else {
+            usage(stderr);              /* getopt named the option */
+            return 2;
+        }
+    }
+    if (argc - optind > 1) {
+        fprintf(stderr, "vmi-selftest: more than one ROM (%s, %s)\n", argv[optind],
+                argv[optind + 1]);
+        usage(stderr);
+        return 2;
+    }
+    if (optind < argc)
+        *path = argv[optind];
+    return -1;
+}
+
 int main(int argc, char **argv)
 {
     const char *path = "build/rom/vmi-pv.rom";
@@ -112,14 +165,9 @@ int main(int argc, char **argv)
     FILE *f;
     long n;
 
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-v"))
-            verbose = 1;
-        else if (!strcmp(argv[i], "--profile") && i + 1 < argc)
-            profile = argv[++i];
-        else
-            path = argv[i];
-    }
+    int parsed = parse_args(argc, argv, &path, &profile);
+    if (parsed >= 0)
+        return parsed;
     setvbuf(stdout, NULL, _IOLBF, 0);
 
     /* The option-ROM area, with the ROM shadowed at a 2 KiB boundary. */

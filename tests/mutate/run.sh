@@ -21,7 +21,8 @@ export UBSAN_OPTIONS="exitcode=86:halt_on_error=1:print_stacktrace=1"
 rm -rf "$out"; mkdir -p "$out"
 
 # check LABEL INPUT STYLE OUT -- CMD...: one run; STYLE "line" (refusal = one stderr line) or
-# "findings" (check-rom: findings on stdout, a last line "IN: N findings") or "report" (verify:
+# "findings" (check-rom: findings on stdout, a last line "IN: N findings"; or, for a file that is
+# no VMI ROM at all, one line "vmi-aot check-rom: IN: not a VMI ROM: ..." alone) or "report" (verify:
 # one named line per problem on stderr, as docs/aot.md documents). OUT: "" or the output
 # path, which must not exist after a refusal.  Prints "FAIL ..." lines; returns 1 on failure.
 check() {
@@ -53,7 +54,9 @@ check() {
             done
         else
             local outl; mapfile -t outl < "$w/stdout"
-            if [[ ${#err[@]} -ne 0 || ! ${outl[-1]:-} =~ :\ [1-9][0-9]*\ findings?$ ]]; then
+            if [[ ${#err[@]} -eq 1 && ${#outl[@]} -eq 0 && ${err[0]} == "vmi-aot check-rom: $in: not a VMI ROM: "?* ]]; then
+                :   # no VMI ROM at all: refused in one line, before any table
+            elif [[ ${#err[@]} -ne 0 || ! ${outl[-1]:-} =~ :\ [1-9][0-9]*\ findings?$ ]]; then
                 why="check-rom refused without its findings line"
             fi
             for line in "${outl[@]}"; do

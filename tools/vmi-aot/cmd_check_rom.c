@@ -1,15 +1,21 @@
 /* vmi-aot check-rom [--json] [--flavor native|pv] ROM
  * The deep ROM checker's command: runs check-rom's checks (romchk_run, lib/romchk_check.c) and the
  * Linux profile's rules (romchk_consumer.c).  Prints a table of routines and the findings (or
- * JSON); exits 1 on any finding, 2 on usage.
+ * JSON); exits 1 on any finding, 2 on usage.  A file that is not a VMI ROM at all (no 55 aa
+ * option-ROM signature, or no "cVmi" header) is refused in one line before any table.
  * What is checked and why: docs/rom-format.md, "Checking a ROM". */
 #include "aot_cmds.h"
 #include "json_out.h"
 #include "romchk.h"
 #include "romchk_consumer.h"
 #include "romchk_run.h"
+#include "vmi_abi.h"
+#include "vmi_version.h"
 
 #include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,18 +53,21 @@ static void print_text(const struct romchk *c, FILE *f)
             "%u NONE\n", ROMCHK_BASE_A, ROMCHK_BASE_B, by[1], by[2], by[3], by[0]);
 }
 
+/* The findings: part of the report on stdout; error lines, named for the command, on stderr. */
 static void print_findings(const struct romchk *c, FILE *f)
 {
+    const char *prefix = f == stderr ? "vmi-aot check-rom: " : "";
     for (unsigned i = 0; i < c->nfindings; i++) {
         const struct romchk_finding *x = &c->findings[i];
         if (x->off >= 0)
-            fprintf(f, "%s:0x%lx: %s%s%s\n", c->file, x->off, x->where, x->where[0] ? ": " : "",
-                    x->msg);
+            fprintf(f, "%s%s:0x%lx: %s%s%s\n", prefix, c->file, x->off, x->where,
+                    x->where[0] ? ": " : "", x->msg);
         else
-            fprintf(f, "%s: %s%s%s\n", c->file, x->where, x->where[0] ? ": " : "", x->msg);
+            fprintf(f, "%s%s: %s%s%s\n", prefix, c->file, x->where, x->where[0] ? ": " : "",
+                    x->msg);
     }
     if (c->dropped)
-        fprintf(f, "%s: %u more findings not shown\n", c->file, c->dropped);
+        fprintf(f, "%s%s: %u more findings not shown\n", prefix, c->file, c->dropped);
 }
 
 static void print_json(const struct romchk *c, FILE *f)
@@ -89,40 +98,107 @@ static void print_json(const struct romchk *c, FILE *f)
     fprintf(f, "]}\n");
 }
 
-static int usage(void)
+static void usage(FILE *f)
 {
-    fprintf(stderr, "usage: vmi-aot check-rom [--json] [--flavor native|pv] ROM\n");
+    fputs("usage: vmi-aot check-rom [--json] [--flavor native|pv] ROM\n"
+          "  Checks the VMI option ROM image ROM: its structure, code, GetRelocationInfo, the pv\n"
+          "  routines' behaviour and Linux's rules (docs/rom-format.md, \"Checking a ROM\").\n"
+          "  --json            the routines and findings as JSON (findings also on stderr)\n"
+          "  --flavor FLAVOR   check as a native or pv ROM whatever its inline table says\n"
+          "  --help, --version this text; the version\n"
+          "Exit status: 0 no finding, 1 a finding or a file that is not a VMI ROM, 2 usage.\n", f);
+}
+
+/* One line naming the problem, then the usage on stderr: exit status 2. */
+__attribute__((format(printf, 1, 2)))
+static int bad_usage(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("vmi-aot check-rom: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    usage(stderr);
     return 2;
+}
+
+struct check_rom_args {
+    const char *path;
+    int json;
+    int flavor;                         /* 1 native, 0 pv, -1 as the ROM says */
+};
+
+/* Returns -1 to go on, else the exit status (0 after --help or --version, 2 on a usage error). */
+static int parse_args(int argc, char **argv, struct check_rom_args *a)
+{
+    static const struct option longs[] = {
+        { "json", no_argument, NULL, 'j' },
+        { "flavor", required_argument, NULL, 'f' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    argv[0] = "vmi-aot check-rom";      /* getopt's messages name the command */
+    optind = 0;
+    for (int c; (c = getopt_long(argc, argv, "h", longs, NULL)) != -1;) {
+        if (c == 'j') {
+            a->json = 1;
+        } else if (c == 'f') {
+            if (strcmp(optarg, "native") != 0 && strcmp(optarg, "pv") != 0)
+                return bad_usage("--flavor '%s': expected native or pv", optarg);
+            a->flavor = strcmp(optarg, "native") == 0;
+        } else if (c == 'h') {
+            usage(stdout);
+            return 0;
+        } else if (c == 'V') {
+            printf("vmi-aot %s\n", VMI_VERSION);
+            return 0;
+        } else {
+            usage(stderr);              /* getopt named the option */
+            return 2;
+        }
+    }
+    if (optind == argc)
+        return bad_usage("no ROM given");
+    if (argc - optind > 1)
+        return bad_usage("more than one ROM (%s, %s)", argv[optind], argv[optind + 1]);
+    a->path = argv[optind];
+    return -1;
+}
+
+/* Why the n bytes of img are no VMI ROM at all (so that no table is worth printing), or NULL.
+ * A VMI ROM that is merely damaged gets its findings instead. */
+static const char *not_a_rom(const uint8_t *img, size_t n, char *why, size_t len)
+{
+    struct vrom_header h;
+    memset(&h, 0, sizeof h);
+    memcpy(&h, img, n < sizeof h ? n : sizeof h);
+    if (n < sizeof h.rom_signature)
+        snprintf(why, len, "%zu byte%s, no option-ROM signature", n, n == 1 ? "" : "s");
+    else if (h.rom_signature != VMI_ROM_SIGNATURE)
+        snprintf(why, len, "no option-ROM signature (ROM signature is 0x%04x, not 0x%04x: "
+                 "bytes 55 aa)", h.rom_signature, VMI_ROM_SIGNATURE);
+    else if (n < offsetof(struct vrom_header, vrom_signature) + sizeof h.vrom_signature)
+        snprintf(why, len, "an option ROM of %zu bytes, too short for a VMI header", n);
+    else if (h.vrom_signature != VMI_SIGNATURE)
+        snprintf(why, len, "an option ROM without a VMI header (VMI signature is 0x%08x, not "
+                 "\"cVmi\")", h.vrom_signature);
+    else
+        return NULL;
+    return why;
 }
 
 int aot_cmd_check_rom(int argc, char **argv)
 {
-    const char *path = NULL;
-    int json = 0, flavor = -1;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0)
-            json = 1;
-        else if (strcmp(argv[i], "--flavor") == 0 && i + 1 < argc) {
-            i++;
-            if (strcmp(argv[i], "native") == 0)
-                flavor = 1;
-            else if (strcmp(argv[i], "pv") == 0)
-                flavor = 0;
-            else
-                return usage();
-        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage();
-            return 0;
-        } else if (argv[i][0] == '-' || path)
-            return usage();
-        else
-            path = argv[i];
-    }
-    if (!path)
-        return usage();
+    struct check_rom_args a = { NULL, 0, -1 };
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    const char *path = a.path;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+        fprintf(stderr, "vmi-aot check-rom: %s: cannot open: %s\n", path, strerror(errno));
         return 1;
     }
     static uint8_t img[256 * 1024];
@@ -130,22 +206,28 @@ int aot_cmd_check_rom(int argc, char **argv)
     int bad = ferror(f) || !feof(f);
     fclose(f);
     if (bad) {
-        fprintf(stderr, "%s: read error, or larger than %zu bytes\n", path, sizeof img);
+        fprintf(stderr, "vmi-aot check-rom: %s: read error, or larger than %zu bytes\n", path,
+                sizeof img);
+        return 1;
+    }
+    char why[160];
+    if (not_a_rom(img, n, why, sizeof why)) {
+        fprintf(stderr, "vmi-aot check-rom: %s: not a VMI ROM: %s\n", path, why);
         return 1;
     }
     struct romchk *c = calloc(1, sizeof *c);
     if (!c) {
-        fprintf(stderr, "%s: out of memory\n", path);
+        fprintf(stderr, "vmi-aot check-rom: %s: out of memory\n", path);
         return 1;
     }
     c->file = path;
     c->img = img;
     c->size = (uint32_t)n;
-    c->native = flavor == 1;
-    c->flavor_forced = flavor >= 0;
+    c->native = a.flavor == 1;
+    c->flavor_forced = a.flavor >= 0;
     romchk_run(c);
     romchk_consumer(c);     /* the Linux profile's rules: check-rom only, not specialize/verify */
-    if (json) {
+    if (a.json) {
         print_json(c, stdout);
         print_findings(c, stderr);
     } else {
@@ -154,7 +236,7 @@ int aot_cmd_check_rom(int argc, char **argv)
         printf("%s: %u finding%s\n", path, c->nfindings + c->dropped,
                c->nfindings + c->dropped == 1 ? "" : "s");
     }
-    int rc = c->nfindings ? 1 : 0;
+    rc = c->nfindings ? 1 : 0;
     free(c);
     return rc;
 }

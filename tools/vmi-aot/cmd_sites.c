@@ -1,4 +1,4 @@
-/* vmi-aot sites KERNEL [--json] [-o FILE]: every VMI call site of a 32-bit ELF image.
+/* vmi-aot sites [--json] [--stats] [-o FILE] KERNEL: every VMI call site of a 32-bit ELF image.
  *
  * Text: a '#' header line, one line per site in address order, then a '#' summary line.
  * Columns: address, call, length, allowed clobbers, constant argument ("-" or name=value),
@@ -11,6 +11,7 @@
  *    "bytes":"fa 0f 1f 80 00 00 00 00","asm":"cli; nop dword ptr [eax], eax"}
  * Unknown func/file are "?", an unknown line is 0.  Nothing is written unless the whole image
  * reads cleanly; with -o the file appears whole or not at all. */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,17 +27,19 @@
 #include "outfile.h"
 #include "site_info.h"
 #include "vmi_abi.h"
+#include "vmi_version.h"
 
 static void usage(FILE *f)
 {
-    fputs("usage: vmi-aot sites KERNEL [--json] [-o FILE]\n"
+    fputs("usage: vmi-aot sites [--json] [--stats] [-o FILE] KERNEL\n"
           "  Lists every VMI call site of the 32-bit ELF image KERNEL (its vmi_sites table, or a\n"
           "  Linux kernel's .parainstructions pv sites with their ops): address, call, length,\n"
           "  allowed clobbers, constant argument, function, file:line (DWARF; ? without debug\n"
           "  info) and the current bytes disassembled (Intel syntax).\n"
-          "  --json   a JSON array of site objects instead of text\n"
-          "  -o FILE  write to FILE (whole or not at all) instead of standard output\n"
-          "  --stats  time the phases, on standard error\n", f);
+          "  --json               a JSON array of site objects instead of text\n"
+          "  -o, --output FILE    write to FILE (whole or not at all) instead of standard output\n"
+          "  --stats              time the phases, on standard error\n"
+          "  --help, --version    this text; the version\n", f);
 }
 
 static double now_ms(void)
@@ -123,37 +126,54 @@ static void print_json(FILE *f, const struct aot_image *img, const struct aot_dw
     fputs(img->nsites ? "\n]\n" : "]\n", f);
 }
 
+/* Returns -1 to go on, else the exit status (0 after --help or --version, 2 on a usage error). */
+static int parse_args(int argc, char **argv, const char **kernel, const char **out, int *json,
+                      int *stats)
+{
+    static const struct option longs[] = {
+        { "json", no_argument, NULL, 'j' },
+        { "stats", no_argument, NULL, 's' },
+        { "output", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    argv[0] = "vmi-aot sites";          /* getopt's messages name the command */
+    optind = 0;
+    for (int c; (c = getopt_long(argc, argv, "ho:", longs, NULL)) != -1;) {
+        switch (c) {
+        case 'j': *json = 1; break;
+        case 's': *stats = 1; break;
+        case 'o': *out = optarg; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("vmi-aot %s\n", VMI_VERSION); return 0;
+        default: usage(stderr); return 2;       /* getopt named the option */
+        }
+    }
+    if (optind == argc) {
+        fputs("vmi-aot sites: no KERNEL given\n", stderr);
+        usage(stderr);
+        return 2;
+    }
+    if (argc - optind > 1) {
+        fprintf(stderr, "vmi-aot sites: more than one KERNEL (%s, %s)\n", argv[optind],
+                argv[optind + 1]);
+        usage(stderr);
+        return 2;
+    }
+    *kernel = argv[optind];
+    return -1;
+}
+
 int aot_cmd_sites(int argc, char **argv)
 {
     const char *kernel = NULL, *out = NULL;
     int json = 0, stats = 0;
     double t0 = now_ms(), t1 = 0, t2 = 0;
 
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
-            json = 1;
-        } else if (strcmp(argv[i], "--stats") == 0) {
-            stats = 1;
-        } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
-            out = argv[++i];
-        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            usage(stdout);
-            return 0;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "vmi-aot sites: unknown option %s\n", argv[i]);
-            usage(stderr);
-            return 2;
-        } else if (!kernel) {
-            kernel = argv[i];
-        } else {
-            fprintf(stderr, "vmi-aot sites: more than one KERNEL (%s, %s)\n", kernel, argv[i]);
-            return 2;
-        }
-    }
-    if (!kernel) {
-        usage(stderr);
-        return 2;
-    }
+    int parsed = parse_args(argc, argv, &kernel, &out, &json, &stats);
+    if (parsed >= 0)
+        return parsed;
 
     struct aot_err err;
     struct aot_image img;
