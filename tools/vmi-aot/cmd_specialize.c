@@ -253,7 +253,7 @@ static int parse_args(int argc, char **argv, struct spec_args *a)
 {
     int c, rc;
     opterr = 0;
-    optind = 1;
+    optind = 0;                     /* glibc: a full re-initialisation (main scanned with "+") */
     while ((c = getopt_long(argc, argv, ":o:h", spec_options, NULL)) != -1) {
         if (c == 'h') {
             usage(stdout);

@@ -290,7 +290,7 @@ static int parse_args(int argc, char **argv, struct verify_run *r)
 {
     int c;
     opterr = 0;
-    optind = 1;
+    optind = 0;                     /* glibc: a full re-initialisation (main scanned with "+") */
     while ((c = getopt_long(argc, argv, ":h", verify_options, NULL)) != -1) {
         switch (c) {
         case 'h':
