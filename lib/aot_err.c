@@ -8,12 +8,41 @@
 
 #include "vmi_inliner.h"
 
+/* The length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong forms, no surrogates,
+ * nothing above U+10FFFF), 0 when the bytes there are not one. */
+static size_t utf8_len(const unsigned char *p)
+{
+    size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : 2;
+    if (p[0] < 0xc2 || p[0] > 0xf4)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
+        (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
+        return 0;
+    return n;
+}
+
 void aot_one_line(char *msg)
 {
     size_t n = 0;
     int blank = 1;                       /* drops leading blanks */
     for (const char *p = msg; *p; p++) {
-        int space = (unsigned char)*p < 0x20 || *p == 0x7f || *p == ' ';
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x80) {                 /* a name from a damaged file: keep the line UTF-8 */
+            size_t k = utf8_len((const unsigned char *)p);
+            if (k == 0) {
+                msg[n++] = '?';
+            } else {
+                memmove(msg + n, p, k);
+                n += k;
+                p += k - 1;
+            }
+            blank = 0;
+            continue;
+        }
+        int space = c < 0x20 || c == 0x7f || c == ' ';
         if (space && blank)
             continue;
         msg[n++] = space ? ' ' : *p;

@@ -23,7 +23,9 @@ int aot_fail_vmi(struct aot_err *err, const struct vmi_error *e, const char *fmt
  * result lives in a static buffer until the next call. */
 const char *aot_lib_text(const char *text, const char *fallback);
 
-/* Makes msg one line in place, the same way (used by aot_fail on every message it formats). */
+/* Makes msg one line in place, the same way, and valid UTF-8: a byte that does not belong to a
+ * well-formed sequence (a damaged section name, say) becomes '?' (used by aot_fail on every
+ * message it formats). */
 void aot_one_line(char *msg);
 
 #endif /* VMI_AOT_ERR_H */

@@ -40,12 +40,13 @@ static void problem(struct vctx *v, const char *fmt, ...)
 {
     if (v->problems++ >= MAX_SHOWN)
         return;
+    char line[512];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "vmi-aot verify: %s: ", v->out);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    aot_one_line(line);                 /* names from the image may be damaged */
+    fprintf(stderr, "vmi-aot verify: %s: %s\n", v->out, line);
 }
 
 static void usage(FILE *f)
