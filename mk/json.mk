@@ -6,3 +6,14 @@ CHECKS += check-json-schema
 check-json-schema: $(VMI_AOT) $(PROF_FRONT) $(PROF_ENGINE) $(SELFTEST) $(ROM_IMAGES) \
                    $(AOT_T)/linux-mini-0.elf $(B)/guest/kernel.elf
 	bash tests/json/check.sh $(B) $(LINUX_VMI_DIR)
+
+# cmocka: lib/json_out.c alone (strings as valid UTF-8, the number conventions, the head).
+JSON_UNIT := $(B)/bin/test-json-out
+$(JSON_UNIT): tests/json/test_json_out.c $(HOSTLIB)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(HOSTLIB_INC) $(HOST_LDFLAGS) $< $(HOSTLIB) $(HOSTLIB_LIBS) -lcmocka -o $@
+CHECKS     += check-json-unit
+SAN_CHECKS += check-json-unit
+.PHONY: check-json-unit
+check-json-unit: $(JSON_UNIT)
+	$(JSON_UNIT)
