@@ -138,6 +138,15 @@ int aot_json_push(json_t *arr, json_t *v)
     return json_array_append_new(arr, v) == 0 ? 0 : -1;
 }
 
+int aot_json_set_location(json_t *o, const char *function, const char *file, unsigned line)
+{
+    int known = function && strcmp(function, "?") != 0;
+    int bad = aot_json_set(o, "function", known ? aot_json_string(function) : json_null());
+    bad |= aot_json_set(o, "file", line ? aot_json_string(file) : json_null());
+    bad |= aot_json_set(o, "line", line ? json_integer(line) : json_null());
+    return bad;
+}
+
 /* 15 significant digits: what a double holds exactly in decimal, so a value rounded by
  * aot_json_real is written as rounded ("0.81", not "0.81000000000000005"). */
 #define DUMP_FLAGS (JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY)

@@ -34,6 +34,10 @@ json_t *aot_json_real(double x, int decimals);
 /* A boolean. */
 json_t *aot_json_bool(int b);
 
+/* A site's location on o: "function" (null when NULL or "?"), "file" and "line" (both null when
+ * line is 0: not known).  0, or -1 on out of memory. */
+int aot_json_set_location(json_t *o, const char *function, const char *file, unsigned line);
+
 /* The document's head: {"tool": tool, "version": VMI_VERSION, "schema": schema}.  The payload is
  * set after it, under named keys. */
 json_t *aot_json_doc(const char *tool, const char *schema);

@@ -96,6 +96,17 @@ static void test_doc(void **state)
               "\"schema\":\"vmi-aot.sites/1\",\"image\":\"k.elf\",\"sites\":[3]}");
 }
 
+static void test_location(void **state)
+{
+    (void)state;
+    json_t *o = json_object();
+    assert_int_equal(aot_json_set_location(o, "gdt_init", "guest/gdt.c", 33), 0);
+    expect(o, "{\"function\":\"gdt_init\",\"file\":\"guest/gdt.c\",\"line\":33}");
+    o = json_object();
+    assert_int_equal(aot_json_set_location(o, "?", "?", 0), 0);
+    expect(o, "{\"function\":null,\"file\":null,\"line\":null}");
+}
+
 static void test_set_failures(void **state)
 {
     (void)state;
@@ -126,7 +137,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strings),     cmocka_unit_test(test_str_to_stream),
         cmocka_unit_test(test_numbers),     cmocka_unit_test(test_doc),
-        cmocka_unit_test(test_set_failures), cmocka_unit_test(test_write),
+        cmocka_unit_test(test_location),    cmocka_unit_test(test_set_failures),
+        cmocka_unit_test(test_write),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

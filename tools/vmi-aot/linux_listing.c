@@ -117,17 +117,6 @@ static json_t *ops_json(const struct aot_linux *lx, const struct op_count *ops, 
     return bad ? NULL : a;
 }
 
-/* Where a site is: function, file and line, null when not known. */
-static int set_location(json_t *o, const struct aot_site_info *si)
-{
-    int known = si->line != 0;
-    int bad = aot_json_set(o, "function", strcmp(si->func, "?") ? aot_json_string(si->func)
-                                                                 : json_null());
-    bad |= aot_json_set(o, "file", known ? aot_json_string(si->file) : json_null());
-    bad |= aot_json_set(o, "line", known ? json_integer(si->line) : json_null());
-    return bad;
-}
-
 static json_t *site_json(const struct aot_image *img, const struct aot_dwarf *dw,
                          const struct aot_disasm *dis, struct aot_disasm_memo *memo,
                          const struct aot_site *s)
@@ -150,7 +139,7 @@ static json_t *site_json(const struct aot_image *img, const struct aot_dwarf *dw
                           "clobber_mask", aot_json_hex(s->clobbers),
                           "linux_clobbers", aot_json_hex(lx->rec_clobbers[s->rec_index]),
                           "record", (int)s->rec_index);
-    int bad = set_location(o, &si);
+    int bad = aot_json_set_location(o, si.func, si.file, si.line);
     bad |= aot_json_set(o, "bytes", aot_json_bytes(aot_site_bytes(img, s), s->len));
     bad |= aot_json_set(o, "asm", aot_json_string(asmtext));
     if (bad)
