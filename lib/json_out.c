@@ -168,6 +168,43 @@ int aot_json_write_value(FILE *f, const json_t *v)
     return json_dumpf(v, f, DUMP_FLAGS | JSON_COMPACT) == 0 ? 0 : -1;
 }
 
+int aot_json_stream_begin(struct aot_json_stream *s, FILE *f, json_t *head, const char *key)
+{
+    s->f = f;
+    s->n = 0;
+    s->bad = 1;
+    json_t *k = aot_json_string(key);
+    char *text = head && k ? json_dumps(head, DUMP_FLAGS | JSON_INDENT(1)) : NULL;
+    size_t len = text ? strlen(text) : 0;
+    json_decref(head);
+    if (len >= 2 && text[len - 1] == '}') {     /* "{\n ...\n}": drop the "\n}", go on */
+        int empty = len == 2;
+        text[len - (empty ? 1 : 2)] = 0;
+        s->bad = fputs(text, f) < 0 || fputs(empty ? "\n " : ",\n ", f) < 0 ||
+                 aot_json_write_value(f, k) != 0 || fputs(": [", f) < 0;
+    }
+    free(text);
+    json_decref(k);
+    return s->bad ? -1 : 0;
+}
+
+int aot_json_stream_item(struct aot_json_stream *s, json_t *item)
+{
+    if (!item || s->bad || fputs(s->n ? ",\n  " : "\n  ", s->f) < 0 ||
+        aot_json_write_value(s->f, item) != 0)
+        s->bad = 1;
+    json_decref(item);
+    s->n++;
+    return s->bad ? -1 : 0;
+}
+
+int aot_json_stream_end(struct aot_json_stream *s)
+{
+    if (!s->bad && fputs(s->n ? "\n ]\n}\n" : "]\n}\n", s->f) < 0)
+        s->bad = 1;
+    return s->bad ? -1 : 0;
+}
+
 void aot_json_str(FILE *f, const char *s)
 {
     json_t *v = aot_json_string(s);

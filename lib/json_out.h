@@ -53,6 +53,28 @@ enum aot_json_style { AOT_JSON_PRETTY, AOT_JSON_COMPACT };
  * the write failed. */
 int aot_json_write(FILE *f, json_t *v, enum aot_json_style style);
 
+/* A document whose last member is a long array (a site per element: 100,000 sites would take
+ * some 2 KB each as jansson values) written as it is built: the head (every other member), then
+ * one element per line, compact, each dropped once written.  Output:
+ *     {
+ *      "tool": ..., (the head's members, indented)
+ *      "sites": [
+ *       {"addr":"0x00100031",...},
+ *       ...
+ *      ]
+ *     }                                                                                      */
+struct aot_json_stream {
+    FILE *f;
+    size_t n;                  /* elements written */
+    int bad;                   /* a NULL element, out of memory or a write failed */
+};
+/* Writes head (taken) and `"key": [`.  0, or -1 (and s->bad set). */
+int aot_json_stream_begin(struct aot_json_stream *s, FILE *f, json_t *head, const char *key);
+/* Writes one element (taken; NULL marks the stream failed).  0 or -1. */
+int aot_json_stream_item(struct aot_json_stream *s, json_t *item);
+/* Closes the array and the document.  0 when everything since begin was written, else -1. */
+int aot_json_stream_end(struct aot_json_stream *s);
+
 /* Writes one value on one line, no newline, keeping the reference (a member spliced into a
  * document still written by hand; prefer aot_json_write of a whole document).  0 or -1. */
 int aot_json_write_value(FILE *f, const json_t *v);

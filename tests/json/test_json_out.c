@@ -132,13 +132,38 @@ static void test_write(void **state)
     free(buf);
 }
 
+static void test_stream(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    struct aot_json_stream js;
+    assert_int_equal(aot_json_stream_begin(&js, f, json_pack("{s:i}", "n", 2), "sites"), 0);
+    assert_int_equal(aot_json_stream_item(&js, json_pack("{s:i}", "a", 1)), 0);
+    assert_int_equal(aot_json_stream_item(&js, json_pack("{s:s}", "b", "x")), 0);
+    assert_int_equal(aot_json_stream_end(&js), 0);
+    assert_int_equal(aot_json_stream_begin(&js, f, json_object(), "e"), 0);    /* empty both */
+    assert_int_equal(aot_json_stream_end(&js), 0);
+    assert_int_equal(aot_json_stream_begin(&js, f, json_object(), "e"), 0);
+    assert_int_equal(aot_json_stream_item(&js, NULL), -1);    /* a failed element fails the end */
+    assert_int_equal(aot_json_stream_end(&js), -1);
+    assert_int_equal(aot_json_stream_begin(&js, f, NULL, "e"), -1);
+    fclose(f);
+    assert_string_equal(buf, "{\n \"n\": 2,\n \"sites\": [\n  {\"a\":1},\n  {\"b\":\"x\"}\n ]\n}\n"
+                             "{\n \"e\": []\n}\n"
+                             "{\n \"e\": [");
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strings),     cmocka_unit_test(test_str_to_stream),
         cmocka_unit_test(test_numbers),     cmocka_unit_test(test_doc),
         cmocka_unit_test(test_location),    cmocka_unit_test(test_set_failures),
-        cmocka_unit_test(test_write),
+        cmocka_unit_test(test_write),       cmocka_unit_test(test_stream),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -117,9 +117,9 @@ static json_t *ops_json(const struct aot_linux *lx, const struct op_count *ops, 
     return bad ? NULL : a;
 }
 
-static json_t *site_json(const struct aot_image *img, const struct aot_dwarf *dw,
-                         const struct aot_disasm *dis, struct aot_disasm_memo *memo,
-                         const struct aot_site *s)
+json_t *aot_linux_site_json(const struct aot_image *img, const struct aot_dwarf *dw,
+                            const struct aot_disasm *dis, struct aot_disasm_memo *memo,
+                            const struct aot_site *s)
 {
     const struct aot_linux *lx = img->lx;
     char clob[48];
@@ -147,8 +147,7 @@ static json_t *site_json(const struct aot_image *img, const struct aot_dwarf *dw
     return bad ? NULL : o;
 }
 
-int aot_linux_sites_json(json_t *doc, const struct aot_image *img, const struct aot_dwarf *dw,
-                         const struct aot_disasm *dis, struct aot_disasm_memo *memo)
+int aot_linux_sites_head(json_t *doc, const struct aot_image *img)
 {
     const struct aot_linux *lx = img->lx;
     char cfg[96];
@@ -166,10 +165,6 @@ int aot_linux_sites_json(json_t *doc, const struct aot_image *img, const struct 
     bad |= aot_json_set(doc, "op_names", json_string(lx->op_source));
     bad |= aot_json_set(doc, "ops", ops_json(lx, ops, nops));
     free(ops);
-    json_t *sites = json_array();
-    for (size_t i = 0; i < img->nsites && !bad; i++)
-        bad |= aot_json_push(sites, site_json(img, dw, dis, memo, &img->sites[i]));
-    bad |= aot_json_set(doc, "sites", sites);
     return bad ? -1 : 0;
 }
 
@@ -177,11 +172,15 @@ int aot_linux_print_json(FILE *f, const struct aot_image *img, const struct aot_
                          const struct aot_disasm *dis, struct aot_disasm_memo *memo)
 {
     json_t *doc = aot_json_doc(AOT_SITES_TOOL, AOT_LINUX_SITES_SCHEMA);
-    if (aot_linux_sites_json(doc, img, dw, dis, memo) != 0) {
+    if (aot_linux_sites_head(doc, img) != 0) {
         json_decref(doc);
         return -1;
     }
-    return aot_json_write(f, doc, AOT_JSON_PRETTY);
+    struct aot_json_stream js;
+    aot_json_stream_begin(&js, f, doc, "sites");
+    for (size_t i = 0; i < img->nsites && !js.bad; i++)
+        aot_json_stream_item(&js, aot_linux_site_json(img, dw, dis, memo, &img->sites[i]));
+    return aot_json_stream_end(&js);
 }
 
 /* A Linux kernel's report: per op with sites (template order), what the plan did with them, and

@@ -23,13 +23,17 @@
 /* 0, or -1 on out of memory (nothing useful written). */
 int aot_linux_print_text(FILE *f, const struct aot_image *img, const struct aot_dwarf *dw,
                          const struct aot_disasm *dis, struct aot_disasm_memo *memo);
-/* The whole JSON document (aot_linux_sites_json under aot_json_doc), written indented. */
+/* The whole JSON document: the head (aot_json_doc, aot_linux_sites_head), then "sites", one
+ * per line (aot_json_stream).  0, or -1 on out of memory or a failed write. */
 int aot_linux_print_json(FILE *f, const struct aot_image *img, const struct aot_dwarf *dw,
                          const struct aot_disasm *dis, struct aot_disasm_memo *memo);
-/* The payload members set on doc: image, kind, table, records, config, template_words,
- * op_names, ops, sites.  0, or -1 on out of memory. */
-int aot_linux_sites_json(json_t *doc, const struct aot_image *img, const struct aot_dwarf *dw,
-                         const struct aot_disasm *dis, struct aot_disasm_memo *memo);
+/* The members before "sites" set on doc: image, kind, table, records, config, template_words,
+ * op_names, ops.  0, or -1 on out of memory. */
+int aot_linux_sites_head(json_t *doc, const struct aot_image *img);
+/* One element of "sites" (a new object, or NULL on out of memory). */
+json_t *aot_linux_site_json(const struct aot_image *img, const struct aot_dwarf *dw,
+                            const struct aot_disasm *dis, struct aot_disasm_memo *memo,
+                            const struct aot_site *s);
 
 /* specialize's report on a Linux kernel: the "linux" member (after "totals"): per op with sites,
  * in template order, the sites and what the plan decided for them, and how many sites Linux's
