@@ -32,8 +32,11 @@ run "$out/patch.json=vmi-prof.patch/1" "$prof" --patch-bench 1000 --k 3 --json="
 if [ -f "$linux_dir/vmlinux" ]; then
     run "$out/linux-sites.json=vmi-aot.linux-sites/1" "$aot" sites --json "$linux_dir/vmlinux" -o "$out/linux-sites.json"
 fi
-# vmi-prof --linux boots five kernels: its document is validated when check-linprof left one.
-[ -f "$b/linprof/linux.json" ] && docs+=("$b/linprof/linux.json=vmi-prof.linux/1")
+# vmi-prof --linux boots five kernels: its documents are validated where bench-linprof and
+# check-linprof-icount left them.
+for f in "$b/linprof/linux.json" "$b/linprof/logs/icount-1.json"; do
+    [ -f "$f" ] && docs+=("$f=vmi-prof.linux/1")
+done
 
 # specialize's report: its "linux" and "profile" members are converted (json_out.h), the rest
 # not yet (below).
