@@ -57,6 +57,7 @@ include mk/loader.mk
 include mk/linprof.mk
 include mk/docs.mk
 include mk/man.mk
+include mk/json.mk
 
 # Every object rule compiles with $(DEPFLAGS): the headers it read are its prerequisites from the
 # second build on (the one legitimate -include: the dependency files do not exist before).

@@ -11,7 +11,7 @@
 HOSTLIB_SRC   := $(wildcard lib/*.c)
 HOSTLIB_OBJ   := $(HOSTLIB_SRC:lib/%.c=$(B)/obj/lib/%.o)
 HOSTLIB       := $(B)/lib/libvmihost.a
-HOSTLIB_LIBS  := -lelf -ldwarf -lZydis
+HOSTLIB_LIBS  := -lelf -ldwarf -lZydis -ljansson -lm
 HOSTLIB_INC   := -Ilib -Iinliner
 HOST32_SRC    := $(wildcard lib/m32/*.c)
 HOST32_SHARED := aot_err

@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="build-essential gcc-multilib clang libelf-dev libdwarf-dev libzydis-dev libzycore-dev
-libcmocka-dev qemu-system-x86 libcairo2-dev valgrind"
+libcmocka-dev qemu-system-x86 libcairo2-dev valgrind libjansson-dev python3-jsonschema"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -93,7 +93,7 @@ def check_json(jpath, ipath):
     if sum(o['sites'] for o in doc['ops']) != len(recs):
         fail('%s: the ops count %d sites' % (jpath, sum(o['sites'] for o in doc['ops'])))
     keys = ('addr', 'op', 'type', 'call', 'call_nr', 'use', 'len', 'clobbers', 'clobber_mask',
-            'linux_clobbers', 'record', 'func', 'file', 'line', 'bytes', 'asm')
+            'linux_clobbers', 'record', 'function', 'file', 'line', 'bytes', 'asm')
     prev = -1
     per_type = {}
     for s in doc['sites']:

@@ -93,78 +93,105 @@ int aot_linux_print_text(FILE *f, const struct aot_image *img, const struct aot_
     return 0;
 }
 
-int aot_linux_print_json(FILE *f, const struct aot_image *img, const struct aot_dwarf *dw,
-                         const struct aot_disasm *dis, struct aot_disasm_memo *memo)
+/* A call's name, or null for an op no VMI call serves. */
+static json_t *call_json(uint8_t call)
+{
+    return call == VMI_NO_CALL ? json_null() : json_string(vmi_call_name(call));
+}
+
+/* The ops with sites, most sites first. */
+static json_t *ops_json(const struct aot_linux *lx, const struct op_count *ops, size_t nops)
+{
+    json_t *a = json_array();
+    int bad = 0;
+    for (size_t k = 0; k < nops; k++) {
+        unsigned t = ops[k].type;
+        bad |= aot_json_push(a, json_pack("{s:o, s:i, s:o, s:s, s:i}",
+                                          "op", aot_json_string(aot_linux_op_name(lx, t)),
+                                          "type", (int)t, "call", call_json(lx->type[t].call),
+                                          "use", aot_linux_use_name(lx->type[t].use),
+                                          "sites", (int)ops[k].sites));
+    }
+    if (bad)
+        json_decref(a);
+    return bad ? NULL : a;
+}
+
+json_t *aot_linux_site_json(const struct aot_image *img, const struct aot_dwarf *dw,
+                            const struct aot_disasm *dis, struct aot_disasm_memo *memo,
+                            const struct aot_site *s)
 {
     const struct aot_linux *lx = img->lx;
-    char clob[48], hex[3 * 256], cfg[96];
-    size_t whole, nops = 0;
+    char clob[48];
+    size_t whole;
+    struct aot_site_info si;
+    unsigned t = site_type(img, s);
+    aot_site_info(img, dw, s, &si);
+    const char *asmtext = aot_disasm_memo_text(memo, dis, aot_site_bytes(img, s), s->len,
+                                               s->addr, &whole);
+    json_t *o = json_pack("{s:o, s:o, s:i, s:o, s:o, s:s, s:i, s:s, s:o, s:o, s:i}",
+                          "addr", aot_json_addr(s->addr),
+                          "op", aot_json_string(aot_linux_op_name(lx, t)), "type", (int)t,
+                          "call", call_json(s->call),
+                          "call_nr", s->call == VMI_NO_CALL ? json_null() : json_integer(s->call),
+                          "use", aot_linux_use_name(lx->type[t].use), "len", (int)s->len,
+                          "clobbers", aot_clobber_names(s->clobbers, clob, sizeof clob),
+                          "clobber_mask", aot_json_hex(s->clobbers),
+                          "linux_clobbers", aot_json_hex(lx->rec_clobbers[s->rec_index]),
+                          "record", (int)s->rec_index);
+    int bad = aot_json_set_location(o, si.func, si.file, si.line);
+    bad |= aot_json_set(o, "bytes", aot_json_bytes(aot_site_bytes(img, s), s->len));
+    bad |= aot_json_set(o, "asm", aot_json_string(asmtext));
+    if (bad)
+        json_decref(o);
+    return bad ? NULL : o;
+}
+
+int aot_linux_sites_head(json_t *doc, const struct aot_image *img)
+{
+    const struct aot_linux *lx = img->lx;
+    char cfg[96];
+    size_t nops = 0;
     struct op_count *ops = count_ops(img, &nops);
     if (!ops)
         return -1;
-    fputs("{\"image\":", f);
-    aot_json_str(f, img->path);
-    fprintf(f, ",\"kind\":\"linux\",\"table\":\"" AOT_LINUX_SECTION "\",\"records\":%u,"
-            "\"config\":{\"bits\":\"0x%02x\",\"name\":", lx->nrec, lx->config);
-    aot_json_str(f, aot_linux_config_name(lx->config, cfg, sizeof cfg));
-    fprintf(f, "},\"template_words\":%u,\"op_names\":\"%s\",\n \"ops\":[", lx->types.count,
-            lx->op_source);
-    for (size_t k = 0; k < nops; k++) {
-        unsigned t = ops[k].type;
-        fprintf(f, "%s\n  {\"op\":", k ? "," : "");
-        aot_json_str(f, aot_linux_op_name(lx, t));
-        fprintf(f, ",\"type\":%u,\"call\":", t);
-        if (lx->type[t].call == VMI_NO_CALL)
-            fputs("null", f);
-        else
-            aot_json_str(f, vmi_call_name(lx->type[t].call));
-        fprintf(f, ",\"use\":\"%s\",\"sites\":%u}", aot_linux_use_name(lx->type[t].use),
-                ops[k].sites);
-    }
-    fputs("],\n \"sites\":[", f);
-    for (size_t i = 0; i < img->nsites; i++) {
-        const struct aot_site *s = &img->sites[i];
-        struct aot_site_info si;
-        unsigned t = site_type(img, s);
-        aot_site_info(img, dw, s, &si);
-        fprintf(f, "%s\n  {\"addr\":\"0x%08x\",\"op\":", i ? "," : "", s->addr);
-        aot_json_str(f, aot_linux_op_name(lx, t));
-        fprintf(f, ",\"type\":%u,\"call\":", t);
-        if (s->call == VMI_NO_CALL)
-            fputs("null,\"call_nr\":null", f);
-        else {
-            aot_json_str(f, vmi_call_name(s->call));
-            fprintf(f, ",\"call_nr\":%u", s->call);
-        }
-        fprintf(f, ",\"use\":\"%s\",\"len\":%u,\"clobbers\":\"%s\",\"clobber_mask\":\"0x%02x\","
-                "\"linux_clobbers\":\"0x%x\",\"record\":%u,\"func\":",
-                aot_linux_use_name(lx->type[t].use), s->len,
-                aot_clobber_names(s->clobbers, clob, sizeof clob), s->clobbers,
-                lx->rec_clobbers[s->rec_index], s->rec_index);
-        aot_json_str(f, si.func);
-        fputs(",\"file\":", f);
-        aot_json_str(f, si.file);
-        aot_hex_bytes(aot_site_bytes(img, s), s->len, hex);
-        const char *asmtext = aot_disasm_memo_text(memo, dis, aot_site_bytes(img, s), s->len,
-                                                   s->addr, &whole);
-        fprintf(f, ",\"line\":%u,\"bytes\":\"%s\",\"asm\":", si.line, hex);
-        aot_json_str(f, asmtext);
-        fputs("}", f);
-    }
-    fputs(img->nsites ? "\n]}\n" : "]}\n", f);
+    int bad = aot_json_set(doc, "image", aot_json_string(img->path));
+    bad |= aot_json_set(doc, "kind", json_string("linux"));
+    bad |= aot_json_set(doc, "table", json_string(AOT_LINUX_SECTION));
+    bad |= aot_json_set(doc, "records", json_integer(lx->nrec));
+    bad |= aot_json_set(doc, "config", json_pack("{s:o, s:o}", "bits", aot_json_hex(lx->config),
+                        "name", aot_json_string(aot_linux_config_name(lx->config, cfg, sizeof cfg))));
+    bad |= aot_json_set(doc, "template_words", json_integer(lx->types.count));
+    bad |= aot_json_set(doc, "op_names", json_string(lx->op_source));
+    bad |= aot_json_set(doc, "ops", ops_json(lx, ops, nops));
     free(ops);
-    return 0;
+    return bad ? -1 : 0;
+}
+
+int aot_linux_print_json(FILE *f, const struct aot_image *img, const struct aot_dwarf *dw,
+                         const struct aot_disasm *dis, struct aot_disasm_memo *memo)
+{
+    json_t *doc = aot_json_doc(AOT_SITES_TOOL, AOT_LINUX_SITES_SCHEMA);
+    if (aot_linux_sites_head(doc, img) != 0) {
+        json_decref(doc);
+        return -1;
+    }
+    struct aot_json_stream js;
+    aot_json_stream_begin(&js, f, doc, "sites");
+    for (size_t i = 0; i < img->nsites && !js.bad; i++)
+        aot_json_stream_item(&js, aot_linux_site_json(img, dw, dis, memo, &img->sites[i]));
+    return aot_json_stream_end(&js);
 }
 
 /* A Linux kernel's report: per op with sites (template order), what the plan did with them, and
  * how many sites Linux's own vmi_patch would rewrite were left as they are. */
-int aot_linux_report_ops(FILE *f, const struct aot_image *img, const struct vmi_plan *plan)
+json_t *aot_linux_report_json(const struct aot_image *img, const struct vmi_plan *plan)
 {
     const struct aot_linux *lx = img->lx;
     uint32_t (*per)[VMI_DECISION_COUNT] = calloc(256, sizeof *per);
     uint32_t patch_native = 0, patch_sites = 0;
     if (!per)
-        return -1;
+        return NULL;
     for (uint32_t i = 0; i < plan->count; i++) {
         const struct vmi_site_plan *sp = &plan->sites[i];
         per[lx->rec_type[sp->index]][sp->decision < VMI_DECISION_COUNT ? sp->decision : 0]++;
@@ -173,23 +200,33 @@ int aot_linux_report_ops(FILE *f, const struct aot_image *img, const struct vmi_
             patch_native += sp->decision == VMI_DECISION_NATIVE;
         }
     }
-    fprintf(f, " \"linux\":{\"patch_sites\":%u,\"patch_sites_native\":%u,\"ops\":[",
-            patch_sites, patch_native);
-    for (unsigned t = 0, n = 0; t < 256; t++) {
+    json_t *ops = json_array();
+    int bad = 0;
+    for (unsigned t = 0; t < 256 && !bad; t++) {
         uint32_t sum = 0;
         for (unsigned d = 0; d < VMI_DECISION_COUNT; d++)
             sum += per[t][d];
         if (!sum)
             continue;
-        fprintf(f, "%s\n  {\"op\":", n++ ? "," : "");
-        aot_json_str(f, aot_linux_op_name(lx, t));
-        fprintf(f, ",\"type\":%u,\"use\":\"%s\",\"sites\":%u", t,
-                aot_linux_use_name(lx->type[t].use), sum);
+        json_t *o = json_pack("{s:o, s:i, s:s, s:i}", "op",
+                              aot_json_string(aot_linux_op_name(lx, t)), "type", (int)t, "use",
+                              aot_linux_use_name(lx->type[t].use), "sites", (int)sum);
         for (unsigned d = 0; d < VMI_DECISION_COUNT; d++)
-            fprintf(f, ",\"%s\":%u", vmi_decision_name(d), per[t][d]);
-        fputs("}", f);
+            bad |= aot_json_set(o, vmi_decision_name(d), json_integer(per[t][d]));
+        bad |= aot_json_push(ops, o);
     }
-    fputs("]},\n", f);
     free(per);
-    return 0;
+    json_t *r = json_pack("{s:i, s:i, s:o}", "patch_sites", (int)patch_sites,
+                          "patch_sites_native", (int)patch_native, "ops", ops);
+    if (bad)
+        json_decref(r);
+    return bad ? NULL : r;
+}
+
+int aot_linux_report_ops(FILE *f, const struct aot_image *img, const struct vmi_plan *plan)
+{
+    json_t *v = aot_linux_report_json(img, plan);
+    int rc = fputs(" \"linux\":", f) < 0 || aot_json_write_value(f, v) != 0 || fputs(",\n", f) < 0;
+    json_decref(v);
+    return rc ? -1 : 0;
 }

@@ -385,11 +385,11 @@ static const char *pct(uint64_t num, uint64_t den, char *buf, size_t cap)
     return buf;
 }
 
-/* num/den as a JSON number with 4 decimals ("0.8100"), exact truncation */
-static void json_share(FILE *f, uint64_t num, uint64_t den)
+/* num/den as a JSON number with 4 decimals (0.81), truncated as the text's percentages are */
+static json_t *json_share(uint64_t num, uint64_t den)
 {
     uint64_t x = den ? (uint64_t)((unsigned __int128)num * 10000u / den) : 0;
-    fprintf(f, "%llu.%04llu", (unsigned long long)(x / 10000), (unsigned long long)(x % 10000));
+    return aot_json_real((double)x / 10000.0, 4);
 }
 
 void aot_profile_text(FILE *f, const struct aot_prof_result *r, const struct aot_profile *p,
@@ -436,51 +436,61 @@ void aot_profile_text(FILE *f, const struct aot_prof_result *r, const struct aot
     }
 }
 
+static json_t *miss_json(const struct aot_prof_miss *m, const struct vmi_site_plan *sp)
+{
+    char clob[48];
+    return json_pack("{s:o, s:s, s:I, s:i, s:s, s:s, s:o, s:o, s:o}",
+                     "addr", aot_json_addr(sp->addr), "call", vmi_call_name(sp->call),
+                     "count", (json_int_t)m->count, "len", (int)sp->len,
+                     "decision", vmi_decision_name(sp->decision),
+                     "noinline", vmi_noinline_name(sp->noinline),
+                     "body_len", m->body_len >= 0 ? json_integer(m->body_len) : json_null(),
+                     "missed_bytes", m->missed >= 0 ? json_integer(m->missed) : json_null(),
+                     "clobber_conflict", sp->noinline == VMI_NOINLINE_CLOBBERS
+                         ? json_string(aot_clobber_names(m->conflict, clob, sizeof clob))
+                         : json_null());
+}
+
+static json_t *call_json(const struct aot_prof_call *c)
+{
+    return json_pack("{s:s, s:i, s:i, s:I, s:i, s:I, s:o, s:i, s:I, s:o, s:b}",
+                     "call", vmi_call_name(c->call), "sites", (int)c->sites, "hot", (int)c->hot,
+                     "executions", (json_int_t)c->execs, "reserve", (int)c->reserve,
+                     "inlined_at_reserve", (json_int_t)c->at_reserve,
+                     "share_at_reserve", json_share(c->at_reserve, c->execs),
+                     "suggested_reserve", (int)c->suggested,
+                     "inlined_at_suggested", (json_int_t)c->at_suggested,
+                     "share_at_suggested", json_share(c->at_suggested, c->execs),
+                     "reachable", c->reachable);
+}
+
+json_t *aot_profile_report_json(const struct aot_prof_result *r, const struct aot_profile *p,
+                                const struct vmi_plan *plan)
+{
+    json_t *miss = json_array(), *calls = json_array();
+    int bad = 0;
+    for (uint32_t k = 0; k < r->nmiss; k++)
+        bad |= aot_json_push(miss, miss_json(&r->miss[k], &plan->sites[r->miss[k].site]));
+    for (uint32_t k = 0; k < r->ncalls; k++)
+        bad |= aot_json_push(calls, call_json(&r->calls[k]));
+    json_t *o = json_pack("{s:o, s:i, s:i, s:I, s:I, s:I, s:o, s:o, s:o}",
+                          "file", aot_json_string(p->path), "sites", (int)p->nsites,
+                          "hot", (int)r->hot, "executions", (json_int_t)p->total,
+                          "inlined", (json_int_t)r->inlined,
+                          "not_inlined_executions", (json_int_t)(p->total - r->inlined),
+                          "inline_share", json_share(r->share_ppm, 1000000),
+                          "not_inlined", miss, "calls", calls);
+    if (bad)
+        json_decref(o);
+    return bad ? NULL : o;
+}
+
 void aot_profile_json(FILE *f, const struct aot_prof_result *r, const struct aot_profile *p,
                       const struct vmi_plan *plan)
 {
-    char clob[48];
-    fputs("\"profile\":{\"file\":", f);
-    aot_json_str(f, p->path);
-    fprintf(f, ",\"sites\":%u,\"hot\":%u,\"executions\":%llu,\"inlined\":%llu,"
-            "\"not_inlined_executions\":%llu,\"inline_share\":", p->nsites, r->hot,
-            (unsigned long long)p->total, (unsigned long long)r->inlined,
-            (unsigned long long)(p->total - r->inlined));
-    json_share(f, r->share_ppm, 1000000);
-    fputs(",\n  \"not_inlined\":[", f);
-    for (uint32_t k = 0; k < r->nmiss; k++) {
-        const struct aot_prof_miss *m = &r->miss[k];
-        const struct vmi_site_plan *sp = &plan->sites[m->site];
-        fprintf(f, "%s\n   {\"addr\":\"0x%08x\",\"call\":\"%s\",\"count\":%llu,\"len\":%u,"
-                "\"decision\":\"%s\",\"noinline\":\"%s\",\"body_len\":", k ? "," : "", sp->addr,
-                vmi_call_name(sp->call), (unsigned long long)m->count, sp->len,
-                vmi_decision_name(sp->decision), vmi_noinline_name(sp->noinline));
-        if (m->body_len >= 0)
-            fprintf(f, "%d", m->body_len);
-        else
-            fputs("null", f);
-        if (m->missed >= 0)
-            fprintf(f, ",\"missed_bytes\":%d", m->missed);
-        else
-            fputs(",\"missed_bytes\":null", f);
-        if (sp->noinline == VMI_NOINLINE_CLOBBERS)
-            fprintf(f, ",\"clobber_conflict\":\"%s\"}",
-                    aot_clobber_names(m->conflict, clob, sizeof clob));
-        else
-            fputs(",\"clobber_conflict\":null}", f);
-    }
-    fputs("],\n  \"calls\":[", f);
-    for (uint32_t k = 0; k < r->ncalls; k++) {
-        const struct aot_prof_call *c = &r->calls[k];
-        fprintf(f, "%s\n   {\"call\":\"%s\",\"sites\":%u,\"hot\":%u,\"executions\":%llu,"
-                "\"reserve\":%u,\"inlined_at_reserve\":%llu,\"share_at_reserve\":", k ? "," : "",
-                vmi_call_name(c->call), c->sites, c->hot, (unsigned long long)c->execs,
-                c->reserve, (unsigned long long)c->at_reserve);
-        json_share(f, c->at_reserve, c->execs);
-        fprintf(f, ",\"suggested_reserve\":%u,\"inlined_at_suggested\":%llu,"
-                "\"share_at_suggested\":", c->suggested, (unsigned long long)c->at_suggested);
-        json_share(f, c->at_suggested, c->execs);
-        fprintf(f, ",\"reachable\":%s}", c->reachable ? "true" : "false");
-    }
-    fputs("]}", f);
+    json_t *o = aot_profile_report_json(r, p, plan);
+    fputs("\"profile\":", f);
+    if (aot_json_write_value(f, o) != 0)
+        fputs("null", f);               /* out of memory: the report still parses */
+    json_decref(o);
 }

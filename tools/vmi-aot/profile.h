@@ -16,6 +16,7 @@
 
 #include "aot_err.h"
 #include "elf_image.h"
+#include "json_out.h"
 #include "vmi_inliner.h"
 
 struct aot_profile {
@@ -70,9 +71,15 @@ int aot_profile_analyze(struct aot_prof_result *r, const struct aot_profile *p,
                         const struct vmi_rom *rom, uint32_t share_ppm, struct aot_err *err);
 void aot_profile_result_free(struct aot_prof_result *r);
 
-/* Text, several lines; and the report's "profile" object (no trailing newline). */
+/* Text, several lines. */
 void aot_profile_text(FILE *f, const struct aot_prof_result *r, const struct aot_profile *p,
                       const struct vmi_plan *plan);
+/* The report's "profile" object (docs/schema/vmi-aot.specialize.json): a new object, or NULL
+ * on out of memory. */
+json_t *aot_profile_report_json(const struct aot_prof_result *r, const struct aot_profile *p,
+                                const struct vmi_plan *plan);
+/* The same written as `"profile":{...}` (one line, no trailing newline) into a report still
+ * written by hand, until cmd_specialize.c builds its report with json_out.h. */
 void aot_profile_json(FILE *f, const struct aot_prof_result *r, const struct aot_profile *p,
                       const struct vmi_plan *plan);
 

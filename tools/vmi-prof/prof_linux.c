@@ -4,7 +4,9 @@
  * guest instructions, so every figure is exact and the same on every run. */
 #define _GNU_SOURCE
 #include "prof_linux.h"
+#include "json_out.h"
 #include "prof_outfile.h"
+#include "prof_version.h"
 
 #include <cairo-svg.h>
 #include <cairo.h>
@@ -14,6 +16,9 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* The document's layout; a new layout gets a new number (docs/json.md). */
+#define PROF_LINUX_SCHEMA "vmi-prof.linux/1"
 
 #define NCONF 5
 #define MAX_PHASES 16
@@ -122,30 +127,51 @@ static void print_table(const struct linux_result *r)
     }
 }
 
-static void print_json(FILE *out, const struct linux_result *r)
+/* {"none": v[0], "native": v[1], ...} for one phase. */
+static json_t *per_conf(const unsigned long long *v)
 {
-    fprintf(out, "{\"tool\": \"vmi-prof\", \"schema\": \"vmi-prof.linux/1\", \"unit\": "
-                 "\"instructions\", \"configurations\": [");
+    json_t *o = json_object();
+    int bad = 0;
     for (unsigned c = 0; c < NCONF; c++)
-        fprintf(out, "%s{\"id\": \"%s\", \"title\": \"%s\"}", c ? ", " : "", conf_name[c],
-                conf_title[c]);
-    fprintf(out, "],\n \"phases\": [");
-    for (unsigned k = 0; k < r->n; k++) {
-        const struct phase_row *p = &r->ph[k];
-        fprintf(out, "%s\n  {\"phase\": \"%s\", \"ops\": %lu, \"instructions\": {", k ? "," : "",
-                p->name, p->iters);
-        for (unsigned c = 0; c < NCONF; c++)
-            fprintf(out, "%s\"%s\": %llu", c ? ", " : "", conf_name[c], p->tsc[c]);
-        fprintf(out, "}, \"rounds\": %lu, \"measured_sum\": {", p->rounds);
-        for (unsigned c = 0; c < NCONF; c++)
-            fprintf(out, "%s\"%s\": %llu", c ? ", " : "", conf_name[c], p->total[c]);
-        fprintf(out, "}, \"ratio_to_none\": {");
-        for (unsigned c = 0; c < NCONF; c++)
-            fprintf(out, "%s\"%s\": %.6f", c ? ", " : "", conf_name[c],
-                    p->tsc[0] ? (double)p->tsc[c] / (double)p->tsc[0] : 0.0);
-        fprintf(out, "}}");
+        bad |= aot_json_set(o, conf_name[c], json_integer((json_int_t)v[c]));
+    if (bad)
+        json_decref(o);
+    return bad ? NULL : o;
+}
+
+static json_t *phase_json(const struct phase_row *p)
+{
+    json_t *ratio = json_object();
+    int bad = 0;
+    for (unsigned c = 0; c < NCONF; c++)
+        bad |= aot_json_set(ratio, conf_name[c], aot_json_real(p->tsc[0] ? (double)p->tsc[c] /
+                                                               (double)p->tsc[0] : 0.0, 6));
+    if (bad) {
+        json_decref(ratio);
+        return NULL;
     }
-    fprintf(out, "\n]}\n");
+    return json_pack("{s:o, s:I, s:o, s:I, s:o, s:o}", "phase", aot_json_string(p->name),
+                     "ops", (json_int_t)p->iters, "instructions", per_conf(p->tsc),
+                     "rounds", (json_int_t)p->rounds, "measured_sum", per_conf(p->total),
+                     "ratio_to_none", ratio);
+}
+
+/* The document (docs/schema/vmi-prof.linux.json); a new object, or NULL on out of memory. */
+static json_t *linux_json(const struct linux_result *r)
+{
+    json_t *doc = aot_json_doc(PROF_TOOL, PROF_LINUX_SCHEMA);
+    json_t *confs = json_array(), *phases = json_array();
+    int bad = aot_json_set(doc, "unit", json_string("instructions"));
+    for (unsigned c = 0; c < NCONF; c++)
+        bad |= aot_json_push(confs, json_pack("{s:s, s:s}", "id", conf_name[c],
+                                              "title", conf_title[c]));
+    for (unsigned k = 0; k < r->n; k++)
+        bad |= aot_json_push(phases, phase_json(&r->ph[k]));
+    bad |= aot_json_set(doc, "configurations", confs);
+    bad |= aot_json_set(doc, "phases", phases);
+    if (bad)
+        json_decref(doc);
+    return bad ? NULL : doc;
 }
 
 /* One group of bars per phase (the null phase has no work and is left out): each configuration's
@@ -249,10 +275,15 @@ int prof_linux_run(const struct prof_linux_opts *o)
         FILE *f = prof_outfile_stream(&jf);
         if (!f)
             rc = 1;
-        else {
-            print_json(f, &r);
-            if (prof_outfile_commit(&jf, f, why, sizeof why) != 0)
-                fprintf(stderr, "vmi-prof: %s\n", why), rc = 1;
+        else if (aot_json_write(f, linux_json(&r), AOT_JSON_PRETTY) != 0) {
+            fprintf(stderr, "vmi-prof: %s: out of memory, or the write failed\n", o->json);
+            if (f != stdout)
+                fclose(f);
+            prof_outfile_abort(&jf);
+            rc = 1;
+        } else if (prof_outfile_commit(&jf, f, why, sizeof why) != 0) {
+            fprintf(stderr, "vmi-prof: %s\n", why);
+            rc = 1;
         }
     }
     if (o->chart) {

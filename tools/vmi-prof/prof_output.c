@@ -92,100 +92,106 @@ void prof_print_table(const struct prof_result *r, FILE *out)
         fprintf(out, "%s\n", r->notes[i]);
 }
 
-static void json_rows(const struct prof_result *r, FILE *out)
+static json_t *json_rows(const struct prof_result *r)
 {
-    fprintf(out, "[");
-    for (unsigned i = 0; i < r->count; i++) {
+    json_t *a = json_array();
+    int bad = 0;
+    for (unsigned i = 0; i < r->count && !bad; i++) {
         const struct prof_row *row = &r->rows[i];
-        fprintf(out, "%s\n    {\"workload\": ", i ? "," : "");
-        aot_json_str(out, row->workload);
-        fprintf(out, ", \"strategy\": \"%s\", \"cycles_median\": %.3f, \"cycles_min\": %.3f, "
-                     "\"cycles_max\": %.3f, \"repetitions\": %u, \"iterations\": %u, "
-                     "\"overhead_cycles\": %.3f, \"path\": %s",
-                prof_strategy_name(row->strategy), row->median, row->min, row->max, row->reps,
-                row->iters, row->overhead, row->is_path ? "true" : "false");
+        json_t *o = json_pack("{s:o, s:s, s:o, s:o, s:o, s:i, s:i, s:o, s:b}",
+                              "workload", aot_json_string(row->workload),
+                              "strategy", prof_strategy_name(row->strategy),
+                              "cycles_median", aot_json_real(row->median, 3),
+                              "cycles_min", aot_json_real(row->min, 3),
+                              "cycles_max", aot_json_real(row->max, 3),
+                              "repetitions", (int)row->reps, "iterations", (int)row->iters,
+                              "overhead_cycles", aot_json_real(row->overhead, 3),
+                              "path", row->is_path);
         if (r->have_insns && row->insns_per_op >= 0)
-            fprintf(out, ", \"insns_per_op\": %.3f", row->insns_per_op);
-        fprintf(out, "}");
+            bad |= aot_json_set(o, "insns_per_op", aot_json_real(row->insns_per_op, 3));
+        bad |= aot_json_push(a, o);
     }
-    fprintf(out, "\n  ]");
+    if (bad)
+        json_decref(a);
+    return bad ? NULL : a;
 }
 
-static void json_target(const struct prof_target *t, FILE *out)
+/* One workload of a target: the paired ratio's interval (its upper end null when unbounded: a
+ * denominator under the resolution) and the instruction counts beside it. */
+static json_t *json_target_workload(const struct prof_target *t,
+                                    const struct prof_target_workload *w)
 {
-    fprintf(out, "{\"id\": \"%s\", \"title\": ", t->id);
-    aot_json_str(out, t->title);
-    fprintf(out, ", \"ratio\": \"%s/%s\", \"direction\": \"%s\", \"threshold\": %.3f, "
-                 "\"verdict\": \"%s\", \"instructions_verdict\": ",
-            prof_strategy_name(t->num), prof_strategy_name(t->den),
-            t->dir == PROF_AT_LEAST ? ">=" : "<=", t->threshold, prof_verdict_name(t->verdict));
-    if (t->have_insns)
-        fprintf(out, "\"%s\"", prof_verdict_name(t->insns_verdict));
-    else
-        fprintf(out, "null");
-    fprintf(out, ", \"workloads\": [");
-    for (unsigned i = 0; i < t->count; i++) {
-        const struct prof_target_workload *w = &t->w[i];
-        fprintf(out, "%s\n      {\"workload\": ", i ? "," : "");
-        aot_json_str(out, w->workload);
-        fprintf(out, ", \"ratio_median\": %.4f, \"interval\": [%.4f, ", w->ci.median,
-                w->ci.lo);
-        if (isinf(w->ci.hi))
-            fprintf(out, "null");      /* unbounded: a denominator under the resolution */
-        else
-            fprintf(out, "%.4f", w->ci.hi);
-        fprintf(out, "], \"coverage\": %.4f, \"interval_ok\": %s, \"repetitions\": %u, "
-                     "\"censored\": %u, \"verdict\": \"%s\", \"instructions\": ",
-                w->ci.coverage, w->ci.ok ? "true" : "false", w->ci.n, w->ci.censored,
-                prof_verdict_name(w->verdict));
-        if (w->have_insns)
-            fprintf(out, "{\"%s\": %.3f, \"%s\": %.3f, \"ratio\": %.4f, \"verdict\": \"%s\"}",
-                    prof_strategy_name(t->num), w->insns_num, prof_strategy_name(t->den),
-                    w->insns_den, w->insns_ratio, prof_verdict_name(w->insns_verdict));
-        else
-            fprintf(out, "null");
-        fprintf(out, "}");
-    }
-    fprintf(out, "%s]}", t->count ? "\n    " : "");
+    json_t *insns = !w->have_insns ? json_null()
+        : json_pack("{s:o, s:o, s:o, s:s}", prof_strategy_name(t->num),
+                    aot_json_real(w->insns_num, 3), prof_strategy_name(t->den),
+                    aot_json_real(w->insns_den, 3), "ratio", aot_json_real(w->insns_ratio, 4),
+                    "verdict", prof_verdict_name(w->insns_verdict));
+    return json_pack("{s:o, s:o, s:[oo], s:o, s:b, s:i, s:i, s:s, s:o}",
+                     "workload", aot_json_string(w->workload),
+                     "ratio_median", aot_json_real(w->ci.median, 4),
+                     "interval", aot_json_real(w->ci.lo, 4), aot_json_real(w->ci.hi, 4),
+                     "coverage", aot_json_real(w->ci.coverage, 4), "interval_ok", w->ci.ok,
+                     "repetitions", (int)w->ci.n, "censored", (int)w->ci.censored,
+                     "verdict", prof_verdict_name(w->verdict), "instructions", insns);
+}
+
+static json_t *json_target(const struct prof_target *t)
+{
+    char ratio[64];
+    snprintf(ratio, sizeof ratio, "%s/%s", prof_strategy_name(t->num), prof_strategy_name(t->den));
+    json_t *ws = json_array();
+    int bad = 0;
+    for (unsigned i = 0; i < t->count; i++)
+        bad |= aot_json_push(ws, json_target_workload(t, &t->w[i]));
+    json_t *o = json_pack("{s:s, s:o, s:s, s:s, s:o, s:s, s:o, s:o}", "id", t->id,
+                          "title", aot_json_string(t->title), "ratio", ratio,
+                          "direction", t->dir == PROF_AT_LEAST ? ">=" : "<=",
+                          "threshold", aot_json_real(t->threshold, 3),
+                          "verdict", prof_verdict_name(t->verdict),
+                          "instructions_verdict", t->have_insns
+                              ? json_string(prof_verdict_name(t->insns_verdict)) : json_null(),
+                          "workloads", ws);
+    if (bad)
+        json_decref(o);
+    return bad ? NULL : o;
+}
+
+static json_t *json_parameters(const struct prof_result *r)
+{
+    const struct prof_params *p = &r->params;
+    if (p->guest_log)
+        return json_pack("{s:o, s:o}", "guest_log", aot_json_string(p->guest_log),
+                         "unit", aot_json_string(p->clock));
+    return json_pack("{s:i, s:i, s:i, s:i, s:i, s:o, s:b, s:s, s:o, s:o}", "n", (int)p->n,
+                     "k", (int)p->k, "runs", (int)p->runs, "trap_n", (int)p->trap_n,
+                     "cpu", p->cpu, "only", aot_json_string(p->only), "callgrind", p->callgrind,
+                     "unit", "cycles", "confidence", aot_json_real(PROF_CONFIDENCE, 2),
+                     "resolution_cycles", aot_json_real(PROF_RESOLUTION, 2));
+}
+
+json_t *prof_result_json(const struct prof_result *r)
+{
+    const struct prof_params *p = &r->params;
+    json_t *doc = aot_json_doc(PROF_TOOL, PROF_SCHEMA);
+    int bad = aot_json_set(doc, "cpu", aot_json_string(p->cpu_model));
+    bad |= aot_json_set(doc, "date", aot_json_string(p->date));
+    bad |= aot_json_set(doc, "source", aot_json_string(r->source));
+    bad |= aot_json_set(doc, "parameters", json_parameters(r));
+    bad |= aot_json_set(doc, "rows", json_rows(r));
+    struct prof_target t[PROF_TARGETS];
+    prof_targets_eval(r, PROF_CONFIDENCE, t);
+    json_t *ts = json_array();
+    for (unsigned i = 0; i < PROF_TARGETS; i++)
+        bad |= aot_json_push(ts, json_target(&t[i]));
+    bad |= aot_json_set(doc, "targets", ts);
+    if (bad)
+        json_decref(doc);
+    return bad ? NULL : doc;
 }
 
 void prof_print_json(const struct prof_result *r, FILE *out)
 {
-    const struct prof_params *p = &r->params;
-    fprintf(out, "{\n  \"tool\": \"%s\",\n  \"version\": \"%s\",\n  \"schema\": \"%s\",\n"
-                 "  \"cpu\": ", PROF_TOOL, VMI_VERSION, PROF_SCHEMA);
-    aot_json_str(out, p->cpu_model);
-    fprintf(out, ",\n  \"date\": ");
-    aot_json_str(out, p->date);
-    fprintf(out, ",\n  \"source\": ");
-    aot_json_str(out, r->source);
-    fprintf(out, ",\n  \"parameters\": {");
-    if (p->guest_log) {
-        fprintf(out, "\"guest_log\": ");
-        aot_json_str(out, p->guest_log);
-        fprintf(out, ", \"unit\": ");
-        aot_json_str(out, p->clock);
-    } else {
-        fprintf(out, "\"n\": %u, \"k\": %u, \"runs\": %u, \"trap_n\": %u, \"cpu\": %d, "
-                     "\"only\": ", p->n, p->k, p->runs, p->trap_n, p->cpu);
-        if (p->only)
-            aot_json_str(out, p->only);
-        else
-            fprintf(out, "null");
-        fprintf(out, ", \"callgrind\": %s, \"unit\": \"cycles\", \"confidence\": %.2f, "
-                     "\"resolution_cycles\": %.2f",
-                p->callgrind ? "true" : "false", PROF_CONFIDENCE, PROF_RESOLUTION);
-    }
-    fprintf(out, "},\n  \"rows\": ");
-    json_rows(r, out);
-    struct prof_target t[PROF_TARGETS];
-    prof_targets_eval(r, PROF_CONFIDENCE, t);
-    fprintf(out, ",\n  \"targets\": [");
-    for (unsigned i = 0; i < PROF_TARGETS; i++) {
-        fprintf(out, "%s\n    ", i ? "," : "");
-        json_target(&t[i], out);
-    }
-    fprintf(out, "\n  ]\n}\n");
+    aot_json_write(out, prof_result_json(r), AOT_JSON_PRETTY);
 }
 
 static void csv_field(FILE *out, const char *s)

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "json_out.h"
 #include "prof_stats.h"
 
 #define PROF_MAX_NOTES 16
@@ -42,7 +43,11 @@ void prof_result_note(struct prof_result *r, const char *fmt, ...)
 void prof_result_free(struct prof_result *r);
 
 void prof_print_table(const struct prof_result *r, FILE *out);
-/* One object: tool, version, schema, cpu, date, parameters, rows, targets (docs/profiling.md). */
+/* The document (docs/schema/vmi-prof.result.json): tool, version, schema, cpu, date, source,
+ * parameters, rows, targets (docs/profiling.md); a new object, or NULL on out of memory. */
+json_t *prof_result_json(const struct prof_result *r);
+/* It written, indented (nothing written when out of memory: main.c is to call
+ * aot_json_write(out, prof_result_json(r), AOT_JSON_PRETTY) and test its result). */
 void prof_print_json(const struct prof_result *r, FILE *out);
 void prof_print_csv(const struct prof_result *r, FILE *out);
 /* The issue's targets, reported (never asserted): inlined within 1.15x of hand-written on every
