@@ -757,6 +757,11 @@ static void test_one_line_messages(void **state)
     assert_string_equal(e.msg, "f: bad DWARF: line one line two");
     aot_fail(&e, "%s", "\n");
     assert_true(e.msg[0] != '\0' && strchr(e.msg, '\n') == NULL);
+    /* valid UTF-8 out: a damaged name's stray bytes become '?', real UTF-8 stays */
+    aot_fail(&e, "section %s, file %s", ".text\x80vmi", "k\xc3\xbc" "che\xff.elf");
+    assert_string_equal(e.msg, "section .text?vmi, file k\xc3\xbc" "che?.elf");
+    aot_fail(&e, "%s", "\xe0\x80\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \xf0\x9f\x98\x80 \xc3");
+    assert_string_equal(e.msg, "??? ??? ???? \xf0\x9f\x98\x80 ?");   /* overlong, surrogate, > U+10FFFF */
 }
 
 int main(void)
