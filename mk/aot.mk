@@ -54,6 +54,20 @@ $(AOT_TEST): $(B)/obj/tests/aot/test_aot.o $(AOT_LIBOBJ) $(AOT_LIBDEPS)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_LDFLAGS) $^ $(AOT_LIBS) -lcmocka -o $@
 
+# The byte facts of one specialized image against its input and ROM (tests/aot/test_aot_out.c,
+# run by the CLI tests on the outputs they make), and the damaged copies those tests refuse
+# (tests/aot/imgedit.c).  Test programs on the hosted library: built in $(B)/bin, never installed.
+AOT_OUT_TEST := $(B)/bin/test-aot-out
+AOT_IMGEDIT  := $(B)/bin/aot-imgedit
+$(AOT_OUT_TEST): $(B)/obj/tests/aot/test_aot_out.o $(AOT_LIBDEPS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_LDFLAGS) $^ $(AOT_LIBS) -lcmocka -o $@
+$(AOT_IMGEDIT): $(B)/obj/tests/aot/imgedit.o $(AOT_LIBDEPS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_LDFLAGS) $^ $(AOT_LIBS) -o $@
+# The CLI tests find both by these names.
+export AOT_OUT_TEST AOT_IMGEDIT
+
 # ---- checks ----
 CHECKS  += check-aot-clang check-aot-unit check-aot-sites check-aot-writer check-aot-specialize \
            check-aot-guest
@@ -65,7 +79,8 @@ BENCHES += bench-aot-sites bench-aot-specialize
 
 # Both compilers build the tool and its tests warning-free.
 check-aot-clang: $(GLUE_H)
-	@set -e; for f in $(AOT_SRC) $(HOSTLIB_SRC) tests/aot/test_aot.c tests/lib/test_lib.c; do \
+	@set -e; for f in $(AOT_SRC) $(HOSTLIB_SRC) tests/aot/test_aot.c tests/aot/test_aot_out.c tests/aot/imgedit.c \
+	         tests/lib/test_lib.c; do \
 	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include $(AOT_INC) -fsyntax-only $$f; \
 	done; echo "vmi-aot and lib/: clang -std=gnu11 $(WARN) compiles every source"
 
@@ -97,7 +112,7 @@ $(AOT_T)/aotboot-clang: tests/aot/aotboot.c $(GLUE_H) $(INL_HDR) $(INL_CLANG_LIB
 # and both harness builds (without: --rom-base $(HARNESS_ROM_BASE)), every policy and ROM, bad inputs,
 # tampered outputs, and the harness's own load-time plan compared with specialize's.
 AOT_SPEC_IMAGES := $(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf $(SELFTEST) $(SELFTEST_CL)
-check-aot-specialize: $(VMI_AOT) $(AOT_SPEC_IMAGES) $(AOT_BOOT) $(ROM_IMAGES)
+check-aot-specialize: $(VMI_AOT) $(AOT_SPEC_IMAGES) $(AOT_BOOT) $(ROM_IMAGES) $(AOT_OUT_TEST) $(AOT_IMGEDIT)
 	AOT_HARNESS="$(SELFTEST) $(SELFTEST_CL)" AOT_BOOT="$(AOT_BOOT)" bash tests/aot/specialize.sh \
 	    $(VMI_AOT) $(AOT_T) $(B)/rom $(AOT_SPEC_IMAGES) $(AOT_BOOT)
 
@@ -106,7 +121,7 @@ check-aot-specialize: $(VMI_AOT) $(AOT_SPEC_IMAGES) $(AOT_BOOT) $(ROM_IMAGES)
 # with pv (mismatch: reverted, patched at load), and with a site changed afterwards (untrusted).
 CHECKS += check-aot-harness
 .PHONY: check-aot-harness
-check-aot-harness: $(VMI_AOT) $(SELFTEST) $(SELFTEST_CL) $(ROM_IMAGES)
+check-aot-harness: $(VMI_AOT) $(SELFTEST) $(SELFTEST_CL) $(ROM_IMAGES) $(AOT_IMGEDIT)
 	bash tests/aot/harness-aot.sh $(VMI_AOT) $(AOT_T) $(B)/rom $(SELFTEST) $(SELFTEST_CL)
 
 # specialize --profile (tests/aot/profile.sh): both harness builds with the profile each writes
@@ -120,7 +135,7 @@ check-aot-profile: $(VMI_AOT) $(SELFTEST) $(SELFTEST_CL) $(B)/rom/vmi-pv.rom
 # The same on the guest kernels (mk/guest.mk builds them; their boots of pre-specialized images
 # are check-guest-*-aot-*).  The paths are guest.mk's, which is included after this file.
 AOT_GUEST_IMAGES := $(B)/guest/kernel.elf $(B)/guest/kernel-clang.elf
-check-aot-guest: $(VMI_AOT) $(AOT_GUEST_IMAGES) $(ROM_IMAGES)
+check-aot-guest: $(VMI_AOT) $(AOT_GUEST_IMAGES) $(ROM_IMAGES) $(AOT_OUT_TEST) $(AOT_IMGEDIT)
 	@mkdir -p $(AOT_T)/guest && cp $(AOT_GUEST_IMAGES) $(AOT_T)/guest/
 	bash tests/aot/specialize.sh $(VMI_AOT) $(AOT_T)/guest $(B)/rom \
 	    $(addprefix $(AOT_T)/guest/,$(notdir $(AOT_GUEST_IMAGES)))
@@ -138,7 +153,7 @@ CHECKS += check-aot-linux
 SAN_CHECKS += check-aot-linux
 BENCHES += bench-aot-linux
 .PHONY: check-aot-linux bench-aot-linux
-check-aot-linux: $(VMI_AOT) $(ROM_IMAGES)
+check-aot-linux: $(VMI_AOT) $(ROM_IMAGES) $(AOT_OUT_TEST) $(AOT_IMGEDIT)
 	bash tests/aot/linux.sh $(VMI_AOT) $(AOT_T) $(B)/rom $(LINUX_VMI_DIR)
 
 # sites and specialize on the 17.7 MB non-PAE vmlinux: time and peak memory against targets.
@@ -159,5 +174,5 @@ $(AOT_T)/linux-mini-%.elf: $(AOT_T)/linux-mini-%.c
 CHECKS += check-aot-linux-mini
 SAN_CHECKS += check-aot-linux-mini
 .PHONY: check-aot-linux-mini
-check-aot-linux-mini: $(VMI_AOT) $(ROM_IMAGES) $(AOT_MINIS)
+check-aot-linux-mini: $(VMI_AOT) $(ROM_IMAGES) $(AOT_MINIS) $(AOT_OUT_TEST) $(AOT_IMGEDIT)
 	bash tests/aot/linux-mini.sh $(VMI_AOT) $(B)/rom $(foreach c,$(AOT_MINI_CFGS),$(AOT_T)/linux-mini-$(c).elf $(c))
