@@ -73,7 +73,12 @@ check-inliner-freestanding: $(INL_LIB) $(INL_CLANG_LIB)
 # Where the harness shadows its pv ROM (2 KiB aligned, not 4 KiB): the one place that names it.
 # The harness is compiled with it; exported, the AOT scripts (tests/aot/*.sh) plan with it.
 HARNESS_ROM_BASE := 0xc8800
-export HARNESS_ROM_BASE
+# Where a Linux VMI kernel calls the ROM: PAGE_OFFSET + 0xc8000, where SeaBIOS puts the first
+# option ROM.  The one place that names it: the Linux AOT tests, benchmarks, fuzz seeds and the
+# mutation guard (tests/aot/linux*.sh, bench-linux.sh, tests/fuzz/mkseeds_loader.sh,
+# tests/mutate/run.sh) take it from the environment.
+LINUX_ROM_BASE := 0xc00c8000
+export HARNESS_ROM_BASE LINUX_ROM_BASE
 SELFTEST_C   := $(wildcard tests/harness/*.c)
 SELFTEST_OBJ := $(SELFTEST_C:tests/harness/%.c=%.o) iret.o
 SELFTEST     := $(B)/bin/vmi-selftest

@@ -4,8 +4,9 @@
 # vmlinux (17.7 MB), with wall time and peak resident memory from GNU time (getrusage
 # ru_maxrss), each against its target: under 1 s and under 200 MB.  The best of 3 runs counts
 # (the machine is shared); each line ends MET or MISSED.
-# Usage: bench-linux.sh VMI-AOT ROMDIR LINUX_VMI_DIR
+# Usage: bench-linux.sh VMI-AOT ROMDIR LINUX_VMI_DIR   (LINUX_ROM_BASE: set by make, mk/inliner.mk)
 set -u
+: "${LINUX_ROM_BASE:?the Linux ROM base: set by make (mk/inliner.mk)}"
 aot=$1 romdir=$2 dir=$3
 k=$dir/vmlinux
 [ -f "$k" ] || { echo "skipped: no Linux fixtures in $dir"; exit 0; }
@@ -37,9 +38,9 @@ measure "sites ($n pv sites, text)" "$aot" sites "$k" -o "$work/sites.txt"
 measure "sites --json ($n pv sites)" "$aot" sites "$k" --json -o "$work/sites.json"
 grep -q "^# $n sites" "$work/sites.txt" || { echo "FAIL: sites did not list $n sites" >&2; exit 1; }
 measure "specialize --report (pv ROM, auto)" "$aot" specialize "$k" --rom "$romdir/vmi-pv.rom" \
-    --rom-base 0xc00c8000 -o "$work/out" --report "$work/report.json"
+    --rom-base "$LINUX_ROM_BASE" -o "$work/out" --report "$work/report.json"
 measure "specialize (pv ROM, auto, no report)" "$aot" specialize "$k" --rom "$romdir/vmi-pv.rom" \
-    --rom-base 0xc00c8000 -o "$work/out2"
+    --rom-base "$LINUX_ROM_BASE" -o "$work/out2"
 measure "verify --orig" "$aot" verify "$work/out" --rom "$romdir/vmi-pv.rom" --orig "$k"
 cmp -s "$work/out" "$work/out2" || { echo "FAIL: two specialize runs differ" >&2; exit 1; }
 echo "bench-aot-linux: $missed target(s) missed"

@@ -12,6 +12,7 @@
 # (the harness cannot run with the native ROM: its monitor needs the pv ROM's state page).
 # Usage: harness-aot.sh VMI-AOT DIR ROMDIR HARNESS...
 : "${HARNESS_ROM_BASE:?the harness ROM base: set by make (mk/inliner.mk)}"
+: "${AOT_IMGEDIT:?aot-imgedit (tests/aot/imgedit.c): set by make (mk/aot.mk)}"
 set -u
 aot=$1 dir=$2 romdir=$3
 shift 3
@@ -60,7 +61,7 @@ for h in "$@"; do
         || fail "$name: specialize native"
     run "$name specialized for native, run with pv" "$o" 0 \
         '^aot state=mismatch: specialized for another ROM .*: [0-9]+ sites reverted to native, then patched at load, policy auto$'
-    python3 tests/aot/aotpatch.py flip "$out/$name-pv-auto" "$out/$name-flipped" 3 && chmod +x "$out/$name-flipped"
+    "$AOT_IMGEDIT" flip "$out/$name-pv-auto" "$out/$name-flipped" 3 || fail "$name: aot-imgedit flip"
     run "$name specialized for pv, a site changed afterwards" "$out/$name-flipped" 1 \
         '^aot state=untrusted: .*a site changed after specialize; nothing patched$'
 done

@@ -7,8 +7,9 @@
  * include/vmi_abi.h, never a literal offset.  The output is the input's bytes with one change,
  * written through a temporary file (outfile.h) with the input's permissions.
  *
- *   aot-imgedit sites IMAGE                    "INDEX ADDR LEN CALL" per site, address order
- *   aot-imgedit records IMAGE                  Linux: "RECORD ADDR TYPE LEN CLOBBERS", record order
+ *   aot-imgedit sites IMAGE                    "INDEX ADDR LEN CALL BYTES" per site, address order
+ *   aot-imgedit records IMAGE                  Linux: "RECORD ADDR TYPE LEN CLOBBERS BYTES", record
+ *                                              order (BYTES: the site's, hex, space-separated)
  *   aot-imgedit flip IN OUT SITE [BYTE]        xor 0xff into byte BYTE (0) of site SITE
  *   aot-imgedit flip-addr IN OUT ADDR          xor 0xff into the byte at address ADDR
  *   aot-imgedit flip-outside IN OUT            xor 0xff into the first .text byte outside every site
@@ -41,6 +42,7 @@
 #include "elf_image.h"
 #include "linux_image.h"
 #include "outfile.h"
+#include "site_info.h"
 #include "vmi_abi.h"
 #include "vmi_aot.h"
 #include "vmi_inliner.h"
@@ -437,11 +439,18 @@ static int cmd_record_magic(struct edit *e, int argc, char **argv)
 
 /* ---- listings ---- */
 
+static const char *site_hex(const struct edit *e, const struct aot_site *s, char *buf)
+{
+    aot_hex_bytes(aot_site_bytes(&e->img, s), s->len, buf);
+    return buf;
+}
+
 static int cmd_sites(struct edit *e)
 {
+    char hex[3 * 256];
     for (size_t i = 0; i < e->img.nsites; i++) {
         const struct aot_site *s = &e->img.sites[i];
-        printf("%zu 0x%08x %u %u\n", i, s->addr, s->len, s->call);
+        printf("%zu 0x%08x %u %u %s\n", i, s->addr, s->len, s->call, site_hex(e, s, hex));
     }
     return 0;
 }
@@ -449,14 +458,15 @@ static int cmd_sites(struct edit *e)
 static int cmd_records(struct edit *e)
 {
     const struct aot_linux *lx = e->img.lx;
+    char hex[3 * 256];
     if (!lx)
         return aot_fail(&e->err, "%s: not a Linux kernel (no %s)", e->img.path, AOT_LINUX_SECTION);
     for (uint32_t r = 0; r < lx->nrec; r++) {
         for (size_t i = 0; i < e->img.nsites; i++) {
             const struct aot_site *s = &e->img.sites[i];
             if (s->rec_index == r)
-                printf("%u 0x%08x %u %u %u\n", r, s->addr, lx->rec_type[r], s->len,
-                       lx->rec_clobbers[r]);
+                printf("%u 0x%08x %u %u %u %s\n", r, s->addr, lx->rec_type[r], s->len,
+                       lx->rec_clobbers[r], site_hex(e, s, hex));
         }
     }
     return 0;

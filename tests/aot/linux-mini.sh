@@ -4,13 +4,13 @@
 # Each MINI is tests/aot/gen-linux-mini.py's kernel for a configuration (VMI_LINUX_CFG_* bits):
 # the pv template laid out from the spec's rows, 18 sites of 12 ops.  Checked: sites (text and
 # JSON against the records, the configuration the tool decides), specialize + verify --orig with
-# both ROMs and every policy (per-op decisions, only site bytes changed, hashes recomputed), a
-# truncated .parainstructions and an unknown type refused.
+# both ROMs and every policy (per-op decisions; test-aot-out: only site bytes changed, hashes
+# recomputed), a truncated .parainstructions and an unknown type refused (aot-imgedit's copies).
 set -u
 aot=$1; romdir=$2; shift 2
 here=$(dirname "$0")
-lp="python3 $here/linuxpatch.py"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/linux-mini.XXXXXX")
+. "$here/linux-lib.sh"
 trap 'rm -rf "$tmp"' EXIT
 fails=0
 ok() { echo "ok: $*"; }
@@ -22,14 +22,14 @@ while [ $# -ge 2 ]; do
     grep -q "^# 18 sites, 18 with file:line, 12 ops" "$tmp/s.txt" && ok "sites $name: 18 sites, 12 ops" \
         || bad "sites $name: $(grep '^# [0-9]' "$tmp/s.txt")"
     "$aot" sites "$k" --json -o "$tmp/s.json" 2> "$tmp/e" || bad "sites --json $name: $(cat "$tmp/e")"
-    $lp check-json "$tmp/s.json" "$k" > /dev/null && ok "sites --json $name agrees with the records" \
-        || bad "sites --json $name: $($lp check-json "$tmp/s.json" "$k")"
+    linux_check_json "$tmp/s.json" "$k" > "$tmp/cj" 2>&1 && ok "sites --json $name agrees with the records" \
+        || bad "sites --json $name: $(cat "$tmp/cj")"
     got=$(python3 -c "import json,sys; print(int(json.load(open(sys.argv[1]))['config']['bits'], 16))" "$tmp/s.json")
     [ "$got" = "$((cfg))" ] && ok "$name: configuration $cfg decided from the symbol sizes" \
         || bad "$name: configuration $got, built for $cfg"
     for rom in native pv; do
         for pol in auto call-only native-only inline-only; do
-            if ! "$aot" specialize "$k" --rom "$romdir/vmi-$rom.rom" --rom-base 0xc00c8000 --policy $pol \
+            if ! "$aot" specialize "$k" --rom "$romdir/vmi-$rom.rom" --rom-base $LINUX_ROM_BASE --policy $pol \
                     -o "$tmp/out" --report "$tmp/r.json" > /dev/null 2> "$tmp/e"; then
                 bad "specialize $name $rom $pol: $(cat "$tmp/e")"; continue
             fi
@@ -60,16 +60,16 @@ print(' '.join('%s=%s' % (op.split('.')[-1], '/'.join(sorted(v))) for op, v in s
 PY
             ok "$name $rom $pol: $(cat "$tmp/py")"
             if [ $pol = auto ]; then
-                $lp check-out "$tmp/out" "$k" "$tmp/r.json" > "$tmp/py" 2>&1 && ok "$name $rom: $(cat "$tmp/py")" \
+                linux_check_out "$tmp/out" "$k" "$romdir/vmi-$rom.rom" $pol "$tmp/r.json" > "$tmp/py" 2>&1 && ok "$name $rom: $(cat "$tmp/py")" \
                     || bad "check-out $name $rom: $(cat "$tmp/py")"
             fi
         done
     done
-    $lp truncate "$k" "$tmp/b1"
-    $lp record "$k" "$tmp/b2" 3 type 200
+    "$AOT_IMGEDIT" section-size "$k" "$tmp/b1" .parainstructions -3
+    "$AOT_IMGEDIT" linux-record "$k" "$tmp/b2" 3 type 200
     for b in b1:"truncated .parainstructions" b2:"an unknown type"; do
         rm -f "$tmp/bo"
-        "$aot" specialize "$tmp/${b%%:*}" --rom "$romdir/vmi-pv.rom" --rom-base 0xc00c8000 -o "$tmp/bo" \
+        "$aot" specialize "$tmp/${b%%:*}" --rom "$romdir/vmi-pv.rom" --rom-base $LINUX_ROM_BASE -o "$tmp/bo" \
             > "$tmp/o" 2> "$tmp/e"
         [ $? = 1 ] && [ "$(wc -l < "$tmp/e")" = 1 ] && [ ! -s "$tmp/o" ] && [ ! -e "$tmp/bo" ] \
             && ok "$name, ${b#*:}: refused, '$(cut -c1-120 "$tmp/e")'" || bad "$name, ${b#*:}: $(cat "$tmp/e")"

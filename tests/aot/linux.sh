@@ -2,16 +2,19 @@
 # vmi-aot on real Linux VMI kernels (docs/linux.md, docs/aot.md):
 #     linux.sh VMI_AOT WORKDIR ROMDIR LINUX_VMI_DIR
 # sites on the three fixture kernels (record counts, per-op counts, the JSON against the records
-# as tests/aot/linuxpatch.py decodes them), specialize + verify --orig on every kernel with both
-# ROMs and every policy (the report's per-op decisions, byte changes only inside sites, hashes
-# recomputed independently, determinism), tampering, and bad inputs (one error line, no output).
+# as aot-imgedit lists them), specialize + verify --orig on every kernel with both ROMs and every
+# policy (the report's per-op decisions; test-aot-out: byte changes only inside sites, hashes
+# recomputed, .vmi_aot's originals; determinism), tampering, and bad inputs (one error line, no
+# output).  Damaged kernels are aot-imgedit's (tests/aot/imgedit.c); the ROM base is make's
+# LINUX_ROM_BASE (mk/inliner.mk).
 set -u
 aot=$1; work=$2; romdir=$3; dir=$4
 [ -f "$dir/vmlinux" ] || { echo "skipped: no Linux fixtures in $dir"; exit 0; }
 here=$(dirname "$0")
-lp="python3 $here/linuxpatch.py"
 mkdir -p "$work"
 tmp=$(mktemp -d "$work/linux.XXXXXX")
+. "$here/linux-lib.sh"
+edit=$AOT_IMGEDIT
 trap 'rm -rf "$tmp"' EXIT
 fails=0
 ok() { echo "ok: $*"; }
@@ -37,7 +40,7 @@ for b in . pae smp; do
     grep -q "op names from the kernel's DWARF (agreeing with the spec)" "$tmp/sites.txt" \
         && ok "sites $b: op names from DWARF agree with the spec" || bad "sites $b: op names"
     "$aot" sites "$k" --json -o "$tmp/sites.json" 2> "$tmp/err" || bad "sites --json $b: $(cat "$tmp/err")"
-    $lp check-json "$tmp/sites.json" "$k" && ok "sites --json $b: valid, agrees with the records" \
+    linux_check_json "$tmp/sites.json" "$k" && ok "sites --json $b: valid, agrees with the records" \
         || bad "sites --json $b"
     if [ "$b" = . ]; then
         for op in "${!nonpae[@]}"; do
@@ -50,7 +53,7 @@ for b in . pae smp; do
 done
 
 # ---- specialize + verify: every kernel, both ROMs, every policy ----
-base=0xc00c8000         # PAGE_OFFSET + 0xc8000: where SeaBIOS puts the first option ROM
+base=$LINUX_ROM_BASE
 for b in . pae smp; do
     k=$dir/$b/vmlinux
     for rom in native pv; do
@@ -97,7 +100,7 @@ print(' '.join('%s %d/%d' % (op.split('.')[1], ops[op]['inline'], ops[op]['sites
 EOF
             ok "specialize+verify $b $rom $pol: inlined $(cat "$tmp/py")"
             if [ $pol = auto ]; then
-                $lp check-out "$out" "$k" "$rep" > "$tmp/py" 2>&1 && ok "$(cat "$tmp/py")" \
+                linux_check_out "$out" "$k" "$romdir/vmi-$rom.rom" $pol "$rep" > "$tmp/py" 2>&1 && ok "$(cat "$tmp/py")" \
                     || bad "check-out $b $rom: $(cat "$tmp/py")"
             fi
         done
@@ -118,8 +121,8 @@ cmp -s "$tmp/a1" "$tmp/a2" && ok "specialize is deterministic" || bad "two runs 
     && bad "verify accepted another ROM" \
     || { grep -q "specialized for another ROM" "$tmp/err" && ok "verify: another ROM refused"; } \
     || bad "verify, another ROM: $(cat "$tmp/err")"
-first=$($lp records "$k" | awk '$3 == 45 && !f {print $2; f = 1}')     # an irq_disable site: patched
-$lp flip-site "$tmp/a1" "$tmp/t1" "$first"
+first=$("$edit" records "$k" | awk '$3 == 45 && !f {print $2; f = 1}')     # an irq_disable site: patched
+"$edit" flip-addr "$tmp/a1" "$tmp/t1" "$first"
 "$aot" verify "$tmp/t1" --rom "$romdir/vmi-pv.rom" > /dev/null 2> "$tmp/err" \
     && bad "verify accepted a changed site" \
     || { grep -q "a site was changed after specialize" "$tmp/err" && ok "verify: a changed site refused"; } \
@@ -144,24 +147,24 @@ refuse() {      # WHAT IMAGE PATTERN
         fi
     done
 }
-$lp truncate "$k" "$tmp/b1"
+"$edit" section-size "$k" "$tmp/b1" .parainstructions -3
 refuse "truncated .parainstructions" "$tmp/b1" "not a whole number of 8-byte"
-$lp record "$k" "$tmp/b2" 7 instr 0x00001000
+"$edit" linux-record "$k" "$tmp/b2" 7 instr 0x00001000
 refuse "a record outside the text" "$tmp/b2" "record 7 (at .*outside every executable section"
-$lp record "$k" "$tmp/b3" 9 type 200
+"$edit" linux-record "$k" "$tmp/b3" 9 type 200
 refuse "an unknown type" "$tmp/b3" "record 9 (at .*type 200 is no op"
-$lp record "$k" "$tmp/b4" 11 clobbers 0x10
+"$edit" linux-record "$k" "$tmp/b4" 11 clobbers 0x10
 refuse "clobbers outside CLBR_ANY" "$tmp/b4" "record 11 (at .*clobbers 0x0010"
-irq=$($lp records "$k" | awk '$3 == 45 && !f {print $1; f = 1}')
-$lp record "$k" "$tmp/b5" "$irq" len 4
+irq=$("$edit" records "$k" | awk '$3 == 45 && !f {print $1; f = 1}')
+"$edit" linux-record "$k" "$tmp/b5" "$irq" len 4
 refuse "a 4-byte irq_disable site" "$tmp/b5" "record $irq (at .*length 4"
-$lp machine "$k" "$tmp/b6" 62
+"$edit" machine "$k" "$tmp/b6" 62
 refuse "a non-i386 ELF" "$tmp/b6" "e_machine 62 is not EM_386"
-$lp symsize "$k" "$tmp/b7" pv_mmu_ops 160      # symbols claim PAE: the DWARF disagrees
+"$edit" symsize "$k" "$tmp/b7" pv_mmu_ops 160      # symbols claim PAE: the DWARF disagrees
 refuse "pv_mmu_ops sized for PAE, DWARF not" "$tmp/b7" "paravirt_patch_template"
-$lp symsize "$k" "$tmp/b8" pv_cpu_ops 12
+"$edit" symsize "$k" "$tmp/b8" pv_cpu_ops 12
 refuse "pv ops sizes no configuration has" "$tmp/b8" "no configuration of the spec's Linux profile"
-$lp debug-str "$k" "$tmp/b9" irq_disable irq_disablX   # the DWARF names the member otherwise
+"$edit" debug-str "$k" "$tmp/b9" irq_disable irq_disablX   # the DWARF names the member otherwise
 refuse "the DWARF names an op otherwise than the spec" "$tmp/b9" \
     "record $irq (at .*type 45 is pv_irq_ops.irq_disablX in the kernel's DWARF, but pv_irq_ops.irq_disable in the spec"
 rm -f "$tmp"/b?

@@ -7,23 +7,27 @@
 #   - the input is unchanged; the same inputs give a byte-identical OUT;
 #   - OUT is a valid ELF: readelf -a and objdump -d read it cleanly, symbols, program headers and
 #     debug info are the input's; `sites` lists the same sites with the same function and line;
-#   - only site bytes, the identity record and the two header fields differ (cmp, independently);
-#   - the identity record's fields, rom_hash and sites_hash recomputed here (aotpatch.py);
+#   - the byte facts of OUT against the input and the ROM (test-aot-out, tests/aot/test_aot_out.c):
+#     only site bytes, the identity record and the two header fields differ; the identity
+#     record's fields, rom_hash and sites_hash recomputed; .vmi_aot's entries and original bytes;
 #   - the report: valid JSON, the documented keys, totals that add up, variant only for variants;
 #   - --dry-run writes only the report;
 #   - harness images: each site's decision, reason and target equal the harness's own load-time
 #     plan (vmi-selftest -v executes the real GetRelocationInfo; specialize emulates it).
 # Bad inputs to specialize: each exits 1 (2 for usage) with one line on stderr, nothing on stdout
 # and no OUT (nor a temporary file).  Tampered OUTs: verify must fail and name the problem.
-# Usage: specialize.sh VMI-AOT DIR ROMDIR IMAGE...   (env AOT_HARNESS: harness images to run)
+# Damaged copies are aot-imgedit's (tests/aot/imgedit.c).
+# Usage: specialize.sh VMI-AOT DIR ROMDIR IMAGE...   (env AOT_HARNESS: harness images to run;
+# HARNESS_ROM_BASE, AOT_OUT_TEST and AOT_IMGEDIT: set by make, mk/inliner.mk and mk/aot.mk)
 : "${HARNESS_ROM_BASE:?the harness ROM base: set by make (mk/inliner.mk)}"
+: "${AOT_OUT_TEST:?test-aot-out: set by make (mk/aot.mk)}" "${AOT_IMGEDIT:?aot-imgedit: set by make (mk/aot.mk)}"
 set -u
 aot=$1 dir=$2 romdir=$3
 shift 3
 fails=0
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 pass() { echo "ok: $*"; }
-patch="python3 tests/aot/aotpatch.py"
+edit=$AOT_IMGEDIT
 pv=$romdir/vmi-pv.rom
 native=$romdir/vmi-native.rom
 out=$dir/spec
@@ -31,7 +35,6 @@ mkdir -p "$out"
 rm -f "$out"/*
 
 is_harness() { ! nm "$1" 2>/dev/null | grep -q ' vmi_rom_area$'; }
-has_identity() { nm "$1" 2>/dev/null | grep -q ' vmi_aot_identity$'; }
 
 for img in "$@"; do
     name=$(basename "$img" .elf)
@@ -85,38 +88,16 @@ for s in json.load(sys.stdin): print(s["addr"], s["call"], s["len"], s["func"], 
     else
         fail "$name: sites on OUT differ"
     fi
-    # only the sites, the identity record and e_shoff/e_shnum differ (counted independently)
-    nsite_bytes=$($patch sites "$img" | awk '{n += $3} END {print n + 0}')
-    ndiff=$(cmp -l "$img" "$o" 2>/dev/null | wc -l)
-    isize=$(stat -c %s "$img")
-    outside=$(cmp -l "$img" "$o" 2>/dev/null | awk -v s="$($patch sites "$img" | awk '{printf "%d:%d ", $4, $3}')" '
-        BEGIN { n = split(s, a, " "); for (i = 1; i <= n; i++) { split(a[i], p, ":"); lo[i] = p[1] + 1; hi[i] = p[1] + p[2] } }
-        { k = $1; ok = (k >= 33 && k <= 36) || (k >= 49 && k <= 50)
-          for (i = 1; i <= n && !ok; i++) if (k >= lo[i] && k <= hi[i]) ok = 1
-          if (!ok) c++ }
-        END { print c + 0 }')
-    if has_identity "$img"; then idb=40; else idb=0; fi
-    [ "$outside" -le "$idb" ] && pass "$name: $ndiff bytes differ in the first $isize: sites ($nsite_bytes bytes), header, identity ($outside)" \
-        || fail "$name: $outside changed bytes outside the sites and the header (identity: $idb)"
-
-    # the identity record, recomputed here
-    if has_identity "$img"; then
-        # the harness has no vmi_rom_area: its sites are planned for --rom-base $HARNESS_ROM_BASE
-        if is_harness "$img"; then area=$(printf %08x "$HARNESS_ROM_BASE"); else area=$(nm "$img" | awk '$3 == "vmi_rom_area" {print $1}'); fi
-        romhash=$(python3 -c 'import sys
-sys.path.insert(0, "tests/aot"); import aotpatch
-d = open(sys.argv[1], "rb").read(); n = d[2] * 512
-print("0x%016x %u" % (aotpatch.fnv1a64(aotpatch.FNV_INIT, d[:n]), n))' "$pv")
-        want="magic=0x544f4156 version=1 hash_kind=1 policy=0 rom_hash=${romhash% *} rom_size=${romhash#* } rom_base=0x$area site_count=$($patch sites "$img" | wc -l)"
-        got=$($patch identity "$o")
-        [ "${got% sites_hash=*}" = "$want" ] && pass "$name: identity: $want" \
-            || fail "$name: identity: $got, expected $want"
-        $patch check-hash "$o" && pass "$name: sites_hash (record and .vmi_aot copy) matches the site bytes" \
-            || fail "$name: sites_hash does not match"
+    # the byte facts of OUT (test-aot-out): only the sites, the identity record and e_shoff/e_shnum
+    # differ; the identity record and .vmi_aot recomputed from the input, OUT and the ROM
+    if "$AOT_OUT_TEST" "$img" "$o" "$pv" auto ${base[1]:-} >"$o.unit" 2>&1; then
+        pass "$name: OUT's bytes, identity and .vmi_aot: $(grep -c '^\[       OK' "$o.unit") unit tests pass"
+    else
+        fail "$name: test-aot-out: $(grep -E '^\[  (FAILED|ERROR) |[Ff]ailure|error' "$o.unit" | head -3)"
     fi
 
     # the report
-    python3 - "$o.json" "$($patch sites "$img" | wc -l)" <<'EOF' && pass "$name: report: valid JSON, keys, totals" || fail "$name: report"
+    python3 - "$o.json" "$("$edit" sites "$img" | wc -l)" <<'EOF' && pass "$name: report: valid JSON, keys, totals" || fail "$name: report"
 import json, sys
 r = json.load(open(sys.argv[1]))
 n = int(sys.argv[2])
@@ -194,8 +175,7 @@ for b in ${AOT_BOOT:-}; do
     boot "specialized for native, pv ROM"                "$out/$name-native-auto.elf"  "$pv"     mismatch  "$h_pv"
     boot "specialized for pv, native ROM"                "$out/$name-pv-auto.elf"      "$native" mismatch  "$h_native"
     boot "specialized native-only for pv, pv ROM"        "$out/$name-pv-native-only.elf" "$pv"   match     ""
-    $patch flip "$out/$name-pv-auto.elf" "$out/$name-flipped.elf" 1
-    chmod +x "$out/$name-flipped.elf"
+    "$edit" flip "$out/$name-pv-auto.elf" "$out/$name-flipped.elf" 1
     boot "a site changed after specialize"               "$out/$name-flipped.elf"      "$pv"     untrusted ""
     grep -q "written=0 " <("$out/$name-pv-auto.elf" "$pv") && pass "$name: a matching image writes no site" \
         || fail "$name: a matching image wrote sites"
@@ -225,11 +205,8 @@ printf 'not an image\n' >"$out/text.elf"
 head -c 1000 "$img" >"$out/trunc.elf"
 cp "$pv" "$out/badsum.rom"
 printf '\x55' | dd of="$out/badsum.rom" bs=1 seek=300 conv=notrunc status=none
-recs=$(python3 -c 'import sys; sys.path.insert(0, "tests/aot"); import aotpatch
-e = aotpatch.Elf(sys.argv[1]); s = sorted(e.sites(), key=lambda s: s["rec"])
-print(s[0]["addr"] - s[1]["addr"])' "$img")
-$patch rec-offset "$img" "$out/outside.elf" 0 0x1000000
-$patch rec-offset "$img" "$out/overlap.elf" 1 "$recs"
+"$edit" rec-offset "$img" "$out/outside.elf" 0 0x1000000
+"$edit" rec-alias "$img" "$out/overlap.elf" 1 0
 bad "not an ELF"            1 "not an ELF file"                "$out/text.elf" --rom "$pv"
 bad "a 64-bit ELF"          1 "64-bit ELF"                     "$aot" --rom "$pv"
 bad "a truncated image"     1 "truncated"                      "$out/trunc.elf" --rom "$pv"
@@ -271,13 +248,13 @@ vbad() {    # vbad WHAT WANT-TEXT FILE [ARGS...]
 }
 calltarget=$(python3 -c 'import json,sys
 print(next(s["target"] for s in json.load(open(sys.argv[1]))["sites"] if s["decision"] == "call"))' "$o.json")
-long=$($patch sites "$o" | awk '$3 >= 6 {print $1; exit}')
-$patch flip "$o" "$out/t-flip.elf" 0
-$patch branch "$o" "$out/t-away.elf" "$long" 0x00001234
-$patch branch "$o" "$out/t-header.elf" "$long" "$(( $(nm "$img" | awk '$3 == "vmi_rom_area" {print "0x" $1}') + 0x10 ))"
-$patch branch "$o" "$out/t-good.elf" "$long" "$calltarget"
-$patch cut "$o" "$out/t-cut.elf" "$long"
-$patch flip-outside "$o" "$out/t-outside.elf"
+long=$("$edit" sites "$o" | awk '$3 >= 6 {print $1; exit}')
+"$edit" flip "$o" "$out/t-flip.elf" 0
+"$edit" branch "$o" "$out/t-away.elf" "$long" 0x00001234
+"$edit" branch "$o" "$out/t-header.elf" "$long" "$(( $(nm "$img" | awk '$3 == "vmi_rom_area" {print "0x" $1}') + 0x10 ))"
+"$edit" branch "$o" "$out/t-good.elf" "$long" "$calltarget"
+"$edit" cut "$o" "$out/t-cut.elf" "$long"
+"$edit" flip-outside "$o" "$out/t-outside.elf"
 vbad "a byte flipped inside a site"    "sites_hash"                    "$out/t-flip.elf" --rom "$pv"
 vbad "a jump that leaves the ROM"      "outside the site and outside the ROM" "$out/t-away.elf" --rom "$pv"
 vbad "a jump into the ROM header"      "in none of its routines"       "$out/t-header.elf" --rom "$pv"

@@ -15,7 +15,7 @@
 set -u
 out=$1; shift
 : "${MUT_SEED:=17}" "${MUT_COUNT:=300}" "${MUT_TIMEOUT:=20}" "${MUT_JOBS:=2}" "${MUT_COUNT_REAL:=6}"
-: "${LINUX_ROM_BASE:=0xc00c8000}" "${LINUX_VMI_DIR:=}"
+: "${LINUX_ROM_BASE:?the Linux ROM base: set by make (mk/inliner.mk)}" "${LINUX_VMI_DIR:=}"
 export ASAN_OPTIONS="exitcode=86:detect_leaks=1:abort_on_error=0"
 export UBSAN_OPTIONS="exitcode=86:halt_on_error=1:print_stacktrace=1"
 rm -rf "$out"; mkdir -p "$out"
