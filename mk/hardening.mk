@@ -79,7 +79,7 @@ FUZZ_MAXLEN_elf   := 65536
 LOADER_HOSTED_SRC   := $(addprefix loader/,multiboot.c options.c vmlinux.c memory.c linux_config.c \
                        patch.c aot.c) tests/loader/hosted/hosted.c tests/loader/hosted/shim.c \
                        $(wildcard inliner/*.c)
-LOADER_HOSTED_FLAGS := -m32 -fno-pie -no-pie -Iloader -Iinliner -Itools/vmi-aot -Itests/loader/hosted \
+LOADER_HOSTED_FLAGS := -m32 -fno-pie -no-pie -Iloader -Iinliner -Itools/vmi-aot -Itests/loader/hosted -Ilib \
                        -Wl,--defsym,__loader_start=0x100000 -Wl,--defsym,__loader_end=0x194000 \
                        -Wl,-Ttext-segment=0x60000000
 

@@ -74,7 +74,7 @@ CHECKS += $(LOADER_AOT) check-loader-up-aot-malformed
 .PHONY: $(LOADER_AOT) check-loader-up-aot-malformed
 
 define loader_aot_rule
-check-loader-$(1)-aot-$(2): $(LOADER) $(ROM_IMAGES) $(VMI_AOT)
+check-loader-$(1)-aot-$(2): $(LOADER) $(ROM_IMAGES) $(VMI_AOT) $(AOT_IMGEDIT)
 	@bash tests/loader/aot.sh $(LOADER) $(LINUX_VMI_DIR) $(VMI_AOT) $(LOADER_ROM_BASE) $(1) $(2)
 endef
 $(foreach k,$(LOADER_AOT_KERNELS),$(foreach m,$(LOADER_AOT_MODES),$(eval $(call loader_aot_rule,$(k),$(m)))))

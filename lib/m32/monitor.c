@@ -4,7 +4,7 @@
  * Halt ask) are the inliner core's pv model (inliner/vmi_pv_model.h), the same one check-rom
  * proves the pv ROM against. */
 #include <string.h>
-#include <sys/mman.h>
+#include "host_mman.h"     /* <sys/mman.h>, MAP_FIXED_NOREPLACE: lib/ */
 #include "vmi_host32.h"
 #include "vmi_pv_model.h"
 

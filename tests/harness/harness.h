@@ -4,16 +4,10 @@
 #define HARNESS_H
 
 #include <stdint.h>
-#include <sys/mman.h>
+#include "host_mman.h"     /* MAP_FIXED_NOREPLACE: lib/ */
 #include "vmi_abi.h"
 #include "vmi_inliner.h"
 #include "vmi_host32.h"     /* the log, the monitor, the ROM entries: lib/m32 */
-
-/* Older C libraries lack it (Linux >= 4.17 has the flag): the harness, its monitor and the live
- * re-patching test map the option-ROM area only where nothing is mapped yet. */
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
 
 /* ---- checks ---- */
 extern unsigned h_passed, h_failed;

@@ -51,7 +51,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+#include "host_mman.h"     /* <sys/mman.h>, MAP_FIXED_NOREPLACE: lib/ */
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>

@@ -9,6 +9,7 @@
 # mismatch   specialized for the pv ROM at ROM_BASE                  aot=mismatch, re-planned
 # untrusted  the match image with one site's first byte flipped      aot=untrusted, unpatched
 # malformed  the match image with .vmi_aot's magic changed           one line, a clean stop (status 3)
+# (the damaged copies are aot-imgedit's, tests/aot/imgedit.c: AOT_IMGEDIT, else beside VMI_AOT)
 # ROM_BASE is where Linux will call the ROM: PAGE_OFFSET + where QEMU puts the option ROM; "probe"
 # asks the loader (vmi.stop, native-only: it reports rom= and stops before Linux) and adds the
 # kernel's PAGE_OFFSET (p_vaddr - p_paddr of its first PT_LOAD segment).
@@ -43,28 +44,15 @@ rom=native
 "$aot" specialize "$src" --rom "$romdir/vmi-$rom.rom" --rom-base "$base" --policy auto \
     -o "$tmp/spec.elf" >"$tmp/spec.out" 2>&1 || { echo "FAIL $kernel-aot-$mode: specialize: $(cat "$tmp/spec.out")"; exit 1; }
 image=$tmp/spec.elf
+edit=${AOT_IMGEDIT:-$(dirname "$aot")/aot-imgedit}     # tests/aot/imgedit.c, beside vmi-aot
 if [ "$mode" = untrusted ]; then
-    addr=$(python3 tests/aot/linuxpatch.py records "$src" | awk 'NR == 1 { print $2 }')
-    python3 tests/aot/linuxpatch.py flip-site "$tmp/spec.elf" "$tmp/tampered.elf" "$addr" ||
+    addr=$("$edit" records "$src" | awk 'NR == 1 { print $2 }')
+    "$edit" flip-addr "$tmp/spec.elf" "$tmp/tampered.elf" "$addr" ||
         { echo "FAIL $kernel-aot-$mode: cannot flip the site at $addr"; exit 1; }
     image=$tmp/tampered.elf
 fi
 if [ "$mode" = malformed ]; then
-    python3 - "$tmp/spec.elf" "$tmp/bad.elf" <<'PY' || { echo "FAIL $kernel-aot-$mode: cannot break .vmi_aot"; exit 1; }
-import struct, sys
-d = bytearray(open(sys.argv[1], "rb").read())
-shoff, = struct.unpack_from("<I", d, 0x20)
-shnum, shstrndx = struct.unpack_from("<HH", d, 0x30)
-strtab_off, = struct.unpack_from("<I", d, shoff + shstrndx * 40 + 16)
-for i in range(shnum):
-    name, _, _, _, off = struct.unpack_from("<IIIII", d, shoff + i * 40)
-    if d[strtab_off + name:strtab_off + name + 9] == b".vmi_aot\0":
-        assert d[off:off + 4] == b"VAOS"
-        d[off:off + 4] = b"XAOS"
-        open(sys.argv[2], "wb").write(d)
-        sys.exit(0)
-sys.exit(1)
-PY
+    "$edit" record-magic "$tmp/spec.elf" "$tmp/bad.elf" || { echo "FAIL $kernel-aot-$mode: cannot break .vmi_aot"; exit 1; }
     log=${LOADER_LOG_DIR:-build/loader/logs}/$kernel-aot-$mode.log
     mkdir -p "$(dirname "$log")"
     timeout 60 "${QEMU:-qemu-system-i386}" -accel tcg -m 256 -display none -no-reboot -nic none \

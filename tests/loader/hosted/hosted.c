@@ -12,11 +12,8 @@
 #include "loader_linux.h"
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
+#include "host_mman.h"     /* <sys/mman.h>, MAP_FIXED_NOREPLACE: lib/ */
 
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
 
 #define RAM_LOW    0x10000u                /* below: the kernel's mmap_min_addr */
 #define RAM_TOP    0x10000000u             /* 256 MiB */

@@ -3,16 +3,13 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
+#include "host_mman.h"     /* <sys/mman.h>, MAP_FIXED_NOREPLACE: lib/ */
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine.h"
 #include "vmi_host32.h"
 
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
 
 int prof_rom_map(const char *path, uint32_t base, const uint8_t **img, uint32_t *size,
                  char *why, size_t cap)
