@@ -129,7 +129,7 @@ check-aot-harness: $(VMI_AOT) $(SELFTEST) $(SELFTEST_CL) $(ROM_IMAGES) $(AOT_IMG
 CHECKS += check-aot-profile
 SAN_CHECKS += check-aot-profile
 .PHONY: check-aot-profile
-check-aot-profile: $(VMI_AOT) $(SELFTEST) $(SELFTEST_CL) $(B)/rom/vmi-pv.rom
+check-aot-profile: $(VMI_AOT) $(SELFTEST) $(SELFTEST_CL) $(B)/rom/vmi-pv.rom $(AOT_IMGEDIT)
 	bash tests/aot/profile.sh $(VMI_AOT) $(AOT_T) $(B)/rom/vmi-pv.rom $(SELFTEST) $(SELFTEST_CL)
 
 # The same on the guest kernels (mk/guest.mk builds them; their boots of pre-specialized images

@@ -18,6 +18,7 @@
  *                                              hashes refreshed
  *   aot-imgedit rec-offset IN OUT REC DELTA    vmi_sites record REC's offset += DELTA
  *   aot-imgedit rec-alias IN OUT REC OTHER     record REC points at record OTHER's site
+ *   aot-imgedit rec-clobbers IN OUT V          every vmi_sites record's clobbers := V
  *   aot-imgedit section-size IN OUT NAME DELTA the section's sh_size += DELTA
  *   aot-imgedit linux-record IN OUT REC FIELD V  .parainstructions record REC's FIELD (instr,
  *                                              type, len, clobbers) := V
@@ -300,6 +301,25 @@ static uint32_t rec_site_addr(const struct edit *e, int64_t at)
     return e->img.site_table->addr + (uint32_t)(at - e->img.site_table->offset) + (uint32_t)r.offset;
 }
 
+static int cmd_rec_clobbers(struct edit *e, int argc, char **argv)
+{
+    (void)argc;
+    uint32_t v;
+    if (!e->img.site_table || e->img.lx)
+        return aot_fail(&e->err, "%s: no vmi_sites table", e->img.path);
+    if (parse_u32(argv[0], &v, &e->err) < 0)
+        return -1;
+    for (uint32_t at = 0; at + sizeof(struct vmi_site) <= e->img.site_table->size;
+         at += (uint32_t)sizeof(struct vmi_site)) {
+        struct vmi_site r;
+        uint8_t *p = e->buf + e->img.site_table->offset + at;
+        memcpy(&r, p, sizeof r);
+        r.clobbers = (uint8_t)v;
+        memcpy(p, &r, sizeof r);
+    }
+    return 0;
+}
+
 static int cmd_rec_alias(struct edit *e, int argc, char **argv)
 {
     (void)argc;
@@ -480,22 +500,30 @@ struct cmd {
 };
 
 static const struct cmd cmds[] = {
-    { "sites", -1, 0, NULL },            { "records", -1, 0, NULL },
-    { "flip", 1, 1, cmd_flip },          { "flip-addr", 1, 0, cmd_flip_addr },
-    { "flip-outside", 0, 0, cmd_flip_outside }, { "branch", 2, 0, cmd_branch },
-    { "cut", 1, 0, cmd_cut },            { "rec-offset", 2, 0, cmd_rec_offset },
-    { "rec-alias", 2, 0, cmd_rec_alias }, { "section-size", 2, 0, cmd_section_size },
-    { "linux-record", 3, 0, cmd_linux_record }, { "machine", 1, 0, cmd_machine },
-    { "symsize", 2, 0, cmd_symsize },    { "debug-str", 2, 0, cmd_debug_str },
+    { "sites", -1, 0, NULL },
+    { "records", -1, 0, NULL },
+    { "flip", 1, 1, cmd_flip },
+    { "flip-addr", 1, 0, cmd_flip_addr },
+    { "flip-outside", 0, 0, cmd_flip_outside },
+    { "branch", 2, 0, cmd_branch },
+    { "cut", 1, 0, cmd_cut },
+    { "rec-offset", 2, 0, cmd_rec_offset },
+    { "rec-alias", 2, 0, cmd_rec_alias },
+    { "rec-clobbers", 1, 0, cmd_rec_clobbers },
+    { "section-size", 2, 0, cmd_section_size },
+    { "linux-record", 3, 0, cmd_linux_record },
+    { "machine", 1, 0, cmd_machine },
+    { "symsize", 2, 0, cmd_symsize },
+    { "debug-str", 2, 0, cmd_debug_str },
     { "record-magic", 0, 0, cmd_record_magic },
 };
 
 static int usage(void)
 {
     fputs("usage: aot-imgedit sites|records IMAGE\n"
-          "       aot-imgedit EDIT IN OUT ARGS...   (EDIT: flip, flip-addr, flip-outside, branch, cut,\n"
-          "       rec-offset, rec-alias, section-size, linux-record, machine, symsize, debug-str,\n"
-          "       record-magic; see tests/aot/imgedit.c)\n", stderr);
+          "       aot-imgedit EDIT IN OUT ARGS...   (EDIT: flip, flip-addr, flip-outside, branch,\n"
+          "       cut, rec-offset, rec-alias, rec-clobbers, section-size, linux-record, machine,\n"
+          "       symsize, debug-str, record-magic; see tests/aot/imgedit.c)\n", stderr);
     return 2;
 }
 
