@@ -203,7 +203,8 @@ check-hardening-compilers: $(GLUE_H)
 	for f in tests/bad/rom_probe.c tests/fuzz/mkseeds_rom.c; do \
 	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Iinliner -Itests/inliner -fsyntax-only $$f; done; \
 	for f in $(wildcard tests/live/*.c); do \
-	    $(CLANG) $(M32_CFLAGS) -Iinliner -Itests/harness $(HOST32_INC) -fsyntax-only $$f; done; \
+	    $(CLANG) $(M32_CFLAGS) -Iinliner -Itests/harness $(HOST32_INC) -DHARNESS_ROM_BASE=$(HARNESS_ROM_BASE)u \
+	        -fsyntax-only $$f; done; \
 	echo "hardening: gcc and clang -std=gnu11 $(WARN) compile every source"
 
 CHECKS     += $(BAD_CHECKS) check-hardening-compilers
@@ -245,10 +246,10 @@ ALL += $(LIVE) $(LIVE_CL)
 
 $(LIVE): tests/live/live.c tests/harness/harness.h $(INL_HDR) $(GLUE_H) $(LIVE_HARNESS_GCC) $(INL_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(M32_CFLAGS) -fno-pie -no-pie -pthread -Iinliner -Itests/harness $(HOST32_INC) $< $(LIVE_HARNESS_GCC) $(INL_LIB) -o $@
+	$(CC) $(M32_CFLAGS) -fno-pie -no-pie -pthread -Iinliner -Itests/harness $(HOST32_INC) -DHARNESS_ROM_BASE=$(HARNESS_ROM_BASE)u $< $(LIVE_HARNESS_GCC) $(INL_LIB) -o $@
 $(LIVE_CL): tests/live/live.c tests/harness/harness.h $(INL_HDR) $(GLUE_H) $(LIVE_HARNESS_CLANG) $(INL_CLANG_LIB)
 	@mkdir -p $(@D)
-	$(CLANG) $(M32_CFLAGS) -fno-pie -no-pie -pthread -Iinliner -Itests/harness $(HOST32_INC) $< $(LIVE_HARNESS_CLANG) $(INL_CLANG_LIB) -o $@
+	$(CLANG) $(M32_CFLAGS) -fno-pie -no-pie -pthread -Iinliner -Itests/harness $(HOST32_INC) -DHARNESS_ROM_BASE=$(HARNESS_ROM_BASE)u $< $(LIVE_HARNESS_CLANG) $(INL_CLANG_LIB) -o $@
 
 .PHONY: check-live-gcc check-live-clang check-live-bad-plan bench-live
 check-live-gcc: $(LIVE) $(PV_ROM)

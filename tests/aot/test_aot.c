@@ -599,7 +599,7 @@ static void test_identity_layout(void **state)
 {
     (void)state;
     struct vmi_aot_identity id = { VMI_AOT_MAGIC, VMI_AOT_VERSION, VMI_AOT_HASH_FNV1A64, 3,
-                                   0x0102030405060708ull, 0x800, 0xc8800, 80, 0,
+                                   0x0102030405060708ull, 0x800, 0xd0000, 80, 0,
                                    0x1112131415161718ull }, back;
     uint8_t b[AOT_ID_SIZE];
     assert_int_equal(sizeof id, AOT_ID_SIZE);

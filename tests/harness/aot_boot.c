@@ -1,6 +1,7 @@
 /* The harness's AOT mode: what a kernel does at boot when vmi-aot may have specialized its image
- * (docs/aot.md, "What the kernel does at boot"), with the harness's ROM at 0xc8800 as the ROM
- * base.  vmi-aot specializes the harness with --rom-base 0xc8800 and fills vmi_aot_identity.
+ * (docs/aot.md, "What the kernel does at boot"), with the harness's ROM at HARNESS_ROM_BASE
+ * (make's, mk/inliner.mk) as the ROM base.  vmi-aot specializes the harness with --rom-base
+ * HARNESS_ROM_BASE and fills vmi_aot_identity.
  * The state comes from the core's vmi_aot_check (the rules are written there once).
  *
  *   magic 0      the plain image: nothing to do (main then checks the text is native).

@@ -235,7 +235,7 @@ int main(int argc, char **argv)
         EXPECT_OK("read the site table", vmi_sites_read(&sites, __start_vmi_sites,
                   (uint32_t)(uintptr_t)__start_vmi_sites, bytes, &err));
     }
-    /* A pre-specialized image (vmi-aot specialize --rom-base 0xc8800): check it against the ROM
+    /* A pre-specialized image (vmi-aot specialize --rom-base HARNESS_ROM_BASE): check it against the ROM
      * found, as a kernel does at boot; the rounds below then start from native text. */
     switch (aot_boot(&text, &sites, &rom1, &rel1)) {
     case AOT_NONE:

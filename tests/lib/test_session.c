@@ -81,7 +81,7 @@ static void test_bad_rom(void **state)
     assert_int_equal(aot_session_load_rom(&s, env("LIB_TEST_IMAGE"), &err), -1);
     assert_true(strstr(err.msg, "fails check-rom") || strstr(err.msg, "not a ROM"));
     /* no ROM: nothing to place */
-    assert_int_equal(aot_session_place(&s, 0xc8800, &err), -1);
+    assert_int_equal(aot_session_place(&s, 0xd0000, &err), -1);
     assert_non_null(strstr(err.msg, "no ROM"));
     aot_session_close(&s);
 }

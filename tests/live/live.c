@@ -66,7 +66,8 @@
 
 #define REGION_BASE  0x000c8000u    /* the ROM is mapped where a BIOS could shadow it */
 #define REGION_SIZE  0x00010000u
-#define ROM_OFFSET   0x800u         /* ROM base 0xc8800: 2 KiB aligned, not 4 KiB */
+#define ROM_OFFSET   (HARNESS_ROM_BASE - REGION_BASE)   /* make's (mk/inliner.mk), as the harness:
+                                                     * 2 KiB aligned, not 4 KiB */
 #define SLOT         64u            /* out-of-line copy: site bytes + jmp back */
 #define MAX_THREADS  16
 #define NPLANS       3
