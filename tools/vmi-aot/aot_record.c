@@ -39,7 +39,7 @@ void aot_rec_encode(uint8_t *buf, const struct aot_rec *rec, const struct aot_re
                     const uint8_t *orig)
 {
     memset(buf, 0, AOT_REC_HEADER);
-    memcpy(buf, AOT_REC_MAGIC, 4);
+    put32(buf + 0x00, VMI_AOT_REC_MAGIC);
     put16(buf + 0x04, AOT_REC_VERSION);
     put16(buf + 0x06, AOT_REC_HEADER);
     put16(buf + 0x08, AOT_REC_ENTRY);

@@ -14,7 +14,6 @@
 /* The layout is the spec's (struct vmi_aot_record, struct vmi_aot_record_entry, spec/ext.vmi):
  * these names are the generated ones, kept for vmi-aot's code. */
 #define AOT_SECTION_NAME    VMI_AOT_SECTION_NAME
-#define AOT_REC_MAGIC       "VAOS"        /* VMI AOT Sites: VMI_AOT_REC_MAGIC, as bytes */
 #define AOT_REC_VERSION     VMI_AOT_REC_VERSION
 #define AOT_REC_HEADER      ((uint32_t)sizeof(struct vmi_aot_record))
 #define AOT_REC_ENTRY       ((uint32_t)sizeof(struct vmi_aot_record_entry))
