@@ -87,7 +87,7 @@ check-aot-clang: $(GLUE_H)
 check-aot-unit: $(AOT_TEST) $(AOT_T)/image-gcc.elf
 	AOT_TEST_DIR=$(AOT_T) $(AOT_TEST)
 
-check-aot-sites: $(VMI_AOT) $(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf
+check-aot-sites: $(VMI_AOT) $(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf $(AOT_IMGEDIT)
 	AOT_GLUE_INC=$(B)/include bash tests/aot/sites.sh $(VMI_AOT) $(AOT_T) $(AOT_T)/image-gcc.elf $(AOT_T)/image-clang.elf
 
 check-aot-writer: $(AOT_TEST) $(AOT_T)/image-gcc.elf

@@ -8,8 +8,11 @@
  * written through a temporary file (outfile.h) with the input's permissions.
  *
  *   aot-imgedit sites IMAGE                    "INDEX ADDR LEN CALL BYTES" per site, address order
- *   aot-imgedit records IMAGE                  Linux: "RECORD ADDR TYPE LEN CLOBBERS BYTES", record
- *                                              order (BYTES: the site's, hex, space-separated)
+ *                                              (the library's site list)
+ *   aot-imgedit records IMAGE                  "RECORD ADDR CALL LEN CLOBBERS BYTES" (a Linux
+ *                                              kernel: TYPE for CALL), record order, decoded
+ *                                              here from the table's bytes (BYTES: the site's,
+ *                                              hex, space-separated)
  *   aot-imgedit flip IN OUT SITE [BYTE]        xor 0xff into byte BYTE (0) of site SITE
  *   aot-imgedit flip-addr IN OUT ADDR          xor 0xff into the byte at address ADDR
  *   aot-imgedit flip-outside IN OUT            xor 0xff into the first .text byte outside every site
@@ -19,6 +22,8 @@
  *   aot-imgedit rec-offset IN OUT REC DELTA    vmi_sites record REC's offset += DELTA
  *   aot-imgedit rec-alias IN OUT REC OTHER     record REC points at record OTHER's site
  *   aot-imgedit rec-clobbers IN OUT V          every vmi_sites record's clobbers := V
+ *   aot-imgedit site-record IN OUT REC FIELD V vmi_sites record REC's FIELD (offset, call, len,
+ *                                              clobbers, flags) := V
  *   aot-imgedit section-size IN OUT NAME DELTA the section's sh_size += DELTA
  *   aot-imgedit linux-record IN OUT REC FIELD V  .parainstructions record REC's FIELD (instr,
  *                                              type, len, clobbers) := V
@@ -301,6 +306,31 @@ static uint32_t rec_site_addr(const struct edit *e, int64_t at)
     return e->img.site_table->addr + (uint32_t)(at - e->img.site_table->offset) + (uint32_t)r.offset;
 }
 
+static int cmd_site_record(struct edit *e, int argc, char **argv)
+{
+    (void)argc;
+    int64_t at = site_record(e, argv[0]);
+    uint32_t v;
+    if (at < 0 || parse_u32(argv[2], &v, &e->err) < 0)
+        return -1;
+    struct vmi_site r;
+    memcpy(&r, e->buf + at, sizeof r);
+    if (!strcmp(argv[1], "offset"))
+        r.offset = (int32_t)v;
+    else if (!strcmp(argv[1], "call"))
+        r.call = (uint8_t)v;
+    else if (!strcmp(argv[1], "len"))
+        r.len = (uint8_t)v;
+    else if (!strcmp(argv[1], "clobbers"))
+        r.clobbers = (uint8_t)v;
+    else if (!strcmp(argv[1], "flags"))
+        r.flags = (uint8_t)v;
+    else
+        return aot_fail(&e->err, "unknown field '%s' (offset, call, len, clobbers, flags)", argv[1]);
+    memcpy(e->buf + at, &r, sizeof r);
+    return 0;
+}
+
 static int cmd_rec_clobbers(struct edit *e, int argc, char **argv)
 {
     (void)argc;
@@ -475,19 +505,39 @@ static int cmd_sites(struct edit *e)
     return 0;
 }
 
+/* One record as the listing prints it: "RECORD ADDR CALL|TYPE LEN CLOBBERS BYTES". */
+static void print_record(const struct edit *e, uint32_t r, uint32_t addr, unsigned what,
+                         unsigned len, unsigned clobbers)
+{
+    char hex[3 * 256] = "";
+    const uint8_t *b = aot_image_bytes(&e->img, addr, len);
+    if (b)
+        aot_hex_bytes(b, len, hex);
+    printf("%u 0x%08x %u %u %u %s\n", r, addr, what, len, clobbers, b ? hex : "?");
+}
+
+/* The table's records decoded here from the section's bytes (struct vmi_site or struct
+ * vmi_linux_patch_site), not from the library's site list: an independent reading to hold
+ * `sites` against. */
 static int cmd_records(struct edit *e)
 {
-    const struct aot_linux *lx = e->img.lx;
-    char hex[3 * 256];
-    if (!lx)
-        return aot_fail(&e->err, "%s: not a Linux kernel (no %s)", e->img.path, AOT_LINUX_SECTION);
-    for (uint32_t r = 0; r < lx->nrec; r++) {
-        for (size_t i = 0; i < e->img.nsites; i++) {
-            const struct aot_site *s = &e->img.sites[i];
-            if (s->rec_index == r)
-                printf("%u 0x%08x %u %u %u %s\n", r, s->addr, lx->rec_type[r], s->len,
-                       lx->rec_clobbers[r], site_hex(e, s, hex));
+    const struct aot_section *t = e->img.site_table;
+    if (!t)
+        return aot_fail(&e->err, "%s: no site table", e->img.path);
+    const uint8_t *p = e->img.data + t->offset;
+    if (e->img.lx) {
+        for (uint32_t r = 0; r < t->size / VMI_LINUX_SITE_SIZE; r++) {
+            struct vmi_linux_patch_site rec;
+            memcpy(&rec, p + (size_t)r * VMI_LINUX_SITE_SIZE, sizeof rec);
+            print_record(e, r, rec.instr, rec.instrtype, rec.len, rec.clobbers);
         }
+        return 0;
+    }
+    for (uint32_t r = 0; r < t->size / sizeof(struct vmi_site); r++) {
+        struct vmi_site rec;
+        memcpy(&rec, p + (size_t)r * sizeof rec, sizeof rec);
+        uint32_t addr = t->addr + r * (uint32_t)sizeof rec + (uint32_t)rec.offset;
+        print_record(e, r, addr, rec.call, rec.len, rec.clobbers);
     }
     return 0;
 }
@@ -510,6 +560,7 @@ static const struct cmd cmds[] = {
     { "rec-offset", 2, 0, cmd_rec_offset },
     { "rec-alias", 2, 0, cmd_rec_alias },
     { "rec-clobbers", 1, 0, cmd_rec_clobbers },
+    { "site-record", 3, 0, cmd_site_record },
     { "section-size", 2, 0, cmd_section_size },
     { "linux-record", 3, 0, cmd_linux_record },
     { "machine", 1, 0, cmd_machine },
@@ -522,8 +573,9 @@ static int usage(void)
 {
     fputs("usage: aot-imgedit sites|records IMAGE\n"
           "       aot-imgedit EDIT IN OUT ARGS...   (EDIT: flip, flip-addr, flip-outside, branch,\n"
-          "       cut, rec-offset, rec-alias, rec-clobbers, section-size, linux-record, machine,\n"
-          "       symsize, debug-str, record-magic; see tests/aot/imgedit.c)\n", stderr);
+          "       cut, rec-offset, rec-alias, rec-clobbers, site-record, section-size,\n"
+          "       linux-record, machine, symsize, debug-str, record-magic; see tests/aot/imgedit.c)\n",
+          stderr);
     return 2;
 }
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # CLI tests of `vmi-aot sites`.  On each test image (gcc and clang builds of tests/aot/image.c):
 #   - call, function, file:line and constant of every site against the @site tags in the source;
-#   - address, call number and length against the vmi_sites records decoded here with od;
+#   - address, call number and length against the vmi_sites records as aot-imgedit decodes them
+#     from the section's bytes (tests/aot/imgedit.c), which also makes the damaged copies below;
 #   - file:line and function against addr2line (binutils), an independent DWARF reader;
 #   - JSON: parses, one object per site, deterministic, -o writes the same bytes.
 # Then bad inputs: each must fail with exit 1, one line on stderr naming the file and the
 # problem, nothing on stdout and no output file.
-# Usage: [AOT_GLUE_INC=dir-of-vmi_glue.h] sites.sh VMI-AOT DIR IMAGE...
+# Usage: [AOT_GLUE_INC=dir-of-vmi_glue.h] sites.sh VMI-AOT DIR IMAGE...   (AOT_IMGEDIT: make's)
+: "${AOT_IMGEDIT:?aot-imgedit (tests/aot/imgedit.c): set by make (mk/aot.mk)}"
 set -u
 aot=$1 dir=$2
 shift 2
@@ -82,20 +84,12 @@ for o in a:
             || fail "$name: JSON: $(tail -1 "$dir/s.err")"
     fi
 
-    # ---- addresses, calls, lengths against the records decoded with od ----
-    read -r saddr soff ssize < <(readelf -S -W "$img" |
-        awk '{ for (i = 1; i < NF; i++) if ($i == "vmi_sites") { print $(i + 2), $(i + 3), $(i + 4); exit } }')
-    od -An -v -t u1 -j $((0x$soff)) -N $((0x$ssize)) "$img" | tr -s ' ' '\n' | grep -v '^$' |
-        awk -v base=$((0x$saddr)) '
-            { b[n++] = $1 }
-            END { for (r = 0; r * 12 < n; r++) {
-                      o = r * 12; off = b[o] + 256 * (b[o+1] + 256 * (b[o+2] + 256 * b[o+3]))
-                      if (off >= 2147483648) off -= 4294967296
-                      printf "0x%08x %d %d\n", base + o + off, b[o+4], b[o+5] } }' | sort >"$dir/s.rec"
+    # ---- addresses, calls, lengths against the records as aot-imgedit decodes them ----
+    "$AOT_IMGEDIT" records "$img" | awk '{ print $2, $3, $4 }' | sort >"$dir/s.rec"
     sed -n 's/^  {"addr":"\(0x[0-9a-f]*\)".*"call_nr":\([0-9]*\),"len":\([0-9]*\),.*/\1 \2 \3/p' \
         "$dir/s.json" | sort >"$dir/s.gotrec"
     cmp -s "$dir/s.rec" "$dir/s.gotrec" && pass "$name: addresses, call numbers, lengths match the raw records" \
-        || { fail "$name: records differ (< od, > tool)"; diff "$dir/s.rec" "$dir/s.gotrec" >&2; }
+        || { fail "$name: records differ (< aot-imgedit, > tool)"; diff "$dir/s.rec" "$dir/s.gotrec" >&2; }
 
     # ---- file:line and function against addr2line ----
     # addr2line -a -f -i: per address, the inline chain innermost first; the site's line is the
@@ -127,17 +121,12 @@ objcopy --remove-section vmi_sites "$img" "$bad/nosites.elf"
 ${CC:-cc} -m32 -O2 -Iinclude -I"${AOT_GLUE_INC:-build/include}" -c "$src" -o "$bad/image.o"
 : >"$bad/empty.elf"
 
-read -r saddr soff ssize < <(readelf -S -W "$img" |
-    awk '{ for (i = 1; i < NF; i++) if ($i == "vmi_sites") { print $(i + 2), $(i + 3), $(i + 4); exit } }')
-le32() { local v=$(( $1 & 0xffffffff )); printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((v & 255)) $((v >> 8 & 255)) $((v >> 16 & 255)) $((v >> 24 & 255)); }
-poke() { printf "$2" | dd of="$1" bs=1 seek="$3" conv=notrunc status=none; }
-first_site=$(sed -n 's/^  {"addr":"\(0x[0-9a-f]*\)".*"record":0,.*/\1/p' "$dir/s.json")
-[ -n "$first_site" ] || first_site=$(head -1 "$dir/s.gotrec" | cut -d' ' -f1)
-rec0=$(( 0x$soff )) rec1=$(( 0x$soff + 12 ))
-cp "$img" "$bad/outside.elf";  poke "$bad/outside.elf" "$(le32 0x40000000)" $rec0
-cp "$img" "$bad/overlap.elf";  poke "$bad/overlap.elf" "$(le32 $(( first_site + 1 - (0x$saddr + 12) )))" $rec1
-cp "$img" "$bad/badcall.elf";  poke "$bad/badcall.elf" '\x3c' $((rec0 + 4))     # call 60: undefined
-cp "$img" "$bad/badlen.elf";   poke "$bad/badlen.elf" '\x00' $((rec0 + 5))      # length 0
+read -r saddr < <(readelf -S -W "$img" |
+    awk '{ for (i = 1; i < NF; i++) if ($i == "vmi_sites") { print $(i + 2); exit } }')
+"$AOT_IMGEDIT" site-record "$img" "$bad/outside.elf" 0 offset 0x40000000
+"$AOT_IMGEDIT" rec-alias "$img" "$bad/overlap.elf" 1 0
+"$AOT_IMGEDIT" site-record "$img" "$bad/badcall.elf" 0 call 60       # call 60: undefined
+"$AOT_IMGEDIT" site-record "$img" "$bad/badlen.elf" 0 len 0          # length 0
 
 check_bad() {   # FILE WANT
     local f=$1 want=$2 rc
