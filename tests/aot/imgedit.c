@@ -1,5 +1,6 @@
 /* aot-imgedit: damaged copies of 32-bit ELF images for the CLI tests of vmi-aot and the loader
- * (the scripts in tests/aot/, tests/loader/aot.sh), so that the shell tests keep to exit codes and messages.
+ * (the scripts in tests/aot/, tests/loader/aot.sh), so that the shell tests keep to exit codes
+ * and messages.
  * A test program: built in $(B)/bin for the checks, never installed.
  *
  * The input is opened with the hosted library (elf_image.h: vmi_sites or a Linux kernel's
@@ -15,7 +16,8 @@
  *                                              hex, space-separated)
  *   aot-imgedit flip IN OUT SITE [BYTE]        xor 0xff into byte BYTE (0) of site SITE
  *   aot-imgedit flip-addr IN OUT ADDR          xor 0xff into the byte at address ADDR
- *   aot-imgedit flip-outside IN OUT            xor 0xff into the first .text byte outside every site
+ *   aot-imgedit flip-outside IN OUT            xor 0xff into the first .text byte outside every
+ *                                              site
  *   aot-imgedit branch IN OUT SITE TARGET      site := jmp rel32 TARGET + NOPs; hashes refreshed
  *   aot-imgedit cut IN OUT SITE                site := NOPs, then a call opcode as its last byte;
  *                                              hashes refreshed
@@ -29,7 +31,8 @@
  *                                              type, len, clobbers) := V
  *   aot-imgedit machine IN OUT V               e_machine := V
  *   aot-imgedit symsize IN OUT NAME V          st_size of .symtab's symbol NAME := V
- *   aot-imgedit debug-str IN OUT OLD NEW       every OLD and its NUL in .debug_str := NEW (same length)
+ *   aot-imgedit debug-str IN OUT OLD NEW       every OLD and its NUL in .debug_str := NEW (the
+ *                                              same length)
  *   aot-imgedit record-magic IN OUT            .vmi_aot's magic := its complement
  *
  * "Hashes refreshed": vmi_aot_identity.sites_hash (the symbol's record and .vmi_aot's copy)
@@ -127,7 +130,8 @@ static int site_arg(struct edit *e, const char *arg, const struct aot_site **s)
     if (parse_u32(arg, &i, &e->err) < 0)
         return -1;
     if (i >= e->img.nsites)
-        return aot_fail(&e->err, "%s: site %u: the image has %zu sites", e->img.path, i, e->img.nsites);
+        return aot_fail(&e->err, "%s: site %u: the image has %zu sites", e->img.path, i,
+                        e->img.nsites);
     *s = &e->img.sites[i];
     return 0;
 }
@@ -156,7 +160,8 @@ static int64_t addr_offset(struct edit *e, uint32_t addr, uint32_t len)
 {
     const struct aot_section *s = aot_image_section_at(&e->img, addr, len, SHF_ALLOC);
     if (!s)
-        return aot_fail(&e->err, "%s: 0x%08x is in no allocated PROGBITS section", e->img.path, addr);
+        return aot_fail(&e->err, "%s: 0x%08x is in no allocated PROGBITS section", e->img.path,
+                        addr);
     return (int64_t)s->offset + (addr - s->addr);
 }
 
@@ -303,7 +308,8 @@ static uint32_t rec_site_addr(const struct edit *e, int64_t at)
 {
     struct vmi_site r;
     memcpy(&r, e->img.data + at, sizeof r);
-    return e->img.site_table->addr + (uint32_t)(at - e->img.site_table->offset) + (uint32_t)r.offset;
+    const struct aot_section *t = e->img.site_table;
+    return t->addr + (uint32_t)(at - t->offset) + (uint32_t)r.offset;
 }
 
 static int cmd_site_record(struct edit *e, int argc, char **argv)
@@ -326,7 +332,8 @@ static int cmd_site_record(struct edit *e, int argc, char **argv)
     else if (!strcmp(argv[1], "flags"))
         r.flags = (uint8_t)v;
     else
-        return aot_fail(&e->err, "unknown field '%s' (offset, call, len, clobbers, flags)", argv[1]);
+        return aot_fail(&e->err, "unknown field '%s' (offset, call, len, clobbers, flags)",
+                        argv[1]);
     memcpy(e->buf + at, &r, sizeof r);
     return 0;
 }
@@ -574,7 +581,8 @@ static int usage(void)
     fputs("usage: aot-imgedit sites|records IMAGE\n"
           "       aot-imgedit EDIT IN OUT ARGS...   (EDIT: flip, flip-addr, flip-outside, branch,\n"
           "       cut, rec-offset, rec-alias, rec-clobbers, site-record, section-size,\n"
-          "       linux-record, machine, symsize, debug-str, record-magic; see tests/aot/imgedit.c)\n",
+          "       linux-record, machine, symsize, debug-str, record-magic;\n"
+          "       see tests/aot/imgedit.c)\n",
           stderr);
     return 2;
 }

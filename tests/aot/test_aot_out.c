@@ -167,8 +167,9 @@ static void test_header(void **state)
 /* 1 when file offset k of ORIG may differ in OUT: a site's byte, e_shoff, e_shnum, the identity. */
 static int may_differ(const struct images *im, size_t k)
 {
-    if ((k >= offsetof(Elf32_Ehdr, e_shoff) && k < offsetof(Elf32_Ehdr, e_shoff) + sizeof(Elf32_Off)) ||
-        (k >= offsetof(Elf32_Ehdr, e_shnum) && k < offsetof(Elf32_Ehdr, e_shnum) + sizeof(Elf32_Half)))
+    const size_t shoff = offsetof(Elf32_Ehdr, e_shoff), shnum = offsetof(Elf32_Ehdr, e_shnum);
+    if ((k >= shoff && k < shoff + sizeof(Elf32_Off)) ||
+        (k >= shnum && k < shnum + sizeof(Elf32_Half)))
         return 1;
     if (im->has_identity) {
         size_t id = identity_offset(im);
@@ -192,8 +193,8 @@ static void test_only_sites_differ(void **state)
     }
     free(site);
     if (outside)
-        fail_msg("%s: %zu bytes changed outside the sites and the records, the first at file offset 0x%zx",
-                 arg.out_path, outside, first);
+        fail_msg("%s: %zu bytes changed outside the sites and the records, the first at file "
+                 "offset 0x%zx", arg.out_path, outside, first);
 }
 
 static void test_identity(void **state)
