@@ -4,7 +4,7 @@
 #
 # An example is a fenced block opened by ```console.  In it, a line "$ COMMAND" (continued by a
 # trailing backslash) is run by bash in a scratch directory that holds symbolic links to the
-# checkout's build/, spec/, include/, tests/ and docs/, shared by every example of one document;
+# checkout's build/, spec/, include/, tests/, docs/, man/ and completion/, shared by every example of one document;
 # the lines after it, up to the next "$ " line, are its expected output (stdout and stderr
 # together).  Expected lines match in order, each against one output line: "..." alone skips any
 # number of lines, "..." inside a line matches any text, and the last line "[exit N]" expects exit
@@ -94,7 +94,7 @@ run_one() {
 
 scratch_for() {
     local dir; dir=$(mktemp -d)
-    for d in build spec include tests docs; do ln -s "$top/$d" "$dir/$d"; done
+    for d in build spec include tests docs man completion; do ln -s "$top/$d" "$dir/$d"; done
     [ -d "$linux" ] && ln -s "$(cd "$linux" && pwd)" "$dir/linux-vmi"
     printf '%s' "$dir"
 }
