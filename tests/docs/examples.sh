@@ -51,6 +51,8 @@ pattern_of() {
 match() {
     local -a got want
     mapfile -t got < "$1"; mapfile -t want < "$2"
+    # a serial console's lines end in CR LF; a terminal shows no CR
+    got=("${got[@]%$'\r'}")
     local g=0 w=0 skip=0
     while [ $w -lt ${#want[@]} ]; do
         if [ "${want[$w]}" = "..." ]; then skip=1; w=$((w + 1)); continue; fi
