@@ -1,7 +1,13 @@
 # Docs that cannot drift: every ```console example in README.md and docs/*.md is run on this
 # build, its output compared where the document shows output (tests/docs/examples.sh says how).
-DOC_FILES := README.md $(wildcard docs/*.md)
+# DOC_PENDING: pages whose examples other branches are converting; the lead removes each from the
+# list when that branch is merged, until every page is checked.
+DOC_PENDING := docs/aot.md docs/json.md docs/specializer.md docs/install.md
+DOC_FILES   := README.md $(filter-out $(DOC_PENDING),$(wildcard docs/*.md))
 
+# The examples run the built programs (QEMU boots of the guest, and of the Linux fixtures when
+# LINUX_VMI_DIR has them), so they need `all`, and nothing a check leaves behind.
+CHECKS += check-doc-examples
 .PHONY: check-doc-examples
 check-doc-examples: all
 	@bash tests/docs/examples.sh . $(LINUX_VMI_DIR) $(DOC_FILES)
