@@ -5,11 +5,13 @@
 DOC_PENDING := docs/aot.md docs/json.md docs/specializer.md docs/install.md
 DOC_FILES   := README.md $(filter-out $(DOC_PENDING),$(wildcard docs/*.md))
 
-# The examples run the built programs (QEMU boots of the guest, and of the Linux fixtures when
+# The checker is proved first (examples-selftest.sh: documents it must refuse). The examples run
+# the built programs (QEMU boots of the guest, and of the Linux fixtures when
 # LINUX_VMI_DIR has them), so they need `all`, and nothing a check leaves behind.
 CHECKS += check-doc-examples
 .PHONY: check-doc-examples
 check-doc-examples: all
+	@bash tests/docs/examples-selftest.sh .
 	@bash tests/docs/examples.sh . $(LINUX_VMI_DIR) $(DOC_FILES)
 
 # The project stands alone: no citation of a file outside it or of a tracker number.
