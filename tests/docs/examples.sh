@@ -4,8 +4,8 @@
 #
 # An example is a fenced block opened by ```console.  In it, a line "$ COMMAND" (continued by a
 # trailing backslash) is run by bash in a scratch directory that holds symbolic links to the
-# checkout's build/, spec/, include/, tests/, docs/, man/ and completion/, shared by every example of one document;
-# the lines after it, up to the next "$ " line, are its expected output (stdout and stderr
+# checkout's build/, spec/, include/, tests/, docs/, man/ and completion/, shared by every
+# example of one document; the lines after it, up to the next "$ " line, are its expected output (stdout and stderr
 # together).  Expected lines match in order, each against one output line: "..." alone skips any
 # number of lines, "..." inside a line matches any text, and the last line "[exit N]" expects exit
 # status N (otherwise the command must succeed).  With no expected lines only the status counts.
