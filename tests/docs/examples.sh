@@ -5,10 +5,10 @@
 # An example is a fenced block opened by ```console.  In it, a line "$ COMMAND" (continued by a
 # trailing backslash) is run by bash in a scratch directory that holds symbolic links to the
 # checkout's build/, spec/, include/, tests/, docs/, man/ and completion/, shared by every
-# example of one document; the lines after it, up to the next "$ " line, are its expected output (stdout and stderr
-# together).  Expected lines match in order, each against one output line: "..." alone skips any
-# number of lines, "..." inside a line matches any text, and the last line "[exit N]" expects exit
-# status N (otherwise the command must succeed).  With no expected lines only the status counts.
+# example of one document; the lines after it, up to the next "$ " line, are its expected output
+# (stdout and stderr together).  Expected lines match in order, each against one output line
+# (a trailing CR dropped): "..." alone skips any number of lines, "..." inside a line matches any
+# text, and the last line "[exit N]" expects exit status N (otherwise the command must succeed).  With no expected lines only the status counts.
 # "$ make TARGET..." is not run (make check is already running): make -n must know the targets.
 # "```console linux" blocks need the Linux fixtures (linked as linux-vmi/ in the scratch directory;
 # $LINUX_VMI_DIR is exported as their absolute path) and are skipped without them.
