@@ -2,9 +2,10 @@
 # check-json-schema: every JSON document the tools write, made from real inputs of the build, is
 # valid UTF-8, strict JSON, and valid against its schema in docs/schema/ (docs/json.md).
 #   check.sh B LINUX_VMI_DIR      (B: the build directory; writes B/tests/json)
-# Also proves that it can fail: a document with a raw \xff byte, one with a member renamed, one
-# with an address written as a number, are each refused; and a path holding \xff comes out as
-# U+FFFD in valid UTF-8.
+# Also proves that it can fail: real documents with one defect each (a raw \xff byte, a member
+# renamed, an address or an offset written as a number, no head, ...) are each refused, and so is
+# a document naming no schema that is not on the allowed pending list; and a path holding \xff
+# comes out as U+FFFD in valid UTF-8.
 set -u
 b=$1 linux_dir=$2
 out=$b/tests/json aot=$b/bin/vmi-aot prof=$b/bin/vmi-prof selftest=$b/bin/vmi-selftest
