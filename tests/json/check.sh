@@ -38,6 +38,11 @@ fi
 for f in "$b/linprof/linux.json" "$b/linprof/logs/icount-1.json"; do
     [ -f "$f" ] && docs+=("$f=vmi-prof.linux/1")
 done
+# and --sites on the real kernel's counting log, one phase of it, where bench-linprof left it
+if [ -f "$b/linprof/logs/up-count-auto.log" ] && [ -f "$linux_dir/vmlinux" ]; then
+    run "$out/prof-sites-vmlinux.json=vmi-prof.sites/1" sh -c '"$1" --sites "$2" --image "$3" --phase getpid-sysenter --json > "$4"' _ \
+        "$prof" "$b/linprof/logs/up-count-auto.log" "$linux_dir/vmlinux" "$out/prof-sites-vmlinux.json"
+fi
 
 # specialize's report: its "linux" and "profile" members are converted (json_out.h), the rest
 # not yet (below).
