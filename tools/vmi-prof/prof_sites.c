@@ -240,8 +240,9 @@ static int add_site(struct profile *pr, const char *p, const char *path, unsigne
     s->decision = s->reason = -1;
     if (parse_site((char *)p, s, why, sizeof why) != 0)
         return aot_fail(err, "%s:%u: %s", path, lineno, why);
-    if (pr->total + s->count < pr->total)
-        return aot_fail(err, "%s:%u: the counts overflow 64 bits", path, lineno);
+    /* the total (and so every count) stays a signed 64-bit integer: the JSON's numbers */
+    if (s->count > (uint64_t)INT64_MAX - pr->total)
+        return aot_fail(err, "%s:%u: the counts add up to more than 2^63 - 1", path, lineno);
     pr->total += s->count;
     pr->n++;
     return 0;
@@ -399,9 +400,7 @@ static json_t *sites_head_json(const struct prof_site_opts *o, const struct prof
     bad |= aot_json_set(doc, "kind", json_string(img->lx ? "linux" : "vmi"));
     bad |= aot_json_set(doc, "sites", json_integer((json_int_t)pr->n));
     bad |= aot_json_set(doc, "image_sites", json_integer((json_int_t)img->nsites));
-    /* a count beyond 2^63 (json_int_t) cannot be had: the profile's counts are summed checked
-     * against 64 bits, and no run executes 2^63 calls */
-    bad |= aot_json_set(doc, "executions", json_integer((json_int_t)pr->total));
+    bad |= aot_json_set(doc, "executions", json_integer((json_int_t)pr->total));  /* < 2^63: add_site */
     bad |= aot_json_set(doc, "policy", o->rom ? json_string(vmi_policy_name((unsigned)o->policy))
                                               : json_null());
     if (bad)
