@@ -70,6 +70,12 @@ ${f}console linux
 \$ false
 $f
 EOF
+case_ quoted-message pass 0 <<EOF
+A refusal:
+
+    vmi-aot verify: tampered.elf: sites_hash: the site bytes hash to 0x1
+    vmi-loader: rom=none sites=0
+EOF
 case_ wrong-line fail <<EOF
 ${f}console
 \$ echo hi
