@@ -31,6 +31,7 @@ void aot_summary_add(struct aot_summary *s, unsigned kind, unsigned decision, ui
     k->sites++;
     k->bytes += len;
     k->checked += checked != 0;
+    s->checked += checked != 0;
     if (decision < VMI_DECISION_COUNT) {
         s->decision[decision]++;
         k->decision[decision]++;

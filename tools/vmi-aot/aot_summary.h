@@ -24,7 +24,7 @@ struct aot_kind_count {
 
 struct aot_summary {
     const struct aot_linux *lx;              /* NULL: the kinds are VMI calls */
-    uint32_t sites, bytes;
+    uint32_t sites, bytes, checked;
     uint32_t decision[VMI_DECISION_COUNT];
     struct aot_kind_count kind[AOT_KINDS];
 };
