@@ -38,13 +38,24 @@ for f in "$b/linprof/linux.json" "$b/linprof/logs/icount-1.json"; do
     [ -f "$f" ] && docs+=("$f=vmi-prof.linux/1")
 done
 
-# specialize's report: its "linux" and "profile" members are converted (json_out.h), the rest
-# not yet (below).
+# specialize's report on the guest kernel, on the harness with its profile, on a Linux kernel
 "$selftest" --profile "$out/harness.profile" "$pv" > "$out/harness.log" 2>&1 || fail "vmi-selftest --profile: $(tail -1 "$out/harness.log")"
-run "$out/spec-profile.json@profile=vmi-aot.specialize/1" "$aot" specialize "$selftest" --rom "$pv" \
+run "$out/spec-report.json=vmi-aot.specialize/1" "$aot" specialize "$kernel" --rom "$pv" --dry-run --report "$out/spec-report.json"
+run "$out/spec-profile.json=vmi-aot.specialize/1" "$aot" specialize "$selftest" --rom "$pv" \
     --rom-base "$HARNESS_ROM_BASE" --dry-run --report "$out/spec-profile.json" --profile "$out/harness.profile"
-run "$out/spec-linux.json@linux=vmi-aot.specialize/1" "$aot" specialize "$mini" --rom "$pv" --rom-base 0xc00c8000 \
+run "$out/spec-linux.json=vmi-aot.specialize/1" "$aot" specialize "$mini" --rom "$pv" --rom-base 0xc00c8000 \
     --dry-run --report "$out/spec-linux.json"
+# verify --json: a specialized guest kernel verified (exit 0), and against the other ROM (exit 1,
+# still a valid document, ok false, the problem recorded)
+run "$out/verify.json=vmi-aot.verify/1" sh -c '"$1" specialize "$2" --rom "$3" -o "$4" && "$1" verify "$4" --rom "$3" --orig "$2" --json="$5"' _ \
+    "$aot" "$kernel" "$pv" "$out/kernel-aot.elf" "$out/verify.json"
+"$aot" verify "$out/kernel-aot.elf" --rom "$native" --json > "$out/verify-fail.json" 2> "$out/cmd.err"
+rc=$?
+if [ $rc = 1 ] && $py -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (d["ok"] is False and d["problems"]))' "$out/verify-fail.json"; then
+    docs+=("$out/verify-fail.json=vmi-aot.verify/1")
+else
+    fail "verify --json against the other ROM: exit $rc (expected 1), ok false with a problem: $(head -2 "$out/cmd.err")"
+fi
 
 # ---- not converted yet (the emitters in cmd_sites.c, cmd_check_rom.c, cmd_specialize.c,
 # prof_sites.c): valid UTF-8 and strict JSON now, their schema as soon as they name it ----
@@ -54,7 +65,6 @@ prun "$out/sites.json" "$aot" sites --json "$kernel" -o "$out/sites.json"
 for r in "$pv" "$native"; do
     prun "$out/check-rom-${r##*/}.json" sh -c '"$1" check-rom --json "$2" > "$3"' _ "$aot" "$r" "$out/check-rom-${r##*/}.json"
 done
-prun "$out/spec-report.json" "$aot" specialize "$kernel" --rom "$pv" --dry-run --report "$out/spec-report.json"
 prun "$out/prof-sites.json" sh -c '"$1" --sites "$2" --image "$3" --rom "$4" --top 5 --json > "$5"' _ \
     "$prof" "$out/harness.profile" "$selftest" "$pv" "$out/prof-sites.json"
 
