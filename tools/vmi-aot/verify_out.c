@@ -87,7 +87,7 @@ void aot_verify_stats(FILE *f, const struct aot_verify_result *r)
     fprintf(f, "sites: %u (%s), %u decoded", n, r->img && r->img->lx ?
             ".parainstructions, Linux pv sites" : "vmi_sites", k->checked);
     if (r->sites_compared)
-        fprintf(f, " of them; %u changed, %u as the original", r->changed, n - r->changed);
+        fprintf(f, "; %u changed, %u as the original", r->changed, n - r->changed);
     fputc('\n', f);
     unsigned nk = r->sites_compared ? aot_summary_order(k, order) : 0;
     for (unsigned j = 0; j < nk; j++) {
