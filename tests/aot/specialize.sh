@@ -77,9 +77,9 @@ for img in "$@"; do
         && pass "$name: .vmi_aot is a non-allocated PROGBITS section" || fail "$name: no .vmi_aot"
     # the same sites, functions and lines
     if diff <("$aot" sites --json "$img" | python3 -c 'import json,sys
-for s in json.load(sys.stdin): print(s["addr"], s["call"], s["len"], s["func"], s["file"], s["line"])') \
+for s in json.load(sys.stdin)["sites"]: print(s["addr"], s["call"], s["len"], s["function"], s["file"], s["line"])') \
             <("$aot" sites --json "$o" | python3 -c 'import json,sys
-for s in json.load(sys.stdin): print(s["addr"], s["call"], s["len"], s["func"], s["file"], s["line"])') \
+for s in json.load(sys.stdin)["sites"]: print(s["addr"], s["call"], s["len"], s["function"], s["file"], s["line"])') \
             >/dev/null; then
         pass "$name: sites on OUT: same sites, functions and lines"
     else
