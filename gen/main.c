@@ -45,7 +45,7 @@ static const char *default_spec_dir(void)
 #ifdef VMI_SPEC_DIR
     return VMI_SPEC_DIR;
 #else
-    static char dir[PATH_MAX];
+    static char dir[PATH_MAX], canon[PATH_MAX];
     struct stat st;
     ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
     if (n <= 0)
@@ -59,7 +59,7 @@ static const char *default_spec_dir(void)
     int w = snprintf(dir + len, sizeof dir - len, "/%s/spec", VMI_BIN_TO_PKGDATA);
     if (w < 0 || (size_t)w >= sizeof dir - len || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return NULL;
-    return dir;
+    return realpath(dir, canon) ? canon : dir;      /* without the bin/.. for --help */
 #endif
 }
 

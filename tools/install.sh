@@ -24,6 +24,7 @@ shift 3
 case "$manifest" in /*) ;; *) echo "$me: manifest '$manifest': not an absolute path" >&2; exit 2 ;; esac
 
 declare -a created=()       # directories this run created, parents first
+tmp=""                      # the scratch file of install (removed at exit)
 declare -A seen=()          # manifest lines already recorded
 
 # Creates DESTDIR/DIR, noting each directory level that did not exist yet.
@@ -64,7 +65,9 @@ do_install() {
             *) entries+=("$1"); shift ;;
         esac
     done
-    local lines=() entry src rest dir mode name target tmp n=0
+    local lines=() entry src dir mode name target n=0
+    # DESTDIR is a staging root, not part of what is installed: made, never recorded.
+    [ -z "$destdir" ] || mkdir -p "$destdir" || die "$destdir: cannot create DESTDIR"
     if [ -f "$destdir$manifest" ]; then
         while read -r line; do lines+=("$line"); seen[$line]=1; done < "$destdir$manifest"
     fi
