@@ -96,19 +96,21 @@ deps:
 
 # The committed header is compared with the spec before `all` could regenerate it.
 # With SANITIZE set, only the hosted checks run (in build/san), instrumented.
+# run-checks.sh runs the checks one after the other; the "+" hands it make's job slots, so that
+# under `make -jN` each check's own prerequisites build in parallel.
 check: deps
 	@$(MAKE) --no-print-directory check-header-fresh
 	@$(MAKE) --no-print-directory all
-	@bash tools/run-checks.sh $(if $(SANITIZE),$(SAN_CHECKS),$(CHECKS))
+	+@bash tools/run-checks.sh $(if $(SANITIZE),$(SAN_CHECKS),$(CHECKS))
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	@RUN_LABEL=benchmarks bash tools/run-checks.sh $(BENCHES)
+	+@RUN_LABEL=benchmarks bash tools/run-checks.sh $(BENCHES)
 
 # Each part appends its demonstration to DEMOS; the guest kernel's boots come last.
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@RUN_LABEL=demos bash tools/run-checks.sh $(DEMOS)
+	+@RUN_LABEL=demos bash tools/run-checks.sh $(DEMOS)
 
 clean:
 	rm -rf build
