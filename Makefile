@@ -97,20 +97,23 @@ deps:
 # The committed header is compared with the spec before `all` could regenerate it.
 # With SANITIZE set, only the hosted checks run (in build/san), instrumented.
 # run-checks.sh runs the checks one after the other; the "+" hands it make's job slots, so that
-# under `make -jN` each check's own prerequisites build in parallel.
+# under `make -jN` each check's own prerequisites build in parallel.  A "+" line runs even under
+# make -n (the docs' examples ask make -n whether it knows a target): then it only prints.
+DRY_RUN   := $(findstring n,$(firstword -$(MAKEFLAGS)))
+RUN_CHECKS = $(if $(DRY_RUN),echo tools/run-checks.sh,bash tools/run-checks.sh)
 check: deps
 	@$(MAKE) --no-print-directory check-header-fresh
 	@$(MAKE) --no-print-directory all
-	+@bash tools/run-checks.sh $(if $(SANITIZE),$(SAN_CHECKS),$(CHECKS))
+	+@$(RUN_CHECKS) $(if $(SANITIZE),$(SAN_CHECKS),$(CHECKS))
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	+@RUN_LABEL=benchmarks bash tools/run-checks.sh $(BENCHES)
+	+@RUN_LABEL=benchmarks $(RUN_CHECKS) $(BENCHES)
 
 # Each part appends its demonstration to DEMOS; the guest kernel's boots come last.
 demo: deps
 	@$(MAKE) --no-print-directory all
-	+@RUN_LABEL=demos bash tools/run-checks.sh $(DEMOS)
+	+@RUN_LABEL=demos $(RUN_CHECKS) $(DEMOS)
 
 clean:
 	rm -rf build

@@ -51,10 +51,11 @@ uninstall:
 # Installs into a scratch DESTDIR and PREFIX and uses the result as a user would: the programs'
 # --help and --version, vmi-gen on the installed spec, pkg-config links, the manuals, then
 # uninstall must leave nothing (tests/install/check-install.sh).  Its own directory: safe beside
-# the other checks under make -j.
+# the other checks under make -j.  The script's make is a plain one (not $(MAKE), which make -n
+# would run): `all` is built by then, so it has no job slots to share.
 INSTALL_T := $(B)/tests/install
 check-install: all
 	@rm -rf $(INSTALL_T) && mkdir -p $(INSTALL_T)
-	@bash tests/install/check-install.sh $(INSTALL_T) '$(MAKE)' $(words $(INSTALL_FILES))
+	@bash tests/install/check-install.sh $(INSTALL_T) make $(words $(INSTALL_FILES))
 
 CHECKS += check-install
