@@ -19,7 +19,8 @@ check=0
 case "${1:-}" in
     --check) check=1 ;;
     "") ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ && !/^# SPDX-License-Identifier:/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
+               exit 0 ;;
     *) echo "spdx.sh: unknown argument '$1' (expected --check)" >&2; exit 2 ;;
 esac
 top=$(git rev-parse --show-toplevel 2>/dev/null) || { echo "spdx.sh: not in a git checkout" >&2; exit 2; }
@@ -52,21 +53,29 @@ add_line() {
     chmod --reference="$file" "$tmp" && mv "$tmp" "$file"
 }
 
+# The exact line of a style: a file "has" it only as a whole line (not, say, inside a string).
+line_of() {
+    case "$1" in
+        c-end) echo "/* $TAG */" ;;
+        hash-end|hash-top) echo "# $TAG" ;;
+        man-top) echo ".\\\" $TAG" ;;
+    esac
+}
+
 missing=0 added=0
 while IFS= read -r -d '' f; do
     style=$(style_of "$f")
     [ -n "$style" ] && [ -f "$f" ] || continue
-    grep -q "$TAG" "$f" && continue
+    line=$(line_of "$style")
+    grep -qxF -- "$line" "$f" && continue
     if [ "$check" -eq 1 ]; then
         echo "$f: no $TAG line"
         missing=$((missing + 1))
         continue
     fi
     case "$style" in
-        c-end)    add_line "$f" end "/* $TAG */" ;;
-        hash-end) add_line "$f" end "# $TAG" ;;
-        hash-top) add_line "$f" top "# $TAG" ;;
-        man-top)  add_line "$f" top ".\\\" $TAG" ;;
+        *-end) add_line "$f" end "$line" ;;
+        *-top) add_line "$f" top "$line" ;;
     esac || { echo "spdx.sh: $f: cannot rewrite" >&2; exit 1; }
     echo "$f"
     added=$((added + 1))
