@@ -8,7 +8,8 @@
 # C, assembler, linker scripts and spec files as their last line, so that no line number moves:
 # those appear in compiler diagnostics, DWARF line tables and spec errors (FILE:LINE:COL), which
 # tests and docs show.  Other tracked files (docs, JSON, expected outputs, binary inputs, test
-# tables) are data, not source, and are left alone.
+# tables, the rejected-spec corpus tests/bad/spec whose errors name end-of-file positions) are
+# data, not source, and are left alone.
 #
 #   tools/spdx.sh            adds the line where it is missing (idempotent); prints each file
 #   tools/spdx.sh --check    lists the source files without it; exit 1 if there are any
@@ -29,6 +30,7 @@ cd "$top" || exit 2
 # The comment style and place of one path: "c-end", "hash-top", "man-top", or nothing (data).
 style_of() {
     case "$1" in
+        tests/bad/spec/*) ;;    # the rejected-spec corpus: every byte and position is the test
         *.c|*.h|*.S|*.s|*.ld) echo c-end ;;
         *.vmi) echo hash-end ;;
         *.sh|*.py|*.mk|Makefile|*/Makefile|*.pc.in|completion/*) echo hash-top ;;
