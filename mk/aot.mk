@@ -15,7 +15,7 @@ AOT_INC   := -Itools/vmi-aot $(HOSTLIB_INC)
 AOT_T     := $(B)/tests/aot
 
 ALL += $(VMI_AOT)
-INSTALL_FILES += $(VMI_AOT):bin:755
+INSTALL_FILES += $(VMI_AOT):$(bindir):755
 
 $(B)/obj/aot/%.o: tools/vmi-aot/%.c | $(GLUE_H)
 	@mkdir -p $(@D)

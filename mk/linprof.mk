@@ -6,7 +6,7 @@ LINPROF_INIT   := $(LINPROF_DIR)/init
 LINPROF_CPIO   := $(LINPROF_DIR)/vmi-workload.cpio
 LINPROF_HELPER := $(B)/libexec/vmi-prof-linux
 ALL += $(LINPROF_CPIO) $(LINPROF_HELPER)
-INSTALL_FILES += $(LINPROF_HELPER):libexec/vmi:755 $(LINPROF_CPIO):share/vmi:644
+INSTALL_FILES += $(LINPROF_HELPER):$(pkglibexecdir):755 $(LINPROF_CPIO):$(pkgdatadir):644
 
 $(LINPROF_INIT): tools/vmi-prof/linux/workload.c loader/count_area.h
 	@mkdir -p $(@D)

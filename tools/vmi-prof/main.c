@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include "json_out.h"
 #include "prof_version.h"
+#include "vmi_paths.h"
 #include "vmi_inliner.h"
 
 static const char usage[] =
@@ -553,7 +554,8 @@ static int parse_args(struct cli *c, int argc, char **argv)
 }
 
 /* The helper, loader, ROM, workload and log directory of --linux: next to vmi-prof in the build
- * tree (BUILD/bin), or where `make install` puts them (PREFIX/bin, libexec/vmi, share/vmi). */
+ * tree (BUILD/bin), or where `make install` puts them (bindir, pkglibexecdir, pkgdatadir: the
+ * VMI_BIN_TO_* relative paths, mk/install.mk). */
 static void linux_files(struct prof_linux_opts *lo, const char *rom_opt)
 {
     static char base[4096], helper[4200], loader[4200], rom[4200], wl[4200], logs[4200];
@@ -565,13 +567,11 @@ static void linux_files(struct prof_linux_opts *lo, const char *rom_opt)
     snprintf(helper, sizeof helper, "%s/../libexec/vmi-prof-linux", bin);
     int built = access(helper, R_OK) == 0;
     if (!built)
-        snprintf(helper, sizeof helper, "%s/../libexec/vmi/vmi-prof-linux", bin);
-    snprintf(loader, sizeof loader, built ? "%s/../loader/vmi-loader.elf"
-                                          : "%s/../share/vmi/vmi-loader.elf", bin);
-    snprintf(rom, sizeof rom, built ? "%s/../rom/vmi-native.rom" : "%s/../share/vmi/vmi-native.rom",
-             bin);
-    snprintf(wl, sizeof wl, built ? "%s/../linprof/vmi-workload.cpio"
-                                  : "%s/../share/vmi/vmi-workload.cpio", bin);
+        snprintf(helper, sizeof helper, "%s/%s/vmi-prof-linux", bin, VMI_BIN_TO_PKGLIBEXEC);
+    const char *data = VMI_BIN_TO_PKGDATA;
+    snprintf(loader, sizeof loader, "%s/%s/vmi-loader.elf", bin, built ? "../loader" : data);
+    snprintf(rom, sizeof rom, "%s/%s/vmi-native.rom", bin, built ? "../rom" : data);
+    snprintf(wl, sizeof wl, "%s/%s/vmi-workload.cpio", bin, built ? "../linprof" : data);
     if (built)
         snprintf(logs, sizeof logs, "%s/../linprof/logs", bin);
     else
