@@ -1,9 +1,6 @@
 # Docs that cannot drift: every ```console example in README.md and docs/*.md is run on this
 # build, its output compared where the document shows output (tests/docs/examples.sh says how).
-# DOC_PENDING: pages whose examples other branches are converting; the lead removes each from the
-# list when that branch is merged, until every page is checked.
-DOC_PENDING := docs/aot.md docs/specializer.md docs/install.md
-DOC_FILES   := README.md $(filter-out $(DOC_PENDING),$(wildcard docs/*.md))
+DOC_FILES   := README.md $(wildcard docs/*.md)
 
 # The checker is proved first (examples-selftest.sh: documents it must refuse). The examples run
 # the built programs (QEMU boots of the guest, and of the Linux fixtures when
