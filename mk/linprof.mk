@@ -14,9 +14,9 @@ $(LINPROF_INIT): tools/vmi-prof/linux/workload.c loader/count_area.h
 	    -fno-stack-protector -fcf-protection=none -O1 -Iloader $< -lgcc -o $@
 $(LINPROF_CPIO): $(LINPROF_INIT) tools/vmi-prof/linux/mkcpio.py
 	python3 tools/vmi-prof/linux/mkcpio.py $< $@
-$(LINPROF_HELPER): tools/vmi-prof/linux/vmi-prof-linux.sh
+$(LINPROF_HELPER): tools/vmi-prof/linux/vmi-prof-linux.sh include/vmi_version.h
 	@mkdir -p $(@D)
-	install -m 755 $< $@
+	sed 's/@VERSION@/$(VMI_VERSION_STR)/' $< > $@.tmp && chmod 755 $@.tmp && mv $@.tmp $@
 
 LINPROF_DEPS := $(LOADER) $(ROM_IMAGES) $(LINPROF_CPIO) $(LINPROF_HELPER) $(PROF_FRONT)
 

@@ -12,7 +12,7 @@ ROM_AOT     := $(B)/bin/vmi-aot      # built by mk/aot.mk, included after this f
 ALL += $(ROM_FINISH) $(ROM_IMAGES)
 INSTALL_FILES += $(ROM_IMAGES:%=%:$(pkgdatadir):644) $(ROM_FINISH):$(pkglibexecdir):755
 
-$(ROM_FINISH): rom/rom_finish.c include/vmi_abi.h
+$(ROM_FINISH): rom/rom_finish.c include/vmi_abi.h include/vmi_version.h
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(HOST_LDFLAGS) $< -o $@
 

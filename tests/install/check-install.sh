@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # check-install: `make install` into a scratch DESTDIR and PREFIX, used as a user would.
-#   - every installed program in bindir answers --help (exit 0, on stdout) and --version (exit 0,
+#   - every installed program in bindir and libexecdir answers --help (exit 0, on stdout) and --version (exit 0,
 #     the version of include/vmi_version.h)
 #   - the installed vmi-gen checks the installed spec with no arguments, and regenerates the
 #     committed headers from it byte for byte
@@ -26,7 +26,7 @@ $make -s install "${vars[@]}" > "$t/install.log" 2>&1 || { cat "$t/install.log";
 
 # ---- the programs ----
 progs=0
-for p in "$root"/bin/*; do
+for p in "$root"/bin/* "$root"/libexec/vmi/*; do
     name=$(basename "$p")
     out=$("$p" --help 2> "$t/err"); rc=$?
     [ "$rc" -eq 0 ] || bad "$name --help: exit $rc"
@@ -35,7 +35,7 @@ for p in "$root"/bin/*; do
     [ "$rc" -eq 0 ] && [ "$out" = "$name $version" ] || bad "$name --version: '$out' (exit $rc), not '$name $version'"
     progs=$((progs + 1))
 done
-[ "$progs" -ge 3 ] || bad "only $progs programs in bindir"
+[ "$progs" -ge 6 ] || bad "only $progs programs in bindir and libexecdir"
 for p in "$root"/libexec/vmi/*; do
     [ -x "$p" ] || bad "$p: not executable"
 done
