@@ -1,17 +1,39 @@
 # vmi-inline: the VMI ABI spec, its generator, ROM images, the call-site inliner and its tools.
 # `make` builds everything under build/; `make check` runs every test; `make demo` runs the main job;
-# `make bench` runs the benchmarks; `make install PREFIX=... DESTDIR=...` installs.
+# `make bench` runs the benchmarks; `make install PREFIX=... DESTDIR=...` installs and
+# `make uninstall` (same variables) removes what it installed (docs/install.md).
 # Each part of the design adds its rules in mk/<part>.mk and appends its test targets to CHECKS,
-# its benchmarks to BENCHES and its installed files to INSTALL_FILES.
+# its benchmarks to BENCHES and its installed files to INSTALL_FILES (format: mk/install.mk).
 
 .DEFAULT_GOAL := all
 SHELL         := /bin/bash
 .SUFFIXES:
 .DELETE_ON_ERROR:
 
-PREFIX  ?= /usr/local
-DESTDIR ?=
-B       := build
+# The install layout: the GNU directory variables, defaulted from PREFIX (docs/install.md).
+# Recursive (=) so that a PREFIX given on the command line moves every directory with it.
+PREFIX        ?= /usr/local
+DESTDIR       ?=
+bindir        ?= $(PREFIX)/bin
+libdir        ?= $(PREFIX)/lib
+includedir    ?= $(PREFIX)/include
+libexecdir    ?= $(PREFIX)/libexec
+datarootdir   ?= $(PREFIX)/share
+datadir       ?= $(datarootdir)
+mandir        ?= $(datarootdir)/man
+pkgconfigdir  ?= $(libdir)/pkgconfig
+bashcompdir   ?= $(datadir)/bash-completion/completions
+pkgdatadir    := $(datadir)/vmi
+pkglibexecdir := $(libexecdir)/vmi
+pkgincludedir := $(includedir)/vmi
+B             := build
+
+# Recipes are not echoed unless V=1 (what a rule prints itself still shows); sub-makes do not
+# announce their directories.
+ifneq ($(V),1)
+.SILENT:
+MAKEFLAGS += --no-print-directory
+endif
 
 CC      ?= cc
 CLANG   ?= clang
@@ -58,12 +80,14 @@ include mk/linprof.mk
 include mk/docs.mk
 include mk/man.mk
 include mk/json.mk
+include mk/install.mk
+include mk/license.mk
 
 # Every object rule compiles with $(DEPFLAGS): the headers it read are its prerequisites from the
 # second build on (the one legitimate -include: the dependency files do not exist before).
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
-.PHONY: all deps check demo bench install clean
+.PHONY: all deps check demo bench clean
 all: $(ALL)
 
 # Installs the Debian packages the build needs; silent and quick when all are present.
@@ -72,26 +96,24 @@ deps:
 
 # The committed header is compared with the spec before `all` could regenerate it.
 # With SANITIZE set, only the hosted checks run (in build/san), instrumented.
+# run-checks.sh runs the checks one after the other; the "+" hands it make's job slots, so that
+# under `make -jN` each check's own prerequisites build in parallel.  A "+" line runs even under
+# make -n (the docs' examples ask make -n whether it knows a target): then it only prints.
+DRY_RUN   := $(findstring n,$(firstword -$(MAKEFLAGS)))
+RUN_CHECKS = $(if $(DRY_RUN),echo tools/run-checks.sh,bash tools/run-checks.sh)
 check: deps
 	@$(MAKE) --no-print-directory check-header-fresh
 	@$(MAKE) --no-print-directory all
-	@bash tools/run-checks.sh $(if $(SANITIZE),$(SAN_CHECKS),$(CHECKS))
+	+@$(RUN_CHECKS) $(if $(SANITIZE),$(SAN_CHECKS),$(CHECKS))
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	@RUN_LABEL=benchmarks bash tools/run-checks.sh $(BENCHES)
+	+@RUN_LABEL=benchmarks $(RUN_CHECKS) $(BENCHES)
 
 # Each part appends its demonstration to DEMOS; the guest kernel's boots come last.
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@RUN_LABEL=demos bash tools/run-checks.sh $(DEMOS)
-
-install: all
-	@set -e; for spec in $(INSTALL_FILES); do \
-	    src=$${spec%%:*}; rest=$${spec#*:}; dir=$${rest%%:*}; mode=$${rest#*:}; \
-	    install -d "$(DESTDIR)$(PREFIX)/$$dir"; \
-	    install -m "$$mode" "$$src" "$(DESTDIR)$(PREFIX)/$$dir/"; \
-	done
+	+@RUN_LABEL=demos $(RUN_CHECKS) $(DEMOS)
 
 clean:
 	rm -rf build

@@ -1,18 +1,25 @@
 /* vmi-gen: reads the VMI ABI spec and writes the generated files.
  *   vmi-gen [--check] [--header OUT] [--glue OUT] [--linux-header OUT] [--rom FLAVOR=OUT]...
  *           [--summary] [--spec-dir DIR] [SPEC...]
- * The spec files may come in any order (gen/spec_files.c).  Without SPEC and --spec-dir, an
- * installed vmi-gen (built with VMI_SPEC_DIR) reads every *.vmi file of its datadir's spec.
+ * The spec files may come in any order (gen/spec_files.c).  Without SPEC and --spec-dir, vmi-gen
+ * reads every *.vmi file of the installed spec: VMI_SPEC_DIR when built with one, otherwise
+ * BINDIR/VMI_BIN_TO_PKGDATA/spec beside its own binary (mk/install.mk computes the relative path
+ * from the install variables, so a staged or moved prefix works); in the build tree, where there
+ * is no such directory, SPEC files are required.
  * A spec error prints FILE:LINE:COL: message and exits 1; nothing is written unless the whole spec
  * checked out, and each output is replaced atomically.  Usage errors exit 2. */
 #include "emit.h"
 #include "spec_files.h"
+#include "vmi_paths.h"
 #include "vmi_version.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_ROM_OUTPUTS 4
 #define MAX_SPECS       16
@@ -32,8 +39,33 @@ struct options {
     int ndir;
 };
 
+/* The installed spec directory, or NULL when there is none (the build tree). */
+static const char *default_spec_dir(void)
+{
+#ifdef VMI_SPEC_DIR
+    return VMI_SPEC_DIR;
+#else
+    static char dir[PATH_MAX], canon[PATH_MAX];
+    struct stat st;
+    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+    if (n <= 0)
+        return NULL;
+    dir[n] = 0;
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        return NULL;
+    *slash = 0;
+    size_t len = strlen(dir);
+    int w = snprintf(dir + len, sizeof dir - len, "/%s/spec", VMI_BIN_TO_PKGDATA);
+    if (w < 0 || (size_t)w >= sizeof dir - len || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return NULL;
+    return realpath(dir, canon) ? canon : dir;      /* without the bin/.. for --help */
+#endif
+}
+
 static void usage(FILE *out)
 {
+    const char *spec_dir = default_spec_dir();
     fprintf(out,
         "usage: vmi-gen [--check] [--header OUT] [--glue OUT] [--linux-header OUT]\n"
         "               [--rom FLAVOR=OUT]... [--summary] [--spec-dir DIR] [SPEC...]\n"
@@ -46,11 +78,8 @@ static void usage(FILE *out)
         "  --spec-dir DIR     read every DIR/*.vmi file as well\n"
         "  --help, --version  this text; the version\n"
         "SPEC files may come in any order.%s%s%s\n",
-#ifdef VMI_SPEC_DIR
-        "  Without SPEC and --spec-dir: every *.vmi of\n  ", VMI_SPEC_DIR, ".");
-#else
-        "", "", "");
-#endif
+        spec_dir ? "  Without SPEC and --spec-dir: every *.vmi of\n  " : "",
+        spec_dir ? spec_dir : "", spec_dir ? "." : "");
 }
 
 /* --rom FLAVOR=OUT: the flavor is checked against the spec once it is read (so that an unknown
@@ -113,12 +142,10 @@ static int parse_args(int argc, char **argv, struct options *o)
         }
         o->specs[o->nspecs++] = argv[i];
     }
-#ifndef VMI_SPEC_DIR
-    if (o->nspecs == 0 && !o->spec_dir) {
+    if (o->nspecs == 0 && !o->spec_dir && !default_spec_dir()) {
         fprintf(stderr, "vmi-gen: no spec files given\n");
         return -1;
     }
-#endif
     if (o->check_only && (o->header || o->glue || o->linux_header || o->nroms)) {
         fprintf(stderr, "vmi-gen: --check writes nothing: drop the outputs\n");
         return -1;
@@ -247,7 +274,7 @@ static int check_roms(const struct spec *spec)
     return 0;
 }
 
-/* The spec files of the command line and of --spec-dir (or, with neither, VMI_SPEC_DIR's),
+/* The spec files of the command line and of --spec-dir (or, with neither, the installed ones),
  * parsed and checked into spec; prints the error and returns 1 if they do not check out. */
 static int read_spec(struct spec *spec, struct options *o)
 {
@@ -255,10 +282,8 @@ static int read_spec(struct spec *spec, struct options *o)
     const char *dir = o->spec_dir;
     struct spec_error err;
     int rc = 0;
-#ifdef VMI_SPEC_DIR
     if (!dir && o->nspecs == 0)
-        dir = VMI_SPEC_DIR;
-#endif
+        dir = default_spec_dir();
     if (dir && (o->ndir = spec_dir_files(dir, o->dir_files, MAX_SPECS, &err)) < 0) {
         o->ndir = 0;
         print_error(&err);

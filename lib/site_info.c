@@ -72,16 +72,3 @@ int aot_site_is_native(const struct aot_image *img, const struct aot_site *s)
     }
     return 1;
 }
-
-void aot_hex_bytes(const uint8_t *b, size_t len, char *buf)
-{
-    static const char hex[] = "0123456789abcdef";
-    char *w = buf;
-    for (size_t i = 0; i < len; i++) {
-        if (i)
-            *w++ = ' ';
-        *w++ = hex[b[i] >> 4];
-        *w++ = hex[b[i] & 15];
-    }
-    *w = '\0';
-}

@@ -28,7 +28,4 @@ const char *aot_const_arg_name(const struct aot_site *s, char *buf, size_t bufsz
  * (vmi_nops: as many 9-byte NOPs as fit, then one for the rest): what the glue laid down. */
 int aot_site_is_native(const struct aot_image *img, const struct aot_site *s);
 
-/* Lower-case hex, space-separated: "fa 0f 1f 80 00 00 00 00".  buf needs 3 * len bytes. */
-void aot_hex_bytes(const uint8_t *b, size_t len, char *buf);
-
 #endif /* VMI_AOT_SITE_INFO_H */

@@ -15,7 +15,7 @@ AOT_INC   := -Itools/vmi-aot $(HOSTLIB_INC)
 AOT_T     := $(B)/tests/aot
 
 ALL += $(VMI_AOT)
-INSTALL_FILES += $(VMI_AOT):bin:755
+INSTALL_FILES += $(VMI_AOT):$(bindir):755
 
 $(B)/obj/aot/%.o: tools/vmi-aot/%.c | $(GLUE_H)
 	@mkdir -p $(@D)
@@ -65,8 +65,10 @@ $(AOT_OUT_TEST): $(B)/obj/tests/aot/test_aot_out.o $(AOT_LIBDEPS)
 $(AOT_IMGEDIT): $(B)/obj/tests/aot/imgedit.o $(AOT_LIBDEPS)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_LDFLAGS) $^ $(AOT_LIBS) -o $@
-# The CLI tests find both by these names.
+# The CLI tests find both by these names.  aot-imgedit is in `all` (as vmi-selftest): the
+# documentation's tampering example (docs/aot.md) runs it.
 export AOT_OUT_TEST AOT_IMGEDIT
+ALL += $(AOT_IMGEDIT)
 
 # ---- checks ----
 CHECKS  += check-aot-clang check-aot-unit check-aot-sites check-aot-writer check-aot-specialize \
@@ -176,3 +178,22 @@ SAN_CHECKS += check-aot-linux-mini
 .PHONY: check-aot-linux-mini
 check-aot-linux-mini: $(VMI_AOT) $(ROM_IMAGES) $(AOT_MINIS) $(AOT_OUT_TEST) $(AOT_IMGEDIT)
 	bash tests/aot/linux-mini.sh $(VMI_AOT) $(B)/rom $(foreach c,$(AOT_MINI_CFGS),$(AOT_T)/linux-mini-$(c).elf $(c))
+
+# specialize --dry-run / --stats / -v and verify --stats (tests/aot/dryrun.sh): the summary's
+# numbers against `vmi-aot sites --json` of the same kernel, one -v line per site, the refused
+# combinations; on the guest kernel, and on the Linux fixture vmlinux ("skipped:" without it).
+# aot_summary's unit tests: check-aot-summary.
+CHECKS += check-aot-dryrun check-aot-dryrun-linux check-aot-summary
+.PHONY: check-aot-dryrun check-aot-dryrun-linux check-aot-summary
+check-aot-dryrun: $(VMI_AOT) $(B)/guest/kernel.elf $(ROM_IMAGES)
+	bash tests/aot/dryrun.sh $(VMI_AOT) $(AOT_T) $(B)/rom $(B)/guest/kernel.elf
+check-aot-dryrun-linux: $(VMI_AOT) $(ROM_IMAGES)
+	@if [ -f $(LINUX_VMI_DIR)/vmlinux ]; then \
+	    bash tests/aot/dryrun.sh $(VMI_AOT) $(AOT_T) $(B)/rom $(LINUX_VMI_DIR)/vmlinux $(LINUX_ROM_BASE); \
+	else echo "skipped: no Linux fixtures in $(LINUX_VMI_DIR)"; fi
+AOT_SUMMARY_TEST := $(B)/bin/test-aot-summary
+$(AOT_SUMMARY_TEST): $(B)/obj/tests/aot/test_summary.o $(AOT_LIBOBJ) $(AOT_LIBDEPS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_LDFLAGS) $^ $(AOT_LIBS) -lcmocka -o $@
+check-aot-summary: $(AOT_SUMMARY_TEST)
+	$(AOT_SUMMARY_TEST)

@@ -13,8 +13,9 @@ VMI_GEN  := $(B)/bin/vmi-gen
 GLUE_H   := $(B)/include/vmi_glue.h
 
 ALL += $(VMI_GEN) include/vmi_abi.h $(LINUX_H) $(GLUE_H)
-INSTALL_FILES += $(VMI_GEN):bin:755 include/vmi_abi.h:include/vmi:644 $(GLUE_H):include/vmi:644 \
-                 $(LINUX_H):include/vmi:644
+INSTALL_FILES += $(VMI_GEN):$(bindir):755 include/vmi_abi.h:$(pkgincludedir):644 \
+                 $(GLUE_H):$(pkgincludedir):644 $(LINUX_H):$(pkgincludedir):644 \
+                 $(foreach s,$(ABI_SPEC) $(ROM_SPEC) $(LINUX_SPEC),$(s):$(pkgdatadir)/spec:644)
 
 $(B)/obj/gen/%.o: gen/%.c gen/*.h
 	@mkdir -p $(@D)

@@ -26,6 +26,12 @@ FUZZ_DIR    := $(B)/fuzz
 # tools turn into their one-line "bad DWARF" error; ASan would abort in calloc instead.
 FUZZ_ENV    := ASAN_OPTIONS=allocator_may_return_null=1
 AFL_CC      ?= afl-clang-fast
+# `make afl-NAME` without AFL++: one line saying so, before anything is built.
+ifneq ($(filter afl-%,$(MAKECMDGOALS)),)
+ifeq ($(shell command -v $(AFL_CC) 2>/dev/null),)
+$(error $(filter afl-%,$(MAKECMDGOALS)): $(AFL_CC) not found: install AFL++ (Debian: afl++) or set AFL_CC)
+endif
+endif
 
 # The spec parser and checker.
 FUZZ_TARGETS      += spec

@@ -11,8 +11,9 @@ INL_CLANG_LIB := $(B)/lib/libvmiinline-clang.a
 INL_NOLOOPCALL := $(if $(shell $(CC) --version 2>/dev/null | grep -i clang),,-fno-tree-loop-distribute-patterns)
 
 ALL += $(INL_LIB) $(INL_HOST)
-INSTALL_FILES += $(INL_LIB):lib:644 $(INL_HOST):lib:644 inliner/vmi_inliner.h:include/vmi:644 \
-                 inliner/vmi_aot.h:include/vmi:644 inliner/vmi_linux_ops.h:include/vmi:644
+# Installed as libvmiinline-freestanding32.a: the name says which of the builds it is.
+INSTALL_FILES += $(INL_LIB):$(libdir):644:libvmiinline-freestanding32.a $(INL_HOST):$(libdir):644 \
+                 $(foreach h,vmi_inliner.h vmi_aot.h vmi_linux_ops.h vmi_linux_sites.h,inliner/$(h):$(pkgincludedir):644)
 
 $(B)/obj/inliner/free/%.o: inliner/%.c $(INL_HDR)
 	@mkdir -p $(@D)

@@ -21,9 +21,9 @@ HOST32_CLANG  := $(B)/lib/libvmihost32-clang.a
 HOST32_INC    := -Ilib/m32 -Ilib -Iinliner
 
 ALL += $(HOSTLIB) $(HOST32) $(HOST32_CLANG)
-INSTALL_FILES += $(HOSTLIB):lib:644 $(HOST32):lib:644 \
-                 $(foreach h,$(wildcard lib/*.h),$(h):include/vmi/host:644) \
-                 lib/m32/vmi_host32.h:include/vmi/host:644 lib/m32/rom_entry.h:include/vmi/host:644
+INSTALL_FILES += $(HOSTLIB):$(libdir):644 $(HOST32):$(libdir):644 \
+                 $(foreach h,$(wildcard lib/*.h),$(h):$(pkgincludedir)/host:644) \
+                 lib/m32/vmi_host32.h:$(pkgincludedir)/host:644 lib/m32/rom_entry.h:$(pkgincludedir)/host:644
 
 # Headers are found by -MMD's dependency files; the generated glue must exist before the first.
 $(B)/obj/lib/%.o: lib/%.c | $(GLUE_H)

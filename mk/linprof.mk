@@ -6,7 +6,7 @@ LINPROF_INIT   := $(LINPROF_DIR)/init
 LINPROF_CPIO   := $(LINPROF_DIR)/vmi-workload.cpio
 LINPROF_HELPER := $(B)/libexec/vmi-prof-linux
 ALL += $(LINPROF_CPIO) $(LINPROF_HELPER)
-INSTALL_FILES += $(LINPROF_HELPER):libexec/vmi:755 $(LINPROF_CPIO):share/vmi:644
+INSTALL_FILES += $(LINPROF_HELPER):$(pkglibexecdir):755 $(LINPROF_CPIO):$(pkgdatadir):644
 
 $(LINPROF_INIT): tools/vmi-prof/linux/workload.c loader/count_area.h
 	@mkdir -p $(@D)
@@ -14,9 +14,9 @@ $(LINPROF_INIT): tools/vmi-prof/linux/workload.c loader/count_area.h
 	    -fno-stack-protector -fcf-protection=none -O1 -Iloader $< -lgcc -o $@
 $(LINPROF_CPIO): $(LINPROF_INIT) tools/vmi-prof/linux/mkcpio.py
 	python3 tools/vmi-prof/linux/mkcpio.py $< $@
-$(LINPROF_HELPER): tools/vmi-prof/linux/vmi-prof-linux.sh
+$(LINPROF_HELPER): tools/vmi-prof/linux/vmi-prof-linux.sh include/vmi_version.h
 	@mkdir -p $(@D)
-	install -m 755 $< $@
+	sed 's/@VERSION@/$(VMI_VERSION_STR)/' $< > $@.tmp && chmod 755 $@.tmp && mv $@.tmp $@
 
 LINPROF_DEPS := $(LOADER) $(ROM_IMAGES) $(LINPROF_CPIO) $(LINPROF_HELPER) $(PROF_FRONT)
 

@@ -16,7 +16,7 @@ LOADER_OBJ       := $(LOADER_C:loader/%.c=$(B)/obj/loader/gcc/%.o) $(LOADER_S:lo
 LOADER_OBJ_CLANG := $(LOADER_C:loader/%.c=$(B)/obj/loader/clang/%.o) $(LOADER_S:loader/%.S=$(B)/obj/loader/clang/%.o)
 
 ALL += $(LOADER) $(LOADER_CLANG)
-INSTALL_FILES += $(LOADER):share/vmi:644
+INSTALL_FILES += $(LOADER):$(pkgdatadir):644
 
 $(B)/obj/loader/gcc/%.o: loader/%.c $(LOADER_H)
 	@mkdir -p $(@D)

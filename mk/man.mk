@@ -12,5 +12,5 @@ check-completion: $(VMI_GEN) $(VMI_AOT) $(PROF_FRONT) $(COMPLETIONS)
 	@bash tests/man/check-completion.sh completion vmi-gen=$(VMI_GEN) vmi-aot=$(VMI_AOT) vmi-prof=$(PROF_FRONT)
 
 CHECKS += check-man check-completion
-INSTALL_FILES += $(foreach p,$(MAN_PAGES),$(p):share/man/man$(subst .,,$(suffix $(p))):644) \
-                 $(COMPLETIONS:%=%:share/bash-completion/completions:644)
+INSTALL_FILES += $(foreach p,$(MAN_PAGES),$(p):$(mandir)/man$(subst .,,$(suffix $(p))):644) \
+                 $(COMPLETIONS:%=%:$(bashcompdir):644)

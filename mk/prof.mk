@@ -28,7 +28,7 @@ PROF_M32 := $(M32_CFLAGS) -fno-pic -Iinliner -I$(PROF_DIR) -I$(PROF_DIR)/engine 
 PROF_M32_LD := -m32 -no-pie
 
 ALL += $(PROF_FRONT) $(PROF_ENGINE)
-INSTALL_FILES += $(PROF_FRONT):bin:755 $(PROF_ENGINE):libexec/vmi:755
+INSTALL_FILES += $(PROF_FRONT):$(bindir):755 $(PROF_ENGINE):$(pkglibexecdir):755
 
 # ---- the 32-bit side ----
 $(B)/obj/prof/engine/%.o: $(PROF_DIR)/engine/%.c | $(GLUE_H)

@@ -10,9 +10,9 @@ ROM_FINISH  := $(B)/bin/vmi-romfinish
 ROM_AOT     := $(B)/bin/vmi-aot      # built by mk/aot.mk, included after this file
 
 ALL += $(ROM_FINISH) $(ROM_IMAGES)
-INSTALL_FILES += $(ROM_IMAGES:%=%:share/vmi:644) $(ROM_FINISH):bin:755
+INSTALL_FILES += $(ROM_IMAGES:%=%:$(pkgdatadir):644) $(ROM_FINISH):$(pkglibexecdir):755
 
-$(ROM_FINISH): rom/rom_finish.c include/vmi_abi.h
+$(ROM_FINISH): rom/rom_finish.c include/vmi_abi.h include/vmi_version.h
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(HOST_LDFLAGS) $< -o $@
 

@@ -4,8 +4,10 @@
  * last byte of the image so that all its bytes sum to 0 mod 256.  The output is written to a
  * temporary file and renamed.  Layout: docs/rom-format.md. */
 #include "vmi_abi.h"
+#include "vmi_version.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,41 +67,95 @@ static int finish(uint8_t *rom, size_t len, size_t *out_len, const char *in)
     return 0;
 }
 
-int main(int argc, char **argv)
+static const char usage_text[] =
+    "usage: vmi-romfinish [--] IN.bin OUT.rom\n"
+    "  Pads the raw binary of an assembled ROM to whole 512-byte blocks and sets its\n"
+    "  lengths and checksums (docs/rom-format.md); OUT is written whole or not at all.\n"
+    "  --help     this text\n"
+    "  --version  the version\n";
+
+/* Options: --help, --version and "--"; anything else starting with '-' is refused with a line
+ * naming it.  Returns -1 to go on, else the exit status. */
+static int parse_options(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: vmi-romfinish IN.bin OUT.rom\n");
+    static const struct option opts[] = {
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, "+", opts, NULL)) != -1;) {
+        switch (c) {
+        case 'h':
+            fputs(usage_text, stdout);
+            return 0;
+        case 'V':
+            printf("vmi-romfinish %s\n", VMI_VERSION);
+            return 0;
+        default:
+            fprintf(stderr, "vmi-romfinish: unknown option '%s'\n", argv[optind - 1]);
+            fputs(usage_text, stderr);
+            return 2;
+        }
+    }
+    if (argc - optind != 2) {
+        fprintf(stderr, "vmi-romfinish: %s\n", argc - optind < 2 ? "IN and OUT are needed"
+                                                                  : "too many operands");
+        fputs(usage_text, stderr);
         return 2;
     }
-    static uint8_t rom[ROM_MAX + VMI_ROM_BLOCK];
-    FILE *f = fopen(argv[1], "rb");
+    return -1;
+}
+
+static int read_image(const char *in, uint8_t *rom, size_t *len)
+{
+    FILE *f = fopen(in, "rb");
     if (!f) {
-        fprintf(stderr, "%s: %s\n", argv[1], strerror(errno));
+        fprintf(stderr, "%s: %s\n", in, strerror(errno));
         return 1;
     }
-    size_t len = fread(rom, 1, ROM_MAX + 1, f);
+    *len = fread(rom, 1, ROM_MAX + 1, f);
     int bad = ferror(f);
     fclose(f);
     if (bad)
-        return fail(argv[1], "read error", 0);
-    if (len > ROM_MAX)
-        return fail(argv[1], "image longer than 255 blocks of 512 bytes", len);
-    size_t size;
-    if (finish(rom, len, &size, argv[1]))
-        return 1;
+        return fail(in, "read error", 0);
+    if (*len > ROM_MAX)
+        return fail(in, "image longer than 255 blocks of 512 bytes", *len);
+    return 0;
+}
+
+/* Written to OUT.tmp and renamed, so OUT is whole or absent. */
+static int write_image(const char *out, const uint8_t *rom, size_t size)
+{
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", argv[2]);
-    f = fopen(tmp, "wb");
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", out) >= sizeof tmp) {
+        fprintf(stderr, "%s: path too long\n", out);
+        return 1;
+    }
+    FILE *f = fopen(tmp, "wb");
     if (!f) {
         fprintf(stderr, "%s: %s\n", tmp, strerror(errno));
         return 1;
     }
-    bad = fwrite(rom, 1, size, f) != size;
+    int bad = fwrite(rom, 1, size, f) != size;
     bad |= fclose(f) != 0;
-    if (bad || rename(tmp, argv[2]) != 0) {
-        fprintf(stderr, "%s: cannot write: %s\n", argv[2], strerror(errno));
+    if (bad || rename(tmp, out) != 0) {
+        fprintf(stderr, "%s: cannot write: %s\n", out, strerror(errno));
         remove(tmp);
         return 1;
     }
     return 0;
+}
+
+int main(int argc, char **argv)
+{
+    int status = parse_options(argc, argv);
+    if (status >= 0)
+        return status;
+    const char *in = argv[optind], *out = argv[optind + 1];
+    static uint8_t rom[ROM_MAX + VMI_ROM_BLOCK];
+    size_t len, size;
+    if (read_image(in, rom, &len) || finish(rom, len, &size, in))
+        return 1;
+    return write_image(out, rom, size);
 }

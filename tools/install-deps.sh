@@ -1,10 +1,16 @@
 #!/bin/sh
 # Install the Debian packages the build and the tests need, and only those that are missing.
-# Quiet and quick when everything is present; uses sudo when not run as root.
+# Quiet and quick when everything is present.  NO_DEPS=1 skips it entirely (a machine whose
+# packages are managed otherwise); when it must use sudo, it first says so and which packages.
 set -eu
 
+if [ "${NO_DEPS:-}" = 1 ]; then
+    exit 0
+fi
+
 PACKAGES="build-essential gcc-multilib clang libelf-dev libdwarf-dev libzydis-dev libzycore-dev
-libcmocka-dev qemu-system-x86 libcairo2-dev valgrind libjansson-dev python3-jsonschema"
+libcmocka-dev qemu-system-x86 libcairo2-dev valgrind libjansson-dev python3-jsonschema mandoc
+pkg-config"
 
 missing=""
 for pkg in $PACKAGES; do
@@ -27,7 +33,11 @@ else
     SUDO=""
 fi
 
-echo "install-deps: installing$missing"
+if [ -n "$SUDO" ]; then
+    echo "install-deps: will run sudo apt-get install for:$missing (NO_DEPS=1 skips this)"
+else
+    echo "install-deps: installing$missing"
+fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >/dev/null
 # shellcheck disable=SC2086

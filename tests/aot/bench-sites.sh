@@ -20,12 +20,12 @@ phases=$("$aot" sites --json --stats "$img" 2>&1 >/dev/null)
 
 got=$(grep -c '^  {"addr":' "$out")
 # every site: line L of big.S is "\tVMI_<call>..." and the function is f<record / 100>
-bad=$(sed -n 's/^  {"addr":"[^"]*","call":"\([A-Za-z0-9]*\)".*"record":\([0-9]*\),"func":"\([^"]*\)".*"line":\([0-9]*\),"native":\([a-z]*\),.*/\1 \2 \3 \4 \5/p' "$out" |
+bad=$(sed -n 's/^  {"addr":"[^"]*","call":"\([A-Za-z0-9]*\)".*"record":\([0-9]*\),"function":"\([^"]*\)".*"line":\([0-9]*\),"native":\([a-z]*\),.*/\1 \2 \3 \4 \5/p' "$out" |
     awk -v src="$src" '
         BEGIN { while ((getline l < src) > 0) text[++nl] = l }
         { want = sprintf("f%05d", int($2 / 100))
           if (text[$4] !~ ("^\tVMI_" $1 "( |$)") || $3 != want || $5 != "true") {
-              if (bad++ < 3) print "site", $2, $1, "line", $4, "func", $3 > "/dev/stderr" } }
+              if (bad++ < 3) print "site", $2, $1, "line", $4, "function", $3 > "/dev/stderr" } }
         END { print bad + 0 }')
 echo "bench-aot-sites: $n sites; sites --json wall time best ${sorted[0]} ms, median ${sorted[2]} ms (5 runs)"
 echo "bench-aot-sites: $phases"

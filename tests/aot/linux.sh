@@ -111,9 +111,9 @@ k=$dir/vmlinux
 "$aot" specialize "$k" --rom "$romdir/vmi-pv.rom" --rom-base $base -o "$tmp/a1" > /dev/null 2>&1
 "$aot" specialize "$k" --rom "$romdir/vmi-pv.rom" --rom-base $base -o "$tmp/a2" > /dev/null 2>&1
 cmp -s "$tmp/a1" "$tmp/a2" && ok "specialize is deterministic" || bad "two runs differ"
-"$aot" specialize "$k" --rom "$romdir/vmi-pv.rom" --rom-base $base --dry-run > "$tmp/dry.json" 2> "$tmp/err" \
-    && python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/dry.json" \
-    && ok "--dry-run: the report on standard output, valid JSON" || bad "--dry-run: $(cat "$tmp/err")"
+"$aot" specialize "$k" --rom "$romdir/vmi-pv.rom" --rom-base $base --dry-run --report "$tmp/dry.json" > "$tmp/dry.txt" 2> "$tmp/err" \
+    && grep -q '^dry run: nothing written' "$tmp/dry.txt" && python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/dry.json" \
+    && ok "--dry-run: the summary, and the report valid JSON" || bad "--dry-run: $(cat "$tmp/err")"
 "$aot" sites "$tmp/a1" > /dev/null 2>&1 && ok "sites reads a specialized kernel" || bad "sites on OUT"
 
 # tampering: another ROM, a site changed after specialize

@@ -73,9 +73,12 @@ for img in "$@"; do
     if command -v python3 >/dev/null 2>&1; then
         python3 -c '
 import json, sys
-a = json.load(open(sys.argv[1]))
-need = {"addr", "call", "len", "func", "file", "line", "bytes", "asm", "clobbers", "const", "native"}
-assert isinstance(a, list) and a, "not a non-empty array"
+d = json.load(open(sys.argv[1]))
+assert d["tool"] == "vmi-aot sites" and d["schema"] == "vmi-aot.sites/1", "head %r" % d
+assert d["records"] == len(d["sites"]), "records %d, sites %d" % (d["records"], len(d["sites"]))
+need = {"addr", "call", "len", "function", "file", "line", "bytes", "asm", "clobbers", "const", "native"}
+a = d["sites"]
+assert isinstance(a, list) and a, "no sites"
 for o in a:
     missing = need - set(o)
     assert not missing, "missing keys %s" % missing
@@ -102,7 +105,7 @@ for o in a:
           else { sub(/ \(discriminator.*/, ""); if (loc == "" && $0 !~ /vmi_glue\.h:/) loc = $0; outer = fn }
           k++ }
         END { flush() }' | sort >"$dir/s.a2l"
-    sed -n 's/^  {"addr":"\(0x[0-9a-f]*\)".*"func":"\([^"]*\)","file":"\([^"]*\)","line":\([0-9]*\),.*/\1 \2 \3:\4/p' \
+    sed -n 's/^  {"addr":"\(0x[0-9a-f]*\)".*"function":"\([^"]*\)","file":"\([^"]*\)","line":\([0-9]*\),.*/\1 \2 \3:\4/p' \
         "$dir/s.json" | sort >"$dir/s.gotloc"
     # addr2line prints addresses with 8 hex digits too
     cmp -s "$dir/s.a2l" "$dir/s.gotloc" && pass "$name: functions and file:line agree with addr2line" \

@@ -11,7 +11,7 @@
 #     only site bytes, the identity record and the two header fields differ; the identity
 #     record's fields, rom_hash and sites_hash recomputed; .vmi_aot's entries and original bytes;
 #   - the report: valid JSON, the documented keys, totals that add up, variant only for variants;
-#   - --dry-run writes only the report;
+#   - --dry-run writes only the report (and prints the summary);
 #   - harness images: each site's decision, reason and target equal the harness's own load-time
 #     plan (vmi-selftest -v executes the real GetRelocationInfo; specialize emulates it).
 # Bad inputs to specialize: each exits 1 (2 for usage) with one line on stderr, nothing on stdout
@@ -80,9 +80,9 @@ for img in "$@"; do
         && pass "$name: .vmi_aot is a non-allocated PROGBITS section" || fail "$name: no .vmi_aot"
     # the same sites, functions and lines
     if diff <("$aot" sites --json "$img" | python3 -c 'import json,sys
-for s in json.load(sys.stdin): print(s["addr"], s["call"], s["len"], s["func"], s["file"], s["line"])') \
+for s in json.load(sys.stdin)["sites"]: print(s["addr"], s["call"], s["len"], s["function"], s["file"], s["line"])') \
             <("$aot" sites --json "$o" | python3 -c 'import json,sys
-for s in json.load(sys.stdin): print(s["addr"], s["call"], s["len"], s["func"], s["file"], s["line"])') \
+for s in json.load(sys.stdin)["sites"]: print(s["addr"], s["call"], s["len"], s["function"], s["file"], s["line"])') \
             >/dev/null; then
         pass "$name: sites on OUT: same sites, functions and lines"
     else
@@ -101,7 +101,7 @@ for s in json.load(sys.stdin): print(s["addr"], s["call"], s["len"], s["func"], 
 import json, sys
 r = json.load(open(sys.argv[1]))
 n = int(sys.argv[2])
-keys = {"addr", "call", "len", "decision", "reason", "func", "file", "line", "variant"}
+keys = {"addr", "call", "len", "decision", "reason", "function", "file", "line", "variant"}
 assert len(r["sites"]) == n == r["totals"]["sites"], (len(r["sites"]), n)
 t = r["totals"]
 assert sum(t[d] for d in ("inline", "call", "jump", "nop", "native")) == n
@@ -110,16 +110,17 @@ for s in r["sites"]:
     assert keys <= set(s), s
     assert s["decision"] in ("inline", "call", "jump", "nop", "native"), s
     assert (s["variant"] is not None) == (s["reason"] == "inline-variant"), s
-    assert s["func"] and s["file"] and (s["line"] > 0) == (s["file"] != "?"), s
+    assert (s["line"] is None) == (s["file"] is None) and s["function"] != "?", s
 assert [s["addr"] for s in r["sites"]] == sorted(s["addr"] for s in r["sites"])
 assert sum(1 for s in r["sites"] if s["variant"]) == t["variant"]
 EOF
 
-    # --dry-run: the report only
+    # --dry-run: the report and the summary, no OUT (tests/aot/dryrun.sh checks the summary)
     rm -f "$out/dry.elf"
-    if "$aot" specialize "$img" --rom "$pv" "${base[@]}" --dry-run -o "$out/dry.elf" >"$out/dry.json" 2>/dev/null \
-            && [ ! -e "$out/dry.elf" ] && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$out/dry.json"; then
-        pass "$name: --dry-run writes only the report (standard output)"
+    if "$aot" specialize "$img" --rom "$pv" "${base[@]}" --dry-run -o "$out/dry.elf" --report "$out/dry.json" \
+            >"$out/dry.txt" 2>/dev/null && [ ! -e "$out/dry.elf" ] && grep -q '^dry run: nothing written' "$out/dry.txt" \
+            && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$out/dry.json"; then
+        pass "$name: --dry-run writes only the report and prints the summary"
     else
         fail "$name: --dry-run"
     fi
@@ -134,11 +135,13 @@ for h in ${AOT_HARNESS:-}; do
              cur == p && $1 == "site" { for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
                                        print f["addr"], f["decision"], f["reason"], f["noinline"], f["target"] }' \
             "$out/$name.run" | sort >"$out/$name.$pol.harness"
-        "$aot" specialize "$h" --rom "$pv" --rom-base $HARNESS_ROM_BASE --policy $pol --dry-run 2>/dev/null | python3 -c '
+        "$aot" specialize "$h" --rom "$pv" --rom-base $HARNESS_ROM_BASE --policy $pol --dry-run \
+            --report "$out/$name.$pol.json" >/dev/null 2>&1
+        python3 -c '
 import json, sys
 for s in json.load(sys.stdin)["sites"]:
     print(s["addr"], s["decision"], s["reason"], s["noinline"], s["target"] or "0x00000000")' \
-            | sort >"$out/$name.$pol.aot"
+            <"$out/$name.$pol.json" | sort >"$out/$name.$pol.aot"
         if [ -s "$out/$name.$pol.aot" ] && cmp -s "$out/$name.$pol.harness" "$out/$name.$pol.aot"; then
             pass "$name $pol: every site's decision, reason and target equal the harness's load-time plan ($(wc -l <"$out/$name.$pol.aot") sites)"
         else

@@ -4,25 +4,37 @@
 #
 # An example is a fenced block opened by ```console.  In it, a line "$ COMMAND" (continued by a
 # trailing backslash) is run by bash in a scratch directory that holds symbolic links to the
-# checkout's build/, spec/, include/, tests/ and docs/, shared by every example of one document;
-# the lines after it, up to the next "$ " line, are its expected output (stdout and stderr
-# together).  Expected lines match in order, each against one output line: "..." alone skips any
-# number of lines, "..." inside a line matches any text, and the last line "[exit N]" expects exit
-# status N (otherwise the command must succeed).  With no expected lines only the status counts.
+# checkout's build/, spec/, include/, tests/, docs/, man/ and completion/, shared by every
+# example of one document; the lines after it, up to the next "$ " line, are its expected output
+# (stdout and stderr together).  Expected lines match in order, each against one output line
+# (a trailing CR dropped): "..." alone skips any number of lines, "..." inside a line matches any
+# text, and the last line "[exit N]" expects exit status N (otherwise the command must succeed).  With no expected lines only the status counts.
 # "$ make TARGET..." is not run (make check is already running): make -n must know the targets.
-# "```console linux" blocks need the Linux fixtures ($LINUX_VMI_DIR, linked as linux-vmi/ in the
-# scratch directory) and are skipped without them.
+# "```console linux" blocks need the Linux fixtures (linked as linux-vmi/ in the scratch directory;
+# $LINUX_VMI_DIR is exported as their absolute path) and are skipped without them.
 #
-# A command shown anywhere else (an indented block, another fence, a line starting with
-# build/bin/, vmi-*, or "$ ") is an error: it would not be tested.  Usage synopses belong in a
-# ```synopsis block, which is not run.
+# A command shown anywhere else (an indented block or a plain ``` fence whose line starts with
+# "$ ", build/bin/, vmi-*, make, bash, qemu-system-..., or another program of $command_re; a line
+# of prose starting with "$ " or build/bin/) is an error: it would not be tested.  Usage synopses,
+# and commands that need what the build does not provide (AFL++), belong in a ```synopsis block,
+# which is not run; any other fenced language (```c, ```json, ...) is not looked at.
 #
 # Usage: examples.sh TOP LINUX_VMI_DIR FILE...   prints one line per failure and a summary.
 set -u
 top=$(cd "$1" && pwd); linux=$2; shift 2
 failures=0 ran=0 skipped=0 checked=0
+if [ -d "$linux" ]; then LINUX_VMI_DIR=$(cd "$linux" && pwd); export LINUX_VMI_DIR; fi
 
 fail() { echo "$1: $2"; failures=$((failures + 1)); }
+
+# What a displayed command starts with: a prompt, a program of the build or one a reader would run.
+command_re='(\$ |build/(bin|libexec|fuzz)/|vmi-(gen|aot|prof|selftest) |make |bash |sh |qemu-system-|afl-|valgrind |callgrind_annotate |python3 |(cc|gcc|clang) |pkg-config |man )'
+# A program's message quoted in a doc ("vmi-aot verify: FILE: ...") is output, not a command.
+message_re='^[[:space:]]*vmi-[a-z]+( [a-z-]+)?: '
+untested() {
+    [[ $3 =~ $message_re ]] && return
+    fail "$1:$2" "a command outside a \`\`\`console block (it would not be tested): ${3#"${3%%[! ]*}"}"
+}
 
 # The glob pattern for one expected line: glob characters quoted, "..." as "*".
 pattern_of() {
@@ -42,6 +54,8 @@ pattern_of() {
 match() {
     local -a got want
     mapfile -t got < "$1"; mapfile -t want < "$2"
+    # a serial console's lines end in CR LF; a terminal shows no CR
+    got=("${got[@]%$'\r'}")
     local g=0 w=0 skip=0
     while [ $w -lt ${#want[@]} ]; do
         if [ "${want[$w]}" = "..." ]; then skip=1; w=$((w + 1)); continue; fi
@@ -85,7 +99,7 @@ run_one() {
 
 scratch_for() {
     local dir; dir=$(mktemp -d)
-    for d in build spec include tests docs; do ln -s "$top/$d" "$dir/$d"; done
+    for d in build spec include tests docs man completion; do ln -s "$top/$d" "$dir/$d"; done
     [ -d "$linux" ] && ln -s "$(cd "$linux" && pwd)" "$dir/linux-vmi"
     printf '%s' "$dir"
 }
@@ -109,10 +123,10 @@ run_doc() {
                 fail "$doc:$n" "a \`\`\`${BASH_REMATCH[1]} block: use \`\`\`console (run) or \`\`\`synopsis"
                 in=2; continue
             fi
-            if [[ $raw =~ ^\`\`\` ]] && [[ ! $raw =~ ^\`\`\`$ ]]; then in=2; continue; fi
-            if [[ $raw =~ ^(\ {4}|\	)\ *(\$\ |build/bin/|vmi-(gen|aot|prof|selftest)\ |make\ ) ]] \
-                || [[ $raw =~ ^(\$\ |build/bin/) ]]; then
-                fail "$doc:$n" "a command outside a \`\`\`console block (it would not be tested): ${raw#"${raw%%[! ]*}"}"
+            if [[ $raw =~ ^\`\`\`$ ]]; then in=3; continue; fi
+            if [[ $raw =~ ^\`\`\` ]]; then in=2; continue; fi
+            if [[ $raw =~ ^(\ {4}|\	)\ *$command_re ]] || [[ $raw =~ ^(\$\ |build/bin/) ]]; then
+                untested "$doc" "$n" "$raw"
             fi
             continue
         fi
@@ -121,6 +135,11 @@ run_doc() {
             in=0; continue
         fi
         [ $in -eq 2 ] && continue
+        # a plain fence shows output or text: a command in it would not be run
+        if [ $in -eq 3 ]; then
+            [[ $raw =~ ^\ *$command_re ]] && untested "$doc" "$n" "$raw"
+            continue
+        fi
         if [ $cont -eq 1 ]; then
             cmd+=$'\n'"$raw"; [[ $raw == *\\ ]] || cont=0; continue
         fi

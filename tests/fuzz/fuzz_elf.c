@@ -20,6 +20,7 @@
 #include "disasm.h"
 #include "dwarf_lines.h"
 #include "elf_image.h"
+#include "json_out.h"
 #include "site_info.h"
 
 static int quiet_fd = -1;
@@ -29,7 +30,7 @@ static void read_everything(const struct aot_image *img, const char *path)
     struct aot_err err;
     struct aot_dwarf *dw = NULL;
     struct aot_disasm dis;
-    char buf[1024], hex[3 * 256], clob[48], carg[32];
+    char buf[1024], clob[48], carg[32];
 
     if (aot_disasm_init(&dis) != 0)
         abort();
@@ -40,7 +41,7 @@ static void read_everything(const struct aot_image *img, const char *path)
         struct aot_site_info si;
         aot_site_info(img, dw, s, &si);
         (void)aot_site_is_native(img, s);
-        aot_hex_bytes(aot_site_bytes(img, s), s->len, hex);
+        json_decref(aot_json_bytes(aot_site_bytes(img, s), s->len));
         aot_disasm_text(&dis, aot_site_bytes(img, s), s->len, s->addr, buf, sizeof buf);
         aot_clobber_names(s->clobbers, clob, sizeof clob);
         aot_const_arg_name(s, carg, sizeof carg);

@@ -117,9 +117,10 @@ case_ "trace against the PAE list" refused "not entered: SetPxELong" \
 # Trace edits at routine entries: the addresses from the ROM's base and vmi-aot's routine table.
 aot=${VMI_AOT:-build/bin/vmi-aot}
 base=$(bash "$here/romtrace.sh" "$romdir/vmi-native.rom" "$trace" | sed -n 's/^rom base=\(0x[0-9a-f]*\).*/\1/p')
-offset_of() {   # NAME: the routine's offset in the native ROM, decimal
-    "$aot" check-rom --json "$romdir/vmi-native.rom" |
-        sed -n "s/.*\"kind\": \"\(entry\|routine\)\".*\"name\": \"$1\", \"offset\": \([0-9]*\),.*/\2/p" | head -1
+offset_of() {   # NAME: the routine's offset in the native ROM, decimal (the JSON's is hex)
+    "$aot" check-rom --json "$romdir/vmi-native.rom" | python3 -c 'import json, sys
+print(next((int(r["offset"], 16) for r in json.load(sys.stdin)["routines"]
+            if r["kind"] in ("entry", "routine") and r["name"] == sys.argv[1]), ""))' "$1"
 }
 entry_of() { printf '0x%08x' $((base + $(offset_of "$1"))); }
 case_ "trace without DisableInterrupts" refused "not entered: DisableInterrupts" \

@@ -33,13 +33,18 @@ trace=$2
 aot=${VMI_AOT:-build/bin/vmi-aot}
 table=$(mktemp)
 listed=$table.out
-trap 'rm -f "$table" "$table.err" "$listed"' EXIT
-if ! "$aot" check-rom --json "$rom" >"$table" 2>"$table.err"; then
+trap 'rm -f "$table" "$table.err" "$table.json" "$listed"' EXIT
+# The routine table: "OFFSET NAME" per entry and routine (OFFSET decimal), from the JSON document
+# (docs/schema/vmi-aot.check-rom.json: offsets are hex strings).
+if ! "$aot" check-rom --json "$rom" >"$table.json" 2>"$table.err" ||
+   ! python3 -c 'import json, sys
+for r in json.load(open(sys.argv[1]))["routines"]:
+    if r["kind"] in ("entry", "routine"): print(int(r["offset"], 16), r["name"])' "$table.json" >"$table" 2>>"$table.err"; then
     echo "$rom: vmi-aot check-rom failed: $(head -1 "$table.err")" >&2
-    rm -f "$table.err"
+    rm -f "$table.err" "$table.json"
     exit 1
 fi
-rm -f "$table.err"
+rm -f "$table.err" "$table.json"
 [ -r "$trace" ] || { echo "$trace: no trace" >&2; exit 1; }
 
 # Block addresses in trace order: the line after "IN:" (possibly "IN: symbol") starts with it.
@@ -50,16 +55,9 @@ function hex(s,    i, c, v) {
     for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)); v = v * 16 + c - 1 }
     return v
 }
-function field(line, key,    s) {   # the value of "key": in one JSON routine line
-    s = line
-    if (!sub(".*\"" key "\": *", "", s)) return ""
-    sub(/^"/, "", s); sub(/["],.*|,.*|[}].*/, "", s)
-    return s
-}
 BEGIN {
     while ((getline line < table) > 0) {
-        if (line !~ /"kind": "(entry|routine)"/) continue
-        name = field(line, "name"); off = field(line, "offset") + 0
+        split(line, f, " "); off = f[1] + 0; name = f[2]
         if (off in names) names[off] = names[off] "/" name; else { names[off] = name; offs[++n] = off }
         if (name == "VMI_Init") init = off
     }

@@ -70,32 +70,70 @@ static void print_findings(const struct romchk *c, FILE *f)
         fprintf(f, "%s%s: %u more findings not shown\n", prefix, c->file, c->dropped);
 }
 
-static void print_json(const struct romchk *c, FILE *f)
+/* ---- JSON (docs/json.md, schema docs/schema/vmi-aot.check-rom.json) ---------------------------- */
+
+#define CHECK_ROM_TOOL   "vmi-aot check-rom"
+#define CHECK_ROM_SCHEMA "vmi-aot.check-rom/1"
+
+/* One element of "routines": a new object, or NULL on out of memory. */
+static json_t *routine_json(const struct romchk_routine *r)
 {
-    fprintf(f, "{\"rom\": ");
-    aot_json_str(f, c->file);
-    fprintf(f, ", \"size\": %u, \"flavor\": \"%s\", \"virtual_top\": %u, \"ok\": %s,\n"
-               " \"routines\": [", c->rom_size, c->native ? "native" : "pv", c->virtual_top,
-            c->nfindings ? "false" : "true");
-    for (unsigned i = 0; i < c->nroutines; i++) {
-        const struct romchk_routine *r = &c->routines[i];
-        fprintf(f, "%s\n  {\"kind\": \"%s\", \"call\": %d, \"name\": ", i ? "," : "",
-                kind_name(r->kind), r->call);
-        aot_json_str(f, r->name);
-        fprintf(f, ", \"offset\": %u, \"length\": %u, \"reloc\": \"%s\", \"writes\": %u, "
-                   "\"allowed\": %u, \"relocations\": %u, \"findings\": %u}", r->off, r->len,
-                r->kind == RK_ROUTINE ? romchk_reloc_names[r->reloc_type] : "-", r->writes, r->declared,
-                r->nrelocs, r->findings);
-    }
-    fprintf(f, "],\n \"findings\": [");
-    for (unsigned i = 0; i < c->nfindings; i++) {
-        fprintf(f, "%s\n  {\"offset\": %ld, \"where\": ", i ? "," : "", c->findings[i].off);
-        aot_json_str(f, c->findings[i].where);
-        fprintf(f, ", \"message\": ");
-        aot_json_str(f, c->findings[i].msg);
-        fprintf(f, "}");
-    }
-    fprintf(f, "]}\n");
+    return json_pack("{s:s, s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:i, s:i}",
+                     "kind", kind_name(r->kind),
+                     "call_nr", r->call >= 0 ? json_integer(r->call) : json_null(),
+                     "name", aot_json_string(r->name), "offset", aot_json_hex(r->off),
+                     "length", (int)r->len,
+                     "reloc", r->kind == RK_ROUTINE
+                                  ? json_string(romchk_reloc_names[r->reloc_type & 3])
+                                  : json_null(),
+                     "writes", aot_json_hex(r->writes), "allowed", aot_json_hex(r->declared),
+                     "relocations", (int)r->nrelocs, "findings", (int)r->findings);
+}
+
+/* One element of "findings" (its text from input, so through aot_json_string). */
+static json_t *finding_json(const struct romchk_finding *x)
+{
+    return json_pack("{s:o, s:o, s:o}",
+                     "offset", x->off >= 0 ? aot_json_hex((uint64_t)x->off) : json_null(),
+                     "where", aot_json_string(x->where), "message", aot_json_string(x->msg));
+}
+
+/* GetRelocationInfo's answers for calls 0-255, counted per type (the text's summary line). */
+static json_t *reloc_counts_json(const struct romchk *c)
+{
+    unsigned by[4] = { 0 };
+    for (unsigned n = 0; n < 256; n++)
+        by[c->reloc_type[n] & 3]++;
+    return json_pack("{s:i, s:i, s:i, s:i}", "call_rel", (int)by[1], "jump_rel", (int)by[2],
+                     "nop", (int)by[3], "none", (int)by[0]);
+}
+
+/* The whole document, or NULL on out of memory. */
+static json_t *check_rom_json(const struct romchk *c)
+{
+    char api[16];
+    snprintf(api, sizeof api, "%u.%u", c->size > 0x0d ? c->img[0x0d] : 0,
+             c->size > 0x0c ? c->img[0x0c] : 0);
+    json_t *doc = aot_json_doc(CHECK_ROM_TOOL, CHECK_ROM_SCHEMA);
+    int bad = aot_json_set(doc, "rom", aot_json_string(c->file));
+    bad |= aot_json_set(doc, "size", json_integer(c->rom_size));
+    bad |= aot_json_set(doc, "api", json_string(api));
+    bad |= aot_json_set(doc, "flavor", json_string(c->native ? "native" : "pv"));
+    bad |= aot_json_set(doc, "virtual_top", aot_json_addr(c->virtual_top));
+    bad |= aot_json_set(doc, "inline_table", aot_json_bool(c->has_table));
+    bad |= aot_json_set(doc, "ok", aot_json_bool(c->nfindings == 0));
+    json_t *routines = json_array(), *findings = json_array();
+    for (unsigned i = 0; i < c->nroutines; i++)
+        bad |= aot_json_push(routines, routine_json(&c->routines[i]));
+    for (unsigned i = 0; i < c->nfindings; i++)
+        bad |= aot_json_push(findings, finding_json(&c->findings[i]));
+    bad |= aot_json_set(doc, "routines", routines);
+    bad |= aot_json_set(doc, "relocation_types", reloc_counts_json(c));
+    bad |= aot_json_set(doc, "findings", findings);
+    bad |= aot_json_set(doc, "findings_not_shown", json_integer(c->dropped));
+    if (bad)
+        json_decref(doc);
+    return bad ? NULL : doc;
 }
 
 static void usage(FILE *f)
@@ -227,8 +265,13 @@ int aot_cmd_check_rom(int argc, char **argv)
     c->flavor_forced = a.flavor >= 0;
     romchk_run(c);
     romchk_consumer(c);     /* the Linux profile's rules: check-rom only, not specialize/verify */
+    rc = c->nfindings ? 1 : 0;
     if (a.json) {
-        print_json(c, stdout);
+        if (aot_json_write(stdout, check_rom_json(c), AOT_JSON_PRETTY) != 0 || fflush(stdout) != 0) {
+            fprintf(stderr, "vmi-aot check-rom: %s: the JSON could not be written (out of memory, "
+                    "or standard output failed)\n", path);
+            rc = 1;
+        }
         print_findings(c, stderr);
     } else {
         print_text(c, stdout);
@@ -236,7 +279,6 @@ int aot_cmd_check_rom(int argc, char **argv)
         printf("%s: %u finding%s\n", path, c->nfindings + c->dropped,
                c->nfindings + c->dropped == 1 ? "" : "s");
     }
-    rc = c->nfindings ? 1 : 0;
     free(c);
     return rc;
 }

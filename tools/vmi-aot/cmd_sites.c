@@ -4,13 +4,16 @@
  * Columns: address, call, length, allowed clobbers, constant argument ("-" or name=value),
  * native ("native" when the bytes are the call's native sequence and NOP fill, else "patched"),
  * function, file:line, the bytes disassembled (Intel syntax, disasm.h).
- * JSON: an array of objects, one per site in address order:
+ * JSON (docs/json.md): one document, schema vmi-aot.sites/1 (docs/schema/vmi-aot.sites.json;
+ * a Linux kernel's is vmi-aot.linux-sites/1, linux_listing.h): the head ("tool", "version",
+ * "schema", "image", "kind", "table", "records"), then "sites", one object per line in address
+ * order:
  *   {"addr":"0x08049000","call":"DisableInterrupts","call_nr":30,"len":8,
  *    "clobbers":"flags","clobber_mask":"0x80","const":null | {"arg":"flags","index":2,"value":"0x41"},
- *    "record":0,"func":"irq_off","file":"/src/irq.c","line":13,"native":true,
+ *    "record":0,"function":"irq_off","file":"/src/irq.c","line":13,"native":true,
  *    "bytes":"fa 0f 1f 80 00 00 00 00","asm":"cli; nop dword ptr [eax], eax"}
- * Unknown func/file are "?", an unknown line is 0.  Nothing is written unless the whole image
- * reads cleanly; with -o the file appears whole or not at all. */
+ * An unknown function, file or line is null.  Nothing is written unless the whole image reads
+ * cleanly; with -o the file appears whole or not at all. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +32,8 @@
 #include "vmi_abi.h"
 #include "vmi_version.h"
 
+#define AOT_SITES_SCHEMA "vmi-aot.sites/1"
+
 static void usage(FILE *f)
 {
     fputs("usage: vmi-aot sites [--json] [--stats] [-o FILE] KERNEL\n"
@@ -36,7 +41,7 @@ static void usage(FILE *f)
           "  Linux kernel's .parainstructions pv sites with their ops): address, call, length,\n"
           "  allowed clobbers, constant argument, function, file:line (DWARF; ? without debug\n"
           "  info) and the current bytes disassembled (Intel syntax).\n"
-          "  --json               a JSON array of site objects instead of text\n"
+          "  --json               a JSON document instead of text (docs/json.md)\n"
           "  -o, --output FILE    write to FILE (whole or not at all) instead of standard output\n"
           "  --stats              time the phases, on standard error\n"
           "  --help, --version    this text; the version\n", f);
@@ -85,45 +90,59 @@ static void print_text(FILE *f, const struct aot_image *img, const struct aot_dw
     fprintf(f, "# %zu sites, %zu native, %zu with file:line\n", img->nsites, native, with_line);
 }
 
-static void print_json(FILE *f, const struct aot_image *img, const struct aot_dwarf *dw,
-                       const struct aot_disasm *dis, struct aot_disasm_memo *memo)
+/* One element of "sites" (docs/schema/vmi-aot.sites.json): a new object, or NULL on out of
+ * memory. */
+static json_t *site_json(const struct aot_image *img, const struct aot_dwarf *dw,
+                         const struct aot_disasm *dis, struct aot_disasm_memo *memo,
+                         const struct aot_site *s)
 {
-    char clob[48], carg[32], hex[3 * 256];
+    char clob[48], carg[32];
     size_t whole;
+    struct aot_site_info si;
+    aot_site_info(img, dw, s, &si);
+    const char *an = aot_const_arg_name(s, carg, sizeof carg);
+    json_t *cst = an ? json_pack("{s:o, s:i, s:o}", "arg", aot_json_string(an), "index",
+                                 (int)((s->flags & VMI_SITE_CONST_ARG_MASK) >> VMI_SITE_CONST_ARG_SHIFT),
+                                 "value", aot_json_hex(s->const_value))
+                     : json_null();
+    json_t *o = json_pack("{s:o, s:s, s:i, s:i, s:s, s:o, s:o, s:i}",
+                          "addr", aot_json_addr(s->addr), "call", aot_call_name(s->call),
+                          "call_nr", (int)s->call, "len", (int)s->len,
+                          "clobbers", aot_clobber_names(s->clobbers, clob, sizeof clob),
+                          "clobber_mask", aot_json_hex(s->clobbers), "const", cst,
+                          "record", (int)s->rec_index);
+    const char *asmtext = aot_disasm_memo_text(memo, dis, aot_site_bytes(img, s), s->len,
+                                               s->addr, &whole);
+    int bad = aot_json_set_location(o, si.func, si.file, si.line);
+    bad |= aot_json_set(o, "native", aot_json_bool(aot_site_is_native(img, s)));
+    bad |= aot_json_set(o, "bytes", aot_json_bytes(aot_site_bytes(img, s), s->len));
+    bad |= aot_json_set(o, "asm", aot_json_string(asmtext));
+    if (bad)
+        json_decref(o);
+    return bad ? NULL : o;
+}
 
-    fputs("[", f);
-    for (size_t i = 0; i < img->nsites; i++) {
-        const struct aot_site *s = &img->sites[i];
-        struct aot_site_info si;
-        aot_site_info(img, dw, s, &si);
-        fprintf(f, "%s\n  {\"addr\":\"0x%08x\",\"call\":", i ? "," : "", s->addr);
-        aot_json_str(f, aot_call_name(s->call));
-        fprintf(f, ",\"call_nr\":%u,\"len\":%u,\"clobbers\":\"%s\",\"clobber_mask\":\"0x%02x\","
-                   "\"const\":", s->call, s->len, aot_clobber_names(s->clobbers, clob, sizeof clob),
-                s->clobbers);
-        const char *an = aot_const_arg_name(s, carg, sizeof carg);
-        if (an) {
-            fputs("{\"arg\":", f);
-            aot_json_str(f, an);
-            fprintf(f, ",\"index\":%u,\"value\":\"0x%x\"}",
-                    (s->flags & VMI_SITE_CONST_ARG_MASK) >> VMI_SITE_CONST_ARG_SHIFT,
-                    s->const_value);
-        } else {
-            fputs("null", f);
-        }
-        fprintf(f, ",\"record\":%u,\"func\":", s->rec_index);
-        aot_json_str(f, si.func);
-        fputs(",\"file\":", f);
-        aot_json_str(f, si.file);
-        aot_hex_bytes(aot_site_bytes(img, s), s->len, hex);
-        const char *asmtext = aot_disasm_memo_text(memo, dis, aot_site_bytes(img, s), s->len,
-                                                   s->addr, &whole);
-        fprintf(f, ",\"line\":%u,\"native\":%s,\"bytes\":\"%s\",\"asm\":", si.line,
-                aot_site_is_native(img, s) ? "true" : "false", hex);
-        aot_json_str(f, asmtext);
-        fputs("}", f);
+/* The document (schema vmi-aot.sites/1): the head, then the sites one per line, streamed so that
+ * a large image's sites never sit in memory as jansson values.  0, or -1 on out of memory or a
+ * failed write. */
+static int print_json(FILE *f, const struct aot_image *img, const struct aot_dwarf *dw,
+                      const struct aot_disasm *dis, struct aot_disasm_memo *memo)
+{
+    json_t *doc = aot_json_doc(AOT_SITES_TOOL, AOT_SITES_SCHEMA);
+    int bad = aot_json_set(doc, "image", aot_json_string(img->path));
+    bad |= aot_json_set(doc, "kind", json_string("vmi"));
+    bad |= aot_json_set(doc, "table", json_string("vmi_sites"));
+    bad |= aot_json_set(doc, "records",
+                        json_integer(img->site_table->size / sizeof(struct vmi_site)));
+    if (bad) {
+        json_decref(doc);
+        return -1;
     }
-    fputs(img->nsites ? "\n]\n" : "]\n", f);
+    struct aot_json_stream js;
+    aot_json_stream_begin(&js, f, doc, "sites");
+    for (size_t i = 0; i < img->nsites && !js.bad; i++)
+        aot_json_stream_item(&js, site_json(img, dw, dis, memo, &img->sites[i]));
+    return aot_json_stream_end(&js);
 }
 
 /* Returns -1 to go on, else the exit status (0 after --help or --version, 2 on a usage error). */
@@ -217,7 +236,7 @@ write:
         rc = json ? aot_linux_print_json(of.f, &img, dw, &dis, &memo)
                   : aot_linux_print_text(of.f, &img, dw, &dis, &memo);
     else if (json)
-        print_json(of.f, &img, dw, &dis, &memo);
+        rc = print_json(of.f, &img, dw, &dis, &memo);
     else
         print_text(of.f, &img, dw, &dis, &memo);
     aot_disasm_memo_free(&memo);

@@ -1,12 +1,13 @@
 /* vmi-aot specialize KERNEL --rom ROM -o OUT [--policy P] [--rom-base ADDR] [--dry-run]
- *                    [--report FILE]
+ *                    [--report FILE] [--stats] [-v]
  * Plans every call site of a 32-bit ELF image against one ROM with the inliner library the kernel
  * links (through a session, lib/session.h: vmi_rom_probe, vmi_sites_read, vmi_plan_build,
  * vmi_apply, vmi_verify), writes the new site bytes into
  * a copy of the image, fills the identity record (struct vmi_aot_identity vmi_aot_identity) and
  * appends the section .vmi_aot with the original bytes (docs/aot.md).  The ROM base is the value
  * of the symbol vmi_rom_area, or --rom-base for an image without one.  The input is never
- * written; OUT (and the report) appear whole or not at all; the same inputs give the same bytes. */
+ * written; OUT (and the report) appear whole or not at all; the same inputs give the same bytes.
+ * The report and the summaries are spec_report.c's. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -17,16 +18,13 @@
 #include "aot_cmds.h"
 #include "aot_record.h"
 #include "aot_rom.h"
-#include "dwarf_lines.h"
 #include "elf_image.h"
 #include "elf_writer.h"
-#include "json_out.h"
 #include "linux_image.h"
-#include "linux_listing.h"
 #include "outfile.h"
 #include "profile.h"
 #include "session.h"
-#include "site_info.h"
+#include "spec_report.h"
 #include "vmi_abi.h"
 #include "vmi_aot.h"
 #include "vmi_inliner.h"
@@ -38,15 +36,18 @@
 static void usage(FILE *f)
 {
     fputs("usage: vmi-aot specialize [OPTIONS] [--] KERNEL --rom ROM -o OUT\n"
-          "  options: [--policy P] [--rom-base ADDR] [--dry-run] [--report FILE]\n"
+          "  options: [--policy P] [--rom-base ADDR] [--dry-run] [--report FILE] [--stats] [-v]\n"
           "           [--profile FILE [--inline-share P]] [--help] [--version]\n"
           "  Plans and patches every VMI call site of KERNEL for ROM, with the inliner the kernel\n"
           "  uses at boot; fills vmi_aot_identity and adds section .vmi_aot (docs/aot.md).\n"
           "  --policy P       auto (default), call-only, native-only, inline-only\n"
           "  --rom-base ADDR  the ROM's run-time address, for an image without vmi_rom_area\n"
           "                   (then the image may also lack vmi_aot_identity)\n"
-          "  --dry-run        plan and write only the report (standard output unless --report)\n"
-          "  --report FILE    per-site JSON report (- for standard output)\n"
+          "  --dry-run        plan and check everything, write no OUT; print the summary\n"
+          "  --report FILE    per-site JSON report (- for standard output, not with --dry-run\n"
+          "                   or --stats)\n"
+          "  --stats          after writing OUT, print the summary\n"
+          "  -v, --verbose    with --dry-run or --stats: one line per site\n"
           "  --profile FILE   a per-site execution profile of KERNEL (docs/specializer.md): report\n"
           "                   the executed sites not inlined and a reserve per call\n"
           "  --inline-share P the share of each call's executions the suggested reserve inlines\n"
@@ -56,7 +57,7 @@ static void usage(FILE *f)
 
 struct spec_args {
     const char *kernel, *rom, *out, *report, *profile;
-    int policy, dry_run, have_base, have_share;
+    int policy, dry_run, stats, verbose, have_base, have_share;
     uint32_t base, share_ppm;
 };
 
@@ -76,93 +77,6 @@ static int parse_u32(const char *s, uint32_t *out)
     if (!*s || *end || errno || v > 0xffffffffull || *s == '-')
         return -1;
     *out = (uint32_t)v;
-    return 0;
-}
-
-/* ---- the report ---- */
-
-static void json_hex(FILE *f, const uint8_t *b, size_t n)
-{
-    putc('"', f);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s%02x", i ? " " : "", b[i]);
-    putc('"', f);
-}
-
-static int write_report(FILE *f, const struct spec_args *a, const struct aot_image *img,
-                        const struct aot_rom *rom, const struct vmi_plan *plan,
-                        const struct vmi_aot_identity *id, int identity,
-                        const struct aot_prof_result *pr, const struct aot_profile *prof,
-                        struct aot_err *err)
-{
-    struct aot_dwarf *dw = NULL;
-    if (aot_dwarf_open(&dw, img, err) != 0)
-        return -1;
-    static struct vmi_stats st;
-    vmi_plan_stats(plan, &st);
-    uint32_t variants = st.reason[VMI_REASON_INLINE_VARIANT];
-    fputs("{\"image\":", f);
-    aot_json_str(f, a->kernel);
-    fputs(",\"rom\":", f);
-    aot_json_str(f, a->rom);
-    fprintf(f, ",\"rom_size\":%u,\"rom_hash\":\"0x%016llx\",\"rom_base\":\"0x%08x\","
-            "\"policy\":\"%s\",\"identity\":%s,\"sites_hash\":\"0x%016llx\",\"dry_run\":%s,\n",
-            rom->size, (unsigned long long)rom->hash, id->rom_base, vmi_policy_name(id->policy),
-            identity ? "true" : "false", (unsigned long long)id->sites_hash,
-            a->dry_run ? "true" : "false");
-    fprintf(f, " \"totals\":{\"sites\":%u,\"inline\":%u,\"call\":%u,\"jump\":%u,\"nop\":%u,"
-            "\"native\":%u,\"variant\":%u,\"bytes\":%u,\"bytes_inlined\":%u,\"bytes_native\":%u,"
-            "\"bytes_branch\":%u,\"bytes_nop\":%u,\"nop_count\":%u,\"relocs\":%u,\"reasons\":{",
-            st.sites, st.decision[VMI_DECISION_INLINE], st.decision[VMI_DECISION_CALL],
-            st.decision[VMI_DECISION_JUMP], st.decision[VMI_DECISION_NOP],
-            st.decision[VMI_DECISION_NATIVE], variants, st.bytes_total, st.bytes_inlined,
-            st.bytes_native, st.bytes_branch, st.bytes_nop, st.nop_count, st.relocs);
-    for (unsigned r = 0, n = 0; r < VMI_REASON_COUNT; r++)
-        if (st.reason[r])
-            fprintf(f, "%s\"%s\":%u", n++ ? "," : "", vmi_reason_name(r), st.reason[r]);
-    fputs("}},\n", f);
-    if (img->lx && aot_linux_report_ops(f, img, plan) != 0)
-        return aot_fail(err, "%s: out of memory", a->kernel);
-    if (pr) {
-        putc(' ', f);
-        aot_profile_json(f, pr, prof, plan);
-        fputs(",\n", f);
-    }
-    fputs(" \"sites\":[", f);
-    for (uint32_t i = 0; i < plan->count; i++) {
-        const struct vmi_site_plan *sp = &plan->sites[i];
-        const struct aot_site *s = &img->sites[i];
-        struct aot_site_info si;
-        aot_site_info(img, dw, s, &si);
-        fprintf(f, "%s\n  {\"addr\":\"0x%08x\",\"call\":\"%s\",\"len\":%u,\"record\":%u,"
-                "\"decision\":\"%s\",\"reason\":\"%s\",\"noinline\":\"%s\",\"variant\":",
-                i ? "," : "", sp->addr, vmi_call_name(sp->call), sp->len, sp->index,
-                vmi_decision_name(sp->decision), vmi_reason_name(sp->reason),
-                vmi_noinline_name(sp->noinline));
-        if (sp->reason == VMI_REASON_INLINE_VARIANT)
-            fprintf(f, "\"0x%x\"", s->const_value);
-        else
-            fputs("null", f);
-        if (sp->target)
-            fprintf(f, ",\"target\":\"0x%08x\",\"func\":", sp->target);
-        else
-            fputs(",\"target\":null,\"func\":", f);
-        aot_json_str(f, si.func);
-        fputs(",\"file\":", f);
-        aot_json_str(f, si.file);
-        if (img->lx) {
-            unsigned t = img->lx->rec_type[s->rec_index];
-            fputs(",\"op\":", f);
-            aot_json_str(f, aot_linux_op_name(img->lx, t));
-            fprintf(f, ",\"type\":%u,\"use\":\"%s\"", t,
-                    aot_linux_use_name(img->lx->type[t].use));
-        }
-        fprintf(f, ",\"line\":%u,\"bytes\":", si.line);
-        json_hex(f, plan->code + sp->code_offs, sp->len);
-        fputs("}", f);
-    }
-    fputs("]}\n", f);
-    aot_dwarf_close(dw);
     return 0;
 }
 
@@ -201,10 +115,11 @@ struct spec_run {
     struct aot_writer w;
     struct aot_outfile rep;
     int have_writer, have_rep;
+    struct aot_spec_view view;
 };
 
 enum { OPT_ROM = 0x100, OPT_REPORT, OPT_PROFILE, OPT_POLICY, OPT_ROM_BASE, OPT_SHARE,
-       OPT_DRY_RUN, OPT_VERSION };
+       OPT_DRY_RUN, OPT_STATS, OPT_VERSION };
 
 static const struct option spec_options[] = {
     { "rom", required_argument, NULL, OPT_ROM },
@@ -214,6 +129,8 @@ static const struct option spec_options[] = {
     { "rom-base", required_argument, NULL, OPT_ROM_BASE },
     { "inline-share", required_argument, NULL, OPT_SHARE },
     { "dry-run", no_argument, NULL, OPT_DRY_RUN },
+    { "stats", no_argument, NULL, OPT_STATS },
+    { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, OPT_VERSION },
     { NULL, 0, NULL, 0 },
@@ -247,6 +164,27 @@ static int take_value_opt(struct spec_args *a, int c, const char *v)
     return -1;
 }
 
+/* Options that contradict each other: one line, exit status 2 (no usage: each option is fine
+ * alone).  Returns -1 to go on. */
+static int check_combinations(struct spec_args *a)
+{
+    const char *why = NULL;
+    if (a->have_share && !a->profile)
+        why = "--inline-share needs --profile FILE";
+    else if (a->verbose && !a->dry_run && !a->stats)
+        why = "-v lists the sites in the summary of --dry-run or --stats: give one of them";
+    else if (a->report && strcmp(a->report, "-") == 0 && (a->dry_run || a->stats))
+        why = "--report - would mix the JSON report with the summary of --dry-run or --stats "
+              "on standard output: give --report FILE";
+    if (why) {
+        fprintf(stderr, "vmi-aot specialize: %s\n", why);
+        return 2;
+    }
+    if (!a->have_share)
+        a->share_ppm = 900000;
+    return -1;
+}
+
 /* The options, then KERNEL.  Returns -1 to go on, else the exit status (0 after --help or
  * --version, 2 on a usage error). */
 static int parse_args(int argc, char **argv, struct spec_args *a)
@@ -254,15 +192,15 @@ static int parse_args(int argc, char **argv, struct spec_args *a)
     int c, rc;
     opterr = 0;
     optind = 0;                     /* glibc: a full re-initialisation (main scanned with "+") */
-    while ((c = getopt_long(argc, argv, ":o:h", spec_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:hv", spec_options, NULL)) != -1) {
         if (c == 'h') {
             usage(stdout);
             return 0;
         } else if (c == OPT_VERSION) {
             printf("vmi-aot " VMI_VERSION "\n");
             return 0;
-        } else if (c == OPT_DRY_RUN) {
-            a->dry_run = 1;
+        } else if (c == OPT_DRY_RUN || c == OPT_STATS || c == 'v') {
+            *(c == OPT_DRY_RUN ? &a->dry_run : c == OPT_STATS ? &a->stats : &a->verbose) = 1;
         } else if (c == ':') {
             return usage_error("%s needs a value", argv[optind - 1]);
         } else if (c == '?') {
@@ -281,15 +219,7 @@ static int parse_args(int argc, char **argv, struct spec_args *a)
         return usage_error("%s", "no --rom ROM given");
     if (!a->out && !a->dry_run)
         return usage_error("%s", "no -o OUT given (or --dry-run)");
-    if (a->have_share && !a->profile) {
-        fprintf(stderr, "vmi-aot specialize: --inline-share needs --profile FILE\n");
-        return 2;
-    }
-    if (!a->have_share)
-        a->share_ppm = 900000;
-    if (a->dry_run && !a->report)
-        a->report = "-";
-    return -1;
+    return check_combinations(a);
 }
 
 /* The image (with a Linux kernel's DWARF checked), the ROM and the profile. */
@@ -435,6 +365,17 @@ static void fill_identity(struct spec_run *r)
                                      r->s.img.sites[i].len);
 }
 
+/* What the report and the summaries show: the plan, the identity, what is written. */
+static void make_view(struct spec_run *r)
+{
+    r->view = (struct aot_spec_view){
+        .kernel = r->a.kernel, .rom_path = r->a.rom, .out = r->a.out, .img = &r->s.img,
+        .rom = &r->s.rom, .plan = &r->s.plan, .id = &r->id, .id_addr = r->idsym.value,
+        .identity = r->has_id > 0, .dry_run = r->a.dry_run,
+        .pr = r->a.profile ? &r->pres : NULL, .prof = &r->prof,
+    };
+}
+
 /* The report, written to its temporary file; committed only once OUT is in place. */
 static int start_report(struct spec_run *r)
 {
@@ -443,8 +384,7 @@ static int start_report(struct spec_run *r)
     if (aot_outfile_open(&r->rep, r->a.report, &r->err) != 0)
         return fail(r->err.msg);
     r->have_rep = 1;
-    if (write_report(r->rep.f, &r->a, &r->s.img, &r->s.rom, &r->s.plan, &r->id, r->has_id > 0,
-                     r->a.profile ? &r->pres : NULL, &r->prof, &r->err) != 0)
+    if (aot_spec_report(r->rep.f, &r->view, &r->err) != 0)
         return fail(r->err.msg);
     return 0;
 }
@@ -495,8 +435,44 @@ static int write_out(struct spec_run *r)
     return 0;
 }
 
-/* The report committed, then the summary line and the profile's text (unless the report went to
- * standard output). */
+/* After a real run: one line (what was written and the decisions). */
+static void print_written(const struct spec_run *r)
+{
+    const struct spec_args *a = &r->a;
+    struct aot_summary *sum = malloc(sizeof *sum);
+    if (!sum)
+        return;
+    aot_summary_init(sum, NULL);
+    aot_summary_plan(sum, &r->s.plan);
+    const uint32_t *d = sum->decision;
+    printf("%s: %u sites for %s (%u bytes, fnv1a64 0x%016llx) at 0x%08x, policy %s: "
+           "inline %u, call %u, jump %u, nop %u, native %u; identity %s\n", a->out, r->n,
+           a->rom, r->s.rom.size, (unsigned long long)r->s.rom.hash, r->base,
+           vmi_policy_name((unsigned)a->policy), d[VMI_DECISION_INLINE], d[VMI_DECISION_CALL],
+           d[VMI_DECISION_JUMP], d[VMI_DECISION_NOP], d[VMI_DECISION_NATIVE],
+           r->has_id ? "filled" : r->s.img.lx ? "in " AOT_SECTION_NAME
+           " only (a Linux kernel: boot it with noreplace-paravirt, docs/linux.md)"
+           : "none (no " IDENTITY_SYM ")");
+    free(sum);
+}
+
+/* --dry-run, --stats: the summary, and with -v a line per site. */
+static int print_summary(struct spec_run *r)
+{
+    struct aot_summary *sum = malloc(sizeof *sum);
+    if (!sum)
+        return fail("out of memory");
+    aot_summary_init(sum, r->s.img.lx);
+    aot_summary_plan(sum, &r->s.plan);
+    aot_spec_summary(stdout, &r->view, sum);
+    free(sum);
+    if (r->a.verbose && aot_spec_site_lines(stdout, &r->view, &r->err) != 0)
+        return fail(r->err.msg);
+    return 0;
+}
+
+/* The report committed, then what goes to standard output (unless the report went there): the
+ * line of a real run, the summary of --dry-run or --stats, the profile's text. */
 static int finish(struct spec_run *r)
 {
     const struct spec_args *a = &r->a;
@@ -505,21 +481,13 @@ static int finish(struct spec_run *r)
         if (aot_outfile_commit(&r->rep, 0644, &r->err) != 0)
             return fail(r->err.msg);
     }
-    int report_on_stdout = a->report && strcmp(a->report, "-") == 0;
-    if (!a->dry_run && !report_on_stdout) {
-        static struct vmi_stats st;
-        vmi_plan_stats(&r->s.plan, &st);
-        printf("%s: %u sites for %s (%u bytes, fnv1a64 0x%016llx) at 0x%08x, policy %s: "
-               "inline %u, call %u, jump %u, nop %u, native %u; identity %s\n", a->out, r->n,
-               a->rom, r->s.rom.size, (unsigned long long)r->s.rom.hash, r->base,
-               vmi_policy_name((unsigned)a->policy), st.decision[VMI_DECISION_INLINE],
-               st.decision[VMI_DECISION_CALL], st.decision[VMI_DECISION_JUMP],
-               st.decision[VMI_DECISION_NOP], st.decision[VMI_DECISION_NATIVE],
-               r->has_id ? "filled" : r->s.img.lx ? "in " AOT_SECTION_NAME
-               " only (a Linux kernel: boot it with noreplace-paravirt, docs/linux.md)"
-               : "none (no " IDENTITY_SYM ")");
-    }
-    if (a->profile && !report_on_stdout)
+    if (a->report && strcmp(a->report, "-") == 0)
+        return 0;
+    if (!a->dry_run)
+        print_written(r);
+    if ((a->dry_run || a->stats) && print_summary(r) != 0)
+        return 1;
+    if (a->profile)
         aot_profile_text(stdout, &r->pres, &r->prof, &r->s.plan);
     return 0;
 }
@@ -538,7 +506,7 @@ static void run_free(struct spec_run *r)
 }
 
 /* The phases: options, inputs, locate (where the ROM is), plan and apply, identity, report,
- * write OUT, the summary. */
+ * write OUT (not in a dry run), what goes to standard output. */
 int aot_cmd_specialize(int argc, char **argv)
 {
     static struct spec_run zero;
@@ -555,6 +523,7 @@ int aot_cmd_specialize(int argc, char **argv)
         rc = plan_and_apply(&r);
     if (rc == 0) {
         fill_identity(&r);
+        make_view(&r);
         rc = start_report(&r);
     }
     if (rc == 0 && !r.a.dry_run)

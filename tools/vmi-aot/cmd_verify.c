@@ -1,4 +1,4 @@
-/* vmi-aot verify OUT --rom ROM [--orig KERNEL]
+/* vmi-aot verify OUT --rom ROM [--orig KERNEL] [--json[=FILE]] [--stats]
  * Checks an image written by `vmi-aot specialize` without the planner (no vmi_plan_*): the ROM
  * passes check-rom; the records (.vmi_aot, vmi_aot_identity) are well-formed and agree with each
  * other, the image's site table and the ROM (hash, size, base); sites_hash matches the bytes;
@@ -8,7 +8,7 @@
  * sites; no indirect branches.  With --orig, every byte of OUT outside the sites, the identity
  * record, the two ELF header fields and the appended tables is the original's, and .vmi_aot's
  * copy of the original site bytes is exact.  Prints one line per problem (naming the site) and
- * exits 1 on any; 0 and a summary line when all hold. */
+ * exits 1 on any; 0 and a summary line when all hold.  --json and --stats: verify_out.c. */
 #include <elf.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -22,40 +22,58 @@
 #include "disasm.h"
 #include "elf_image.h"
 #include "linux_image.h"
+#include "outfile.h"
 #include "session.h"
+#include "verify_out.h"
 #include "vmi_abi.h"
 #include "vmi_aot.h"
 #include "vmi_inliner.h"
 #include "vmi_version.h"
 
-#define MAX_SHOWN 20
-
-struct vctx {
-    const char *out;
-    unsigned problems;
-};
-
-static void problem(struct vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void problem(struct vctx *v, const char *fmt, ...)
+/* One problem: printed (the first AOT_VERIFY_SHOWN) and recorded for --json, with the site it
+ * is about (NULL: none). */
+static void vproblem(struct aot_verify_result *v, const struct aot_site *s, const char *fmt,
+                     va_list ap)
 {
-    if (v->problems++ >= MAX_SHOWN)
-        return;
     char line[512];
+    vsnprintf(line, sizeof line, fmt, ap);
+    aot_one_line(line);                 /* names from the image may be damaged */
+    if (v->problems < AOT_VERIFY_SHOWN)
+        fprintf(stderr, "vmi-aot verify: %s: %s\n", v->image, line);
+    aot_verify_note(v, s, line);
+}
+
+static void problem(struct aot_verify_result *v, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void problem(struct aot_verify_result *v, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    vproblem(v, NULL, fmt, ap);
     va_end(ap);
-    aot_one_line(line);                 /* names from the image may be damaged */
-    fprintf(stderr, "vmi-aot verify: %s: %s\n", v->out, line);
+}
+
+static void sproblem(struct aot_verify_result *v, const struct aot_site *s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void sproblem(struct aot_verify_result *v, const struct aot_site *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vproblem(v, s, fmt, ap);
+    va_end(ap);
 }
 
 static void usage(FILE *f)
 {
-    fputs("usage: vmi-aot verify [--] OUT --rom ROM [--orig KERNEL] [--help] [--version]\n"
+    fputs("usage: vmi-aot verify [--] OUT --rom ROM [--orig KERNEL] [--json[=FILE]] [--stats]\n"
+          "                      [--help] [--version]\n"
           "  Checks an image written by vmi-aot specialize, independently of the planner: the\n"
           "  identity and .vmi_aot records against ROM, sites_hash, every site decoded (whole\n"
           "  instructions, branch targets inside the ROM's routines or the site), and with --orig\n"
-          "  that nothing outside the sites and the records changed.\n", f);
+          "  that nothing outside the sites and the records changed.\n"
+          "  --json[=FILE]  the verdict, the identity and every problem as JSON (standard output\n"
+          "                 without FILE, or with -; then no summary line)\n"
+          "  --stats        sites decoded per call (or Linux op), bytes compared, problems\n", f);
 }
 
 #define SITE_FMT "site %u at 0x%08x (%s, record %u, in %s): "
@@ -77,7 +95,7 @@ static const char *func_name(const struct aot_image *img, uint32_t addr)
 }
 
 /* Decodes one site; reports what is wrong. */
-static void check_site(struct vctx *v, const struct aot_image *img, const struct aot_disasm *dis,
+static void check_site(struct aot_verify_result *v, const struct aot_image *img, const struct aot_disasm *dis,
                        const struct aot_rom *rom, uint32_t base, size_t i)
 {
     const struct aot_image *imgp = img;
@@ -91,18 +109,18 @@ static void check_site(struct vctx *v, const struct aot_image *img, const struct
         struct aot_insn in;
         boundary[pos] = 1;
         if (aot_disasm_one(dis, b + pos, s->len - pos, s->addr + pos, &in, 0) != 0) {
-            problem(v, SITE_FMT "no whole instruction at +%u (0x%08x, byte 0x%02x): the site does "
+            sproblem(v, s, SITE_FMT "no whole instruction at +%u (0x%08x, byte 0x%02x): the site does "
                     "not end on an instruction boundary", SITE_ARGS(i, s), pos, s->addr + pos,
                     b[pos]);
             return;
         }
         if (in.is_ret && !(s->flags & VMI_SITE_JUMP)) {
-            problem(v, SITE_FMT "a return instruction at +%u in a site that must come back",
+            sproblem(v, s, SITE_FMT "a return instruction at +%u in a site that must come back",
                     SITE_ARGS(i, s), pos);
             return;
         }
         if (in.is_branch && !in.relative) {
-            problem(v, SITE_FMT "an indirect branch at +%u: its target cannot be checked",
+            sproblem(v, s, SITE_FMT "an indirect branch at +%u: its target cannot be checked",
                     SITE_ARGS(i, s), pos);
             return;
         }
@@ -119,14 +137,14 @@ static void check_site(struct vctx *v, const struct aot_image *img, const struct
         const char *name;
         if (t - s->addr <= s->len) {
             if (!boundary[t - s->addr])
-                problem(v, SITE_FMT "the branch at +%u targets +%u inside the site, not an "
+                sproblem(v, s, SITE_FMT "the branch at +%u targets +%u inside the site, not an "
                         "instruction boundary", SITE_ARGS(i, s), rel[k].at, t - s->addr);
         } else if (t - base >= rom->size) {
-            problem(v, SITE_FMT "the branch at +%u targets 0x%08x, outside the site and outside "
+            sproblem(v, s, SITE_FMT "the branch at +%u targets 0x%08x, outside the site and outside "
                     "the ROM at 0x%08x..0x%08x", SITE_ARGS(i, s), rel[k].at, t, base,
                     base + rom->size);
         } else if (!aot_rom_in_routine(rom, t - base, &name)) {
-            problem(v, SITE_FMT "the branch at +%u targets 0x%08x (ROM offset 0x%x), inside the "
+            sproblem(v, s, SITE_FMT "the branch at +%u targets 0x%08x (ROM offset 0x%x), inside the "
                     "ROM but in none of its routines", SITE_ARGS(i, s), rel[k].at, t, t - base);
         }
     }
@@ -134,21 +152,22 @@ static void check_site(struct vctx *v, const struct aot_image *img, const struct
 
 /* --orig, the sites: where they are, and .vmi_aot's copy of their original bytes; each marked in
  * may[] (the bytes allowed to differ).  0, or -1 after a problem that stops the comparison. */
-static int check_orig_sites(struct vctx *v, const struct aot_image *out,
+static int check_orig_sites(struct aot_verify_result *v, const struct aot_image *out,
                             const struct aot_image *orig, const struct aot_rec *rec, uint8_t *may)
 {
     for (size_t i = 0; i < out->nsites; i++) {
         const struct aot_site *s = &out->sites[i], *o = &orig->sites[i];
         if (s->addr != o->addr || s->len != o->len || s->offset != o->offset) {
-            problem(v, "site %zu at 0x%08x (%u bytes, file offset 0x%x) is at 0x%08x (%u bytes, file "
+            sproblem(v, s, "site %zu at 0x%08x (%u bytes, file offset 0x%x) is at 0x%08x (%u bytes, file "
                     "offset 0x%x) in the original %s", i, s->addr, s->len, s->offset, o->addr,
                     o->len, o->offset, orig->path);
             return -1;
         }
         memset(may + s->offset, 1, s->len);
+        v->orig_site_bytes += o->len;
         const struct aot_rec_site *r = &rec->sites[i];
         if (memcmp(rec->bytes + r->bytes_off, aot_site_bytes(orig, o), o->len) != 0)
-            problem(v, "site %zu at 0x%08x: " AOT_SECTION_NAME " does not hold the bytes the "
+            sproblem(v, s, "site %zu at 0x%08x: " AOT_SECTION_NAME " does not hold the bytes the "
                     "original %s has there", i, s->addr, orig->path);
     }
     return 0;
@@ -156,12 +175,15 @@ static int check_orig_sites(struct vctx *v, const struct aot_image *out,
 
 /* --orig, the original's bytes: every byte not in may[] is the original's (the first five
  * differences named with their section). */
-static void check_orig_bytes(struct vctx *v, const struct aot_image *out,
+static void check_orig_bytes(struct aot_verify_result *v, const struct aot_image *out,
                              const struct aot_image *orig, const uint8_t *may)
 {
     size_t shown = 0;
     for (size_t k = 0; k < orig->size; k++) {
-        if (may[k] || out->data[k] == orig->data[k])
+        if (may[k])
+            continue;
+        v->image_bytes++;
+        if (out->data[k] == orig->data[k])
             continue;
         if (shown++ < 5) {
             const char *where = "no section";
@@ -184,7 +206,7 @@ static void check_orig_bytes(struct vctx *v, const struct aot_image *out,
 /* --orig, the appended part: the section headers are the original's plus .vmi_aot, the name table
  * moved (same contents plus the new name), and every appended byte belongs to the name table
  * copy, .vmi_aot or the header table, or is zero padding. */
-static void check_orig_appended(struct vctx *v, const struct aot_image *out,
+static void check_orig_appended(struct aot_verify_result *v, const struct aot_image *out,
                                 const struct aot_image *orig, const struct aot_section *recsec)
 {
     if (out->nsecs != orig->nsecs + 1 || recsec->index != orig->nsecs) {
@@ -218,7 +240,7 @@ static void check_orig_appended(struct vctx *v, const struct aot_image *out,
 }
 
 /* --orig: everything outside the sites and the records is the original's. */
-static void check_orig(struct vctx *v, const struct aot_image *out, const struct aot_image *orig,
+static void check_orig(struct aot_verify_result *v, const struct aot_image *out, const struct aot_image *orig,
                        const struct aot_rec *rec, const struct aot_section *recsec,
                        int has_id, uint32_t id_off)
 {
@@ -243,6 +265,7 @@ static void check_orig(struct vctx *v, const struct aot_image *out, const struct
         free(may);
         return;
     }
+    v->orig_checked = 1;
     if (has_id)
         memset(may + id_off, 1, AOT_ID_SIZE);
     check_orig_bytes(v, out, orig, may);
@@ -253,7 +276,9 @@ static void check_orig(struct vctx *v, const struct aot_image *out, const struct
 /* Everything one verify run holds. */
 struct verify_run {
     const char *outp, *romp, *origp;
-    struct vctx v;
+    struct aot_verify_result v; /* the findings (verify_out.h) */
+    const char *json;           /* --json[=FILE]: "-" is standard output; NULL without */
+    int stats;
     struct aot_err err;
     struct aot_session s;       /* OUT and the ROM (the session's inputs; no plan is made) */
     struct aot_image orig;
@@ -276,11 +301,13 @@ static int usage_error(const char *fmt, const char *arg)
     return 2;
 }
 
-enum { OPT_ROM = 0x100, OPT_ORIG, OPT_VERSION };
+enum { OPT_ROM = 0x100, OPT_ORIG, OPT_JSON, OPT_STATS, OPT_VERSION };
 
 static const struct option verify_options[] = {
     { "rom", required_argument, NULL, OPT_ROM },
     { "orig", required_argument, NULL, OPT_ORIG },
+    { "json", optional_argument, NULL, OPT_JSON },
+    { "stats", no_argument, NULL, OPT_STATS },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, OPT_VERSION },
     { NULL, 0, NULL, 0 },
@@ -306,6 +333,14 @@ static int parse_args(int argc, char **argv, struct verify_run *r)
         case OPT_ORIG:
             r->origp = optarg;
             break;
+        case OPT_JSON:
+            if (optarg && !*optarg)
+                return usage_error("%s", "--json= needs a FILE (or - for standard output)");
+            r->json = optarg ? optarg : "-";
+            break;
+        case OPT_STATS:
+            r->stats = 1;
+            break;
         case ':':
             return usage_error("%s needs a value", argv[optind - 1]);
         default:
@@ -320,6 +355,11 @@ static int parse_args(int argc, char **argv, struct verify_run *r)
         return usage_error("%s", "no OUT given");
     if (!r->romp)
         return usage_error("%s", "no --rom ROM given");
+    if (r->stats && r->json && strcmp(r->json, "-") == 0) {
+        fprintf(stderr, "vmi-aot verify: --stats and --json would both write to standard "
+                "output: give --json=FILE\n");
+        return 2;
+    }
     return -1;
 }
 
@@ -329,12 +369,16 @@ static int open_inputs(struct verify_run *r)
     if (aot_session_open_image(&r->s, r->outp, AOT_OPEN_LINUX, &r->err) != 0 ||
         aot_session_load_rom(&r->s, r->romp, &r->err) != 0) {
         fprintf(stderr, "vmi-aot verify: %s\n", r->err.msg);
+        aot_verify_note(&r->v, NULL, r->err.msg);
         return 1;
     }
+    r->v.img = &r->s.img;
+    r->v.rom_img = &r->s.rom;
+    aot_summary_init(&r->v.kinds, r->s.img.lx);
     if (r->origp) {
         if (aot_image_open(&r->orig, r->origp, AOT_OPEN_LINUX, &r->err) != 0) {
             fprintf(stderr, "vmi-aot verify: %s\n", r->err.msg);
-            r->v.problems++;
+            aot_verify_note(&r->v, NULL, r->err.msg);
             return 0;
         }
         r->have_orig = 1;
@@ -345,7 +389,7 @@ static int open_inputs(struct verify_run *r)
 /* .vmi_aot parsed, and the symbols it speaks of.  0, or -1 after a problem. */
 static int read_records(struct verify_run *r)
 {
-    struct vctx *v = &r->v;
+    struct aot_verify_result *v = &r->v;
     r->recsec = aot_image_find_section(&r->s.img, AOT_SECTION_NAME);
     if (!r->recsec || r->recsec->type != SHT_PROGBITS || (r->recsec->flags & SHF_ALLOC)) {
         problem(v, "no non-allocated PROGBITS section " AOT_SECTION_NAME ": not written by vmi-aot "
@@ -370,7 +414,7 @@ static int read_records(struct verify_run *r)
 /* The identity symbol's bytes against the copy in .vmi_aot. */
 static void check_identity_copy(struct verify_run *r)
 {
-    struct vctx *v = &r->v;
+    struct aot_verify_result *v = &r->v;
     if (!r->has_id) {
         if (r->rec.flags & AOT_REC_F_IDENTITY)
             problem(v, AOT_SECTION_NAME " says vmi_aot_identity was filled, but there is no such "
@@ -396,7 +440,7 @@ static void check_identity_copy(struct verify_run *r)
 /* The identity's fields against the ROM, the image and .vmi_aot. */
 static void check_identity(struct verify_run *r)
 {
-    struct vctx *v = &r->v;
+    struct aot_verify_result *v = &r->v;
     const struct vmi_aot_identity *id = &r->rec.id;
     check_identity_copy(r);
     if (id->magic != VMI_AOT_MAGIC || id->version != VMI_AOT_VERSION ||
@@ -426,7 +470,7 @@ static void check_identity(struct verify_run *r)
 /* Each site's record in .vmi_aot (where, what, the original bytes) and the hash of all. */
 static void check_site_records(struct verify_run *r)
 {
-    struct vctx *v = &r->v;
+    struct aot_verify_result *v = &r->v;
     const struct aot_image *imgp = &r->s.img;
     const struct aot_rec *rec = &r->rec;
     uint64_t h = VMI_FNV1A64_INIT;
@@ -435,13 +479,14 @@ static void check_site_records(struct verify_run *r)
         const struct aot_site *s = &r->s.img.sites[i];
         const struct aot_rec_site *rs = &rec->sites[i];
         h = vmi_fnv1a64(h, aot_site_bytes(&r->s.img, s), s->len);
+        v->bytes_hashed += s->len;
         if (rs->addr != s->addr || rs->len != s->len || rs->call != s->call ||
             rs->record != s->rec_index)
-            problem(v, SITE_FMT AOT_SECTION_NAME " entry %zu describes 0x%08x (%u bytes, call %u, "
+            sproblem(v, s, SITE_FMT AOT_SECTION_NAME " entry %zu describes 0x%08x (%u bytes, call %u, "
                     "record %u)", SITE_ARGS(i, s), i, rs->addr, rs->len, rs->call, rs->record);
         else if (!r->s.img.lx && (vmi_render_native(s->call, s->len, native) == VMI_NO_SITE ||
                                 memcmp(native, rec->bytes + rs->bytes_off, s->len) != 0))
-            problem(v, SITE_FMT "the original bytes in " AOT_SECTION_NAME " are not the call's "
+            sproblem(v, s, SITE_FMT "the original bytes in " AOT_SECTION_NAME " are not the call's "
                     "native sequence and NOP fill", SITE_ARGS(i, s));
     }
     if (h != rec->id.sites_hash)
@@ -465,10 +510,16 @@ static void check_sites(struct verify_run *r)
                              rec->bytes + rec->sites[i].bytes_off, r->s.img.sites[i].len) != 0;
         /* a Linux site left as it was is Linux's own code (an indirect call through its ops
          * table, checked against --orig below); every other site is decoded */
-        if (changed || !r->s.img.lx)
+        int decode = changed || !r->s.img.lx;
+        const struct aot_site *s = &r->s.img.sites[i];
+        if (decode)
             check_site(&r->v, &r->s.img, &dis, &r->s.rom, rec->id.rom_base, i);
         r->patched += changed;
+        aot_summary_add(&r->v.kinds, aot_summary_kind(&r->v.kinds, s->call, s->rec_index),
+                        VMI_DECISION_COUNT, s->len, decode);
     }
+    r->v.sites_compared = 1;
+    r->v.changed = (uint32_t)r->patched;
     if (r->have_orig)
         check_orig(&r->v, &r->s.img, &r->orig, rec, r->recsec,
                    r->has_id && (rec->flags & AOT_REC_F_IDENTITY), r->id_off);
@@ -488,8 +539,48 @@ static void print_verified(const struct verify_run *r)
            img->lx && !r->have_orig ? "; original bytes not checked (no --orig)" : "");
 }
 
+/* What the records say, for --json and --stats. */
+static void note_identity(struct verify_run *r)
+{
+    r->v.id = &r->rec.id;
+    r->v.identity = r->has_id && (r->rec.flags & AOT_REC_F_IDENTITY) ? "filled"
+                    : r->s.img.lx ? "in " AOT_SECTION_NAME : "none";
+}
+
+/* The verdict: the summary line (all held), the count of problems not shown, the --stats lines,
+ * the --json document.  Returns the exit status. */
+static int report(struct verify_run *r)
+{
+    struct aot_verify_result *v = &r->v;
+    int json_stdout = r->json && strcmp(r->json, "-") == 0;
+    if (v->problems == 0 && !json_stdout)
+        print_verified(r);
+    if (v->problems > AOT_VERIFY_SHOWN)
+        fprintf(stderr, "vmi-aot verify: %s: %u more problems not shown\n", r->outp,
+                v->problems - AOT_VERIFY_SHOWN);
+    if (r->stats)
+        aot_verify_stats(stdout, v);
+    if (r->json) {
+        struct aot_outfile o;
+        if (aot_outfile_open(&o, r->json, &r->err) != 0) {
+            fprintf(stderr, "vmi-aot verify: %s\n", r->err.msg);
+            return 1;
+        }
+        if (aot_verify_json(o.f, v) != 0) {
+            aot_outfile_abort(&o);
+            fprintf(stderr, "vmi-aot verify: %s: the JSON could not be written\n", r->json);
+            return 1;
+        }
+        if (aot_outfile_commit(&o, 0644, &r->err) != 0) {
+            fprintf(stderr, "vmi-aot verify: %s\n", r->err.msg);
+            return 1;
+        }
+    }
+    return v->problems ? 1 : 0;
+}
+
 /* The phases: options, inputs (locate: OUT and the ROM through a session), the records, the
- * identity, the sites, the verdict. */
+ * identity, the sites, the verdict.  Each check runs only when those before it held. */
 int aot_cmd_verify(int argc, char **argv)
 {
     static struct verify_run zero;
@@ -498,23 +589,16 @@ int aot_cmd_verify(int argc, char **argv)
     int rc = parse_args(argc, argv, &r);
     if (rc >= 0)
         return rc;
-    r.v.out = r.outp;
-    if (open_inputs(&r) != 0) {
-        rc = 1;
-        goto done;
-    }
-    if (r.v.problems == 0 && read_records(&r) == 0) {
+    r.v.image = r.outp;
+    r.v.rom = r.romp;
+    r.v.orig = r.origp;
+    if (open_inputs(&r) == 0 && r.v.problems == 0 && read_records(&r) == 0) {
+        note_identity(&r);
         check_identity(&r);
         if (r.v.problems == 0)
             check_sites(&r);
-        if (r.v.problems == 0)
-            print_verified(&r);
     }
-    if (r.v.problems > MAX_SHOWN)
-        fprintf(stderr, "vmi-aot verify: %s: %u more problems not shown\n", r.outp,
-                r.v.problems - MAX_SHOWN);
-    rc = r.v.problems ? 1 : 0;
-done:
+    rc = report(&r);
     free((void *)r.rec.sites);
     if (r.have_orig)
         aot_image_close(&r.orig);

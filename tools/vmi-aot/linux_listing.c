@@ -222,11 +222,3 @@ json_t *aot_linux_report_json(const struct aot_image *img, const struct vmi_plan
         json_decref(r);
     return bad ? NULL : r;
 }
-
-int aot_linux_report_ops(FILE *f, const struct aot_image *img, const struct vmi_plan *plan)
-{
-    json_t *v = aot_linux_report_json(img, plan);
-    int rc = fputs(" \"linux\":", f) < 0 || aot_json_write_value(f, v) != 0 || fputs(",\n", f) < 0;
-    json_decref(v);
-    return rc ? -1 : 0;
-}

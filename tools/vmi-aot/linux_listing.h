@@ -41,8 +41,5 @@ json_t *aot_linux_site_json(const struct aot_image *img, const struct aot_dwarf 
  * memory. */
 struct vmi_plan;
 json_t *aot_linux_report_json(const struct aot_image *img, const struct vmi_plan *plan);
-/* The same written as ` "linux":{...},\n` into a report still written by hand (until
- * cmd_specialize.c builds its report with json_out.h).  0, or -1 on out of memory. */
-int aot_linux_report_ops(FILE *f, const struct aot_image *img, const struct vmi_plan *plan);
 
 #endif

@@ -484,13 +484,3 @@ json_t *aot_profile_report_json(const struct aot_prof_result *r, const struct ao
         json_decref(o);
     return bad ? NULL : o;
 }
-
-void aot_profile_json(FILE *f, const struct aot_prof_result *r, const struct aot_profile *p,
-                      const struct vmi_plan *plan)
-{
-    json_t *o = aot_profile_report_json(r, p, plan);
-    fputs("\"profile\":", f);
-    if (aot_json_write_value(f, o) != 0)
-        fputs("null", f);               /* out of memory: the report still parses */
-    json_decref(o);
-}

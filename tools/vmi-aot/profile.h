@@ -78,10 +78,6 @@ void aot_profile_text(FILE *f, const struct aot_prof_result *r, const struct aot
  * on out of memory. */
 json_t *aot_profile_report_json(const struct aot_prof_result *r, const struct aot_profile *p,
                                 const struct vmi_plan *plan);
-/* The same written as `"profile":{...}` (one line, no trailing newline) into a report still
- * written by hand, until cmd_specialize.c builds its report with json_out.h. */
-void aot_profile_json(FILE *f, const struct aot_prof_result *r, const struct aot_profile *p,
-                      const struct vmi_plan *plan);
 
 /* Parses "0.9" (0 < P <= 1, at most 6 decimals) into parts per million; -1 when it is not one. */
 int aot_parse_share(const char *s, uint32_t *ppm);

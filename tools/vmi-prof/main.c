@@ -13,8 +13,11 @@
 #include "prof_sites.h"
 #include "prof_linux.h"
 #include <libgen.h>
+#include <math.h>
 #include <sys/stat.h>
+#include "json_out.h"
 #include "prof_version.h"
+#include "vmi_paths.h"
 #include "vmi_inliner.h"
 
 static const char usage[] =
@@ -24,12 +27,12 @@ static const char usage[] =
     "       vmi-prof --measure LABEL -- CMD...  wall time and peak memory of a command\n"
     "       vmi-prof --sites PROFILE --image ELF [--rom ROM [--policy P]] [--top N] [--json]\n"
     "                [--phase NAME] [--chart F.svg|F.png]   (a Linux workload log: that phase)\n"
-    "       vmi-prof --linux [--rom ROM] [--json=F] [--chart F.svg|F.png] [--linux-dir DIR] [--quiet]\n"
-    "                                           the Linux workload in four configurations,\n"
-    "                                           exact instructions (QEMU -icount shift=0)\n"
     "                                           the hottest sites of a profile (or of a log's\n"
     "                                           profile block): count, share, decision,\n"
     "                                           function, file:line\n"
+    "       vmi-prof --linux [--rom ROM] [--json=F] [--chart F.svg|F.png] [--linux-dir DIR] [--quiet]\n"
+    "                                           the Linux workload in five configurations,\n"
+    "                                           exact instructions (QEMU -icount shift=0)\n"
     "measuring: --n N (iterations, 100000) --k K (repetitions, 15) --trap-n N (N/50)\n"
     "           --runs R (R engine processes of K repetitions each, pooled; 1)\n"
     "           --only TEXT (workloads whose name contains it) --cpu C --callgrind\n"
@@ -102,7 +105,7 @@ static int outputs_open(struct outputs *o, const char *json, const char *csv,
 
 /* Writes with f into an opened output and renames it into place.  0 or -1 (one line). */
 static int write_out(struct prof_outfile *of, const struct prof_result *r,
-                     void (*f)(const struct prof_result *, FILE *))
+                     int (*f)(const struct prof_result *, FILE *))
 {
     char why[4200];
     FILE *s = prof_outfile_stream(of);
@@ -111,12 +114,17 @@ static int write_out(struct prof_outfile *of, const struct prof_result *r,
         prof_outfile_abort(of);
         return -1;
     }
-    f(r, s);
-    if (prof_outfile_commit(of, s, why, sizeof why) != 0) {
+    int wrote = f(r, s);
+    if (wrote != 0 && s != stdout) {        /* out of memory or a write error: no file */
+        fclose(s);
+        prof_outfile_abort(of);
+    } else if (prof_outfile_commit(of, s, why, sizeof why) != 0) {
         fprintf(stderr, "vmi-prof: %s\n", why);
         return -1;
     }
-    return 0;
+    if (wrote != 0)
+        fprintf(stderr, "vmi-prof: %s: out of memory, or a write error\n", of->path);
+    return wrote;
 }
 
 static int write_chart(struct prof_outfile *of, const struct prof_result *r)
@@ -183,27 +191,46 @@ static void patch_summarize(const struct prof_patch_result *p, struct patch_summ
     m->rate_rev = p->sites / (m->revert / 1e9);
 }
 
-static void patch_json(FILE *out, const struct prof_patch_result *p,
-                       const struct patch_summary *m)
+/* x rounded to a whole number, or null when it is not finite (a rate over no time). */
+static json_t *json_whole(double x)
+{
+    return isfinite(x) ? json_integer((json_int_t)llround(x)) : json_null();
+}
+
+/* The document (schema vmi-prof.patch/1, docs/json.md): times in whole nanoseconds and rates in
+ * whole sites per second, as JSON numbers.  NULL on out of memory. */
+static json_t *patch_json(const struct prof_patch_result *p, const struct patch_summary *m)
 {
     struct prof_params meta;
     prof_params_init(&meta);
-    /* names hold no quote or backslash: /proc/cpuinfo's model name, a fixed date format */
-    fprintf(out, "{\"tool\": \"%s\", \"version\": \"%s\", \"schema\": \"vmi-prof.patch/1\", "
-                 "\"cpu\": \"%s\", \"date\": \"%s\", ", PROF_TOOL, VMI_VERSION,
-            meta.cpu_model, meta.date);
-    fprintf(out, "\"sites\": %u, \"repetitions\": %u, \"read_ns\": %.0f, \"plan_ns\": %.0f, "
-                 "\"apply_ns\": %.0f, \"verify_ns\": %.0f, \"revert_ns\": %.0f, "
-                 "\"plan_apply_verify_sites_per_s\": %.0f, \"load_sites_per_s\": %.0f, "
-                 "\"revert_sites_per_s\": %.0f, \"bytes\": %u, \"copy_sites_ns\": %.0f, "
-                 "\"copy_text_ns\": %.0f, \"copy_sites_per_s\": %.0f, "
-                 "\"target_sites_per_s\": %.0f, \"target_met\": %s, "
-                 "\"inline\": %u, \"call\": %u, "
-                 "\"native\": %u, \"nop\": %u, \"jump\": %u}\n",
-            p->sites, p->reps, m->read, m->plan, m->apply, m->verify, m->revert, m->rate,
-            m->rate_load, m->rate_rev, p->bytes, m->csites, m->ctext, m->rate_csites,
-            PATCH_TARGET, m->rate >= PATCH_TARGET ? "true" : "false", p->inline_sites,
-            p->call_sites, p->native_sites, p->nop_sites, p->jump_sites);
+    json_t *doc = aot_json_doc(PROF_TOOL, "vmi-prof.patch/1");
+    int bad = aot_json_set(doc, "cpu", aot_json_string(meta.cpu_model));
+    bad |= aot_json_set(doc, "date", aot_json_string(meta.date));
+    bad |= aot_json_set(doc, "sites", json_integer(p->sites));
+    bad |= aot_json_set(doc, "repetitions", json_integer(p->reps));
+    const struct { const char *key; double v; } times[] = {
+        { "read_ns", m->read }, { "plan_ns", m->plan }, { "apply_ns", m->apply },
+        { "verify_ns", m->verify }, { "revert_ns", m->revert },
+        { "plan_apply_verify_sites_per_s", m->rate }, { "load_sites_per_s", m->rate_load },
+        { "revert_sites_per_s", m->rate_rev },
+    };
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
+        bad |= aot_json_set(doc, times[i].key, json_whole(times[i].v));
+    bad |= aot_json_set(doc, "bytes", json_integer(p->bytes));
+    bad |= aot_json_set(doc, "copy_sites_ns", json_whole(m->csites));
+    bad |= aot_json_set(doc, "copy_text_ns", json_whole(m->ctext));
+    bad |= aot_json_set(doc, "copy_sites_per_s", json_whole(m->rate_csites));
+    bad |= aot_json_set(doc, "target_sites_per_s", json_whole(PATCH_TARGET));
+    bad |= aot_json_set(doc, "target_met", aot_json_bool(m->rate >= PATCH_TARGET));
+    const struct { const char *key; unsigned n; } decided[] = {
+        { "inline", p->inline_sites }, { "call", p->call_sites }, { "native", p->native_sites },
+        { "nop", p->nop_sites }, { "jump", p->jump_sites },
+    };
+    for (size_t i = 0; i < sizeof decided / sizeof decided[0]; i++)
+        bad |= aot_json_set(doc, decided[i].key, json_integer(decided[i].n));
+    if (bad)
+        json_decref(doc);
+    return bad ? NULL : doc;
 }
 
 static void patch_print(const struct prof_patch_result *p, const struct patch_summary *m)
@@ -229,6 +256,33 @@ static void patch_print(const struct prof_patch_result *p, const struct patch_su
            m->rate >= PATCH_TARGET ? "MET" : "MISSED", p->reps);
 }
 
+/* The JSON into jf (opened before measuring), whole or not at all.  0, or 1 after one line on
+ * stderr. */
+static int patch_write_json(struct prof_outfile *jf, const struct prof_patch_result *p,
+                            const struct patch_summary *m)
+{
+    char why[4200];
+    FILE *out = prof_outfile_stream(jf);
+    json_t *doc = out ? patch_json(p, m) : NULL;
+    if (!doc) {
+        fprintf(stderr, "vmi-prof: %s: out of memory\n", jf->path);
+        if (out && out != stdout)
+            fclose(out);
+        prof_outfile_abort(jf);
+        return 1;
+    }
+    int wrote = aot_json_write(out, doc, AOT_JSON_PRETTY);
+    if (prof_outfile_commit(jf, out, why, sizeof why) != 0) {
+        fprintf(stderr, "vmi-prof: %s\n", why);
+        return 1;
+    }
+    if (wrote != 0) {               /* to stdout: the commit only flushed what was left */
+        fprintf(stderr, "vmi-prof: %s: write error\n", jf->path);
+        return 1;
+    }
+    return 0;
+}
+
 /* --patch-bench: runs it, then the JSON into jf (opened before) or the text on stdout. */
 static int patch_bench(struct prof_run_opts *o, unsigned sites, struct prof_outfile *jf)
 {
@@ -248,20 +302,9 @@ static int patch_bench(struct prof_run_opts *o, unsigned sites, struct prof_outf
     struct patch_summary m;
     patch_summarize(p, &m);
     int rc = 0;
-    if (jf->path) {
-        FILE *out = prof_outfile_stream(jf);
-        if (!out) {
-            fprintf(stderr, "vmi-prof: %s: out of memory\n", jf->path);
-            prof_outfile_abort(jf);
-            rc = 1;
-        } else {
-            patch_json(out, p, &m);
-            if (prof_outfile_commit(jf, out, why, sizeof why) != 0) {
-                fprintf(stderr, "vmi-prof: %s\n", why);
-                rc = 1;
-            }
-        }
-    } else
+    if (jf->path)
+        rc = patch_write_json(jf, p, &m);
+    else
         patch_print(p, &m);
     free(p);
     return rc;
@@ -511,7 +554,8 @@ static int parse_args(struct cli *c, int argc, char **argv)
 }
 
 /* The helper, loader, ROM, workload and log directory of --linux: next to vmi-prof in the build
- * tree (BUILD/bin), or where `make install` puts them (PREFIX/bin, libexec/vmi, share/vmi). */
+ * tree (BUILD/bin), or where `make install` puts them (bindir, pkglibexecdir, pkgdatadir: the
+ * VMI_BIN_TO_* relative paths, mk/install.mk). */
 static void linux_files(struct prof_linux_opts *lo, const char *rom_opt)
 {
     static char base[4096], helper[4200], loader[4200], rom[4200], wl[4200], logs[4200];
@@ -523,13 +567,11 @@ static void linux_files(struct prof_linux_opts *lo, const char *rom_opt)
     snprintf(helper, sizeof helper, "%s/../libexec/vmi-prof-linux", bin);
     int built = access(helper, R_OK) == 0;
     if (!built)
-        snprintf(helper, sizeof helper, "%s/../libexec/vmi/vmi-prof-linux", bin);
-    snprintf(loader, sizeof loader, built ? "%s/../loader/vmi-loader.elf"
-                                          : "%s/../share/vmi/vmi-loader.elf", bin);
-    snprintf(rom, sizeof rom, built ? "%s/../rom/vmi-native.rom" : "%s/../share/vmi/vmi-native.rom",
-             bin);
-    snprintf(wl, sizeof wl, built ? "%s/../linprof/vmi-workload.cpio"
-                                  : "%s/../share/vmi/vmi-workload.cpio", bin);
+        snprintf(helper, sizeof helper, "%s/%s/vmi-prof-linux", bin, VMI_BIN_TO_PKGLIBEXEC);
+    const char *data = VMI_BIN_TO_PKGDATA;
+    snprintf(loader, sizeof loader, "%s/%s/vmi-loader.elf", bin, built ? "../loader" : data);
+    snprintf(rom, sizeof rom, "%s/%s/vmi-native.rom", bin, built ? "../rom" : data);
+    snprintf(wl, sizeof wl, "%s/%s/vmi-workload.cpio", bin, built ? "../linprof" : data);
     if (built)
         snprintf(logs, sizeof logs, "%s/../linprof/logs", bin);
     else

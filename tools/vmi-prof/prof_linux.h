@@ -1,4 +1,4 @@
-/* vmi-prof --linux: the Linux workload (tools/vmi-prof/linux/) booted in four configurations under
+/* vmi-prof --linux: the Linux workload (tools/vmi-prof/linux/) booted in five configurations under
  * QEMU's -icount shift=0, instructions per phase and per operation side by side
  * (docs/profiling.md, "Linux"). */
 #ifndef VMI_PROF_LINUX_H

@@ -189,9 +189,9 @@ json_t *prof_result_json(const struct prof_result *r)
     return bad ? NULL : doc;
 }
 
-void prof_print_json(const struct prof_result *r, FILE *out)
+int prof_print_json(const struct prof_result *r, FILE *out)
 {
-    aot_json_write(out, prof_result_json(r), AOT_JSON_PRETTY);
+    return aot_json_write(out, prof_result_json(r), AOT_JSON_PRETTY);
 }
 
 static void csv_field(FILE *out, const char *s)
@@ -209,7 +209,7 @@ static void csv_field(FILE *out, const char *s)
     fputc('"', out);
 }
 
-void prof_print_csv(const struct prof_result *r, FILE *out)
+int prof_print_csv(const struct prof_result *r, FILE *out)
 {
     fprintf(out, "workload,strategy,cycles_median,cycles_min,cycles_max,repetitions,iterations,"
                  "overhead_cycles%s\n", r->have_insns ? ",insns_per_op" : "");
@@ -226,6 +226,7 @@ void prof_print_csv(const struct prof_result *r, FILE *out)
         }
         fprintf(out, "\n");
     }
+    return ferror(out) ? -1 : 0;
 }
 
 /* inline vs hand over one class of workloads; returns 1 when the target is missed */

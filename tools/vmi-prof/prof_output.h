@@ -46,10 +46,10 @@ void prof_print_table(const struct prof_result *r, FILE *out);
 /* The document (docs/schema/vmi-prof.result.json): tool, version, schema, cpu, date, source,
  * parameters, rows, targets (docs/profiling.md); a new object, or NULL on out of memory. */
 json_t *prof_result_json(const struct prof_result *r);
-/* It written, indented (nothing written when out of memory: main.c is to call
- * aot_json_write(out, prof_result_json(r), AOT_JSON_PRETTY) and test its result). */
-void prof_print_json(const struct prof_result *r, FILE *out);
-void prof_print_csv(const struct prof_result *r, FILE *out);
+/* It written, indented.  0, or -1 when out of memory (nothing written) or the write failed. */
+int prof_print_json(const struct prof_result *r, FILE *out);
+/* The rows as CSV.  0, or -1 when the write failed. */
+int prof_print_csv(const struct prof_result *r, FILE *out);
 /* The issue's targets, reported (never asserted): inlined within 1.15x of hand-written on every
  * inlinable call (medians), and, from paired intervals with callgrind's instructions beside them
  * (prof_targets.h), direct call at least 3x inlined on the interrupt-flag calls and inlined within

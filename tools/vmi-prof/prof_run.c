@@ -1,6 +1,7 @@
 /* Running the 32-bit engine (directly, or under callgrind) and reading what it prints. */
 #define _GNU_SOURCE
 #include "prof_run.h"
+#include "vmi_paths.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -207,7 +208,8 @@ static const char *self_dir(char *buf, size_t cap)
 }
 
 /* The engine and the ROM beside the front end: build/bin -> build/libexec, build/rom; installed
- * PREFIX/bin -> PREFIX/libexec/vmi, PREFIX/share/vmi. */
+ * bindir -> pkglibexecdir, pkgdatadir (VMI_BIN_TO_*: the relative paths of the install layout,
+ * mk/install.mk), so that the build tree and any installed or moved prefix work. */
 int prof_find_files(struct prof_run_opts *o, char *why, size_t cap)
 {
     static char engine[4096], rom[4096];
@@ -217,9 +219,9 @@ int prof_find_files(struct prof_run_opts *o, char *why, size_t cap)
         return -1;
     }
     if (!o->engine) {
-        const char *cand[] = { "%s/../libexec/vmi-prof-engine", "%s/../libexec/vmi/vmi-prof-engine" };
+        const char *cand[] = { "../libexec", VMI_BIN_TO_PKGLIBEXEC };
         for (unsigned i = 0; i < 2 && !o->engine; i++) {
-            snprintf(engine, sizeof engine, cand[i], dir);
+            snprintf(engine, sizeof engine, "%s/%s/vmi-prof-engine", dir, cand[i]);
             if (access(engine, X_OK) == 0)
                 o->engine = engine;
         }
@@ -229,9 +231,9 @@ int prof_find_files(struct prof_run_opts *o, char *why, size_t cap)
         }
     }
     if (!o->rom) {
-        const char *cand[] = { "%s/../rom/vmi-pv.rom", "%s/../share/vmi/vmi-pv.rom" };
+        const char *cand[] = { "../rom", VMI_BIN_TO_PKGDATA };
         for (unsigned i = 0; i < 2 && !o->rom; i++) {
-            snprintf(rom, sizeof rom, cand[i], dir);
+            snprintf(rom, sizeof rom, "%s/%s/vmi-pv.rom", dir, cand[i]);
             if (access(rom, R_OK) == 0)
                 o->rom = rom;
         }

@@ -13,6 +13,7 @@
 #include "prof_sites.h"
 #include "prof_sites_chart.h"
 #include "prof_outfile.h"
+#include "prof_version.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -29,6 +30,7 @@
 #include "site_info.h"
 #include "vmi_inliner.h"
 
+#define PROF_SITES_SCHEMA "vmi-prof.sites/1"   /* docs/json.md */
 #define DEFAULT_ROM_BASE 0xc8800u   /* an image without vmi_rom_area: where the harness maps it */
 
 struct psite {
@@ -238,8 +240,9 @@ static int add_site(struct profile *pr, const char *p, const char *path, unsigne
     s->decision = s->reason = -1;
     if (parse_site((char *)p, s, why, sizeof why) != 0)
         return aot_fail(err, "%s:%u: %s", path, lineno, why);
-    if (pr->total + s->count < pr->total)
-        return aot_fail(err, "%s:%u: the counts overflow 64 bits", path, lineno);
+    /* the total (and so every count) stays a signed 64-bit integer: the JSON's numbers */
+    if (s->count > (uint64_t)INT64_MAX - pr->total)
+        return aot_fail(err, "%s:%u: the counts add up to more than 2^63 - 1", path, lineno);
     pr->total += s->count;
     pr->n++;
     return 0;
@@ -374,28 +377,35 @@ static int match_sites(const struct prof_site_opts *o, const struct aot_image *i
     return 0;
 }
 
+/* The text's two header lines. */
 static void print_head(FILE *out, const struct prof_site_opts *o, const struct profile *pr,
                        const struct aot_image *img, size_t rows)
 {
-    if (o->json) {
-        fprintf(out, "{\"profile\": ");
-        aot_json_str(out, o->profile);
-        fprintf(out, ", \"image\": ");
-        aot_json_str(out, o->image);
-        fprintf(out, ", \"sites\": %zu, \"image_sites\": %zu, \"executions\": %" PRIu64
-                ", \"policy\": ", pr->n, img->nsites, pr->total);
-        if (o->rom)
-            aot_json_str(out, vmi_policy_name((unsigned)o->policy));
-        else
-            fputs("null", out);
-        fprintf(out, ", \"top\": [");
-    } else {
-        fprintf(out, "%zu sites (of the image's %zu), %" PRIu64 " executions; the %zu hottest%s\n",
-                pr->n, img->nsites, pr->total, rows,
-                o->rom || img->lx ? "" : " (decision: give --rom to plan the image's sites)");
-        fprintf(out, "%4s %-10s %12s %7s  %-18s %-22s %-32s %s\n", "rank", "addr", "count",
-                "share", "call", img->lx ? "pv op" : "decision", "function", "file:line");
-    }
+    fprintf(out, "%zu sites (of the image's %zu), %" PRIu64 " executions; the %zu hottest%s\n",
+            pr->n, img->nsites, pr->total, rows,
+            o->rom || img->lx ? "" : " (decision: give --rom to plan the image's sites)");
+    fprintf(out, "%4s %-10s %12s %7s  %-18s %-22s %-32s %s\n", "rank", "addr", "count",
+            "share", "call", img->lx ? "pv op" : "decision", "function", "file:line");
+}
+
+/* The JSON document's members before "top" (docs/schema/vmi-prof.sites.json), or NULL on out of
+ * memory. */
+static json_t *sites_head_json(const struct prof_site_opts *o, const struct profile *pr,
+                               const struct aot_image *img)
+{
+    json_t *doc = aot_json_doc(PROF_TOOL, PROF_SITES_SCHEMA);
+    int bad = aot_json_set(doc, "profile", aot_json_string(o->profile));
+    bad |= aot_json_set(doc, "phase", aot_json_string(o->phase));
+    bad |= aot_json_set(doc, "image", aot_json_string(o->image));
+    bad |= aot_json_set(doc, "kind", json_string(img->lx ? "linux" : "vmi"));
+    bad |= aot_json_set(doc, "sites", json_integer((json_int_t)pr->n));
+    bad |= aot_json_set(doc, "image_sites", json_integer((json_int_t)img->nsites));
+    bad |= aot_json_set(doc, "executions", json_integer((json_int_t)pr->total));  /* < 2^63: add_site */
+    bad |= aot_json_set(doc, "policy", o->rom ? json_string(vmi_policy_name((unsigned)o->policy))
+                                              : json_null());
+    if (bad)
+        json_decref(doc);
+    return bad ? NULL : doc;
 }
 
 /* What the row says of the site: a Linux kernel's pv op, else the plan's decision and reason. */
@@ -410,32 +420,32 @@ static void decision_text(const struct aot_image *img, const struct psite *s, ch
                  vmi_reason_name((unsigned)s->reason));
 }
 
-static void print_row_json(FILE *out, const struct aot_image *img, const struct psite *s,
-                           size_t k, double share, const char *dec,
-                           const struct aot_site_info *si)
+/* One element of "top": a new object, or NULL on out of memory.  share is in percent. */
+static json_t *row_json(const struct aot_image *img, const struct psite *s, size_t k,
+                        double share, const struct aot_site_info *si)
 {
-    fprintf(out, "%s\n  {\"rank\": %zu, \"addr\": \"0x%08x\", \"call\": \"%s\", "
-            "\"count\": %" PRIu64 ", \"share\": %.6f, \"decision\": ", k ? "," : "",
-            k + 1, s->addr, vmi_call_name(s->call), s->count, share / 100.0);
-    if (s->decision >= 0) {
-        aot_json_str(out, vmi_decision_name((unsigned)s->decision));
-        fprintf(out, ", \"reason\": ");
-        aot_json_str(out, vmi_reason_name((unsigned)s->reason));
-    } else
-        fprintf(out, "null, \"reason\": null");
-    if (img->lx) {
-        fprintf(out, ", \"op\": ");
-        aot_json_str(out, dec);
+    int known = s->decision >= 0;
+    json_t *o = json_pack("{s:I, s:o, s:s, s:I, s:o, s:o, s:o, s:o}",
+                          "rank", (json_int_t)(k + 1), "addr", aot_json_addr(s->addr),
+                          "call", vmi_call_name(s->call), "count", (json_int_t)s->count,
+                          "share", aot_json_real(share / 100.0, 6),
+                          "decision", known ? json_string(vmi_decision_name((unsigned)s->decision))
+                                            : json_null(),
+                          "reason", known ? json_string(vmi_reason_name((unsigned)s->reason))
+                                          : json_null(),
+                          "op", img->lx ? aot_json_string(aot_linux_op_name(
+                                              img->lx, img->lx->rec_type[s->site->rec_index]))
+                                        : json_null());
+    if (aot_json_set_location(o, si->func, si->file, si->line) != 0) {
+        json_decref(o);
+        return NULL;
     }
-    fprintf(out, ", \"function\": ");
-    aot_json_str(out, si->func);
-    fprintf(out, ", \"file\": ");
-    aot_json_str(out, si->file);
-    fprintf(out, ", \"line\": %u}", si->line);
+    return o;
 }
 
-/* The rows, as text or JSON; each row's bar label too when bars is not NULL. */
-static void print_rows(FILE *out, const struct prof_site_opts *o, const struct profile *pr,
+/* The rows, as text or (js not NULL) JSON elements of "top"; each row's bar label too when bars
+ * is not NULL. */
+static void print_rows(FILE *out, struct aot_json_stream *js, const struct profile *pr,
                        const struct aot_image *img, const struct aot_dwarf *dw, size_t rows,
                        struct site_bar *bars)
 {
@@ -446,8 +456,8 @@ static void print_rows(FILE *out, const struct prof_site_opts *o, const struct p
         double share = pr->total ? 100.0 * (double)s->count / (double)pr->total : 0.0;
         char dec[48];
         decision_text(img, s, dec, sizeof dec);
-        if (o->json) {
-            print_row_json(out, img, s, k, share, dec, &si);
+        if (js) {
+            aot_json_stream_item(js, row_json(img, s, k, share, &si));
         } else {
             char loc[600];
             snprintf(loc, sizeof loc, "%s:%u", si.file, si.line);
@@ -460,8 +470,23 @@ static void print_rows(FILE *out, const struct prof_site_opts *o, const struct p
             bars[k].count = s->count;
         }
     }
-    if (o->json)
-        fprintf(out, "\n]}\n");
+}
+
+/* The report: the table, or the JSON document (its rows streamed, one per line).  0, or -1 when
+ * it could not be written (out of memory, or a write error: ferror(out)). */
+static int print_report(FILE *out, const struct prof_site_opts *o, const struct profile *pr,
+                        const struct aot_image *img, const struct aot_dwarf *dw, size_t rows,
+                        struct site_bar *bars)
+{
+    if (!o->json) {
+        print_head(out, o, pr, img, rows);
+        print_rows(out, NULL, pr, img, dw, rows, bars);
+        return fflush(out) == 0 ? 0 : -1;
+    }
+    struct aot_json_stream js;
+    aot_json_stream_begin(&js, out, sites_head_json(o, pr, img), "top");
+    print_rows(out, &js, pr, img, dw, rows, bars);
+    return aot_json_stream_end(&js) == 0 && fflush(out) == 0 ? 0 : -1;
 }
 
 /* The chart of the rows, into the temporary file opened before anything was printed.  0, or -1
@@ -543,11 +568,10 @@ int prof_sites_run(const struct prof_site_opts *o, FILE *out)
         fprintf(stderr, "vmi-prof: %s\n", r.err.msg);
         goto out;
     }
-    print_head(out, o, &r.pr, &r.ss.img, r.rows);
-    print_rows(out, o, &r.pr, &r.ss.img, r.dw, r.rows, r.bars);
-    rc = fflush(out) == 0 ? 0 : 1;
+    rc = print_report(out, o, &r.pr, &r.ss.img, r.dw, r.rows, r.bars) == 0 ? 0 : 1;
     if (rc)
-        fprintf(stderr, "vmi-prof: writing the report: %s\n", strerror(errno));
+        fprintf(stderr, "vmi-prof: writing the report: %s\n",
+                ferror(out) ? strerror(errno) : "out of memory");
     if (r.bars && write_sites_chart(o, &r.cf, &r.pr, r.bars, r.rows, &r.err) != 0) {
         fprintf(stderr, "vmi-prof: %s\n", r.err.msg);
         rc = 1;

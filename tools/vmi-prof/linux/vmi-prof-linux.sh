@@ -15,7 +15,17 @@
 # VMI_WORKLOAD (the initramfs), QEMU (qemu-system-i386), VMI_LINUX_TIMEOUT (60 s).
 # Exit status: 0 when the workload reached its end (QEMU status 99), else 1 with one line.
 set -u
-[ $# -eq 2 ] || [ $# -eq 3 ] || { echo "usage: $0 CONFIG LOG [up|pae|smp]" >&2; exit 2; }
+usage="usage: vmi-prof-linux [--] CONFIG LOG [up|pae|smp]
+  Boots one configuration of the Linux fixture kernel with the workload initramfs under QEMU
+  -icount and leaves the serial log in LOG (vmi-prof --linux runs it; docs/profiling.md).
+  CONFIG: none, native, auto, call-only, auto-nokeep, count-auto, count-call"
+case "${1:-}" in
+    --help) echo "$usage"; exit 0 ;;
+    --version) echo "vmi-prof-linux @VERSION@"; exit 0 ;;
+    --) shift ;;
+    -*) echo "vmi-prof-linux: unknown option '$1'" >&2; echo "$usage" >&2; exit 2 ;;
+esac
+[ $# -eq 2 ] || [ $# -eq 3 ] || { echo "vmi-prof-linux: CONFIG and LOG are needed" >&2; echo "$usage" >&2; exit 2; }
 config=$1 log=$2 kernel=${3:-up}
 dir=${LINUX_VMI_DIR:?} qemu=${QEMU:-qemu-system-i386}
 args="console=ttyS0 earlyprintk=serial,ttyS0"
