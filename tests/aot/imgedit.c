@@ -49,9 +49,9 @@
 
 #include "aot_err.h"
 #include "elf_image.h"
+#include "json_out.h"
 #include "linux_image.h"
 #include "outfile.h"
-#include "site_info.h"
 #include "vmi_abi.h"
 #include "vmi_aot.h"
 #include "vmi_inliner.h"
@@ -496,18 +496,22 @@ static int cmd_record_magic(struct edit *e, int argc, char **argv)
 
 /* ---- listings ---- */
 
-static const char *site_hex(const struct edit *e, const struct aot_site *s, char *buf)
+/* Prints "PREFIX BYTES\n": BYTES the n bytes at b as the JSON documents write them ("0f 01 c1",
+ * json_out.h's one formatter), "?" when b is NULL or the string cannot be made. */
+static void print_bytes(const char *prefix, const uint8_t *b, size_t n)
 {
-    aot_hex_bytes(aot_site_bytes(&e->img, s), s->len, buf);
-    return buf;
+    json_t *v = b ? aot_json_bytes(b, n) : NULL;
+    printf("%s %s\n", prefix, v ? json_string_value(v) : "?");
+    json_decref(v);
 }
 
 static int cmd_sites(struct edit *e)
 {
-    char hex[3 * 256];
+    char head[64];
     for (size_t i = 0; i < e->img.nsites; i++) {
         const struct aot_site *s = &e->img.sites[i];
-        printf("%zu 0x%08x %u %u %s\n", i, s->addr, s->len, s->call, site_hex(e, s, hex));
+        snprintf(head, sizeof head, "%zu 0x%08x %u %u", i, s->addr, s->len, s->call);
+        print_bytes(head, aot_site_bytes(&e->img, s), s->len);
     }
     return 0;
 }
@@ -516,11 +520,9 @@ static int cmd_sites(struct edit *e)
 static void print_record(const struct edit *e, uint32_t r, uint32_t addr, unsigned what,
                          unsigned len, unsigned clobbers)
 {
-    char hex[3 * 256] = "";
-    const uint8_t *b = aot_image_bytes(&e->img, addr, len);
-    if (b)
-        aot_hex_bytes(b, len, hex);
-    printf("%u 0x%08x %u %u %u %s\n", r, addr, what, len, clobbers, b ? hex : "?");
+    char head[80];
+    snprintf(head, sizeof head, "%u 0x%08x %u %u %u", r, addr, what, len, clobbers);
+    print_bytes(head, aot_image_bytes(&e->img, addr, len), len);
 }
 
 /* The table's records decoded here from the section's bytes (struct vmi_site or struct
