@@ -1,4 +1,4 @@
-/* Cases for tests/style/funclen-test.sh, measured with a limit of 5 lines: "expected" lists what
+/* Cases for tests/style/selftest.sh, measured with a limit of 5 lines: "expected" lists what
  * must be reported.  Each case's comment says what it tries. */
 #include <stddef.h>
 

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# The self-test of funclen.sh: it must report exactly the long functions of tests/style/cases/
-# tricky.c (braces in strings, characters, comments and macros; heads over two lines, attributes,
-# a function returning a function pointer, #if 0 and #else branches; reasons that count and ones
-# that do not) and nothing else; a file it cannot measure must fail with exit 2; at the real limit
-# 80 lines pass and 81 do not; a generated file is not measured when a tree is scanned.
+# The self-test of the style checks.  funclen.sh must report exactly the long functions of
+# tests/style/cases/tricky.c (braces in strings, characters, comments and macros; heads over two
+# lines, attributes, a function returning a function pointer, #if 0 and #else branches; reasons
+# that count and ones that do not) and nothing else; a file it cannot measure must fail with exit
+# 2; at the real limit 80 lines pass and 81 do not; a generated file is not measured when a tree
+# is scanned.  noprint.sh must report exactly the printing calls of tests/style/cases/noprint.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 funclen=$here/funclen.sh
+noprint=$here/noprint.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
-bad() { echo "funclen-test: $*"; failures=$((failures + 1)); }
+bad() { echo "style-selftest: $*"; failures=$((failures + 1)); }
 
 # The cases are C (a compiler reads them), so what funclen.sh is tested on is what it will meet.
 ${CC:-cc} -std=gnu11 -fsyntax-only -w "$here/cases/tricky.c" || bad "cases/tricky.c does not compile"
@@ -51,8 +53,16 @@ rc=$?
 [ $rc -eq 1 ] && grep -q '^lib/hand.c:2: f90 is 90 lines' "$tmp/out" && ! grep -q gen.h "$tmp/out" ||
     { cat "$tmp/out"; bad "tree: expected lib/hand.c alone"; }
 
+# noprint.sh: the printing calls of the case tree, not the document writes or the comment.
+${CC:-cc} -std=gnu11 -fsyntax-only -w "$here/cases/noprint/lib/calls.c" ||
+    bad "cases/noprint/lib/calls.c does not compile"
+bash "$noprint" "$here/cases/noprint" > "$tmp/out"
+rc=$?
+[ $rc -eq 1 ] || bad "noprint: exit $rc, expected 1"
+diff -u "$here/cases/noprint/expected" "$tmp/out" || bad "noprint: the report differs from expected"
+
 if [ $failures -ne 0 ]; then
-    echo "funclen-test: $failures failures"
+    echo "style-selftest: $failures failures"
     exit 1
 fi
-echo "funclen-test: funclen.sh reports what it must and nothing else"
+echo "style-selftest: funclen.sh and noprint.sh report what they must and nothing else"
