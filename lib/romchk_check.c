@@ -169,7 +169,8 @@ static int entry_placement(struct romchk *c, const struct vmi_inline_entry *e, u
                    "(0x%x)", body, len, c->rom_size);
         return -1;
     }
-    uint32_t tsize = romchk_rd16(c, VMI_INLINE_PTR_OFFSET + 6);
+    uint32_t tsize = romchk_rd16(c, VMI_INLINE_PTR_OFFSET +
+                                        (uint32_t)offsetof(struct vmi_inline_ptr, table_size));
     if (body < c->table_off + tsize && body + len > c->table_off) {
         romchk_add(c, eoff + EOFF(body_offs), where, "the body at 0x%x overlaps the inline table", body);
         return -1;

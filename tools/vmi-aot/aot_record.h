@@ -1,7 +1,7 @@
 /* The records a specialized image carries (docs/aot.md, "What OUT records"): the identity record
  * (struct vmi_aot_identity, filled in place in .vmi_aot_id) and the non-allocated section .vmi_aot
  * with a copy of that identity and the original bytes of every site.  Written by `specialize`,
- * read by `verify`.  Little-endian, packed, byte-serialized here (no host struct layout). */
+ * read by `verify`.  Little-endian and packed: the generated structs are the layout. */
 #ifndef VMI_AOT_RECORD_H
 #define VMI_AOT_RECORD_H
 
@@ -14,7 +14,6 @@
 /* The layout is the spec's (struct vmi_aot_record, struct vmi_aot_record_entry, spec/ext.vmi):
  * these names are the generated ones, kept for vmi-aot's code. */
 #define AOT_SECTION_NAME    VMI_AOT_SECTION_NAME
-#define AOT_REC_MAGIC       "VAOS"        /* VMI AOT Sites: VMI_AOT_REC_MAGIC, as bytes */
 #define AOT_REC_VERSION     VMI_AOT_REC_VERSION
 #define AOT_REC_HEADER      ((uint32_t)sizeof(struct vmi_aot_record))
 #define AOT_REC_ENTRY       ((uint32_t)sizeof(struct vmi_aot_record_entry))
