@@ -82,6 +82,7 @@ include mk/man.mk
 include mk/json.mk
 include mk/install.mk
 include mk/license.mk
+include mk/style.mk
 
 # Every object rule compiles with $(DEPFLAGS): the headers it read are its prerequisites from the
 # second build on (the one legitimate -include: the dependency files do not exist before).

@@ -128,21 +128,12 @@ static void emit_params(const struct spec_call *c, struct outbuf *ob)
                   c->args[i].type == TYPE_PTR ? "" : " ", c->args[i].name);
 }
 
-/* The body shared by the function and the macro form: locals, the asm statement, the result. */
-static void emit_asm_statement(const struct spec_call *c, struct outbuf *ob, const char *ind,
-                               int macro)
+/* The asm statement's template: the stack arguments pushed right to left, the site (label 771)
+ * with its native bytes, its vmi_sites record, and the pop of the stack arguments after it.
+ * Each line ends with cont (a backslash-newline in the macro form). */
+static void emit_asm_template(const struct spec_call *c, struct outbuf *ob, const char *ind,
+                              const char *cont)
 {
-    struct operand_plan p;
-    char loads[4][64] = { "", "", "", "" };
-    const char *pre_name = macro ? "__vmi_" : "";   /* macro locals must not capture names */
-    plan_operands(c, &p, loads, pre_name);
-    const char *cont = macro ? " \\\n" : "\n";
-
-    for (int r = 0; r < 4; r++)
-        if (p.in[r] || p.out[r])
-            ob_printf(ob, "%suint32_t %s = %s;%s", ind, reg_var[r], p.in[r] ? p.in[r] : "0", cont);
-    ob_printf(ob, "%s__asm__ volatile(%s", ind, cont);
-    /* stack arguments: pushed right to left around the site, popped after it */
     for (int i = (int)c->nargs - 1; i >= 0; i--) {
         const struct spec_arg *a = &c->args[i];
         if (a->lo != REG_STACK)
@@ -165,20 +156,16 @@ static void emit_asm_statement(const struct spec_call *c, struct outbuf *ob, con
               c->const_arg >= 0 ? "%c[cval]" : "0", cont);
     if (c->stack_bytes)
         ob_printf(ob, "%s    \"addl $%u, %%%%esp\\n\\t\"%s", ind, c->stack_bytes, cont);
-    /* outputs */
-    ob_printf(ob, "%s    :", ind);
+}
+
+/* The input operands: the registers only read, the stack arguments (a 64-bit one as two words),
+ * and for a call that records a constant argument, its flag and value as immediates. */
+static void emit_asm_inputs(const struct spec_call *c, const struct operand_plan *p,
+                            struct outbuf *ob, const char *pre_name)
+{
     int first = 1;
     for (int r = 0; r < 4; r++)
-        if (p.out[r] || (p.in[r] && p.clobbered[r])) {
-            ob_printf(ob, "%s \"%s%c\"(%s)", first ? "" : ",", p.in[r] ? "+" : "=", reg_letter[r],
-                      reg_var[r]);
-            first = 0;
-        }
-    /* inputs */
-    ob_printf(ob, "%s%s    :", cont, ind);
-    first = 1;
-    for (int r = 0; r < 4; r++)
-        if (p.in[r] && !p.clobbered[r] && !p.out[r]) {
+        if (p->in[r] && !p->clobbered[r] && !p->out[r]) {
             ob_printf(ob, "%s \"%c\"(%s)", first ? "" : ",", reg_letter[r], reg_var[r]);
             first = 0;
         }
@@ -200,13 +187,48 @@ static void emit_asm_statement(const struct spec_call *c, struct outbuf *ob, con
                       "[cval]\"i\"(VMI_GLUE_CONST_VALUE_(%s_arg_))",
                   first ? "" : ",", n, c->const_arg, n);
     }
-    /* clobbers */
+}
+
+/* The operand lists: outputs (registers written, "+" when also read), inputs, clobbers (the
+ * registers written that are not operands, the flags, memory when the call touches it). */
+static void emit_asm_operands(const struct spec_call *c, const struct operand_plan *p,
+                              struct outbuf *ob, const char *ind, const char *cont,
+                              const char *pre_name)
+{
+    ob_printf(ob, "%s    :", ind);
+    int first = 1;
+    for (int r = 0; r < 4; r++)
+        if (p->out[r] || (p->in[r] && p->clobbered[r])) {
+            ob_printf(ob, "%s \"%s%c\"(%s)", first ? "" : ",", p->in[r] ? "+" : "=", reg_letter[r],
+                      reg_var[r]);
+            first = 0;
+        }
+    ob_printf(ob, "%s%s    :", cont, ind);
+    emit_asm_inputs(c, p, ob, pre_name);
     ob_printf(ob, "%s%s    : \"cc\"", cont, ind);
     for (int r = 0; r < 4; r++)
-        if (p.clobbered[r] && !p.in[r] && !p.out[r])
+        if (p->clobbered[r] && !p->in[r] && !p->out[r])
             ob_printf(ob, ", \"%s\"", r == 0 ? "eax" : r == 1 ? "ecx" : r == 2 ? "edx" : "ebx");
     if (c->memory)
         ob_printf(ob, ", \"memory\"");
+}
+
+/* The body shared by the function and the macro form: locals, the asm statement, the result. */
+static void emit_asm_statement(const struct spec_call *c, struct outbuf *ob, const char *ind,
+                               int macro)
+{
+    struct operand_plan p;
+    char loads[4][64] = { "", "", "", "" };
+    const char *pre_name = macro ? "__vmi_" : "";   /* macro locals must not capture names */
+    plan_operands(c, &p, loads, pre_name);
+    const char *cont = macro ? " \\\n" : "\n";
+
+    for (int r = 0; r < 4; r++)
+        if (p.in[r] || p.out[r])
+            ob_printf(ob, "%suint32_t %s = %s;%s", ind, reg_var[r], p.in[r] ? p.in[r] : "0", cont);
+    ob_printf(ob, "%s__asm__ volatile(%s", ind, cont);
+    emit_asm_template(c, ob, ind, cont);
+    emit_asm_operands(c, &p, ob, ind, cont, pre_name);
     ob_printf(ob, ");%s", cont);
     if (c->result == RESULT_EAX)
         ob_printf(ob, "%sreturn __eax;\n", ind);

@@ -308,17 +308,11 @@ static int rule_calls(const struct linux_parser *lp, struct spec_lrule *r,
     return add_rule_call(lp, r, (int)c->number, t->col, err);
 }
 
-/* rule NAME KIND ARGS... [when COND]; the line's comment says why Linux needs it. */
-static int parse_rule(struct linux_parser *lp, const struct lex_line *l, struct spec_error *err)
+/* The rule's name (a word not used by an earlier rule) and its kind. */
+static int rule_name_kind(struct linux_parser *lp, const struct lex_line *l, struct spec_lrule *r,
+                          struct spec_error *err)
 {
     struct spec_linux *lx = &lp->spec->lx;
-    if (l->ntok < 3)
-        return lfail(lp, err, l->tok[0].col, "rule takes a name, a kind and its arguments");
-    if (lx->nrules == SPEC_MAX_LRULES)
-        return lfail(lp, err, l->tok[0].col, "more than %d rules", SPEC_MAX_LRULES);
-    struct spec_lrule *r = &lx->rules[lx->nrules];
-    memset(r, 0, sizeof *r);
-    r->pos = lpos(lp, l->tok[1].col);
     if (!rule_name_ok(l->tok[1].text))
         return lfail(lp, err, l->tok[1].col, "rule name '%s' is not a word of letters, digits "
                      "and '-'", l->tok[1].text);
@@ -336,15 +330,37 @@ static int parse_rule(struct linux_parser *lp, const struct lex_line *l, struct 
                      "pair, jump-only, virtual-top-align, nonzero-result, reg-offset)",
                      l->tok[2].text);
     r->kind = rule_kinds[k].kind;
-    int nargs = l->ntok;
-    if (nargs >= 5 && strcmp(l->tok[nargs - 2].text, "when") == 0) {
-        if (parse_when(lp, &l->tok[nargs - 1], &r->when, err) < 0)
-            return -1;
-        nargs -= 2;
-    }
-    const struct lex_token *a = &l->tok[3];
-    int na = nargs - 3;
-    const struct lex_token *last = na ? &a[na - 1] : &l->tok[2];
+    return 0;
+}
+
+/* nonzero-result CALL eax|edx:eax: the call, which returns its result in that register. */
+static int nonzero_result_args(struct linux_parser *lp, struct spec_lrule *r,
+                               const struct lex_token *a, int na, const struct lex_token *last,
+                               struct spec_error *err)
+{
+    if (na != 2 || (strcmp(a[1].text, "edx:eax") != 0 && strcmp(a[1].text, "eax") != 0))
+        return lfail(lp, err, na ? a[na - 1].col : last->col,
+                     "nonzero-result takes a call and its result: eax or edx:eax");
+    r->value = strcmp(a[1].text, "eax") == 0 ? 1 : 2;
+    if (rule_calls(lp, r, &a[0], err) < 0)
+        return -1;
+    const struct spec_call *c = NULL;
+    for (unsigned i = 0; i < lp->spec->ncalls; i++)
+        if ((int)lp->spec->calls[i].number == r->calls[0])
+            c = &lp->spec->calls[i];
+    enum spec_result want = r->value == 1 ? RESULT_EAX : RESULT_EDX_EAX;
+    if (c->result != want)
+        return lfail(lp, err, a[1].col, "%s does not return its result in %s", c->name,
+                     a[1].text);
+    return 0;
+}
+
+/* The na arguments a of a rule of r->kind (last: the token to blame when one is missing):
+ * a power of two, a call and its result register, or calls (two for a pair). */
+static int rule_args(struct linux_parser *lp, const struct lex_line *l, struct spec_lrule *r,
+                     const struct lex_token *a, int na, const struct lex_token *last,
+                     struct spec_error *err)
+{
     switch (r->kind) {
     case RULE_VIRTUAL_TOP_ALIGN: {
         uint64_t v;
@@ -353,16 +369,10 @@ static int parse_rule(struct linux_parser *lp, const struct lex_line *l, struct 
             return lfail(lp, err, na ? a[0].col : last->col, "virtual-top-align takes one "
                          "power of two from 0x1000 to 0x80000000");
         r->value = (uint32_t)v;
-        break;
+        return 0;
     }
     case RULE_NONZERO_RESULT:
-        if (na != 2 || (strcmp(a[1].text, "edx:eax") != 0 && strcmp(a[1].text, "eax") != 0))
-            return lfail(lp, err, na ? a[na - 1].col : last->col,
-                         "nonzero-result takes a call and its result: eax or edx:eax");
-        r->value = strcmp(a[1].text, "eax") == 0 ? 1 : 2;
-        if (rule_calls(lp, r, &a[0], err) < 0)
-            return -1;
-        break;
+        return nonzero_result_args(lp, r, a, na, last, err);
     case RULE_PAIR:
         if (na != 2)
             return lfail(lp, err, last->col, "pair takes two calls: the installed one and the "
@@ -376,18 +386,33 @@ static int parse_rule(struct linux_parser *lp, const struct lex_line *l, struct 
                 return -1;
         if (r->kind == RULE_PAIR && r->ncalls != 2)
             return lfail(lp, err, a[1].col, "a pair is two different calls");
-        break;
+        return 0;
     }
-    if (r->kind == RULE_NONZERO_RESULT) {
-        const struct spec_call *c = NULL;
-        for (unsigned i = 0; i < lp->spec->ncalls; i++)
-            if ((int)lp->spec->calls[i].number == r->calls[0])
-                c = &lp->spec->calls[i];
-        enum spec_result want = r->value == 1 ? RESULT_EAX : RESULT_EDX_EAX;
-        if (c->result != want)
-            return lfail(lp, err, a[1].col, "%s does not return its result in %s", c->name,
-                         a[1].text);
+}
+
+/* rule NAME KIND ARGS... [when COND]; the line's comment says why Linux needs it. */
+static int parse_rule(struct linux_parser *lp, const struct lex_line *l, struct spec_error *err)
+{
+    struct spec_linux *lx = &lp->spec->lx;
+    if (l->ntok < 3)
+        return lfail(lp, err, l->tok[0].col, "rule takes a name, a kind and its arguments");
+    if (lx->nrules == SPEC_MAX_LRULES)
+        return lfail(lp, err, l->tok[0].col, "more than %d rules", SPEC_MAX_LRULES);
+    struct spec_lrule *r = &lx->rules[lx->nrules];
+    memset(r, 0, sizeof *r);
+    r->pos = lpos(lp, l->tok[1].col);
+    if (rule_name_kind(lp, l, r, err) < 0)
+        return -1;
+    int nargs = l->ntok;
+    if (nargs >= 5 && strcmp(l->tok[nargs - 2].text, "when") == 0) {
+        if (parse_when(lp, &l->tok[nargs - 1], &r->when, err) < 0)
+            return -1;
+        nargs -= 2;
     }
+    const struct lex_token *a = &l->tok[3];
+    int na = nargs - 3;
+    if (rule_args(lp, l, r, a, na, na ? &a[na - 1] : &l->tok[2], err) < 0)
+        return -1;
     if (!l->comment[0] || strlen(l->comment) >= sizeof r->why)
         return lfail(lp, err, l->tok[0].col, "a rule's comment says why the kernel needs it, in "
                      "1 to %zu characters", sizeof r->why - 1);

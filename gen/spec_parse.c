@@ -556,39 +556,58 @@ static int parse_rom_key(struct parser *p, const struct lex_line *l)
     return 0;
 }
 
-/* routine NAME [inline] [native] [nop] [jump] [clobbers LIST] [variant ARG=VALUE]
- * helper NAME
- * init */
-static int open_body(struct parser *p, const struct lex_line *l)
+/* The block's kind and name from its line's head: init (VMI_Init), a helper, or a routine for a
+ * known call.  *first_opt: the first token after the head. */
+static int block_head(struct parser *p, const struct lex_line *l, struct spec_block *b,
+                      int *first_opt)
 {
-    if (!p->rom)
-        return fail(p, l->tok[0].col, "'%s' outside a ROM: write 'rom FLAVOR ... end' first",
-                    l->tok[0].text);
-    struct spec_rom *r = p->rom;
-    if (r->nblocks == SPEC_MAX_BLOCKS)
-        return fail(p, l->tok[0].col, "too many routines");
-    struct spec_block *b = &r->blocks[r->nblocks];
-    memset(b, 0, sizeof *b);
-    b->pos = pos_at(p, l->tok[0].col);
-    b->call = -1;
-    int first_opt = 2;
+    *first_opt = 2;
     if (strcmp(l->tok[0].text, "init") == 0) {
         b->kind = BLOCK_INIT;
         strcpy(b->name, "VMI_Init");
-        first_opt = 1;
-    } else {
-        b->kind = strcmp(l->tok[0].text, "routine") == 0 ? BLOCK_ROUTINE : BLOCK_HELPER;
-        if (l->ntok < 2)
-            return fail(p, l->tok[0].col, "%s needs a name", l->tok[0].text);
-        if (copy_name(p, b->name, &l->tok[1], l->tok[0].text) < 0)
-            return -1;
-        if (b->kind == BLOCK_ROUTINE) {
-            const struct spec_call *c = spec_find_call(p->spec, b->name);
-            if (!c)
-                return fail(p, l->tok[1].col, "routine for unknown call '%s'", b->name);
-            b->call = (int)c->number;
-        }
+        *first_opt = 1;
+        return 0;
     }
+    b->kind = strcmp(l->tok[0].text, "routine") == 0 ? BLOCK_ROUTINE : BLOCK_HELPER;
+    if (l->ntok < 2)
+        return fail(p, l->tok[0].col, "%s needs a name", l->tok[0].text);
+    if (copy_name(p, b->name, &l->tok[1], l->tok[0].text) < 0)
+        return -1;
+    if (b->kind == BLOCK_ROUTINE) {
+        const struct spec_call *c = spec_find_call(p->spec, b->name);
+        if (!c)
+            return fail(p, l->tok[1].col, "routine for unknown call '%s'", b->name);
+        b->call = (int)c->number;
+    }
+    return 0;
+}
+
+/* variant ARG=VALUE: an argument of the routine's call and a 32-bit value. */
+static int parse_variant(struct parser *p, struct spec_block *b, const struct lex_token *v)
+{
+    const char *eq = strchr(v->text, '=');
+    const struct spec_call *c = spec_find_call(p->spec, b->name);
+    uint64_t val;
+    if (!eq || spec_parse_u64(eq + 1, &val) < 0 || val > 0xffffffffu)
+        return fail(p, v->col, "variant '%s' is not ARG=VALUE", v->text);
+    unsigned a;
+    for (a = 0; a < c->nargs; a++)
+        if (strlen(c->args[a].name) == (size_t)(eq - v->text) &&
+            strncmp(c->args[a].name, v->text, (size_t)(eq - v->text)) == 0)
+            break;
+    if (a == c->nargs)
+        return fail(p, v->col, "%s has no argument '%.*s'", c->name, (int)(eq - v->text),
+                    v->text);
+    b->has_variant = 1;
+    b->variant_arg = a;
+    b->variant_value = (uint32_t)val;
+    return 0;
+}
+
+/* A routine's options, from token first_opt on (a helper and init take none). */
+static int block_options(struct parser *p, const struct lex_line *l, struct spec_block *b,
+                         int first_opt)
+{
     if (b->kind != BLOCK_ROUTINE && l->ntok > first_opt)
         return fail(p, l->tok[first_opt].col, "%s takes no options", l->tok[0].text);
     for (int i = first_opt; i < l->ntok; i++) {
@@ -610,27 +629,33 @@ static int open_body(struct parser *p, const struct lex_line *l)
         } else if (strcmp(t->text, "variant") == 0) {
             if (++i == l->ntok)
                 return fail(p, t->col, "variant needs ARG=VALUE");
-            const struct lex_token *v = &l->tok[i];
-            const char *eq = strchr(v->text, '=');
-            const struct spec_call *c = spec_find_call(p->spec, b->name);
-            uint64_t val;
-            if (!eq || spec_parse_u64(eq + 1, &val) < 0 || val > 0xffffffffu)
-                return fail(p, v->col, "variant '%s' is not ARG=VALUE", v->text);
-            unsigned a;
-            for (a = 0; a < c->nargs; a++)
-                if (strlen(c->args[a].name) == (size_t)(eq - v->text) &&
-                    strncmp(c->args[a].name, v->text, (size_t)(eq - v->text)) == 0)
-                    break;
-            if (a == c->nargs)
-                return fail(p, v->col, "%s has no argument '%.*s'", c->name, (int)(eq - v->text),
-                            v->text);
-            b->has_variant = 1;
-            b->variant_arg = a;
-            b->variant_value = (uint32_t)val;
+            if (parse_variant(p, b, &l->tok[i]) < 0)
+                return -1;
         } else {
             return fail(p, t->col, "unknown routine option '%s'", t->text);
         }
     }
+    return 0;
+}
+
+/* routine NAME [inline] [native] [nop] [jump] [clobbers LIST] [variant ARG=VALUE]
+ * helper NAME
+ * init */
+static int open_body(struct parser *p, const struct lex_line *l)
+{
+    if (!p->rom)
+        return fail(p, l->tok[0].col, "'%s' outside a ROM: write 'rom FLAVOR ... end' first",
+                    l->tok[0].text);
+    struct spec_rom *r = p->rom;
+    if (r->nblocks == SPEC_MAX_BLOCKS)
+        return fail(p, l->tok[0].col, "too many routines");
+    struct spec_block *b = &r->blocks[r->nblocks];
+    memset(b, 0, sizeof *b);
+    b->pos = pos_at(p, l->tok[0].col);
+    b->call = -1;
+    int first_opt;
+    if (block_head(p, l, b, &first_opt) < 0 || block_options(p, l, b, first_opt) < 0)
+        return -1;
     if (b->has_variant) {
         /* a variant is a second inline body of the same call: name it apart */
         snprintf(b->name + strlen(b->name), SPEC_NAME_MAX - strlen(b->name), "_%u",

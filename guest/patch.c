@@ -82,7 +82,8 @@ static void serialize(void)
     VMI(CPUID, &r, 0, 0);        /* a serializing instruction after cross-modifying our text */
 }
 
-int patch_boot(const char *policy_name, int want_count)
+/* The kernel's own site table and text, and the boot plan's memory. */
+static void boot_sites_read(void)
 {
     struct vmi_error err;
     uint32_t bytes = (uint32_t)((const uint8_t *)__stop_vmi_sites - (const uint8_t *)__start_vmi_sites);
@@ -93,56 +94,68 @@ int patch_boot(const char *policy_name, int want_count)
     text.base = (uint32_t)__kernel_start;
     text.size = (uint32_t)(__text_end - __kernel_start);
     vmi_plan_init(&boot_plan, boot_sp, MAX_SITES, boot_code, CODE_CAP);
+}
 
-    int policy = policy_from_name(policy_name);
-    if (policy < 0)
-        panic("unknown policy %s", policy_name);
-    boot_policy = (uint32_t)policy;
-
+/* The identity vmi-aot specialize left in the image, checked against this boot's text, sites and
+ * ROM: nothing to do for a plain image (1); touch nothing for an untrusted one (-1, native run);
+ * prove a match and write nothing (0); revert a mismatch to the native bytes and patch it (1). */
+static int aot_boot(void)
+{
     const struct vmi_aot_identity *id = &vmi_aot_identity;
     struct vmi_aot_verdict v;
+    struct vmi_error err;
     enum vmi_aot_state state = vmi_aot_check(id, &text, &sites, boot_rom.found ? &rom_info : 0, &v);
+
     if (state == VMI_AOT_NONE) {
         kprintf("aot state=none\n");
-    } else {
-        kprintf("aot specialized=1 policy=%s rom_hash=0x%llx rom_size=%u rom_base=0x%x sites=%u "
-                "rule=%s\n", vmi_policy_name(id->policy), (unsigned long long)id->rom_hash,
-                id->rom_size, id->rom_base, id->site_count, vmi_aot_rule_name(v.rule));
-        if (state == VMI_AOT_UNTRUSTED) {
-            /* the text is not what vmi-aot wrote, or the record is not one we read: touch
-             * nothing, run native (docs/aot.md, "The identity check") */
-            kprintf("aot state=untrusted patched=0 rule=%s\n", vmi_aot_rule_name(v.rule));
-            boot_rom.found = 0;
-            return -1;
-        }
-        if (state == VMI_AOT_MATCH) {
-            /* the image is already what this ROM and policy give: prove it, write nothing */
-            boot_policy = id->policy;
-            build(&boot_plan, &sites, 1, boot_policy);
-            if (vmi_verify(&text, &boot_plan, &err) != VMI_OK)
-                fail_err("aot: the specialized sites differ from the plan", &err);
-            vmi_plan_stats(&boot_plan, &stats);
-            kprintf("aot state=match patched=0 verified=%u\n", boot_plan.count);
-            vmi_report(&boot_plan, &stats, 0, report_line, 0);
-            return 0;
-        }
-        /* another ROM: back to the native bytes the spec defines, then patch for this ROM */
-        build(&boot_plan, &sites, 0, VMI_POLICY_NATIVE_ONLY);
-        if (vmi_apply_ex(&text, &boot_plan, 0, 0, VMI_APPLY_TRUST_TEXT, &err) != VMI_OK)
-            fail_err("aot: revert to native", &err);
-        serialize();
-        kprintf("aot state=mismatch reverted=%u rule=%s\n", boot_plan.count,
-                vmi_aot_rule_name(v.rule));
+        return 1;
     }
-
-    if (!boot_rom.found) {
-        build(&boot_plan, &sites, 0, VMI_POLICY_NATIVE_ONLY);
+    kprintf("aot specialized=1 policy=%s rom_hash=0x%llx rom_size=%u rom_base=0x%x sites=%u "
+            "rule=%s\n", vmi_policy_name(id->policy), (unsigned long long)id->rom_hash,
+            id->rom_size, id->rom_base, id->site_count, vmi_aot_rule_name(v.rule));
+    if (state == VMI_AOT_UNTRUSTED) {
+        /* the text is not what vmi-aot wrote, or the record is not one we read: touch
+         * nothing, run native (docs/aot.md, "The identity check") */
+        kprintf("aot state=untrusted patched=0 rule=%s\n", vmi_aot_rule_name(v.rule));
+        boot_rom.found = 0;
+        return -1;
+    }
+    if (state == VMI_AOT_MATCH) {
+        /* the image is already what this ROM and policy give: prove it, write nothing */
+        boot_policy = id->policy;
+        build(&boot_plan, &sites, 1, boot_policy);
         if (vmi_verify(&text, &boot_plan, &err) != VMI_OK)
-            fail_err("native text", &err);
+            fail_err("aot: the specialized sites differ from the plan", &err);
         vmi_plan_stats(&boot_plan, &stats);
+        kprintf("aot state=match patched=0 verified=%u\n", boot_plan.count);
         vmi_report(&boot_plan, &stats, 0, report_line, 0);
         return 0;
     }
+    /* another ROM: back to the native bytes the spec defines, then patch for this ROM */
+    build(&boot_plan, &sites, 0, VMI_POLICY_NATIVE_ONLY);
+    if (vmi_apply_ex(&text, &boot_plan, 0, 0, VMI_APPLY_TRUST_TEXT, &err) != VMI_OK)
+        fail_err("aot: revert to native", &err);
+    serialize();
+    kprintf("aot state=mismatch reverted=%u rule=%s\n", boot_plan.count, vmi_aot_rule_name(v.rule));
+    return 1;
+}
+
+/* No ROM: the text must hold the native bytes; nothing is written. */
+static void keep_native(void)
+{
+    struct vmi_error err;
+
+    build(&boot_plan, &sites, 0, VMI_POLICY_NATIVE_ONLY);
+    if (vmi_verify(&text, &boot_plan, &err) != VMI_OK)
+        fail_err("native text", &err);
+    vmi_plan_stats(&boot_plan, &stats);
+    vmi_report(&boot_plan, &stats, 0, report_line, 0);
+}
+
+/* The boot plan for the ROM applied (in its counting version with want_count), timed. */
+static void patch_for_rom(int want_count)
+{
+    struct vmi_error err;
     uint32_t t0 = (uint32_t)VMI(RDTSC);
     build(&boot_plan, &sites, 1, boot_policy);
     const struct vmi_plan *applied = &boot_plan;
@@ -168,6 +181,26 @@ int patch_boot(const char *policy_name, int want_count)
                 vmi_policy_name(boot_policy), count_plan.count, area.thunks_addr, area.thunks_len,
                 area.counters_addr);
     vmi_report(&boot_plan, &stats, 0, report_line, 0);
+}
+
+/* Phases: the sites read, the policy named, a specialized image's identity checked, then the
+ * text kept native (no ROM) or patched for the ROM.  Returns -1 when the image is not trusted. */
+int patch_boot(const char *policy_name, int want_count)
+{
+    int policy, aot;
+
+    boot_sites_read();
+    policy = policy_from_name(policy_name);
+    if (policy < 0)
+        panic("unknown policy %s", policy_name);
+    boot_policy = (uint32_t)policy;
+    aot = aot_boot();
+    if (aot <= 0)
+        return aot;
+    if (!boot_rom.found)
+        keep_native();
+    else
+        patch_for_rom(want_count);
     return 0;
 }
 

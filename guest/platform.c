@@ -145,114 +145,151 @@ static void flush_tlb(uint32_t flags)
     __asm__ volatile("mov %0, %%cr3" :: "r"(rd_cr(3)) : "memory");
 }
 
-void platform_hypercall(struct vmi_pv_frame *f);
-void platform_hypercall(struct vmi_pv_frame *f)
+/* The hypercalls, one group of calls per function; each returns 0 for a call outside its group. */
+
+/* Instructions the guest may not execute itself: CPUID, the MSRs, the control registers (their
+ * values kept in the state page), WBINVD, CLTS. */
+static int cpu_call(struct vmi_pv_frame *f)
+{
+    uint32_t a = f->eax, d = f->edx, c = f->ecx;
+
+    switch (f->nr) {
+    case VMI_CALL_CPUID:
+        __asm__ volatile("cpuid" : "+a"(f->eax), "=b"(f->ebx), "+c"(f->ecx), "=d"(f->edx));
+        return 1;
+    case VMI_CALL_WRMSR:
+        __asm__ volatile("wrmsr" :: "a"(a), "d"(d), "c"(c));
+        return 1;
+    case VMI_CALL_RDMSR:
+        __asm__ volatile("rdmsr" : "=a"(f->eax), "=d"(f->edx) : "c"(c));
+        return 1;
+    case VMI_CALL_SetCR0:
+        __asm__ volatile("mov %0, %%cr0" :: "r"(a) : "memory");
+        st->cr0 = a;
+        return 1;
+    case VMI_CALL_SetCR3:
+        __asm__ volatile("mov %0, %%cr3" :: "r"(a) : "memory");
+        st->cr3 = a;
+        return 1;
+    case VMI_CALL_SetCR4:
+        __asm__ volatile("mov %0, %%cr4" :: "r"(a) : "memory");
+        st->cr4 = a;
+        return 1;
+    case VMI_CALL_WBINVD:
+        __asm__ volatile("wbinvd" ::: "memory");
+        return 1;
+    case VMI_CALL_CLTS:
+        __asm__ volatile("clts");
+        st->cr0 &= ~8u;
+        return 1;
+    }
+    return 0;
+}
+
+/* The descriptor tables and the task register: the GDT, LDT and TR are loaded for real; the IDT
+ * is the guest's virtual one (recorded; the real one stays the platform's). */
+static int descriptor_call(struct vmi_pv_frame *f)
 {
     uint32_t a = f->eax, d = f->edx, c = f->ecx;
     const uint32_t *stk = (const uint32_t *)f->arg_ptr;
 
-    platform_active = 1;
-    ps.hypercalls++;
-    drain_queue();
     switch (f->nr) {
-    case VMI_CALL_CPUID:
-        __asm__ volatile("cpuid" : "+a"(f->eax), "=b"(f->ebx), "+c"(f->ecx), "=d"(f->edx));
-        break;
-    case VMI_CALL_WRMSR:
-        __asm__ volatile("wrmsr" :: "a"(a), "d"(d), "c"(c));
-        break;
-    case VMI_CALL_RDMSR:
-        __asm__ volatile("rdmsr" : "=a"(f->eax), "=d"(f->edx) : "c"(c));
-        break;
     case VMI_CALL_SetGDT:
         __asm__ volatile("lgdt (%0)" :: "r"(a) : "memory");
-        break;
+        return 1;
     case VMI_CALL_GetGDT:
         __asm__ volatile("sgdt (%0)" :: "r"(a) : "memory");
-        break;
+        return 1;
     case VMI_CALL_SetLDT:
         __asm__ volatile("lldt %w0" :: "r"(a));
-        break;
+        return 1;
     case VMI_CALL_GetLDT:
         __asm__ volatile("sldt %0" : "=r"(f->eax));
-        break;
+        return 1;
     case VMI_CALL_SetTR:
         __asm__ volatile("ltr %w0" :: "r"(a) : "memory");
-        break;
+        return 1;
     case VMI_CALL_GetTR:
         __asm__ volatile("str %0" : "=r"(f->eax));
-        break;
+        return 1;
     case VMI_CALL_SetIDT:
-        /* the guest's IDT is virtual: record it; the real one stays the platform's */
         guest_idtr = *(const struct dtr *)a;
         if (!real_idt_loaded)
             load_real_idt();
-        break;
+        return 1;
     case VMI_CALL_GetIDT:
         *(struct dtr *)a = guest_idtr;
-        break;
+        return 1;
     case VMI_CALL_WriteGDTEntry:
     case VMI_CALL_WriteLDTEntry:
     case VMI_CALL_WriteIDTEntry:
         ((volatile uint32_t *)a)[2 * d] = c;
         ((volatile uint32_t *)a)[2 * d + 1] = stk[0];
-        break;
+        return 1;
     case VMI_CALL_UpdateKernelStack:
-        break;                              /* the guest wrote its TSS; no ring change happens */
-    case VMI_CALL_SetCR0:
-        __asm__ volatile("mov %0, %%cr0" :: "r"(a) : "memory");
-        st->cr0 = a;
-        break;
-    case VMI_CALL_SetCR3:
-        __asm__ volatile("mov %0, %%cr3" :: "r"(a) : "memory");
-        st->cr3 = a;
-        break;
-    case VMI_CALL_SetCR4:
-        __asm__ volatile("mov %0, %%cr4" :: "r"(a) : "memory");
-        st->cr4 = a;
-        break;
-    case VMI_CALL_WBINVD:
-        __asm__ volatile("wbinvd" ::: "memory");
-        break;
-    case VMI_CALL_CLTS:
-        __asm__ volatile("clts");
-        st->cr0 &= ~8u;
-        break;
-    case VMI_CALL_EnableInterrupts:
-    case VMI_CALL_SetInterruptMask:
-        break;                              /* the delivery below is the whole job */
-    case VMI_CALL_Halt:
-        /* a safe halt: wait with real interrupts on until one is pending for the guest */
-        while (!pending_irqs)
-            __asm__ volatile("sti; hlt; cli" ::: "memory");
-        break;
-    case VMI_CALL_Reboot:
-    case VMI_CALL_Shutdown:
-        qemu_exit(EXIT_FAIL);
+        return 1;                           /* the guest wrote its TSS; no ring change happens */
+    }
+    return 0;
+}
+
+/* Paging: direct, so a page-table entry is live once written (and the queue was drained before
+ * the call); pages are only counted; the TLB is flushed for real. */
+static int paging_call(struct vmi_pv_frame *f)
+{
+    switch (f->nr) {
     case VMI_CALL_SetPxE:
     case VMI_CALL_SetPxELong:
     case VMI_CALL_UpdatePxE:
     case VMI_CALL_UpdatePxELong:
-        break;                              /* direct paging: the entry is live; queue drained */
+        return 1;
     case VMI_CALL_AllocatePage:
         ps.pages_tracked++;
         if (ps.pages_tracked > ps.max_tracked)
             ps.max_tracked = ps.pages_tracked;
-        break;
+        return 1;
     case VMI_CALL_ReleasePage:
         ps.pages_tracked--;
-        break;
+        return 1;
     case VMI_CALL_InvalPage:
-        __asm__ volatile("invlpg (%0)" :: "r"(a) : "memory");
-        break;
+        __asm__ volatile("invlpg (%0)" :: "r"(f->eax) : "memory");
+        return 1;
     case VMI_CALL_FlushTLB:
-        flush_tlb(a);
-        break;
+        flush_tlb(f->eax);
+        return 1;
     case VMI_CALL_SetLazyMode:
-        break;                              /* leaving lazy mode: the queue was drained above */
-    default:
-        panic("platform: hypercall %u (%s) not implemented", f->nr, vmi_call_name(f->nr));
+        return 1;                           /* leaving lazy mode: the queue was drained */
     }
+    return 0;
+}
+
+/* The virtual interrupt flag and the machine's state: the delivery after every call is the
+ * whole job of enabling interrupts; a halt waits for an interrupt meant for the guest. */
+static int interrupt_call(struct vmi_pv_frame *f)
+{
+    switch (f->nr) {
+    case VMI_CALL_EnableInterrupts:
+    case VMI_CALL_SetInterruptMask:
+        return 1;
+    case VMI_CALL_Halt:
+        /* a safe halt: wait with real interrupts on until one is pending for the guest */
+        while (!pending_irqs)
+            __asm__ volatile("sti; hlt; cli" ::: "memory");
+        return 1;
+    case VMI_CALL_Reboot:
+    case VMI_CALL_Shutdown:
+        qemu_exit(EXIT_FAIL);
+    }
+    return 0;
+}
+
+void platform_hypercall(struct vmi_pv_frame *f);
+void platform_hypercall(struct vmi_pv_frame *f)
+{
+    platform_active = 1;
+    ps.hypercalls++;
+    drain_queue();
+    if (!cpu_call(f) && !descriptor_call(f) && !paging_call(f) && !interrupt_call(f))
+        panic("platform: hypercall %u (%s) not implemented", f->nr, vmi_call_name(f->nr));
     deliver_pending(f->nr);
 }
 

@@ -239,96 +239,117 @@ static const char *die_name(struct rd *r, Dwarf_Die die, int *failed)
     return name;
 }
 
-/* The address ranges of die into r->tmp (r->ntmp).  0 on success, also when it has none. */
-static int die_ranges(struct rd *r, Dwarf_Die die)
+/* Appends [lo, hi) to r->tmp, hi clipped to 32 bits.  -1 when out of memory. */
+static int push_span(struct rd *r, Dwarf_Addr lo, Dwarf_Addr hi)
+{
+    if (grow((void **)&r->tmp, &r->captmp, r->ntmp + 1, sizeof *r->tmp))
+        return -1;
+    r->tmp[r->ntmp++] = (struct span){ (uint32_t)lo, hi > UINT32_MAX ? UINT32_MAX : (uint32_t)hi,
+                                       0, 0 };
+    return 0;
+}
+
+/* die's low_pc and high_pc as one range: 1 with the range pushed (or none, empty or above 32
+ * bits), 0 when there is no pair (low_pc alone is then a base address for DW_AT_ranges), -1 on
+ * error. */
+static int pc_range(struct rd *r, Dwarf_Die die)
 {
     Dwarf_Addr lo, hi;
     Dwarf_Half form;
     enum Dwarf_Form_Class cls;
-    r->ntmp = 0;
 
     int rc = dwarf_lowpc(die, &lo, &r->e);
     if (rc == DW_DLV_ERROR)
         return dw_fail(r, "low_pc");
-    if (rc == DW_DLV_OK) {
-        rc = dwarf_highpc_b(die, &hi, &form, &cls, &r->e);
-        if (rc == DW_DLV_ERROR)
-            return dw_fail(r, "high_pc");
-        if (rc == DW_DLV_NO_ENTRY)
-            goto ranges;            /* low_pc alone is a base address for DW_AT_ranges */
-        if (cls == DW_FORM_CLASS_CONSTANT)
-            hi += lo;
-        if (hi > lo && lo <= UINT32_MAX) {
-            if (grow((void **)&r->tmp, &r->captmp, 1, sizeof *r->tmp))
-                return oom_fail(r);
-            r->tmp[r->ntmp++] = (struct span){ (uint32_t)lo,
-                                               hi > UINT32_MAX ? UINT32_MAX : (uint32_t)hi, 0, 0 };
-        }
+    if (rc == DW_DLV_NO_ENTRY)
         return 0;
-    }
+    rc = dwarf_highpc_b(die, &hi, &form, &cls, &r->e);
+    if (rc == DW_DLV_ERROR)
+        return dw_fail(r, "high_pc");
+    if (rc == DW_DLV_NO_ENTRY)
+        return 0;
+    if (cls == DW_FORM_CLASS_CONSTANT)
+        hi += lo;
+    if (hi > lo && lo <= UINT32_MAX && push_span(r, lo, hi))
+        return oom_fail(r);
+    return 1;
+}
 
-ranges:;
-    Dwarf_Attribute a;
-    rc = dwarf_attr(die, DW_AT_ranges, &a, &r->e);
+/* die's DW_AT_ranges with its form and value (a rnglistx index or a section offset): 1 with *a
+ * to be freed by the caller, 0 when die has none, -1 on error (*a freed). */
+static int ranges_attr(struct rd *r, Dwarf_Die die, Dwarf_Attribute *a, Dwarf_Half *form,
+                       Dwarf_Unsigned *val)
+{
+    int rc = dwarf_attr(die, DW_AT_ranges, a, &r->e);
     if (rc == DW_DLV_NO_ENTRY)
         return 0;
     if (rc != DW_DLV_OK)
         return dw_fail(r, "ranges attribute");
-    Dwarf_Unsigned val = 0;
-    if (dwarf_whatform(a, &form, &r->e) != DW_DLV_OK)
+    *val = 0;
+    if (dwarf_whatform(*a, form, &r->e) != DW_DLV_OK)
         goto bad_attr;
-    if (form == DW_FORM_rnglistx || form == DW_FORM_udata || form == DW_FORM_data4 ||
-        form == DW_FORM_data8) {
-        if (dwarf_formudata(a, &val, &r->e) != DW_DLV_OK)
+    if (*form == DW_FORM_rnglistx || *form == DW_FORM_udata || *form == DW_FORM_data4 ||
+        *form == DW_FORM_data8) {
+        if (dwarf_formudata(*a, val, &r->e) != DW_DLV_OK)
             goto bad_attr;
     } else {
         Dwarf_Off off;
-        if (dwarf_global_formref(a, &off, &r->e) != DW_DLV_OK)
+        if (dwarf_global_formref(*a, &off, &r->e) != DW_DLV_OK)
             goto bad_attr;
-        val = off;
+        *val = off;
     }
+    return 1;
 
-    if (r->version >= 5) {
-        Dwarf_Rnglists_Head head;
-        Dwarf_Unsigned count, goff;
-        rc = dwarf_rnglists_get_rle_head(a, form, val, &head, &count, &goff, &r->e);
-        dwarf_dealloc(r->dbg, a, DW_DLA_ATTR);
-        if (rc == DW_DLV_NO_ENTRY)
-            return 0;
-        if (rc != DW_DLV_OK)
-            return dw_fail(r, "range list");
-        for (Dwarf_Unsigned i = 0; i < count; i++) {
-            unsigned len, code;
-            Dwarf_Unsigned raw1, raw2, c1, c2;
-            Dwarf_Bool unavail = 0;
-            rc = dwarf_get_rnglists_entry_fields_a(head, i, &len, &code, &raw1, &raw2, &unavail,
-                                                   &c1, &c2, &r->e);
-            if (rc != DW_DLV_OK) {
-                dwarf_dealloc_rnglists_head(head);
-                return dw_fail(r, "range list entry");
-            }
-            if (unavail || c2 <= c1 || c1 > UINT32_MAX)
-                continue;
-            if (code != DW_RLE_offset_pair && code != DW_RLE_startx_endx &&
-                code != DW_RLE_startx_length && code != DW_RLE_start_end &&
-                code != DW_RLE_start_length)
-                continue;
-            if (grow((void **)&r->tmp, &r->captmp, r->ntmp + 1, sizeof *r->tmp)) {
-                dwarf_dealloc_rnglists_head(head);
-                return oom_fail(r);
-            }
-            r->tmp[r->ntmp++] = (struct span){ (uint32_t)c1,
-                                               c2 > UINT32_MAX ? UINT32_MAX : (uint32_t)c2, 0, 0 };
-        }
-        dwarf_dealloc_rnglists_head(head);
+bad_attr:
+    dwarf_dealloc(r->dbg, *a, DW_DLA_ATTR);
+    return dw_fail(r, "ranges attribute value");
+}
+
+/* A DWARF 5 range list (.debug_rnglists): its bounded entries pushed.  Frees a. */
+static int rnglist_ranges(struct rd *r, Dwarf_Attribute a, Dwarf_Half form, Dwarf_Unsigned val)
+{
+    Dwarf_Rnglists_Head head;
+    Dwarf_Unsigned count, goff;
+    int rc = dwarf_rnglists_get_rle_head(a, form, val, &head, &count, &goff, &r->e);
+    dwarf_dealloc(r->dbg, a, DW_DLA_ATTR);
+    if (rc == DW_DLV_NO_ENTRY)
         return 0;
+    if (rc != DW_DLV_OK)
+        return dw_fail(r, "range list");
+    for (Dwarf_Unsigned i = 0; i < count; i++) {
+        unsigned len, code;
+        Dwarf_Unsigned raw1, raw2, c1, c2;
+        Dwarf_Bool unavail = 0;
+        rc = dwarf_get_rnglists_entry_fields_a(head, i, &len, &code, &raw1, &raw2, &unavail,
+                                               &c1, &c2, &r->e);
+        if (rc != DW_DLV_OK) {
+            dwarf_dealloc_rnglists_head(head);
+            return dw_fail(r, "range list entry");
+        }
+        if (unavail || c2 <= c1 || c1 > UINT32_MAX)
+            continue;
+        if (code != DW_RLE_offset_pair && code != DW_RLE_startx_endx &&
+            code != DW_RLE_startx_length && code != DW_RLE_start_end &&
+            code != DW_RLE_start_length)
+            continue;
+        if (push_span(r, c1, c2)) {
+            dwarf_dealloc_rnglists_head(head);
+            return oom_fail(r);
+        }
     }
+    dwarf_dealloc_rnglists_head(head);
+    return 0;
+}
 
+/* A DWARF 2-4 range list (.debug_ranges) at offset val, relative to the unit's base address
+ * until an entry selects another.  Frees a. */
+static int debug_ranges(struct rd *r, Dwarf_Die die, Dwarf_Attribute a, Dwarf_Unsigned val)
+{
     Dwarf_Ranges *buf;
     Dwarf_Signed cnt;
     Dwarf_Unsigned bytes;
     Dwarf_Off real;
-    rc = dwarf_get_ranges_b(r->dbg, val, die, &real, &buf, &cnt, &bytes, &r->e);
+    int rc = dwarf_get_ranges_b(r->dbg, val, die, &real, &buf, &cnt, &bytes, &r->e);
     dwarf_dealloc(r->dbg, a, DW_DLA_ATTR);
     if (rc == DW_DLV_NO_ENTRY)
         return 0;
@@ -345,19 +366,32 @@ ranges:;
         Dwarf_Addr l = base + buf[i].dwr_addr1, h = base + buf[i].dwr_addr2;
         if (h <= l || l > UINT32_MAX)
             continue;
-        if (grow((void **)&r->tmp, &r->captmp, r->ntmp + 1, sizeof *r->tmp)) {
+        if (push_span(r, l, h)) {
             dwarf_ranges_dealloc(r->dbg, buf, cnt);
             return oom_fail(r);
         }
-        r->tmp[r->ntmp++] = (struct span){ (uint32_t)l, h > UINT32_MAX ? UINT32_MAX : (uint32_t)h,
-                                           0, 0 };
     }
     dwarf_ranges_dealloc(r->dbg, buf, cnt);
     return 0;
+}
 
-bad_attr:
-    dwarf_dealloc(r->dbg, a, DW_DLA_ATTR);
-    return dw_fail(r, "ranges attribute value");
+/* The address ranges of die into r->tmp (r->ntmp): its low_pc/high_pc pair, else its
+ * DW_AT_ranges list in the unit's version's form.  0 on success, also when it has none. */
+static int die_ranges(struct rd *r, Dwarf_Die die)
+{
+    Dwarf_Attribute a;
+    Dwarf_Half form;
+    Dwarf_Unsigned val;
+    int rc;
+
+    r->ntmp = 0;
+    rc = pc_range(r, die);
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
+    rc = ranges_attr(r, die, &a, &form, &val);
+    if (rc <= 0)
+        return rc;
+    return r->version >= 5 ? rnglist_ranges(r, a, form, val) : debug_ranges(r, die, a, val);
 }
 
 /* ---- line tables ---- */
@@ -680,6 +714,51 @@ void aot_dwarf_stats(const struct aot_dwarf *dw, struct aot_dwarf_stats *st)
     *st = dw->st;
 }
 
+/* Every compile unit's lines, functions and inlined ranges into r->dw.  0, or -1 with the error
+ * in r->err. */
+static int read_units(struct rd *r)
+{
+    for (;;) {
+        Dwarf_Unsigned next;
+        Dwarf_Half hdrtype;
+        Dwarf_Die cu;
+        int rc = dwarf_next_cu_header_d(r->dbg, 1, NULL, &r->version, NULL, NULL, NULL, NULL, NULL,
+                                        NULL, &next, &hdrtype, &r->e);
+        if (rc == DW_DLV_NO_ENTRY)
+            return 0;
+        if (rc != DW_DLV_OK)
+            return dw_fail(r, "compile unit header");
+        r->dw->st.cus++;
+        rc = dwarf_siblingof_b(r->dbg, NULL, 1, &cu, &r->e);
+        if (rc == DW_DLV_ERROR)
+            return dw_fail(r, "compile unit DIE");
+        if (rc == DW_DLV_NO_ENTRY)
+            continue;
+        Dwarf_Off culen;
+        if (dwarf_die_CU_offset_range(cu, &r->cu_off, &culen, &r->e) != DW_DLV_OK) {
+            dwarf_dealloc_die(cu);
+            return dw_fail(r, "compile unit offset");
+        }
+        int res = read_cu(r, cu);
+        dwarf_dealloc_die(cu);
+        if (res < 0)
+            return -1;
+    }
+}
+
+/* The index sorted for the binary searches of the look-ups, and its counts. */
+static void index_sort(struct aot_dwarf *dw)
+{
+    if (dw->nrows) qsort(dw->rows, dw->nrows, sizeof *dw->rows, row_cmp);     /* qsort(NULL, 0) is UB */
+    if (dw->nfns) qsort(dw->fns, dw->nfns, sizeof *dw->fns, span_cmp);
+    if (dw->ninl) qsort(dw->inl, dw->ninl, sizeof *dw->inl, span_cmp);
+    dw->st.rows = (uint32_t)dw->nrows;
+    dw->st.funcs = (uint32_t)dw->nfns;
+    dw->st.inlines = (uint32_t)dw->ninl;
+}
+
+/* Phases: the sections checked before libdwarf reads them, the file opened for libdwarf, every
+ * unit read (only when there are sites to place), the index sorted. */
 int aot_dwarf_open(struct aot_dwarf **out, const struct aot_image *img, struct aot_err *err)
 {
     struct rd r = { .img = img, .err = err };
@@ -711,41 +790,7 @@ int aot_dwarf_open(struct aot_dwarf **out, const struct aot_image *img, struct a
         aot_dwarf_close(r.dw);
         return -1;
     }
-
-    int res = 0;
-    if (img->nsites) {
-        for (;;) {
-            Dwarf_Unsigned next;
-            Dwarf_Half hdrtype;
-            Dwarf_Die cu;
-            rc = dwarf_next_cu_header_d(r.dbg, 1, NULL, &r.version, NULL, NULL, NULL, NULL, NULL,
-                                        NULL, &next, &hdrtype, &r.e);
-            if (rc == DW_DLV_NO_ENTRY)
-                break;
-            if (rc != DW_DLV_OK) {
-                res = dw_fail(&r, "compile unit header");
-                break;
-            }
-            r.dw->st.cus++;
-            rc = dwarf_siblingof_b(r.dbg, NULL, 1, &cu, &r.e);
-            if (rc == DW_DLV_ERROR) {
-                res = dw_fail(&r, "compile unit DIE");
-                break;
-            }
-            if (rc == DW_DLV_NO_ENTRY)
-                continue;
-            Dwarf_Off culen;
-            if (dwarf_die_CU_offset_range(cu, &r.cu_off, &culen, &r.e) != DW_DLV_OK) {
-                dwarf_dealloc_die(cu);
-                res = dw_fail(&r, "compile unit offset");
-                break;
-            }
-            res = read_cu(&r, cu);
-            dwarf_dealloc_die(cu);
-            if (res < 0)
-                break;
-        }
-    }
+    int res = img->nsites ? read_units(&r) : 0;
     free(r.filestr);
     free(r.tmp);
     dwarf_finish(r.dbg, &r.e);
@@ -754,13 +799,7 @@ int aot_dwarf_open(struct aot_dwarf **out, const struct aot_image *img, struct a
         aot_dwarf_close(r.dw);
         return -1;
     }
-    struct aot_dwarf *dw = r.dw;
-    if (dw->nrows) qsort(dw->rows, dw->nrows, sizeof *dw->rows, row_cmp);     /* qsort(NULL, 0) is UB */
-    if (dw->nfns) qsort(dw->fns, dw->nfns, sizeof *dw->fns, span_cmp);
-    if (dw->ninl) qsort(dw->inl, dw->ninl, sizeof *dw->inl, span_cmp);
-    dw->st.rows = (uint32_t)dw->nrows;
-    dw->st.funcs = (uint32_t)dw->nfns;
-    dw->st.inlines = (uint32_t)dw->ninl;
-    *out = dw;
+    index_sort(r.dw);
+    *out = r.dw;
     return 0;
 }

@@ -401,18 +401,109 @@ static void record_problem(const struct vmi_site *r, const struct vmi_error *ve,
     }
 }
 
-static int read_sites(struct aot_image *img, unsigned flags, struct aot_err *err)
+/* The one section named VMI_SITE_SECTION_NAME into *out (NULL when there is none).  -1 when
+ * two sections have the name. */
+static int site_section(const struct aot_image *img, const struct aot_section **out,
+                        struct aot_err *err)
 {
-    const char *p = img->path;
     const struct aot_section *t = NULL;
     for (size_t i = 1; i < img->nsecs; i++) {
         if (strcmp(img->secs[i].name, VMI_SITE_SECTION_NAME) != 0)
             continue;
         if (t)
             return aot_fail(err, "%s: two site tables: sections [%u] and [%zu] are both named "
-                            VMI_SITE_SECTION_NAME, p, t->index, i);
+                            VMI_SITE_SECTION_NAME, img->path, t->index, i);
         t = &img->secs[i];
     }
+    *out = t;
+    return 0;
+}
+
+/* The table's section as records can be read from it: allocated (so its records have
+ * addresses) and a whole number of records. */
+static int site_section_check(const struct aot_image *img, const struct aot_section *t,
+                              struct aot_err *err)
+{
+    if (t->type != SHT_PROGBITS || !(t->flags & SHF_ALLOC))
+        return aot_fail(err, "%s: section [%u] " VMI_SITE_SECTION_NAME " is not allocated PROGBITS "
+                        "(type %u, flags 0x%x): its records have no addresses", img->path,
+                        t->index, t->type, t->flags);
+    if (t->size % sizeof(struct vmi_site))
+        return aot_fail(err, "%s: section [%u] " VMI_SITE_SECTION_NAME " is 0x%x bytes, not a whole "
+                        "number of %zu-byte records", img->path, t->index, t->size,
+                        sizeof(struct vmi_site));
+    return 0;
+}
+
+#define REC_FMT "%s: " VMI_SITE_SECTION_NAME " record %zu (at 0x%08x, file offset 0x%x): "
+#define REC_ARGS img->path, i, rec_addr, rec_off
+
+/* Record i of table t into img->sites[i]: decoded, judged by the inliner, and placed in its
+ * executable section (*last: the section that held the last site, tried first). */
+static int read_record(struct aot_image *img, const struct aot_section *t, size_t i,
+                       const struct aot_section **last, struct aot_err *err)
+{
+    struct vmi_site r;
+    uint32_t rec_addr = t->addr + (uint32_t)(i * sizeof r);
+    uint32_t rec_off = t->offset + (uint32_t)(i * sizeof r);
+    memcpy(&r, img->data + rec_off, sizeof r);
+    struct aot_site *s = &img->sites[i];
+    s->addr = rec_addr + (uint32_t)r.offset;
+    s->rec_addr = rec_addr;
+    s->rec_index = (uint32_t)i;
+    s->call = r.call;
+    s->len = r.len;
+    s->clobbers = r.clobbers;
+    s->flags = r.flags;
+    s->const_value = r.const_value;
+    /* The inliner decides whether a record is valid (the kernel reads the table with the same
+     * function); this file only words its answer. */
+    struct vmi_site_info one;
+    struct vmi_site_table tab = { .sites = &one, .count = 0, .cap = 1 };
+    struct vmi_error ve;
+    if (vmi_sites_read(&tab, img->data + rec_off, rec_addr, sizeof r, &ve) != VMI_OK) {
+        char why[256];
+        record_problem(&r, &ve, why, sizeof why);
+        return aot_fail(err, REC_FMT "%s", REC_ARGS, why);
+    }
+    const struct aot_section *x = *last;
+    if (!x || s->addr < x->addr || (uint64_t)s->addr + r.len > (uint64_t)x->addr + x->size)
+        x = aot_image_section_at(img, s->addr, r.len, SHF_ALLOC | SHF_EXECINSTR);
+    if (!x)
+        return aot_fail(err, REC_FMT "site 0x%08x..0x%08llx (offset %+d) is outside every "
+                        "executable section", REC_ARGS, s->addr,
+                        (unsigned long long)s->addr + r.len, r.offset);
+    *last = x;
+    s->section = x->index;
+    s->offset = x->offset + (s->addr - x->addr);
+    return 0;
+}
+
+#undef REC_FMT
+#undef REC_ARGS
+
+/* The sites, sorted by address, do not overlap. */
+static int check_overlaps(const struct aot_image *img, struct aot_err *err)
+{
+    for (size_t i = 1; i < img->nsites; i++) {
+        const struct aot_site *a = &img->sites[i - 1], *b = &img->sites[i];
+        if ((uint64_t)a->addr + a->len > b->addr)
+            return aot_fail(err, "%s: overlapping sites: " VMI_SITE_SECTION_NAME " record %u (%s at "
+                            "0x%08x, %u bytes) and record %u (%s at 0x%08x, %u bytes)", img->path,
+                            a->rec_index, aot_call_name(a->call), a->addr, a->len, b->rec_index,
+                            aot_call_name(b->call), b->addr, b->len);
+    }
+    return 0;
+}
+
+/* Phases: the table's section found (else a Linux kernel's .parainstructions, or none when
+ * allowed) and checked, every record read, the sites sorted and checked for overlaps. */
+static int read_sites(struct aot_image *img, unsigned flags, struct aot_err *err)
+{
+    const struct aot_section *t = NULL, *last = NULL;
+
+    if (site_section(img, &t, err) != 0)
+        return -1;
     if (!t && (flags & AOT_OPEN_LINUX)) {
         const struct aot_section *pv = aot_image_find_section(img, AOT_LINUX_SECTION);
         if (pv)
@@ -421,73 +512,22 @@ static int read_sites(struct aot_image *img, unsigned flags, struct aot_err *err
     if (!t) {
         if (flags & AOT_OPEN_NO_SITES)
             return 0;
-        return aot_fail(err, "%s: no site table: no section named " VMI_SITE_SECTION_NAME, p);
+        return aot_fail(err, "%s: no site table: no section named " VMI_SITE_SECTION_NAME,
+                        img->path);
     }
     img->site_table = t;
-    if (t->type != SHT_PROGBITS || !(t->flags & SHF_ALLOC))
-        return aot_fail(err, "%s: section [%u] " VMI_SITE_SECTION_NAME " is not allocated PROGBITS "
-                        "(type %u, flags 0x%x): its records have no addresses", p, t->index, t->type,
-                        t->flags);
-    if (t->size % sizeof(struct vmi_site))
-        return aot_fail(err, "%s: section [%u] " VMI_SITE_SECTION_NAME " is 0x%x bytes, not a whole "
-                        "number of %zu-byte records", p, t->index, t->size, sizeof(struct vmi_site));
+    if (site_section_check(img, t, err) != 0)
+        return -1;
     size_t n = t->size / sizeof(struct vmi_site);
     img->sites = calloc(n ? n : 1, sizeof *img->sites);
     if (!img->sites)
-        return aot_fail(err, "%s: out of memory for %zu sites", p, n);
+        return aot_fail(err, "%s: out of memory for %zu sites", img->path, n);
     img->nsites = n;
-
-    /* Executable sections, tried in order; a site is usually in the one that held the last. */
-    const struct aot_section *last = NULL;
-    for (size_t i = 0; i < n; i++) {
-        struct vmi_site r;
-        uint32_t rec_addr = t->addr + (uint32_t)(i * sizeof r);
-        uint32_t rec_off = t->offset + (uint32_t)(i * sizeof r);
-        memcpy(&r, img->data + rec_off, sizeof r);
-        struct aot_site *s = &img->sites[i];
-        s->addr = rec_addr + (uint32_t)r.offset;
-        s->rec_addr = rec_addr;
-        s->rec_index = (uint32_t)i;
-        s->call = r.call;
-        s->len = r.len;
-        s->clobbers = r.clobbers;
-        s->flags = r.flags;
-        s->const_value = r.const_value;
-#define REC_FMT "%s: " VMI_SITE_SECTION_NAME " record %zu (at 0x%08x, file offset 0x%x): "
-#define REC_ARGS p, i, rec_addr, rec_off
-        /* The inliner decides whether a record is valid (the kernel reads the table with the same
-         * function); this file only words its answer. */
-        struct vmi_site_info one;
-        struct vmi_site_table tab = { .sites = &one, .count = 0, .cap = 1 };
-        struct vmi_error ve;
-        if (vmi_sites_read(&tab, img->data + rec_off, rec_addr, sizeof r, &ve) != VMI_OK) {
-            char why[256];
-            record_problem(&r, &ve, why, sizeof why);
-            return aot_fail(err, REC_FMT "%s", REC_ARGS, why);
-        }
-        const struct aot_section *x = last;
-        if (!x || s->addr < x->addr || (uint64_t)s->addr + r.len > (uint64_t)x->addr + x->size)
-            x = aot_image_section_at(img, s->addr, r.len, SHF_ALLOC | SHF_EXECINSTR);
-        if (!x)
-            return aot_fail(err, REC_FMT "site 0x%08x..0x%08llx (offset %+d) is outside every "
-                            "executable section", REC_ARGS, s->addr,
-                            (unsigned long long)s->addr + r.len, r.offset);
-        last = x;
-        s->section = x->index;
-        s->offset = x->offset + (s->addr - x->addr);
-#undef REC_FMT
-#undef REC_ARGS
-    }
+    for (size_t i = 0; i < n; i++)
+        if (read_record(img, t, i, &last, err) != 0)
+            return -1;
     qsort(img->sites, n, sizeof *img->sites, site_cmp);
-    for (size_t i = 1; i < n; i++) {
-        const struct aot_site *a = &img->sites[i - 1], *b = &img->sites[i];
-        if ((uint64_t)a->addr + a->len > b->addr)
-            return aot_fail(err, "%s: overlapping sites: " VMI_SITE_SECTION_NAME " record %u (%s at "
-                            "0x%08x, %u bytes) and record %u (%s at 0x%08x, %u bytes)", p,
-                            a->rec_index, aot_call_name(a->call), a->addr, a->len, b->rec_index,
-                            aot_call_name(b->call), b->addr, b->len);
-    }
-    return 0;
+    return check_overlaps(img, err);
 }
 
 const struct aot_site *aot_image_site_at(const struct aot_image *img, uint32_t addr)

@@ -141,19 +141,81 @@ static int reread(const struct aot_writer *w, const char *tmp, struct aot_err *e
     return bad;
 }
 
+/* The output must not be the input, reached by another name: the input stays untouched. */
+static int check_not_input(const struct aot_image *img, const char *out_path, struct aot_err *err)
+{
+    struct stat so, si;
+
+    if (stat(out_path, &so) == 0 && fstat(img->fd, &si) == 0 && si.st_dev == so.st_dev &&
+        si.st_ino == so.st_ino)
+        return aot_fail(err, "%s: is the input image; vmi-aot never modifies its input", out_path);
+    return 0;
+}
+
+/* After the image's bytes at *pos: the section-name table copied with the new name appended,
+ * then the new section's data; sh (nsecs + 1 headers) describes both.  Nonzero when a write
+ * failed. */
+static int write_added_section(const struct aot_writer *w, FILE *f, Elf32_Shdr *sh,
+                               uint64_t *pos)
+{
+    const struct aot_image *img = w->img;
+    size_t nsecs = img->nsecs, strndx = img->shstrndx;
+    const struct aot_section *st = &img->secs[strndx];
+    uint32_t name_off = st->size;
+    int bad = 0;
+
+    sh[strndx].sh_offset = (Elf32_Off)*pos;
+    sh[strndx].sh_size = st->size + (uint32_t)strlen(w->sec_name) + 1;
+    bad |= put(f, img->data + st->offset, st->size);
+    bad |= put(f, w->sec_name, strlen(w->sec_name) + 1);
+    *pos += sh[strndx].sh_size;
+    bad |= pad_to(f, pos, w->sec_align);
+    Elf32_Shdr *n = &sh[nsecs];
+    n->sh_name = name_off;
+    n->sh_type = SHT_PROGBITS;
+    n->sh_offset = (Elf32_Off)*pos;
+    n->sh_size = (Elf32_Word)w->sec_len;
+    n->sh_addralign = w->sec_align;
+    bad |= put(f, w->sec_data, w->sec_len);
+    *pos += w->sec_len;
+    return bad;
+}
+
+/* The nout section headers at the end, then the ELF header rewritten at the start now that
+ * e_shoff and e_shnum are known.  Nonzero when a write failed or the file would pass 4 GiB. */
+static int write_section_headers(FILE *f, Elf32_Ehdr *eh, Elf32_Shdr *sh, size_t nout,
+                                 uint64_t *pos)
+{
+    int bad = pad_to(f, pos, 4);
+
+    if (*pos > 0xffffffffull - nout * sizeof *sh)
+        return 1;
+    eh->e_shoff = (Elf32_Off)*pos;
+    if (eh->e_shnum == 0 || nout >= SHN_LORESERVE) {   /* extended numbering */
+        eh->e_shnum = 0;
+        sh[0].sh_size = (Elf32_Word)nout;
+    } else {
+        eh->e_shnum = (Elf32_Half)nout;
+    }
+    bad |= put(f, sh, nout * sizeof *sh);
+    *pos += nout * sizeof *sh;
+    bad |= fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0;
+    bad |= put(f, eh, sizeof *eh);
+    bad |= fflush(f) != 0 || fseek(f, 0, SEEK_END) != 0;
+    return bad;
+}
+
+/* Phases: the output checked not to be the input, the image's bytes with the patches written to
+ * a temporary file, then (with a section added) the name table, the section and the headers;
+ * the file read back and checked, then renamed into place. */
 int aot_writer_write(struct aot_writer *w, const char *out_path, unsigned mode, struct aot_err *err)
 {
     const struct aot_image *img = w->img;
-    struct stat so;
     struct aot_outfile of;
     Elf32_Ehdr eh;
 
-    if (stat(out_path, &so) == 0) {
-        struct stat si;
-        if (fstat(img->fd, &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
-            return aot_fail(err, "%s: is the input image; vmi-aot never modifies its input",
-                            out_path);
-    }
+    if (check_not_input(img, out_path, err) != 0)
+        return -1;
     memcpy(&eh, w->buf, sizeof eh);
     size_t nsecs = img->nsecs, strndx = img->shstrndx;
     if (w->sec_name && (strndx == 0 || strndx >= nsecs || img->secs[strndx].type != SHT_STRTAB))
@@ -173,49 +235,10 @@ int aot_writer_write(struct aot_writer *w, const char *out_path, unsigned mode, 
     }
     uint64_t pos = img->size;
     int bad = put(of.f, w->buf, img->size);     /* header rewritten below, once known */
-    if (!w->sec_name)                           /* patches only: same size, same tables */
-        goto done;
-
-    {
-        /* the name table, copied with the new name appended */
-        const struct aot_section *st = &img->secs[strndx];
-        uint32_t name_off = st->size;
-        sh[strndx].sh_offset = (Elf32_Off)pos;
-        sh[strndx].sh_size = st->size + (uint32_t)strlen(w->sec_name) + 1;
-        bad |= put(of.f, img->data + st->offset, st->size);
-        bad |= put(of.f, w->sec_name, strlen(w->sec_name) + 1);
-        pos += sh[strndx].sh_size;
-        /* the section's data */
-        bad |= pad_to(of.f, &pos, w->sec_align);
-        Elf32_Shdr *n = &sh[nsecs];
-        n->sh_name = name_off;
-        n->sh_type = SHT_PROGBITS;
-        n->sh_offset = (Elf32_Off)pos;
-        n->sh_size = (Elf32_Word)w->sec_len;
-        n->sh_addralign = w->sec_align;
-        bad |= put(of.f, w->sec_data, w->sec_len);
-        pos += w->sec_len;
+    if (w->sec_name) {                          /* else patches only: same size, same tables */
+        bad |= write_added_section(w, of.f, sh, &pos);
+        bad |= write_section_headers(of.f, &eh, sh, nout, &pos);
     }
-    /* the section header table */
-    bad |= pad_to(of.f, &pos, 4);
-    if (pos > 0xffffffffull - nout * sizeof *sh) {
-        bad = 1;
-    } else {
-        eh.e_shoff = (Elf32_Off)pos;
-        if (eh.e_shnum == 0 || nout >= SHN_LORESERVE) {   /* extended numbering */
-            eh.e_shnum = 0;
-            sh[0].sh_size = (Elf32_Word)nout;
-        } else {
-            eh.e_shnum = (Elf32_Half)nout;
-        }
-        bad |= put(of.f, sh, nout * sizeof *sh);
-        pos += nout * sizeof *sh;
-        /* the ELF header, now that e_shoff and e_shnum are known */
-        bad |= fflush(of.f) != 0 || fseek(of.f, 0, SEEK_SET) != 0;
-        bad |= put(of.f, &eh, sizeof eh);
-        bad |= fflush(of.f) != 0 || fseek(of.f, 0, SEEK_END) != 0;
-    }
-done:
     free(sh);
     if (bad || ferror(of.f)) {
         int e = errno;

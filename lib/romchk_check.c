@@ -121,29 +121,15 @@ static void check_routines(struct romchk *c)
 
 #define EOFF(field) ((uint32_t)offsetof(struct vmi_inline_entry, field))
 
-static void check_entry(struct romchk *c, unsigned i, const uint8_t *tab, uint32_t eoff)
+/* What entry e claims, against its call's metadata: known flags, a variant on the argument its
+ * sites record, a call that returns and takes no stack arguments, clobbers within the call's,
+ * a length that fits the site. */
+static void entry_claims(struct romchk *c, const struct vmi_inline_entry *e,
+                         const struct vmi_call_meta *m, uint32_t eoff, const char *where)
 {
-    const struct vmi_inline_entry *e = (const struct vmi_inline_entry *)(c->img + eoff);
-    unsigned call = e->call, flags = e->flags, arg = e->variant_arg, len = e->body_len;
-    unsigned nrel = e->reloc_count;
+    unsigned flags = e->flags, arg = e->variant_arg, len = e->body_len;
     uint8_t clob = e->clobbers;
-    uint32_t body = e->body_offs, first = e->reloc_first, value = e->variant_value;
-    const struct vmi_call_meta *m = call_meta(call);
-    char where[48];
-    if (!m) {
-        romchk_add(c, eoff, "inline", "inline entry %u is for undefined call %u", i, call);
-        return;
-    }
-    if (flags & VMI_INLINE_VARIANT)
-        snprintf(where, sizeof where, "%s[%u]=%u", m->name, arg, value);
-    else
-        snprintf(where, sizeof where, "%s (inline)", m->name);
-    struct romchk_routine *r = romchk_routine_add(c, flags & VMI_INLINE_VARIANT ? RK_VARIANT
-                                                  : RK_INLINE, (int)call, where, body);
-    r->len = len;
-    r->declared = clob;
-    r->nrelocs = (uint8_t)nrel;
-    r->variant_value = value;
+
     if (flags & ~(unsigned)VMI_INLINE_VARIANT)
         romchk_add(c, eoff + EOFF(flags), where, "unknown entry flags 0x%x", flags);
     if ((flags & VMI_INLINE_VARIANT) && (!(m->flags & VMI_CALL_F_CONST) || arg != m->const_arg))
@@ -163,43 +149,57 @@ static void check_entry(struct romchk *c, unsigned i, const uint8_t *tab, uint32
     if (len == 0 || len > m->reserve)
         romchk_add(c, eoff + EOFF(body_len), where, "a body of %u bytes does not fit %s's %u-byte site", len,
                    m->name, m->reserve);
+}
+
+/* Where the body is: after the header, inside the image with its ret, clear of the inline
+ * table; the generic body is what GetRelocationInfo answers; its relocations are in the table.
+ * 0 when the body's code can be read, -1 when it cannot. */
+static int entry_placement(struct romchk *c, const struct vmi_inline_entry *e, uint32_t eoff,
+                           const char *where)
+{
+    unsigned call = e->call, len = e->body_len, nrel = e->reloc_count;
+    uint32_t body = e->body_offs, first = e->reloc_first;
+
     if (body < sizeof(struct vrom_header)) {
         romchk_add(c, eoff + EOFF(body_offs), where, "the body at 0x%x overlaps the ROM header", body);
-        return;
+        return -1;
     }
     if (body + len + 1 > c->rom_size) {
         romchk_add(c, eoff + EOFF(body_offs), where, "the body at 0x%x, %u bytes, runs past the image end "
                    "(0x%x)", body, len, c->rom_size);
-        return;
+        return -1;
     }
-    uint32_t tsize = romchk_rd16(c, VMI_INLINE_PTR_OFFSET + 6);
+    uint32_t tsize = romchk_rd16(c, VMI_INLINE_PTR_OFFSET +
+                                        (uint32_t)offsetof(struct vmi_inline_ptr, table_size));
     if (body < c->table_off + tsize && body + len > c->table_off) {
         romchk_add(c, eoff + EOFF(body_offs), where, "the body at 0x%x overlaps the inline table", body);
-        return;
+        return -1;
     }
     if (c->img[body + len] != 0xc3)
         romchk_add(c, body + len, where, "the body is not followed by ret: one copy must serve "
                    "both the call and the inline copy");
-    if (!(flags & VMI_INLINE_VARIANT) && c->reloc_done &&
+    if (!(e->flags & VMI_INLINE_VARIANT) && c->reloc_done &&
         (c->reloc_type[call] != VMI_RELOCATION_CALL_REL || c->reloc_off[call] != body))
         romchk_add(c, eoff + EOFF(body_offs), where, "GetRelocationInfo(%u) does not answer CALL_REL to the "
                    "body at 0x%x", call, body);
     if (first + nrel > c->relocs) {
         romchk_add(c, eoff + EOFF(reloc_first), where, "relocations %u..%u are outside the table's %u", first,
                    first + nrel, c->relocs);
-        return;
+        return -1;
     }
-    struct romchk_body b = { .is_inline = 1, .len = len };
-    struct romchk_summary s;
-    romchk_code(c, body, &b, where, &s);
-    r->writes = s.writes;
-    char a[64];
-    romchk_clobber_text(clob, a, sizeof a);
-    check_writes(c, body, where, s.writes, clob, "its declared clobbers");
-    /* declared relocations == decoded rel32 fields that leave the body */
+    return 0;
+}
+
+/* The declared relocations are exactly the decoded rel32 fields that leave the body (b). */
+static void entry_relocs(struct romchk *c, const struct vmi_inline_entry *e, const uint8_t *tab,
+                         const struct romchk_body *b, const char *where)
+{
+    unsigned len = e->body_len, nrel = e->reloc_count;
+    uint32_t body = e->body_offs, first = e->reloc_first;
     const struct vmi_inline_reloc *rel = (const struct vmi_inline_reloc *)
         (tab + sizeof(struct vmi_inline_table) + c->entries * sizeof(struct vmi_inline_entry));
     uint8_t declared[256] = { 0 };
+
     for (unsigned k = 0; k < nrel; k++) {
         const struct vmi_inline_reloc *x = &rel[first + k];
         long at = (long)((const uint8_t *)x - c->img);
@@ -211,16 +211,51 @@ static void check_entry(struct romchk *c, unsigned i, const uint8_t *tab, uint32
         else
             declared[x->offset] = 1;
     }
-    for (unsigned k = 0; k < b.nrel; k++) {
-        if (!declared[b.rel_fields[k]])
-            romchk_add(c, body + b.rel_fields[k], where, "the rel32 field at +%u leaves the body, "
-                       "but no relocation is declared for it", b.rel_fields[k]);
-        declared[b.rel_fields[k]] = 2;
+    for (unsigned k = 0; k < b->nrel; k++) {
+        if (!declared[b->rel_fields[k]])
+            romchk_add(c, body + b->rel_fields[k], where, "the rel32 field at +%u leaves the body, "
+                       "but no relocation is declared for it", b->rel_fields[k]);
+        declared[b->rel_fields[k]] = 2;
     }
     for (unsigned k = 0; k < 256; k++)
         if (declared[k] == 1)
             romchk_add(c, body + k, where, "the relocation at +%u is not a rel32 field that leaves "
                        "the body", k);
+}
+
+/* Inline entry i at eoff: recorded as a routine, its claims checked, then (when it is placed
+ * where it can be read) its code decoded, what it writes checked against its declared clobbers,
+ * and its relocations against the code. */
+static void check_entry(struct romchk *c, unsigned i, const uint8_t *tab, uint32_t eoff)
+{
+    const struct vmi_inline_entry *e = (const struct vmi_inline_entry *)(c->img + eoff);
+    unsigned call = e->call, flags = e->flags;
+    const struct vmi_call_meta *m = call_meta(call);
+    char where[48];
+    if (!m) {
+        romchk_add(c, eoff, "inline", "inline entry %u is for undefined call %u", i, call);
+        return;
+    }
+    if (flags & VMI_INLINE_VARIANT)
+        snprintf(where, sizeof where, "%s[%u]=%u", m->name, (unsigned)e->variant_arg,
+                 (unsigned)e->variant_value);
+    else
+        snprintf(where, sizeof where, "%s (inline)", m->name);
+    struct romchk_routine *r = romchk_routine_add(c, flags & VMI_INLINE_VARIANT ? RK_VARIANT
+                                                  : RK_INLINE, (int)call, where, e->body_offs);
+    r->len = e->body_len;
+    r->declared = e->clobbers;
+    r->nrelocs = e->reloc_count;
+    r->variant_value = e->variant_value;
+    entry_claims(c, e, m, eoff, where);
+    if (entry_placement(c, e, eoff, where) != 0)
+        return;
+    struct romchk_body b = { .is_inline = 1, .len = e->body_len };
+    struct romchk_summary s;
+    romchk_code(c, e->body_offs, &b, where, &s);
+    r->writes = s.writes;
+    check_writes(c, e->body_offs, where, s.writes, e->clobbers, "its declared clobbers");
+    entry_relocs(c, e, tab, &b, where);
 }
 
 static void check_inline(struct romchk *c)

@@ -201,88 +201,117 @@ static int is_gate(const struct walk *w, const ZydisDecodedOperand *op)
            (uint32_t)op->mem.disp.value == w->c->gate_addr;
 }
 
+/* An instruction's branch target: rel is set for a relative branch, outside_body when its
+ * target is outside the code being walked. */
+struct branch {
+    ZyanU64 target;
+    int rel, outside_body;
+};
+
+/* ret: the path ends; leave() records the pops.  A far return, or any ret in an inline body, is
+ * a finding. */
+static int transfer_ret(struct walk *w, struct state *s, const ZydisDecodedInstruction *zi,
+                        const ZydisDecodedOperand *ops, uint32_t at, const char *text)
+{
+    if (zi->meta.branch_type == ZYDIS_BRANCH_TYPE_FAR) {
+        finding(w, at, "'%s': a far return in 32-bit code", text);
+        return 0;
+    }
+    if (w->is_inline) {
+        finding(w, at, "the inline body contains '%s'", text);
+        return 0;
+    }
+    leave(w, s, at, zi->operand_count_visible ? (unsigned)ops[0].imm.value.u : 0);
+    return 0;
+}
+
+/* A direct jump, conditional or not (cond: the path also continues after it): to the inline
+ * body's end it leaves the body; elsewhere outside the body it is a finding; else its target
+ * is walked. */
+static int transfer_jump(struct walk *w, struct state *s, const struct branch *b, int cond,
+                         uint32_t at, const char *text)
+{
+    if (w->is_inline && b->target == w->end) {
+        leave(w, s, at, 0);
+        return cond;
+    }
+    if (w->is_inline && b->outside_body) {
+        finding(w, at, "'%s' leaves the inline body: only a call may", text);
+        return cond;
+    }
+    enqueue(w, (uint32_t)b->target, s);
+    return cond;
+}
+
+/* An indirect call, which may only be the pv hypercall gate: it clobbers EAX, ECX, EDX and the
+ * flags, and the frame it was given (the slots from the pointer on top of the stack) is gone. */
+static int call_gate(struct walk *w, struct state *s, const ZydisDecodedOperand *ops, uint32_t at,
+                     const char *text)
+{
+    if (!is_gate(w, &ops[0]))
+        finding(w, at, "indirect call '%s' that is not the pv hypercall gate", text);
+    s->modified |= 0x87;             /* eax, ecx, edx, flags */
+    uint8_t top = s->depth ? s->slot[s->depth / 4] : TAG_OTHER;
+    if (top >= TAG_PTR(0) && top - TAG_PTR(0) <= MAX_SLOTS) {
+        int first = top - TAG_PTR(0);    /* the frame: that slot and the ones above it */
+        for (int i = first; i > first - (int)FRAME_WORDS && i > 0; i--)
+            s->slot[i] = TAG_OTHER;
+    } else {
+        memset(s->slot, TAG_OTHER, sizeof s->slot);
+    }
+    return 1;
+}
+
+/* A call: the gate; call/pop (the code finds its own address: the call pushes it); or a helper
+ * routine, whose summary says what it writes, whether it returns and what it pops. */
+static int transfer_call(struct walk *w, struct state *s, const ZydisDecodedInstruction *zi,
+                         const ZydisDecodedOperand *ops, const struct branch *b, uint32_t at,
+                         const char *text)
+{
+    if (!b->rel)
+        return call_gate(w, s, ops, at, text);
+    if (b->target == at + zi->length) {
+        if (set_depth(w, s, s->depth + 4, at) < 0)
+            return 0;
+        s->slot[s->depth / 4] = TAG_OTHER;
+        return 1;
+    }
+    const struct romchk_summary *cs = callee(w->c, (uint32_t)b->target);
+    if (!cs) {
+        finding(w, at, "'%s' calls recursively or too many helpers", text);
+        return 0;
+    }
+    s->modified |= cs->writes;
+    if (!cs->returns)
+        return 0;
+    return set_depth(w, s, s->depth - (int)cs->pops, at) == 0;
+}
+
 /* The control transfer of one instruction; returns 1 when the path continues after it. */
 static int transfer(struct walk *w, struct state *s, const ZydisDecodedInstruction *zi,
                     const ZydisDecodedOperand *ops, uint32_t at, const char *text)
 {
-    ZyanU64 target = 0;
-    int rel = (zi->attributes & ZYDIS_ATTRIB_IS_RELATIVE) != 0;
-    if (rel)
-        ZydisCalcAbsoluteAddress(zi, &ops[0], at, &target);
-    int outside_body = rel && (target < w->start || target >= w->end);
-    if (rel && target >= w->c->rom_size) {
-        finding(w, at, "'%s' branches outside the image (0x%x)", text, (unsigned)target);
+    struct branch b = { 0, (zi->attributes & ZYDIS_ATTRIB_IS_RELATIVE) != 0, 0 };
+    if (b.rel)
+        ZydisCalcAbsoluteAddress(zi, &ops[0], at, &b.target);
+    b.outside_body = b.rel && (b.target < w->start || b.target >= w->end);
+    if (b.rel && b.target >= w->c->rom_size) {
+        finding(w, at, "'%s' branches outside the image (0x%x)", text, (unsigned)b.target);
         return 0;
     }
     switch (zi->meta.category) {
     case ZYDIS_CATEGORY_RET:
-        if (zi->meta.branch_type == ZYDIS_BRANCH_TYPE_FAR) {
-            finding(w, at, "'%s': a far return in 32-bit code", text);
-            return 0;
-        }
-        if (w->is_inline) {
-            finding(w, at, "the inline body contains '%s'", text);
-            return 0;
-        }
-        leave(w, s, at, zi->operand_count_visible ? (unsigned)ops[0].imm.value.u : 0);
-        return 0;
+        return transfer_ret(w, s, zi, ops, at, text);
     case ZYDIS_CATEGORY_UNCOND_BR:
-        if (!rel) {
+        if (!b.rel) {
             finding(w, at, "indirect jump '%s'", text);
             return 0;
         }
-        if (w->is_inline && target == w->end) {
-            leave(w, s, at, 0);
-            return 0;
-        }
-        if (w->is_inline && outside_body) {
-            finding(w, at, "'%s' leaves the inline body: only a call may", text);
-            return 0;
-        }
-        enqueue(w, (uint32_t)target, s);
-        return 0;
+        return transfer_jump(w, s, &b, 0, at, text);
     case ZYDIS_CATEGORY_COND_BR:
-        if (w->is_inline && target == w->end) {
-            leave(w, s, at, 0);
-            return 1;
-        }
-        if (w->is_inline && outside_body) {
-            finding(w, at, "'%s' leaves the inline body: only a call may", text);
-            return 1;
-        }
-        enqueue(w, (uint32_t)target, s);
-        return 1;
+        return transfer_jump(w, s, &b, 1, at, text);
     case ZYDIS_CATEGORY_CALL:
-        if (!rel) {
-            if (!is_gate(w, &ops[0]))
-                finding(w, at, "indirect call '%s' that is not the pv hypercall gate", text);
-            s->modified |= 0x87;             /* eax, ecx, edx, flags */
-            uint8_t top = s->depth ? s->slot[s->depth / 4] : TAG_OTHER;
-            if (top >= TAG_PTR(0) && top - TAG_PTR(0) <= MAX_SLOTS) {
-                int first = top - TAG_PTR(0);    /* the frame: that slot and the ones above it */
-                for (int i = first; i > first - (int)FRAME_WORDS && i > 0; i--)
-                    s->slot[i] = TAG_OTHER;
-            } else {
-                memset(s->slot, TAG_OTHER, sizeof s->slot);
-            }
-            return 1;
-        } else if (target == at + zi->length) {
-            /* call/pop: the code finds its own address; the call pushes it */
-            if (set_depth(w, s, s->depth + 4, at) < 0)
-                return 0;
-            s->slot[s->depth / 4] = TAG_OTHER;
-            return 1;
-        } else {
-            const struct romchk_summary *cs = callee(w->c, (uint32_t)target);
-            if (!cs) {
-                finding(w, at, "'%s' calls recursively or too many helpers", text);
-                return 0;
-            }
-            s->modified |= cs->writes;
-            if (!cs->returns)
-                return 0;
-            return set_depth(w, s, s->depth - (int)cs->pops, at) == 0;
-        }
+        return transfer_call(w, s, zi, ops, &b, at, text);
     default:
         break;
     }
@@ -338,6 +367,96 @@ static int pop_all(struct walk *w, struct state *s, uint32_t at, const char *tex
     return set_depth(w, s, s->depth - 32, at);
 }
 
+/* push (or pushfd): one 32-bit slot, tagged with the register it saves while that register is
+ * unmodified, or with its own address for ESP. */
+static int push_one(struct walk *w, struct state *s, const ZydisDecodedInstruction *zi,
+                    const ZydisDecodedOperand *ops, uint32_t at, const char *text)
+{
+    uint8_t tag = TAG_OTHER;
+    if (zi->mnemonic == ZYDIS_MNEMONIC_PUSH && ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER) {
+        int r = reg_bit(ops[0].reg.value);
+        if (r == 8)
+            tag = (uint8_t)TAG_PTR(s->depth / 4);
+        else if (r >= 0 && r < 7 && !(s->modified & (1u << r)))
+            tag = (uint8_t)TAG_REG(r);
+    }
+    if (zi->operand_width != 32) {
+        finding(w, at, "'%s': a 16-bit push", text);
+        return -1;
+    }
+    if (set_depth(w, s, s->depth + 4, at) < 0)
+        return -1;
+    s->slot[s->depth / 4] = tag;
+    return 0;
+}
+
+/* pop (or popfd): a register popped from its own slot is preserved, from any other modified;
+ * popping ESP is not followed. */
+static int pop_one(struct walk *w, struct state *s, const ZydisDecodedInstruction *zi,
+                   const ZydisDecodedOperand *ops, uint32_t at, const char *text)
+{
+    if (s->depth == 0) {
+        finding(w, at, "'%s' pops %s (unbalanced push/pop)", text,
+                w->is_inline ? "above the body's entry stack" : "the return address");
+        return -1;
+    }
+    uint8_t tag = s->slot[s->depth / 4];
+    if (zi->mnemonic == ZYDIS_MNEMONIC_POPFD) {
+        s->modified |= 1u << FLAGS_BIT;
+    } else if (ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER) {
+        int r = reg_bit(ops[0].reg.value);
+        if (r == 8) {
+            finding(w, at, "'%s' loads ESP from the stack", text);
+            return -1;
+        }
+        if (r >= 0 && tag == TAG_REG(r))
+            s->modified &= (uint8_t)~(1u << r);
+        else if (r >= 0)
+            s->modified |= (uint8_t)(1u << r);
+    }
+    return set_depth(w, s, s->depth - 4, at);
+}
+
+/* An instruction that writes ESP explicitly: add/sub of an immediate and lea disp(%esp) move the
+ * depth; any other is not followed (-1). */
+static int esp_arith(struct walk *w, struct state *s, const ZydisDecodedInstruction *zi,
+                     const ZydisDecodedOperand *ops, uint32_t at, const char *text)
+{
+    int d = 0;
+    if ((zi->mnemonic == ZYDIS_MNEMONIC_ADD || zi->mnemonic == ZYDIS_MNEMONIC_SUB) &&
+        ops[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE)
+        d = (int)ops[1].imm.value.s * (zi->mnemonic == ZYDIS_MNEMONIC_ADD ? -1 : 1);
+    else if (zi->mnemonic == ZYDIS_MNEMONIC_LEA && reg_bit(ops[1].mem.base) == 8 &&
+             ops[1].mem.index == ZYDIS_REGISTER_NONE)
+        d = -(int)ops[1].mem.disp.value;
+    else {
+        finding(w, at, "'%s' changes ESP in a way check-rom cannot follow", text);
+        return -1;
+    }
+    if (zi->mnemonic != ZYDIS_MNEMONIC_LEA)
+        s->modified |= 1u << FLAGS_BIT;
+    return set_depth(w, s, s->depth + d, at);
+}
+
+/* Whether the instruction writes ESP otherwise, visibly or not (xchg, mov, and, inc, ...): a
+ * finding.  Calls, returns and the instructions that end the path move ESP as expected. */
+static int esp_hidden_write(struct walk *w, const ZydisDecodedInstruction *zi,
+                            const ZydisDecodedOperand *ops, uint32_t at, const char *text)
+{
+    int leaves = zi->mnemonic == ZYDIS_MNEMONIC_IRET || zi->mnemonic == ZYDIS_MNEMONIC_IRETD ||
+                 zi->mnemonic == ZYDIS_MNEMONIC_SYSEXIT;     /* the path ends there */
+    if (zi->meta.category == ZYDIS_CATEGORY_CALL || zi->meta.category == ZYDIS_CATEGORY_RET ||
+        leaves)
+        return 0;
+    for (unsigned i = 0; i < zi->operand_count; i++)
+        if (ops[i].type == ZYDIS_OPERAND_TYPE_REGISTER && reg_bit(ops[i].reg.value) == 8 &&
+            (ops[i].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE)) {
+            finding(w, at, "'%s' changes ESP in a way check-rom cannot follow", text);
+            return 1;
+        }
+    return 0;
+}
+
 /* Stack pointer arithmetic and push/pop; returns -1 when the path cannot go on. */
 static int stack_effect(struct walk *w, struct state *s, const ZydisDecodedInstruction *zi,
                         const ZydisDecodedOperand *ops, uint32_t at, const char *text, int *handled)
@@ -345,47 +464,11 @@ static int stack_effect(struct walk *w, struct state *s, const ZydisDecodedInstr
     *handled = 1;
     switch (zi->mnemonic) {
     case ZYDIS_MNEMONIC_PUSH:
-    case ZYDIS_MNEMONIC_PUSHFD: {
-        uint8_t tag = TAG_OTHER;
-        if (zi->mnemonic == ZYDIS_MNEMONIC_PUSH && ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER) {
-            int r = reg_bit(ops[0].reg.value);
-            if (r == 8)
-                tag = (uint8_t)TAG_PTR(s->depth / 4);
-            else if (r >= 0 && r < 7 && !(s->modified & (1u << r)))
-                tag = (uint8_t)TAG_REG(r);
-        }
-        if (zi->operand_width != 32) {
-            finding(w, at, "'%s': a 16-bit push", text);
-            return -1;
-        }
-        if (set_depth(w, s, s->depth + 4, at) < 0)
-            return -1;
-        s->slot[s->depth / 4] = tag;
-        return 0;
-    }
+    case ZYDIS_MNEMONIC_PUSHFD:
+        return push_one(w, s, zi, ops, at, text);
     case ZYDIS_MNEMONIC_POP:
-    case ZYDIS_MNEMONIC_POPFD: {
-        if (s->depth == 0) {
-            finding(w, at, "'%s' pops %s (unbalanced push/pop)", text,
-                    w->is_inline ? "above the body's entry stack" : "the return address");
-            return -1;
-        }
-        uint8_t tag = s->slot[s->depth / 4];
-        if (zi->mnemonic == ZYDIS_MNEMONIC_POPFD) {
-            s->modified |= 1u << FLAGS_BIT;
-        } else if (ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER) {
-            int r = reg_bit(ops[0].reg.value);
-            if (r == 8) {
-                finding(w, at, "'%s' loads ESP from the stack", text);
-                return -1;
-            }
-            if (r >= 0 && tag == TAG_REG(r))
-                s->modified &= (uint8_t)~(1u << r);
-            else if (r >= 0)
-                s->modified |= (uint8_t)(1u << r);
-        }
-        return set_depth(w, s, s->depth - 4, at);
-    }
+    case ZYDIS_MNEMONIC_POPFD:
+        return pop_one(w, s, zi, ops, at, text);
     case ZYDIS_MNEMONIC_PUSHAD:
         return push_all(w, s, at, text);
     case ZYDIS_MNEMONIC_POPAD:
@@ -407,35 +490,11 @@ static int stack_effect(struct walk *w, struct state *s, const ZydisDecodedInstr
                 "check-rom cannot bound (it may be the kernel's stack)", text);
         return -1;
     }
-    /* explicit writes of ESP: add/sub imm, lea disp(%esp) */
     if (zi->operand_count_visible >= 1 && ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER &&
-        reg_bit(ops[0].reg.value) == 8 && (ops[0].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE)) {
-        int d = 0;
-        if ((zi->mnemonic == ZYDIS_MNEMONIC_ADD || zi->mnemonic == ZYDIS_MNEMONIC_SUB) &&
-            ops[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE)
-            d = (int)ops[1].imm.value.s * (zi->mnemonic == ZYDIS_MNEMONIC_ADD ? -1 : 1);
-        else if (zi->mnemonic == ZYDIS_MNEMONIC_LEA && reg_bit(ops[1].mem.base) == 8 &&
-                 ops[1].mem.index == ZYDIS_REGISTER_NONE)
-            d = -(int)ops[1].mem.disp.value;
-        else {
-            finding(w, at, "'%s' changes ESP in a way check-rom cannot follow", text);
-            return -1;
-        }
-        if (zi->mnemonic != ZYDIS_MNEMONIC_LEA)
-            s->modified |= 1u << FLAGS_BIT;
-        return set_depth(w, s, s->depth + d, at);
-    }
-    /* any other write of ESP, visible or hidden (xchg, mov, and, inc, ...): not followed */
-    int leaves = zi->mnemonic == ZYDIS_MNEMONIC_IRET || zi->mnemonic == ZYDIS_MNEMONIC_IRETD ||
-                 zi->mnemonic == ZYDIS_MNEMONIC_SYSEXIT;     /* the path ends there */
-    if (zi->meta.category != ZYDIS_CATEGORY_CALL && zi->meta.category != ZYDIS_CATEGORY_RET &&
-        !leaves)
-        for (unsigned i = 0; i < zi->operand_count; i++)
-            if (ops[i].type == ZYDIS_OPERAND_TYPE_REGISTER && reg_bit(ops[i].reg.value) == 8 &&
-                (ops[i].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE)) {
-                finding(w, at, "'%s' changes ESP in a way check-rom cannot follow", text);
-                return -1;
-            }
+        reg_bit(ops[0].reg.value) == 8 && (ops[0].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE))
+        return esp_arith(w, s, zi, ops, at, text);
+    if (esp_hidden_write(w, zi, ops, at, text))
+        return -1;
     *handled = 0;
     return 0;
 }

@@ -64,22 +64,24 @@ static void check_pci(struct romchk *c)
         romchk_add(c, off, "PCI", "PCI data structure signature is not \"PCIR\"");
         return;
     }
-    uint32_t ven = romchk_rd16(c, off + 4), dev = romchk_rd16(c, off + 6);
+#define PCI_AT(field) (off + (uint32_t)offsetof(struct pci_header, field))
+    uint32_t ven = romchk_rd16(c, PCI_AT(vendorID)), dev = romchk_rd16(c, PCI_AT(deviceID));
     if (ven != VMI_PCI_VENDOR_VMWARE || dev != VMI_PCI_DEVICE_VMI)
-        romchk_add(c, off + 4, "PCI", "PCI vendor:device is %04x:%04x, not %04x:%04x", ven, dev,
-                   VMI_PCI_VENDOR_VMWARE, VMI_PCI_DEVICE_VMI);
-    if (romchk_rd16(c, off + 10) != sizeof(struct pci_header))
-        romchk_add(c, off + 10, "PCI", "PCI data structure length is %u, not %u",
-                   romchk_rd16(c, off + 10), (unsigned)sizeof(struct pci_header));
-    uint32_t chunks = romchk_rd16(c, off + offsetof(struct pci_header, chunks));
+        romchk_add(c, PCI_AT(vendorID), "PCI", "PCI vendor:device is %04x:%04x, not %04x:%04x",
+                   ven, dev, VMI_PCI_VENDOR_VMWARE, VMI_PCI_DEVICE_VMI);
+    if (romchk_rd16(c, PCI_AT(size)) != sizeof(struct pci_header))
+        romchk_add(c, PCI_AT(size), "PCI", "PCI data structure length is %u, not %u",
+                   romchk_rd16(c, PCI_AT(size)), (unsigned)sizeof(struct pci_header));
+    uint32_t chunks = romchk_rd16(c, PCI_AT(chunks));
     if (chunks != c->rom_size / VMI_ROM_BLOCK)
-        romchk_add(c, off + 0x10, "PCI", "PCI image length is %u blocks, rom_length is %u",
+        romchk_add(c, PCI_AT(chunks), "PCI", "PCI image length is %u blocks, rom_length is %u",
                    chunks, c->rom_size / VMI_ROM_BLOCK);
-    if (c->img[off + offsetof(struct pci_header, codetype)] != 0)
-        romchk_add(c, off + 0x14, "PCI", "PCI code type %u is not x86 (0)",
-                   c->img[off + offsetof(struct pci_header, codetype)]);
-    if (!(c->img[off + offsetof(struct pci_header, lastRom)] & 0x80))
-        romchk_add(c, off + 0x15, "PCI", "PCI indicator does not mark the last image");
+    if (c->img[PCI_AT(codetype)] != 0)
+        romchk_add(c, PCI_AT(codetype), "PCI", "PCI code type %u is not x86 (0)",
+                   c->img[PCI_AT(codetype)]);
+    if (!(c->img[PCI_AT(lastRom)] & 0x80))
+        romchk_add(c, PCI_AT(lastRom), "PCI", "PCI indicator does not mark the last image");
+#undef PCI_AT
 }
 
 static void check_pnp_string(struct romchk *c, uint32_t field, const char *what)
@@ -167,51 +169,55 @@ static void check_table(struct romchk *c, unsigned minor)
     if (minor < VMI_API_REV_MINOR_INLINE)
         romchk_add(c, VMI_INLINE_PTR_OFFSET, "inline", "a vmi_inline_ptr is present but "
                    "api_version_min is %u (< %u)", minor, VMI_API_REV_MINOR_INLINE);
-    uint32_t off = romchk_rd16(c, VMI_INLINE_PTR_OFFSET + 4);
-    uint32_t size = romchk_rd16(c, VMI_INLINE_PTR_OFFSET + 6);
+#define PTR_AT(field) (VMI_INLINE_PTR_OFFSET + (uint32_t)offsetof(struct vmi_inline_ptr, field))
+#define TAB_AT(field) (off + (uint32_t)offsetof(struct vmi_inline_table, field))
+    uint32_t off = romchk_rd16(c, PTR_AT(table_offs));
+    uint32_t size = romchk_rd16(c, PTR_AT(table_size));
     if (off < HDR || !in_image(c, off, size) || size < sizeof(struct vmi_inline_table)) {
-        romchk_add(c, VMI_INLINE_PTR_OFFSET + 4, "inline", "inline table at 0x%x, %u bytes, is "
+        romchk_add(c, PTR_AT(table_offs), "inline", "inline table at 0x%x, %u bytes, is "
                    "not inside the image after the header", off, size);
         return;
     }
-    const uint8_t *t = c->img + off;
-    if (romchk_rd32(c, off) != VMI_INLINE_TABLE_MAGIC) {
-        romchk_add(c, off, "inline", "inline table magic is 0x%08x, not \"VIXT\"",
-                   romchk_rd32(c, off));
+    const struct vmi_inline_table *t = (const struct vmi_inline_table *)(c->img + off);
+    if (t->magic != VMI_INLINE_TABLE_MAGIC) {
+        romchk_add(c, off, "inline", "inline table magic is 0x%08x, not \"VIXT\"", t->magic);
         return;
     }
-    if (t[4] != VMI_INLINE_VERSION) {
-        romchk_add(c, off + 4, "inline", "inline table version %u is not %u", t[4],
+    if (t->version != VMI_INLINE_VERSION) {
+        romchk_add(c, TAB_AT(version), "inline", "inline table version %u is not %u", t->version,
                    VMI_INLINE_VERSION);
         return;
     }
-    if (t[5] != sizeof(struct vmi_inline_table) || t[6] != sizeof(struct vmi_inline_entry) ||
-        t[7] != sizeof(struct vmi_inline_reloc)) {
-        romchk_add(c, off + 5, "inline", "inline table header/entry/relocation sizes are "
-                   "%u/%u/%u, not %u/%u/%u", t[5], t[6], t[7],
-                   (unsigned)sizeof(struct vmi_inline_table),
+    if (t->header_size != sizeof(struct vmi_inline_table) ||
+        t->entry_size != sizeof(struct vmi_inline_entry) ||
+        t->reloc_size != sizeof(struct vmi_inline_reloc)) {
+        romchk_add(c, TAB_AT(header_size), "inline", "inline table header/entry/relocation "
+                   "sizes are %u/%u/%u, not %u/%u/%u", t->header_size, t->entry_size,
+                   t->reloc_size, (unsigned)sizeof(struct vmi_inline_table),
                    (unsigned)sizeof(struct vmi_inline_entry),
                    (unsigned)sizeof(struct vmi_inline_reloc));
         return;
     }
-    unsigned ne = romchk_rd16(c, off + 8), nr = romchk_rd16(c, off + 10);
+    unsigned ne = t->entry_count, nr = t->reloc_count;
     uint32_t need = (uint32_t)(sizeof(struct vmi_inline_table) +
                                ne * sizeof(struct vmi_inline_entry) +
                                nr * sizeof(struct vmi_inline_reloc));
     if (need != size) {
-        romchk_add(c, VMI_INLINE_PTR_OFFSET + 6, "inline", "inline table size %u does not match "
+        romchk_add(c, PTR_AT(table_size), "inline", "inline table size %u does not match "
                    "its %u entries and %u relocations (%u bytes)", size, ne, nr, need);
         return;
     }
-    uint8_t flavor = t[offsetof(struct vmi_inline_table, flavor)];
+    uint8_t flavor = t->flavor;
     if (flavor > VMI_INLINE_FLAVOR_NATIVE)
-        romchk_add(c, off + 12, "inline", "unknown ROM flavor %u", flavor);
+        romchk_add(c, TAB_AT(flavor), "inline", "unknown ROM flavor %u", flavor);
     else if (!c->flavor_forced)
         c->native = flavor == VMI_INLINE_FLAVOR_NATIVE;
     c->has_table = 1;
     c->table_off = off;
     c->entries = ne;
     c->relocs = nr;
+#undef PTR_AT
+#undef TAB_AT
 }
 
 int romchk_layout(struct romchk *c)

@@ -578,10 +578,12 @@ static int stack_ops(struct mach *m, struct insn *x)
     }
 }
 
-static int system_ops(struct mach *m, struct insn *x)
+/* The system instructions, one group per function; each returns 1 for an instruction outside
+ * its group, as stack_ops does. */
+
+/* The interrupt and direction flags (IF only at the privilege that may change it). */
+static int flag_ops(struct mach *m, struct insn *x)
 {
-    uint32_t v;
-    int rc;
     switch (x->zi.mnemonic) {
     case ZYDIS_MNEMONIC_CLI:
     case ZYDIS_MNEMONIC_STI:
@@ -593,6 +595,17 @@ static int system_ops(struct mach *m, struct insn *x)
     case ZYDIS_MNEMONIC_STD:
         set_flag(m, M_FLAGS_DF, x->zi.mnemonic == ZYDIS_MNEMONIC_STD);
         return 0;
+    default:
+        return 1;
+    }
+}
+
+/* Privileged instructions with an effect outside the registers: recorded as the machine's
+ * events (CR0, caches, TLB, halt, ports), the MSRs read and written. */
+static int privileged_ops(struct mach *m, struct insn *x)
+{
+    int rc;
+    switch (x->zi.mnemonic) {
     case ZYDIS_MNEMONIC_CLTS:
         if (privileged(m, x))
             return -(int)MACH_FAULT - 1;
@@ -623,10 +636,6 @@ static int system_ops(struct mach *m, struct insn *x)
         mach_event(m, EV_OUT, port & 0xffff, val, x->op[1].size);
         return 0;
     }
-    case ZYDIS_MNEMONIC_RDTSC:
-        m->r[M_EAX] = (uint32_t)m->tsc;
-        m->r[M_EDX] = (uint32_t)(m->tsc >> 32);
-        return 0;
     case ZYDIS_MNEMONIC_RDMSR:
     case ZYDIS_MNEMONIC_RDPMC: {
         if (privileged(m, x))
@@ -641,6 +650,19 @@ static int system_ops(struct mach *m, struct insn *x)
         if (privileged(m, x))
             return -(int)MACH_FAULT - 1;
         return msr_write(m);
+    default:
+        return 1;
+    }
+}
+
+/* What the processor answers about itself: the time-stamp counter, CPUID. */
+static int info_ops(struct mach *m, struct insn *x)
+{
+    switch (x->zi.mnemonic) {
+    case ZYDIS_MNEMONIC_RDTSC:
+        m->r[M_EAX] = (uint32_t)m->tsc;
+        m->r[M_EDX] = (uint32_t)(m->tsc >> 32);
+        return 0;
     case ZYDIS_MNEMONIC_CPUID: {
         uint32_t leaf = m->r[M_EAX], sub = m->r[M_ECX];
         m->r[M_EAX] = mach_cpuid(leaf, sub, 0);
@@ -649,6 +671,18 @@ static int system_ops(struct mach *m, struct insn *x)
         m->r[M_EDX] = mach_cpuid(leaf, sub, 3);
         return 0;
     }
+    default:
+        return 1;
+    }
+}
+
+/* Moves: the descriptor-table registers and selectors, xchg, and mov (privileged when it reads
+ * or writes a control or debug register). */
+static int move_ops(struct mach *m, struct insn *x)
+{
+    uint32_t v;
+    int rc;
+    switch (x->zi.mnemonic) {
     case ZYDIS_MNEMONIC_LGDT: case ZYDIS_MNEMONIC_LIDT:
     case ZYDIS_MNEMONIC_SGDT: case ZYDIS_MNEMONIC_SIDT:
         return desc(m, x);
@@ -671,6 +705,15 @@ static int system_ops(struct mach *m, struct insn *x)
     default:
         return 1;
     }
+}
+
+static int system_ops(struct mach *m, struct insn *x)
+{
+    int rc;
+    if ((rc = flag_ops(m, x)) == 1 && (rc = privileged_ops(m, x)) == 1 &&
+        (rc = info_ops(m, x)) == 1)
+        rc = move_ops(m, x);
+    return rc;
 }
 
 static int step(struct mach *m, ZydisDecoder *dec, uint32_t *eip)

@@ -10,7 +10,7 @@ INSTALL_FILES += $(LINPROF_HELPER):$(pkglibexecdir):755 $(LINPROF_CPIO):$(pkgdat
 
 $(LINPROF_INIT): tools/vmi-prof/linux/workload.c loader/count_area.h
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 -Wall -Wextra -Werror -m32 -static -nostdlib -fno-pie -no-pie \
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -m32 -static -nostdlib -fno-pie \
 	    -fno-stack-protector -fcf-protection=none -O1 -Iloader $< -lgcc -o $@
 $(LINPROF_CPIO): $(LINPROF_INIT) tools/vmi-prof/linux/mkcpio.py
 	python3 tools/vmi-prof/linux/mkcpio.py $< $@

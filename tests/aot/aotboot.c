@@ -87,6 +87,86 @@ static struct vmi_site_info site_info[MAX_SITES];
 static struct vmi_site_plan sp[MAX_SITES];
 static uint8_t code[VMI_PLAN_CODE_BYTES(MAX_SITES, VMI_RESERVE_MAX)];
 
+/* 1. The ROM read into vmi_rom_area (made executable), probed there and its GetRelocationInfo
+ * executed there. */
+static void load_rom(const char *path, struct vmi_rom *rom, struct vmi_reloc_table *rel)
+{
+    struct vmi_error err;
+    if (mprotect(vmi_rom_area, VMI_ROM_AREA_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC) != 0)
+        die("cannot make vmi_rom_area executable", NULL);
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(vmi_rom_area, 1, VMI_ROM_AREA_SIZE, f) : 0;
+    if (f)
+        fclose(f);
+    if (!n)
+        die("cannot read the ROM", NULL);
+    uint32_t base = (uint32_t)(uintptr_t)vmi_rom_area;
+    if (vmi_rom_probe(rom, vmi_rom_area, (uint32_t)n, base, 0, &err) != VMI_OK)
+        die("probe", &err);
+    if (vmi_reloc_table_fill(rel, harness_query_rom, &base, &err) != VMI_OK)
+        die("GetRelocationInfo", &err);
+}
+
+/* Our own site table, and our text made writable. */
+static void read_text(struct vmi_site_table *sites, struct vmi_text *text)
+{
+    struct vmi_error err;
+    uint32_t bytes = (uint32_t)((const char *)__stop_vmi_sites - (const char *)__start_vmi_sites);
+    if (vmi_sites_read(sites, __start_vmi_sites, (uint32_t)(uintptr_t)__start_vmi_sites, bytes,
+                       &err) != VMI_OK)
+        die("sites", &err);
+    *text = (struct vmi_text){ (uint8_t *)__executable_start,
+                               (uint32_t)(uintptr_t)__executable_start,
+                               (uint32_t)(etext - __executable_start), NULL, NULL };
+    uint32_t lo = text->base & ~4095u, hi = (text->base + text->size + 4095u) & ~4095u;
+    if (mprotect((void *)(uintptr_t)lo, hi - lo, PROT_READ | PROT_WRITE | PROT_EXEC) != 0)
+        die("cannot make the text writable", NULL);
+}
+
+/* 2-4. The boot as the identity says: untrusted patches nothing; a match is verified with the
+ * recorded policy (*policy becomes it), nothing written; a mismatch is reverted to native, then,
+ * as a plain image, planned with *policy and applied.  Returns the state's name; *written: the
+ * sites written by the last apply. */
+static const char *boot(struct vmi_text *text, const struct vmi_site_table *sites,
+                        const struct vmi_rom *rom, const struct vmi_reloc_table *rel, int *policy,
+                        uint32_t *written)
+{
+    struct vmi_plan plan;
+    const struct vmi_aot_identity *id = &vmi_aot_identity;
+    const char *state = "none";
+    struct vmi_error err;
+
+    vmi_plan_init(&plan, sp, MAX_SITES, code, sizeof code);
+    *written = 0;
+    enum vmi_aot_state st = vmi_aot_check(id, text, sites, rom, NULL);
+    if (st == VMI_AOT_UNTRUSTED)
+        return "untrusted";
+    if (st == VMI_AOT_MATCH) {
+        struct vmi_plan_options opt = { (enum vmi_policy)id->policy, 0 };
+        *policy = id->policy;
+        if (vmi_plan_build(&plan, sites, rom, rel, &opt, &err) != VMI_OK)
+            die("plan", &err);
+        if (vmi_verify(text, &plan, &err) != VMI_OK)
+            die("the specialized sites are not the plan:", &err);
+        return "match";
+    }
+    if (st != VMI_AOT_NONE) {
+        if (vmi_plan_build(&plan, sites, NULL, NULL, NULL, &err) != VMI_OK)
+            die("native plan", &err);
+        if (vmi_apply_ex(text, &plan, NULL, NULL, VMI_APPLY_TRUST_TEXT, &err) != VMI_OK)
+            die("revert to native", &err);
+        state = "mismatch";
+    }
+    struct vmi_plan_options opt = { (enum vmi_policy)*policy, 0 };
+    if (vmi_plan_build(&plan, sites, rom, rel, &opt, &err) != VMI_OK)
+        die("plan", &err);
+    if (vmi_apply(text, &plan, NULL, NULL, &err) != VMI_OK)
+        die("apply", &err);
+    *written = plan.count;
+    return state;
+}
+
+/* Phases: the policy named, the ROM loaded, our sites read, the boot, the report. */
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -100,70 +180,14 @@ int main(int argc, char **argv)
     if (policy >= VMI_POLICY_COUNT)
         die("unknown policy", NULL);
 
-    /* 1. the ROM, copied to vmi_rom_area, GetRelocationInfo executed there */
-    if (mprotect(vmi_rom_area, VMI_ROM_AREA_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC) != 0)
-        die("cannot make vmi_rom_area executable", NULL);
-    FILE *f = fopen(argv[1], "rb");
-    size_t n = f ? fread(vmi_rom_area, 1, VMI_ROM_AREA_SIZE, f) : 0;
-    if (f)
-        fclose(f);
-    if (!n)
-        die("cannot read the ROM", NULL);
     struct vmi_rom rom;
     struct vmi_reloc_table rel;
-    struct vmi_error err;
-    uint32_t base = (uint32_t)(uintptr_t)vmi_rom_area;
-    if (vmi_rom_probe(&rom, vmi_rom_area, (uint32_t)n, base, 0, &err) != VMI_OK)
-        die("probe", &err);
-    if (vmi_reloc_table_fill(&rel, harness_query_rom, &base, &err) != VMI_OK)
-        die("GetRelocationInfo", &err);
-
     struct vmi_site_table sites = { site_info, 0, MAX_SITES };
-    uint32_t bytes = (uint32_t)((const char *)__stop_vmi_sites - (const char *)__start_vmi_sites);
-    if (vmi_sites_read(&sites, __start_vmi_sites, (uint32_t)(uintptr_t)__start_vmi_sites, bytes,
-                       &err) != VMI_OK)
-        die("sites", &err);
-    struct vmi_text text = { (uint8_t *)__executable_start,
-                             (uint32_t)(uintptr_t)__executable_start,
-                             (uint32_t)(etext - __executable_start), NULL, NULL };
-    uint32_t lo = text.base & ~4095u, hi = (text.base + text.size + 4095u) & ~4095u;
-    if (mprotect((void *)(uintptr_t)lo, hi - lo, PROT_READ | PROT_WRITE | PROT_EXEC) != 0)
-        die("cannot make the text writable", NULL);
-
-    struct vmi_plan plan;
-    vmi_plan_init(&plan, sp, MAX_SITES, code, sizeof code);
-    const struct vmi_aot_identity *id = &vmi_aot_identity;
-    const char *state = "none";
-    uint32_t written = 0;
-    enum vmi_aot_state st = vmi_aot_check(id, &text, &sites, &rom, NULL);
-    if (st != VMI_AOT_NONE) {
-        if (st == VMI_AOT_UNTRUSTED) {
-            state = "untrusted";
-            goto out;
-        }
-        if (st == VMI_AOT_MATCH) {
-            struct vmi_plan_options opt = { (enum vmi_policy)id->policy, 0 };
-            policy = id->policy;
-            if (vmi_plan_build(&plan, &sites, &rom, &rel, &opt, &err) != VMI_OK)
-                die("plan", &err);
-            if (vmi_verify(&text, &plan, &err) != VMI_OK)
-                die("the specialized sites are not the plan:", &err);
-            state = "match";
-            goto out;
-        }
-        if (vmi_plan_build(&plan, &sites, NULL, NULL, NULL, &err) != VMI_OK)
-            die("native plan", &err);
-        if (vmi_apply_ex(&text, &plan, NULL, NULL, VMI_APPLY_TRUST_TEXT, &err) != VMI_OK)
-            die("revert to native", &err);
-        state = "mismatch";
-    }
-    struct vmi_plan_options opt = { (enum vmi_policy)policy, 0 };
-    if (vmi_plan_build(&plan, &sites, &rom, &rel, &opt, &err) != VMI_OK)
-        die("plan", &err);
-    if (vmi_apply(&text, &plan, NULL, NULL, &err) != VMI_OK)
-        die("apply", &err);
-    written = plan.count;
-out:
+    struct vmi_text text;
+    uint32_t written;
+    load_rom(argv[1], &rom, &rel);
+    read_text(&sites, &text);
+    const char *state = boot(&text, &sites, &rom, &rel, &policy, &written);
     printf("aot state=%s written=%u policy=%s sites=%u\n", state, written, vmi_policy_name(policy),
            sites.count);
     /* The text segment starts with the ELF header, whose e_shoff and e_shnum vmi-aot changes: the

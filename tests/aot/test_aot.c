@@ -455,34 +455,26 @@ static uint8_t *slurp(const char *path, size_t *size)
     return b;
 }
 
-static void test_writer(void **state)
+static const char writer_payload[] = "vmi-aot writer test payload";
+
+/* img with site 0 made NOPs (nops) and .vmi_aot added, written to op; the writer's refusals on
+ * the way: an address outside a section, a second section, the input as output, a directory
+ * that does not exist. */
+static void write_patched_copy(struct aot_image *img, const char *in, const char *op,
+                               const uint8_t *nops)
 {
-    (void)state;
-    struct aot_image img, out;
     struct aot_writer w;
     struct aot_err err;
-    char in[300], op[300];
-    snprintf(in, sizeof in, "%s/image-gcc.elf", test_dir());
-    snprintf(op, sizeof op, "%s/rewritten.elf", test_dir());
-    unlink(op);
-    size_t in_size, out_size;
-    uint8_t *before = slurp(in, &in_size);
-    assert_non_null(before);
+    const struct aot_site *s0 = &img->sites[0];
 
-    if (aot_image_open(&img, in, 0, &err) != 0)
-        fail_msg("%s", err.msg);
-    assert_int_equal(aot_writer_init(&w, &img, &err), 0);
-    /* site 0 becomes NOPs; the payload names it */
-    const struct aot_site *s0 = &img.sites[0];
-    uint8_t nops[64];
-    memcpy(nops, vmi_nops[s0->len], s0->len);
+    assert_int_equal(aot_writer_init(&w, img, &err), 0);
     assert_int_equal(aot_writer_patch(&w, s0->addr, nops, s0->len, &err), 0);
     assert_memory_equal(aot_writer_bytes(&w, s0->addr, s0->len), nops, s0->len);
     assert_int_equal(aot_writer_patch(&w, 0x10, nops, 4, &err), -1);     /* not in a section */
     assert_non_null(strstr(err.msg, "not inside one allocated PROGBITS section"));
-    static const char payload[] = "vmi-aot writer test payload";
-    assert_int_equal(aot_writer_add_section(&w, ".vmi_aot", payload, sizeof payload, 8, &err), 0);
-    assert_int_equal(aot_writer_add_section(&w, ".other", payload, 1, 1, &err), -1);
+    assert_int_equal(aot_writer_add_section(&w, ".vmi_aot", writer_payload, sizeof writer_payload,
+                                            8, &err), 0);
+    assert_int_equal(aot_writer_add_section(&w, ".other", writer_payload, 1, 1, &err), -1);
     /* never over the input */
     assert_int_equal(aot_writer_write(&w, in, 0755, &err), -1);
     assert_non_null(strstr(err.msg, "never modifies its input"));
@@ -492,17 +484,12 @@ static void test_writer(void **state)
     if (aot_writer_write(&w, op, 0755, &err) != 0)
         fail_msg("%s", err.msg);
     aot_writer_free(&w);
+}
 
-    /* the input is untouched */
-    size_t again_size;
-    uint8_t *again = slurp(in, &again_size);
-    assert_int_equal(again_size, in_size);
-    assert_memory_equal(again, before, in_size);
-    free(again);
-
-    /* the output: the input's bytes as a prefix, except e_shoff, e_shnum and the site */
-    uint8_t *after = slurp(op, &out_size);
-    assert_non_null(after);
+/* The output starts with the input's bytes, except e_shoff, e_shnum and site 0. */
+static void check_prefix(const uint8_t *before, size_t in_size, const uint8_t *after,
+                         size_t out_size, const struct aot_site *s0)
+{
     assert_true(out_size > in_size);
     for (size_t i = 0; i < in_size; i++) {
         int allowed = (i >= offsetof(Elf32_Ehdr, e_shoff) && i < offsetof(Elf32_Ehdr, e_shoff) + 4) ||
@@ -511,29 +498,47 @@ static void test_writer(void **state)
         if (!allowed && before[i] != after[i])
             fail_msg("byte 0x%zx changed: %02x -> %02x", i, before[i], after[i]);
     }
+}
+
+/* The output read as an image: one section more, holding the payload; site 0 no longer native,
+ * the others still; a second pass refuses to add .vmi_aot again. */
+static void check_output_image(const char *op, const struct aot_image *img)
+{
+    struct aot_image out;
+    struct aot_writer w;
+    struct aot_err err;
+
     if (aot_image_open(&out, op, 0, &err) != 0)
         fail_msg("%s", err.msg);
-    assert_int_equal(out.nsecs, img.nsecs + 1);
-    assert_int_equal(out.nsites, img.nsites);
+    assert_int_equal(out.nsecs, img->nsecs + 1);
+    assert_int_equal(out.nsites, img->nsites);
     const struct aot_section *n = aot_image_find_section(&out, ".vmi_aot");
     assert_non_null(n);
-    assert_int_equal(n->size, sizeof payload);
+    assert_int_equal(n->size, sizeof writer_payload);
     assert_int_equal(n->flags, 0);
-    assert_memory_equal(out.data + n->offset, payload, sizeof payload);
+    assert_memory_equal(out.data + n->offset, writer_payload, sizeof writer_payload);
     assert_false(aot_site_is_native(&out, &out.sites[0]));
     for (size_t i = 1; i < out.nsites; i++)
         assert_true(aot_site_is_native(&out, &out.sites[i]));
-    /* a second pass refuses to add .vmi_aot again */
     assert_int_equal(aot_writer_init(&w, &out, &err), 0);
-    assert_int_equal(aot_writer_add_section(&w, ".vmi_aot", payload, 1, 1, &err), -1);
+    assert_int_equal(aot_writer_add_section(&w, ".vmi_aot", writer_payload, 1, 1, &err), -1);
     assert_non_null(strstr(err.msg, "already has a section named .vmi_aot"));
     aot_writer_free(&w);
     aot_image_close(&out);
+}
 
-    /* patches only: same size, only the site differs */
-    assert_int_equal(aot_writer_init(&w, &img, &err), 0);
-    assert_int_equal(aot_writer_patch(&w, s0->addr, nops, s0->len, &err), 0);
+/* Patches only: the same size, only the site differs. */
+static void check_patch_only(const struct aot_image *img, const uint8_t *nops,
+                             const uint8_t *before, size_t in_size)
+{
+    struct aot_writer w;
+    struct aot_err err;
+    const struct aot_site *s0 = &img->sites[0];
     char op2[320];
+    size_t out_size;
+
+    assert_int_equal(aot_writer_init(&w, img, &err), 0);
+    assert_int_equal(aot_writer_patch(&w, s0->addr, nops, s0->len, &err), 0);
     snprintf(op2, sizeof op2, "%s/rewritten-same-size.elf", test_dir());
     if (aot_writer_write(&w, op2, 0644, &err) != 0)
         fail_msg("%s", err.msg);
@@ -545,7 +550,38 @@ static void test_writer(void **state)
             fail_msg("byte 0x%zx changed in a patch-only write", i);
     free(same);
     unlink(op2);
+}
 
+static void test_writer(void **state)
+{
+    (void)state;
+    struct aot_image img;
+    struct aot_err err;
+    char in[300], op[300];
+    snprintf(in, sizeof in, "%s/image-gcc.elf", test_dir());
+    snprintf(op, sizeof op, "%s/rewritten.elf", test_dir());
+    unlink(op);
+    size_t in_size, out_size, again_size;
+    uint8_t *before = slurp(in, &in_size);
+    assert_non_null(before);
+    if (aot_image_open(&img, in, 0, &err) != 0)
+        fail_msg("%s", err.msg);
+    /* site 0 becomes NOPs; the payload names it */
+    uint8_t nops[64];
+    memcpy(nops, vmi_nops[img.sites[0].len], img.sites[0].len);
+    write_patched_copy(&img, in, op, nops);
+
+    /* the input is untouched */
+    uint8_t *again = slurp(in, &again_size);
+    assert_int_equal(again_size, in_size);
+    assert_memory_equal(again, before, in_size);
+    free(again);
+
+    uint8_t *after = slurp(op, &out_size);
+    assert_non_null(after);
+    check_prefix(before, in_size, after, out_size, &img.sites[0]);
+    check_output_image(op, &img);
+    check_patch_only(&img, nops, before, in_size);
     aot_image_close(&img);
     free(before);
     free(after);

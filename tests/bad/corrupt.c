@@ -248,16 +248,151 @@ static void grow(size_t n)
         die("out of memory%s%s", "", "");
 }
 
-int main(int argc, char **argv)
+/* ---- the operations: a[0..] are the arguments, op the name (for the variants that share a
+ * function) ---- */
+
+static void op_set(const char *op, char **a)
 {
-    if (argc == 3 && strcmp(argv[1], "--arm") == 0)
-        return write_arm(argv[2]);
-    if (argc < 4) {
-        fputs("usage: corrupt IN OUT OP [ARGS...] [: OP [ARGS...]]...\n"
-              "       corrupt --arm OUT\n", stderr);
-        return 2;
+    (void)op;
+    wr((size_t)num(a[0]), width(a[1]), (uint32_t)num(a[2]));
+}
+
+static void op_add(const char *op, char **a)
+{
+    (void)op;
+    unsigned w = width(a[1]);
+    size_t o = (size_t)num(a[0]);
+    wr(o, w, rd(o, w) + (uint32_t)num(a[2]));
+}
+
+static void op_trunc(const char *op, char **a)
+{
+    (void)op;
+    long long l = num(a[0]);
+    if (l < 0)
+        l += (long long)len;
+    if (l < 0 || (size_t)l > len)
+        die("trunc %s: outside the file%s", a[0], "");
+    len = (size_t)l;
+}
+
+static void op_append(const char *op, char **a)
+{
+    (void)op;
+    size_t k = (size_t)num(a[0]);
+    grow(len + k);
+    memset(buf + len, (int)num(a[1]), k);
+    len += k;
+}
+
+static void op_ehdr(const char *op, char **a)
+{
+    (void)op;
+    elf_check();
+    const struct field *fl = field(ehdr_fields, a[0]);
+    wr(fl->off, fl->w, (uint32_t)num(a[1]));
+}
+
+/* shdr sets the field, shadd adds to it. */
+static void op_shdr(const char *op, char **a)
+{
+    const struct field *fl = field(shdr_fields, a[1]);
+    size_t o = shdr_of(a[0]) + fl->off;
+    uint32_t v = (uint32_t)num(a[2]);
+    wr(o, fl->w, op[2] == 'a' ? rd(o, fl->w) + v : v);
+}
+
+static void op_sec(const char *op, char **a)
+{
+    (void)op;
+    unsigned w = width(a[2]);
+    wr(sec_data(a[0], (size_t)num(a[1]), w), w, (uint32_t)num(a[3]));
+}
+
+static void op_rename(const char *op, char **a)
+{
+    (void)op;
+    size_t o = name_offset(a[0]);
+    if (strlen(a[1]) > strlen(a[0]))
+        die("rename: %s is longer than %s", a[1], a[0]);
+    memcpy(buf + o, a[1], strlen(a[1]) + 1);
+}
+
+static void op_truncsec(const char *op, char **a)
+{
+    (void)op;
+    size_t h = shdr_of(a[0]);
+    long long l = (long long)rd(h + offsetof(Elf32_Shdr, sh_offset), 4) + num(a[1]);
+    if (l < 0 || (size_t)l > len)
+        die("truncsec %s: outside the file%s", a[0], "");
+    len = (size_t)l;
+}
+
+/* rec sets the record's field, recadd adds to it. */
+static void op_rec(const char *op, char **a)
+{
+    const struct field *fl = field(rec_fields, a[1]);
+    size_t o = sec_data("vmi_sites", (size_t)num(a[0]) * 12 + fl->off, fl->w);
+    uint32_t v = (uint32_t)num(a[2]);
+    wr(o, fl->w, op[3] == 'a' ? rd(o, fl->w) + v : v);
+}
+
+static void op_romsum(const char *op, char **a)
+{
+    (void)op;
+    (void)a;
+    romsum();
+}
+
+static void op_inl(const char *op, char **a)
+{
+    (void)op;
+    unsigned w = width(a[1]);
+    wr(inline_table() + (size_t)num(a[0]), w, (uint32_t)num(a[2]));
+}
+
+/* ent writes inside inline entry I, rel inside inline relocation I. */
+static void op_entry(const char *op, char **a)
+{
+    size_t t = inline_table();
+    size_t base = op[0] == 'e' ? t + 16 + 16 * (size_t)num(a[0])
+                               : t + 16 + 16 * (size_t)rd(t + 8, 2) + 4 * (size_t)num(a[0]);
+    unsigned w = width(a[2]);
+    wr(base + (size_t)num(a[1]), w, (uint32_t)num(a[3]));
+}
+
+static const struct operation {
+    const char *name;
+    int nargs;
+    void (*apply)(const char *op, char **a);
+} operations[] = {
+    { "set", 3, op_set }, { "add", 3, op_add }, { "trunc", 1, op_trunc },
+    { "append", 2, op_append }, { "ehdr", 2, op_ehdr }, { "shdr", 3, op_shdr },
+    { "shadd", 3, op_shdr }, { "sec", 4, op_sec }, { "rename", 2, op_rename },
+    { "truncsec", 2, op_truncsec }, { "rec", 3, op_rec }, { "recadd", 3, op_rec },
+    { "romsum", 0, op_romsum }, { "inl", 3, op_inl }, { "ent", 4, op_entry },
+    { "rel", 4, op_entry },
+};
+
+/* The operation named op, given n arguments at a. */
+static void apply(const char *op, char **a, int n)
+{
+    for (size_t i = 0; i < sizeof operations / sizeof operations[0]; i++) {
+        if (strcmp(op, operations[i].name) != 0)
+            continue;
+        if (n != operations[i].nargs) {
+            char k[16];
+            snprintf(k, sizeof k, "%d", operations[i].nargs);
+            die("operation %s takes %s arguments", op, k);
+        }
+        operations[i].apply(op, a);
+        return;
     }
-    in_path = argv[1];
+    die("unknown operation '%s'%s", op, "");
+}
+
+static void read_input(void)
+{
     FILE *f = fopen(in_path, "rb");
     if (!f)
         die("cannot open: %s%s", strerror(errno), "");
@@ -269,93 +404,33 @@ int main(int argc, char **argv)
             break;
     }
     fclose(f);
+}
 
+/* Phases: IN read, each operation applied in order (separated by ":"), OUT written. */
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--arm") == 0)
+        return write_arm(argv[2]);
+    if (argc < 4) {
+        fputs("usage: corrupt IN OUT OP [ARGS...] [: OP [ARGS...]]...\n"
+              "       corrupt --arm OUT\n", stderr);
+        return 2;
+    }
+    in_path = argv[1];
+    read_input();
     char **a = argv + 3;
     while (*a) {
         const char *op = *a++;
         int n = 0;
         while (a[n] && strcmp(a[n], ":") != 0)
             n++;
-#define NEED(k) do { if (n != (k)) die("operation %s takes %s arguments", op, #k); } while (0)
-        if (strcmp(op, "set") == 0) {
-            NEED(3);
-            wr((size_t)num(a[0]), width(a[1]), (uint32_t)num(a[2]));
-        } else if (strcmp(op, "add") == 0) {
-            NEED(3);
-            unsigned w = width(a[1]);
-            size_t o = (size_t)num(a[0]);
-            wr(o, w, rd(o, w) + (uint32_t)num(a[2]));
-        } else if (strcmp(op, "trunc") == 0) {
-            NEED(1);
-            long long l = num(a[0]);
-            if (l < 0)
-                l += (long long)len;
-            if (l < 0 || (size_t)l > len)
-                die("trunc %s: outside the file%s", a[0], "");
-            len = (size_t)l;
-        } else if (strcmp(op, "append") == 0) {
-            NEED(2);
-            size_t k = (size_t)num(a[0]);
-            grow(len + k);
-            memset(buf + len, (int)num(a[1]), k);
-            len += k;
-        } else if (strcmp(op, "ehdr") == 0) {
-            NEED(2);
-            elf_check();
-            const struct field *fl = field(ehdr_fields, a[0]);
-            wr(fl->off, fl->w, (uint32_t)num(a[1]));
-        } else if (strcmp(op, "shdr") == 0 || strcmp(op, "shadd") == 0) {
-            NEED(3);
-            const struct field *fl = field(shdr_fields, a[1]);
-            size_t o = shdr_of(a[0]) + fl->off;
-            uint32_t v = (uint32_t)num(a[2]);
-            wr(o, fl->w, op[2] == 'a' ? rd(o, fl->w) + v : v);
-        } else if (strcmp(op, "sec") == 0) {
-            NEED(4);
-            unsigned w = width(a[2]);
-            wr(sec_data(a[0], (size_t)num(a[1]), w), w, (uint32_t)num(a[3]));
-        } else if (strcmp(op, "rename") == 0) {
-            NEED(2);
-            size_t o = name_offset(a[0]);
-            if (strlen(a[1]) > strlen(a[0]))
-                die("rename: %s is longer than %s", a[1], a[0]);
-            memcpy(buf + o, a[1], strlen(a[1]) + 1);
-        } else if (strcmp(op, "truncsec") == 0) {
-            NEED(2);
-            size_t h = shdr_of(a[0]);
-            long long l = (long long)rd(h + offsetof(Elf32_Shdr, sh_offset), 4) + num(a[1]);
-            if (l < 0 || (size_t)l > len)
-                die("truncsec %s: outside the file%s", a[0], "");
-            len = (size_t)l;
-        } else if (strcmp(op, "rec") == 0 || strcmp(op, "recadd") == 0) {
-            NEED(3);
-            const struct field *fl = field(rec_fields, a[1]);
-            size_t o = sec_data("vmi_sites", (size_t)num(a[0]) * 12 + fl->off, fl->w);
-            uint32_t v = (uint32_t)num(a[2]);
-            wr(o, fl->w, op[3] == 'a' ? rd(o, fl->w) + v : v);
-        } else if (strcmp(op, "romsum") == 0) {
-            NEED(0);
-            romsum();
-        } else if (strcmp(op, "inl") == 0) {
-            NEED(3);
-            unsigned w = width(a[1]);
-            wr(inline_table() + (size_t)num(a[0]), w, (uint32_t)num(a[2]));
-        } else if (strcmp(op, "ent") == 0 || strcmp(op, "rel") == 0) {
-            NEED(4);
-            size_t t = inline_table();
-            size_t base = op[0] == 'e' ? t + 16 + 16 * (size_t)num(a[0])
-                                       : t + 16 + 16 * (size_t)rd(t + 8, 2) + 4 * (size_t)num(a[0]);
-            unsigned w = width(a[2]);
-            wr(base + (size_t)num(a[1]), w, (uint32_t)num(a[3]));
-        } else {
-            die("unknown operation '%s'%s", op, "");
-        }
+        apply(op, a, n);
         a += n;
         if (*a)
             a++;    /* the ':' */
     }
 
-    f = fopen(argv[2], "wb");
+    FILE *f = fopen(argv[2], "wb");
     if (!f || fwrite(buf, 1, len, f) != len || fclose(f) != 0) {
         fprintf(stderr, "corrupt: cannot write %s\n", argv[2]);
         return 1;

@@ -149,28 +149,22 @@ static int parse_args(int argc, char **argv, const char **path, const char **pro
     return -1;
 }
 
-int main(int argc, char **argv)
-{
-    const char *path = "build/rom/vmi-pv.rom";
-    const char *profile = NULL;
+/* What the phases share: the two ROM copies with their relocation answers, our own site table,
+ * the native plan and the plans for each copy, and the save area of the apply. */
+struct selftest {
+    const char *path;
     struct vmi_rom rom1, rom2;
     struct vmi_reloc_table rel1, rel2;
+    uint32_t base1, base2;
     struct vmi_site_table sites;
     struct vmi_plan native, p1, p2;
     struct vmi_save save;
-    struct vmi_error err;
-    uint32_t total_len, rom_size, base1, base2;
-    uint8_t *code_n, *code1, *code2;
-    static struct vmi_stats stats;
-    FILE *f;
-    long n;
+};
 
-    int parsed = parse_args(argc, argv, &path, &profile);
-    if (parsed >= 0)
-        return parsed;
-    setvbuf(stdout, NULL, _IOLBF, 0);
-
-    /* The option-ROM area, with the ROM shadowed at a 2 KiB boundary. */
+/* The option-ROM area, with the ROM read into it at a 2 KiB boundary and copied once more.
+ * 0, or 1 after the failure line. */
+static int map_roms(const char *path)
+{
     region = mmap((void *)REGION_BASE, REGION_SIZE, PROT_READ | PROT_WRITE,
                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     if (region != (uint8_t *)REGION_BASE) {
@@ -179,8 +173,8 @@ int main(int argc, char **argv)
         printf("0 passed, 1 failed\n");
         return 1;
     }
-    f = fopen(path, "rb");
-    n = f ? (long)fread(region + ROM1_OFFSET, 1, ROM2_OFFSET - ROM1_OFFSET, f) : -1;
+    FILE *f = fopen(path, "rb");
+    long n = f ? (long)fread(region + ROM1_OFFSET, 1, ROM2_OFFSET - ROM1_OFFSET, f) : -1;
     if (f)
         fclose(f);
     if (n <= 0) {
@@ -190,37 +184,52 @@ int main(int argc, char **argv)
     }
     memcpy(region + ROM2_OFFSET, region + ROM1_OFFSET, (size_t)n);
     mprotect(region, REGION_SIZE, PROT_READ | PROT_EXEC);
+    return 0;
+}
 
-    EXPECT_OK("scan the ROM area", vmi_rom_scan(&rom1, region, REGION_BASE, REGION_SIZE, 0, &err));
-    CHECK_EQ(rom1.base, REGION_BASE + ROM1_OFFSET);
-    CHECK(rom1.has_inline);
-    rom_size = rom1.size;
-    EXPECT_OK("probe the second copy", vmi_rom_probe(&rom2, region + ROM2_OFFSET,
+/* The scan finds the first copy where it was put, the probe the second; then the state page and
+ * the monitor, and VMI_Init and GetRelocationInfo run for real in both.  0, or 1. */
+static int start_roms(struct selftest *t)
+{
+    struct vmi_error err;
+
+    EXPECT_OK("scan the ROM area", vmi_rom_scan(&t->rom1, region, REGION_BASE, REGION_SIZE, 0, &err));
+    CHECK_EQ(t->rom1.base, REGION_BASE + ROM1_OFFSET);
+    CHECK(t->rom1.has_inline);
+    EXPECT_OK("probe the second copy", vmi_rom_probe(&t->rom2, region + ROM2_OFFSET,
                                                      REGION_SIZE - ROM2_OFFSET,
                                                      REGION_BASE + ROM2_OFFSET, 0, &err));
     if (h_failed) {
         printf("%u passed, %u failed\n", h_passed, h_failed);
         return 1;
     }
-    base1 = rom1.base;
-    base2 = rom2.base;
+    t->base1 = t->rom1.base;
+    t->base2 = t->rom2.base;
     printf("ROM %s: %u bytes at 0x%x and 0x%x, API %u.%u, virtual_top 0x%x, %u inline bodies\n",
-           path, rom_size, base1, base2, rom1.api_major, rom1.api_minor, rom1.virtual_top,
-           rom1.inline_entries);
-
-    /* The state page and the monitor, then VMI_Init and GetRelocationInfo, run for real. */
-    if (monitor_install(rom1.virtual_top) != 0) {
-        fprintf(stderr, "vmi-selftest: cannot map the state page at 0x%x\n", rom1.virtual_top);
+           t->path, t->rom1.size, t->base1, t->base2, t->rom1.api_major, t->rom1.api_minor,
+           t->rom1.virtual_top, t->rom1.inline_entries);
+    if (monitor_install(t->rom1.virtual_top) != 0) {
+        fprintf(stderr, "vmi-selftest: cannot map the state page at 0x%x\n", t->rom1.virtual_top);
         printf("%u passed, %u failed\n", h_passed, h_failed + 1);
         return 1;
     }
-    CHECK_EQ(harness_rom_init(base1), 0);
-    CHECK_EQ(harness_rom_init(base2), 0);
-    EXPECT_OK("GetRelocationInfo, first copy", vmi_reloc_table_fill(&rel1, harness_query_rom, &base1, &err));
-    EXPECT_OK("GetRelocationInfo, second copy", vmi_reloc_table_fill(&rel2, harness_query_rom, &base2, &err));
-    CHECK(rel1.info[VMI_CALL_CPUID].eip - rel2.info[VMI_CALL_CPUID].eip == base1 - base2);
+    CHECK_EQ(harness_rom_init(t->base1), 0);
+    CHECK_EQ(harness_rom_init(t->base2), 0);
+    EXPECT_OK("GetRelocationInfo, first copy",
+              vmi_reloc_table_fill(&t->rel1, harness_query_rom, &t->base1, &err));
+    EXPECT_OK("GetRelocationInfo, second copy",
+              vmi_reloc_table_fill(&t->rel2, harness_query_rom, &t->base2, &err));
+    CHECK(t->rel1.info[VMI_CALL_CPUID].eip - t->rel2.info[VMI_CALL_CPUID].eip ==
+          t->base1 - t->base2);
+    return 0;
+}
 
-    /* Our own text and site table. */
+/* Our own text (kept as loaded in original) and site table. */
+static void read_own_sites(struct selftest *t)
+{
+    struct vmi_error err;
+    uint32_t bytes = (uint32_t)((const char *)__stop_vmi_sites - (const char *)__start_vmi_sites);
+
     text.bytes = (uint8_t *)__executable_start;
     text.base = (uint32_t)(uintptr_t)__executable_start;
     text.size = (uint32_t)(etext - __executable_start);
@@ -228,16 +237,17 @@ int main(int argc, char **argv)
     text_hi = (text.base + text.size + 4095u) & ~4095u;
     original = malloc(text.size);
     memcpy(original, text.bytes, text.size);
-    {
-        uint32_t bytes = (uint32_t)((const char *)__stop_vmi_sites - (const char *)__start_vmi_sites);
-        sites.cap = bytes / sizeof(struct vmi_site);
-        sites.sites = calloc(sites.cap + 1, sizeof(*sites.sites));
-        EXPECT_OK("read the site table", vmi_sites_read(&sites, __start_vmi_sites,
-                  (uint32_t)(uintptr_t)__start_vmi_sites, bytes, &err));
-    }
-    /* A pre-specialized image (vmi-aot specialize --rom-base HARNESS_ROM_BASE): check it against the ROM
-     * found, as a kernel does at boot; the rounds below then start from native text. */
-    switch (aot_boot(&text, &sites, &rom1, &rel1)) {
+    t->sites.cap = bytes / sizeof(struct vmi_site);
+    t->sites.sites = calloc(t->sites.cap + 1, sizeof(*t->sites.sites));
+    EXPECT_OK("read the site table", vmi_sites_read(&t->sites, __start_vmi_sites,
+              (uint32_t)(uintptr_t)__start_vmi_sites, bytes, &err));
+}
+
+/* A pre-specialized image (vmi-aot specialize --rom-base HARNESS_ROM_BASE): checked against the ROM
+ * found, as a kernel does at boot; the rounds then start from native text.  0, or 1. */
+static int check_aot(struct selftest *t)
+{
+    switch (aot_boot(&text, &t->sites, &t->rom1, &t->rel1)) {
     case AOT_NONE:
         break;
     case AOT_MATCH:
@@ -249,91 +259,128 @@ int main(int argc, char **argv)
         printf("%u passed, %u failed\n", h_passed, h_failed + 1);
         return 1;
     }
+    return 0;
+}
+
+/* The plans' memory, sized for the site table; then the unpatched text checked to be exactly
+ * the native bytes and NOP fill at every site, and the workloads run on it. */
+static void plan_native(struct selftest *t)
+{
+    struct vmi_error err;
     struct vmi_plan_size need;
-    vmi_plan_size_for(&sites, &need);
+    uint32_t n = t->sites.count, total_len;
+
+    vmi_plan_size_for(&t->sites, &need);
     total_len = need.code;
-    printf("text 0x%x-0x%x: %u sites, %u bytes\n", text.base, text.base + text.size, sites.count,
-           total_len);
-    CHECK(sites.count > 50);
+    printf("text 0x%x-0x%x: %u sites, %u bytes\n", text.base, text.base + text.size, n, total_len);
+    CHECK(n > 50);
+    t->save.bytes = malloc(total_len + 1);
+    t->save.cap = total_len;
+    vmi_plan_init(&t->native, plan_sites(n), n, malloc(total_len + 1), total_len);
+    vmi_plan_init(&t->p1, plan_sites(n), n, malloc(total_len + 1), total_len);
+    vmi_plan_init(&t->p2, plan_sites(n), n, malloc(total_len + 1), total_len);
+    EXPECT_OK("native plan", vmi_plan_build(&t->native, &t->sites, NULL, NULL, NULL, &err));
+    EXPECT_OK("the text as loaded is the native plan", vmi_verify(&text, &t->native, &err));
+    printf("unpatched: %u workloads ran natively\n", run_workloads(&t->native, "unpatched"));
+}
 
-    code_n = malloc(total_len + 1);
-    code1 = malloc(total_len + 1);
-    code2 = malloc(total_len + 1);
-    save.bytes = malloc(total_len + 1);
-    save.cap = total_len;
-    vmi_plan_init(&native, plan_sites(sites.count), sites.count, code_n, total_len);
-    vmi_plan_init(&p1, plan_sites(sites.count), sites.count, code1, total_len);
-    vmi_plan_init(&p2, plan_sites(sites.count), sites.count, code2, total_len);
+/* One policy: planned for both copies, applied for the first, the workloads run, re-applied for
+ * the second from what the first wrote, run again, reverted to the original text.  The first
+ * round reports the plan. */
+static void one_policy(struct selftest *t, int round, unsigned pol)
+{
+    static struct vmi_stats stats;
+    struct vmi_plan_options opt = { (enum vmi_policy)pol, 0 };
+    struct vmi_error err;
+    unsigned ran1, ran2;
+    char label[64];
 
-    /* The unpatched text is exactly the native bytes + NOP fill at every site. */
-    EXPECT_OK("native plan", vmi_plan_build(&native, &sites, NULL, NULL, NULL, &err));
-    EXPECT_OK("the text as loaded is the native plan", vmi_verify(&text, &native, &err));
-    printf("unpatched: %u workloads ran natively\n", run_workloads(&native, "unpatched"));
+    EXPECT_OK("plan", vmi_plan_build(&t->p1, &t->sites, &t->rom1, &t->rel1, &opt, &err));
+    EXPECT_OK("plan, second ROM", vmi_plan_build(&t->p2, &t->sites, &t->rom2, &t->rel2, &opt, &err));
+    CHECK_EQ(text_writable(1), 0);
+    EXPECT_OK("apply", vmi_apply(&text, &t->p1, NULL, &t->save, &err));
+    CHECK_EQ(text_writable(0), 0);
+    EXPECT_OK("verify", vmi_verify(&text, &t->p1, &err));
+    snprintf(label, sizeof(label), "%s@0x%x", vmi_policy_name(pol), t->base1);
+    ran1 = run_workloads(&t->p1, label);
 
-    for (int round = 0; round < ROUNDS; round++) {
-        for (unsigned pol = 0; pol < VMI_POLICY_COUNT; pol++) {
-            struct vmi_plan_options opt = { (enum vmi_policy)pol, 0 };
-            unsigned ran1, ran2;
-            char label[64];
+    CHECK_EQ(text_writable(1), 0);
+    EXPECT_OK("re-apply, second ROM", vmi_apply(&text, &t->p2, &t->p1, NULL, &err));
+    CHECK_EQ(text_writable(0), 0);
+    snprintf(label, sizeof(label), "%s@0x%x", vmi_policy_name(pol), t->base2);
+    ran2 = run_workloads(&t->p2, label);
 
-            EXPECT_OK("plan", vmi_plan_build(&p1, &sites, &rom1, &rel1, &opt, &err));
-            EXPECT_OK("plan, second ROM", vmi_plan_build(&p2, &sites, &rom2, &rel2, &opt, &err));
-            CHECK_EQ(text_writable(1), 0);
-            EXPECT_OK("apply", vmi_apply(&text, &p1, NULL, &save, &err));
-            CHECK_EQ(text_writable(0), 0);
-            EXPECT_OK("verify", vmi_verify(&text, &p1, &err));
-            snprintf(label, sizeof(label), "%s@0x%x", vmi_policy_name(pol), base1);
-            ran1 = run_workloads(&p1, label);
-
-            /* Re-apply against the second copy, from what the first plan wrote. */
-            CHECK_EQ(text_writable(1), 0);
-            EXPECT_OK("re-apply, second ROM", vmi_apply(&text, &p2, &p1, NULL, &err));
-            CHECK_EQ(text_writable(0), 0);
-            snprintf(label, sizeof(label), "%s@0x%x", vmi_policy_name(pol), base2);
-            ran2 = run_workloads(&p2, label);
-
-            CHECK_EQ(text_writable(1), 0);
-            EXPECT_OK("revert", vmi_revert(&text, &p2, &save, &err));
-            CHECK_EQ(text_writable(0), 0);
-            CHECK(memcmp(text.bytes, original, text.size) == 0);
-            if (round == 0) {
-                vmi_plan_stats(&p1, &stats);
-                printf("policy %s: %u workloads ran (ROM 1), %u (ROM 2)\n", vmi_policy_name(pol),
-                       ran1, ran2);
-                vmi_report(&p1, &stats, verbose, print_line, NULL);
-            }
-            CHECK(ran1 >= 1 && ran1 == ran2);
-        }
+    CHECK_EQ(text_writable(1), 0);
+    EXPECT_OK("revert", vmi_revert(&text, &t->p2, &t->save, &err));
+    CHECK_EQ(text_writable(0), 0);
+    CHECK(memcmp(text.bytes, original, text.size) == 0);
+    if (round == 0) {
+        vmi_plan_stats(&t->p1, &stats);
+        printf("policy %s: %u workloads ran (ROM 1), %u (ROM 2)\n", vmi_policy_name(pol),
+               ran1, ran2);
+        vmi_report(&t->p1, &stats, verbose, print_line, NULL);
     }
-    /* Measured: plan, apply (with its checks and read-back) and revert, auto policy. */
-    {
-        struct vmi_plan_options opt = { VMI_POLICY_AUTO, 0 };
-        struct timespec t0, t1, t2, t3;
-        double plan_ns = 0, apply_ns = 0, revert_ns = 0;
-        const int reps = 200;
-        CHECK_EQ(text_writable(1), 0);
-        for (int i = 0; i < reps; i++) {
-            clock_gettime(CLOCK_MONOTONIC, &t0);
-            vmi_plan_build(&p1, &sites, &rom1, &rel1, &opt, &err);
-            clock_gettime(CLOCK_MONOTONIC, &t1);
-            vmi_apply(&text, &p1, NULL, &save, &err);
-            clock_gettime(CLOCK_MONOTONIC, &t2);
-            vmi_revert(&text, &p1, &save, &err);
-            clock_gettime(CLOCK_MONOTONIC, &t3);
-            plan_ns += (t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec);
-            apply_ns += (t2.tv_sec - t1.tv_sec) * 1e9 + (t2.tv_nsec - t1.tv_nsec);
-            revert_ns += (t3.tv_sec - t2.tv_sec) * 1e9 + (t3.tv_nsec - t2.tv_nsec);
-        }
-        CHECK_EQ(text_writable(0), 0);
-        CHECK(memcmp(text.bytes, original, text.size) == 0);
-        printf("measured (%d reps, %u sites): plan %.1f us, apply %.1f us, revert %.1f us\n", reps,
-               sites.count, plan_ns / reps / 1e3, apply_ns / reps / 1e3, revert_ns / reps / 1e3);
+    CHECK(ran1 >= 1 && ran1 == ran2);
+}
+
+static double ns_between(const struct timespec *a, const struct timespec *b)
+{
+    return (b->tv_sec - a->tv_sec) * 1e9 + (b->tv_nsec - a->tv_nsec);
+}
+
+/* Measured: plan, apply (with its checks and read-back) and revert, auto policy. */
+static void measure(struct selftest *t)
+{
+    struct vmi_plan_options opt = { VMI_POLICY_AUTO, 0 };
+    struct vmi_error err;
+    struct timespec t0, t1, t2, t3;
+    double plan_ns = 0, apply_ns = 0, revert_ns = 0;
+    const int reps = 200;
+
+    CHECK_EQ(text_writable(1), 0);
+    for (int i = 0; i < reps; i++) {
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        vmi_plan_build(&t->p1, &t->sites, &t->rom1, &t->rel1, &opt, &err);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        vmi_apply(&text, &t->p1, NULL, &t->save, &err);
+        clock_gettime(CLOCK_MONOTONIC, &t2);
+        vmi_revert(&text, &t->p1, &t->save, &err);
+        clock_gettime(CLOCK_MONOTONIC, &t3);
+        plan_ns += ns_between(&t0, &t1);
+        apply_ns += ns_between(&t1, &t2);
+        revert_ns += ns_between(&t2, &t3);
     }
+    CHECK_EQ(text_writable(0), 0);
+    CHECK(memcmp(text.bytes, original, text.size) == 0);
+    printf("measured (%d reps, %u sites): plan %.1f us, apply %.1f us, revert %.1f us\n", reps,
+           t->sites.count, plan_ns / reps / 1e3, apply_ns / reps / 1e3, revert_ns / reps / 1e3);
+}
+
+/* Phases: options, the ROM copies mapped and started, our own sites read and a specialized
+ * image checked, the native plan, every policy ROUNDS times, the measurement, the counting
+ * plan, and the native workloads once more on the reverted text. */
+int main(int argc, char **argv)
+{
+    struct selftest t = { .path = "build/rom/vmi-pv.rom" };
+    const char *profile = NULL;
+
+    int parsed = parse_args(argc, argv, &t.path, &profile);
+    if (parsed >= 0)
+        return parsed;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (map_roms(t.path) != 0 || start_roms(&t) != 0)
+        return 1;
+    read_own_sites(&t);
+    if (check_aot(&t) != 0)
+        return 1;
+    plan_native(&t);
+    for (int round = 0; round < ROUNDS; round++)
+        for (unsigned pol = 0; pol < VMI_POLICY_COUNT; pol++)
+            one_policy(&t, round, pol);
+    measure(&t);
     /* Per-site execution counts under the auto plan (docs/specializer.md). */
-    run_counting(&text, &sites, &rom1, &rel1, &save, original, profile);
-
-    /* After all that, the native workloads still run on the reverted text. */
-    run_workloads(&native, "reverted");
+    run_counting(&text, &t.sites, &t.rom1, &t.rel1, &t.save, original, profile);
+    run_workloads(&t.native, "reverted");
     CHECK(memcmp(text.bytes, original, text.size) == 0);
 
     printf("%u passed, %u failed\n", h_passed, h_failed);

@@ -5,26 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void put16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void put32(uint8_t *p, uint32_t v) { put16(p, v); put16(p + 2, v >> 16); }
-static void put64(uint8_t *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, (uint32_t)(v >> 32)); }
-
+/* The generated packed structs are the layout (little-endian, as every target of this project):
+ * records are filled as structs and copied out, never placed by literal offsets. */
 void aot_id_encode(const struct vmi_aot_identity *id, uint8_t out[AOT_ID_SIZE])
 {
-    memset(out, 0, AOT_ID_SIZE);
-    put32(out + 0x00, id->magic);
-    put16(out + 0x04, id->version);
-    out[0x06] = id->hash_kind;
-    out[0x07] = id->policy;
-    put64(out + 0x08, id->rom_hash);
-    put32(out + 0x10, id->rom_size);
-    put32(out + 0x14, id->rom_base);
-    put32(out + 0x18, id->site_count);
-    put32(out + 0x1c, id->reserved);
-    put64(out + 0x20, id->sites_hash);
+    memcpy(out, id, sizeof *id);
 }
 
-/* The generated packed struct is the layout (little-endian, as every target of this project). */
 void aot_id_decode(const uint8_t in[AOT_ID_SIZE], struct vmi_aot_identity *id)
 {
     memcpy(id, in, sizeof *id);
@@ -38,24 +25,22 @@ size_t aot_rec_size(uint32_t count, uint32_t bytes_size)
 void aot_rec_encode(uint8_t *buf, const struct aot_rec *rec, const struct aot_rec_site *sites,
                     const uint8_t *orig)
 {
-    memset(buf, 0, AOT_REC_HEADER);
-    put32(buf + 0x00, VMI_AOT_REC_MAGIC);
-    put16(buf + 0x04, AOT_REC_VERSION);
-    put16(buf + 0x06, AOT_REC_HEADER);
-    put16(buf + 0x08, AOT_REC_ENTRY);
-    put32(buf + 0x0c, rec->count);
-    put32(buf + 0x10, rec->bytes_size);
-    put32(buf + 0x14, rec->flags);
-    aot_id_encode(&rec->id, buf + 0x18);
+    struct vmi_aot_record h = {
+        .magic = VMI_AOT_REC_MAGIC, .version = AOT_REC_VERSION, .header_size = AOT_REC_HEADER,
+        .entry_size = AOT_REC_ENTRY, .count = rec->count, .bytes_size = rec->bytes_size,
+        .flags = rec->flags,
+    };
+    _Static_assert(sizeof h.identity == AOT_ID_SIZE, "the record holds one identity");
+    aot_id_encode(&rec->id, h.identity);
+    memcpy(buf, &h, sizeof h);
     uint8_t *e = buf + AOT_REC_HEADER;
     for (uint32_t i = 0; i < rec->count; i++, e += AOT_REC_ENTRY) {
-        put32(e + 0x0, sites[i].addr);
-        put32(e + 0x4, sites[i].record);
-        put32(e + 0x8, sites[i].bytes_off);
-        e[0xc] = sites[i].call;
-        e[0xd] = sites[i].len;
-        e[0xe] = sites[i].decision;
-        e[0xf] = sites[i].reason;
+        struct vmi_aot_record_entry en = {
+            .addr = sites[i].addr, .record = sites[i].record, .bytes_off = sites[i].bytes_off,
+            .call = sites[i].call, .len = sites[i].len, .decision = sites[i].decision,
+            .reason = sites[i].reason,
+        };
+        memcpy(e, &en, sizeof en);
     }
     if (rec->bytes_size)
         memcpy(e, orig, rec->bytes_size);

@@ -1,7 +1,7 @@
 /* The records a specialized image carries (docs/aot.md, "What OUT records"): the identity record
  * (struct vmi_aot_identity, filled in place in .vmi_aot_id) and the non-allocated section .vmi_aot
  * with a copy of that identity and the original bytes of every site.  Written by `specialize`,
- * read by `verify`.  Little-endian, packed, byte-serialized here (no host struct layout). */
+ * read by `verify`.  Little-endian and packed: the generated structs are the layout. */
 #ifndef VMI_AOT_RECORD_H
 #define VMI_AOT_RECORD_H
 

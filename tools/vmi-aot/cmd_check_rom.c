@@ -28,11 +28,24 @@ static const char *kind_name(enum romchk_kind k)
     return n[k];
 }
 
+/* "MAJ.MIN" from the ROM header (0.0 when the image is shorter than one). */
+static void api_version(const struct romchk *c, char *buf, size_t cap)
+{
+    unsigned maj = 0, min = 0;
+    if (c->size >= sizeof(struct vrom_header)) {
+        const struct vrom_header *h = (const struct vrom_header *)c->img;
+        maj = h->api_version_maj;
+        min = h->api_version_min;
+    }
+    snprintf(buf, cap, "%u.%u", maj, min);
+}
+
 static void print_text(const struct romchk *c, FILE *f)
 {
-    fprintf(f, "%s: %u bytes, API %u.%u, %s flavor, virtual_top 0x%08x, inline table: %s\n",
-            c->file, c->rom_size, c->size > 0x0d ? c->img[0x0d] : 0,
-            c->size > 0x0c ? c->img[0x0c] : 0, c->native ? "native" : "pv", c->virtual_top,
+    char api[16];
+    api_version(c, api, sizeof api);
+    fprintf(f, "%s: %u bytes, API %s, %s flavor, virtual_top 0x%08x, inline table: %s\n",
+            c->file, c->rom_size, api, c->native ? "native" : "pv", c->virtual_top,
             c->has_table ? "yes" : "no");
     fprintf(f, "%-8s %4s %-28s %-7s %4s %-9s %-26s %-26s %s\n", "kind", "call", "name", "offset",
             "len", "reloc", "writes", "allowed", "findings");
@@ -112,8 +125,7 @@ static json_t *reloc_counts_json(const struct romchk *c)
 static json_t *check_rom_json(const struct romchk *c)
 {
     char api[16];
-    snprintf(api, sizeof api, "%u.%u", c->size > 0x0d ? c->img[0x0d] : 0,
-             c->size > 0x0c ? c->img[0x0c] : 0);
+    api_version(c, api, sizeof api);
     json_t *doc = aot_json_doc(CHECK_ROM_TOOL, CHECK_ROM_SCHEMA);
     int bad = aot_json_set(doc, "rom", aot_json_string(c->file));
     bad |= aot_json_set(doc, "size", json_integer(c->rom_size));

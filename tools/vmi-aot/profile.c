@@ -64,6 +64,125 @@ static int parse_dec64(const char *s, uint64_t *out)
     return 0;
 }
 
+/* A profile being read: where, for which image, and the line that listed each site (0: none
+ * yet). */
+struct prof_reader {
+    struct aot_profile *p;
+    const struct aot_image *img;
+    uint32_t *line_of;
+    uint32_t lineno, listed;
+    struct aot_err *err;
+};
+
+/* The words of a site line: "site", then addr=, call= and count= once each; other key=value
+ * words are skipped (for tools that add some). */
+static int site_words(struct prof_reader *rd, char *q, const char **addr_s, const char **call_s,
+                      const char **count_s)
+{
+    const char *path = rd->p->path;
+    char *save = NULL, *tok = strtok_r(q, " \t", &save);
+    if (strcmp(tok, "site") != 0)
+        return aot_fail(rd->err, "%s:%u: not a profile line: expected 'site addr=0x... call=NAME "
+                        "count=N' or a # comment", path, rd->lineno);
+    while ((tok = strtok_r(NULL, " \t", &save))) {
+        const char **slot = !strncmp(tok, "addr=", 5) ? addr_s
+                          : !strncmp(tok, "call=", 5) ? call_s
+                          : !strncmp(tok, "count=", 6) ? count_s : NULL;
+        if (!slot)
+            continue;
+        if (*slot)
+            return aot_fail(rd->err, "%s:%u: '%.*s' given twice", path, rd->lineno,
+                            (int)(strchr(tok, '=') - tok + 1), tok);
+        *slot = strchr(tok, '=') + 1;
+    }
+    if (!*addr_s || !*call_s || !*count_s)
+        return aot_fail(rd->err, "%s:%u: a site line needs addr=, call= and count= (%s= is "
+                        "missing)", path, rd->lineno, !*addr_s ? "addr" : !*call_s ? "call" : "count");
+    return 0;
+}
+
+/* One site line: an address that is a site of the image, of the call named, not listed before,
+ * and a count that keeps the total within 64 bits. */
+static int site_line(struct prof_reader *rd, char *q)
+{
+    const struct aot_image *img = rd->img;
+    struct aot_profile *p = rd->p;
+    const char *path = p->path, *addr_s = NULL, *call_s = NULL, *count_s = NULL;
+    uint32_t addr, lineno = rd->lineno;
+    uint64_t count;
+
+    if (site_words(rd, q, &addr_s, &call_s, &count_s) != 0)
+        return -1;
+    if (parse_hex32(addr_s, &addr) != 0)
+        return aot_fail(rd->err, "%s:%u: addr '%s' is not a 32-bit 0x-hex address", path, lineno,
+                        addr_s);
+    if (parse_dec64(count_s, &count) != 0)
+        return aot_fail(rd->err, "%s:%u: count '%s' is not a decimal count", path, lineno,
+                        count_s);
+    const struct aot_site *s = site_exact(img, addr);
+    if (!s)
+        return aot_fail(rd->err, "%s:%u: 0x%08x is not a site of %s: the profile is for another "
+                        "image", path, lineno, addr, img->path);
+    if (strcmp(call_s, aot_call_name(s->call)) != 0)
+        return aot_fail(rd->err, "%s:%u: the site at 0x%08x is %s in %s, the profile says %s: the "
+                        "profile is for another image", path, lineno, addr, aot_call_name(s->call),
+                        img->path, call_s);
+    size_t i = (size_t)(s - img->sites);
+    if (rd->line_of[i])
+        return aot_fail(rd->err, "%s:%u: the site at 0x%08x is listed twice (first at line %u)",
+                        path, lineno, addr, rd->line_of[i]);
+    if (p->total + count < p->total)
+        return aot_fail(rd->err, "%s:%u: the counts add up to more than 2^64", path, lineno);
+    rd->line_of[i] = lineno;
+    p->count[i] = count;
+    p->total += count;
+    rd->listed++;
+    return 0;
+}
+
+/* Every line of f: text without NUL bytes; blank lines and # comments skipped, the rest site
+ * lines. */
+static int read_lines(struct prof_reader *rd, FILE *f)
+{
+    char *buf = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int rc = 0;
+
+    while (rc == 0 && (errno = 0, (len = getline(&buf, &cap, f)) >= 0)) {
+        rd->lineno++;
+        if (memchr(buf, '\0', (size_t)len)) {
+            rc = aot_fail(rd->err, "%s:%u: a NUL byte: not a text profile", rd->p->path,
+                          rd->lineno);
+            break;
+        }
+        while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' ' ||
+                           buf[len - 1] == '\t'))
+            buf[--len] = '\0';
+        char *q = buf + strspn(buf, " \t");
+        if (*q && *q != '#')
+            rc = site_line(rd, q);
+    }
+    if (rc == 0 && (errno || ferror(f)))
+        rc = aot_fail(rd->err, "%s: cannot read: %s", rd->p->path, strerror(errno ? errno : EIO));
+    free(buf);
+    return rc;
+}
+
+/* Every site of the image is listed; else the first missing one is named. */
+static int all_listed(const struct prof_reader *rd)
+{
+    const struct aot_profile *p = rd->p;
+    if (rd->listed == p->nsites)
+        return 0;
+    size_t i = 0;
+    while (i < p->nsites && rd->line_of[i])
+        i++;
+    return aot_fail(rd->err, "%s: lists %u of the %u sites of %s; the site at 0x%08x (%s) is "
+                    "missing: the profile is for another image", p->path, rd->listed, p->nsites,
+                    rd->img->path, rd->img->sites[i].addr, aot_call_name(rd->img->sites[i].call));
+}
+
 int aot_profile_read(struct aot_profile *p, const char *path, const struct aot_image *img,
                      struct aot_err *err)
 {
@@ -71,115 +190,19 @@ int aot_profile_read(struct aot_profile *p, const char *path, const struct aot_i
     p->path = path;
     p->nsites = (uint32_t)img->nsites;
     p->count = calloc(p->nsites ? p->nsites : 1, sizeof *p->count);
-    uint32_t *line_of = calloc(p->nsites ? p->nsites : 1, sizeof *line_of);
+    struct prof_reader rd = { p, img, calloc(p->nsites ? p->nsites : 1, sizeof *rd.line_of), 0, 0,
+                              err };
     FILE *f = NULL;
-    char *buf = NULL;
-    size_t cap = 0;
-    uint32_t lineno = 0, listed = 0;
     int rc = -1;
-    if (!p->count || !line_of) {
+    if (!p->count || !rd.line_of)
         aot_fail(err, "%s: out of memory for %u sites", path, p->nsites);
-        goto out;
-    }
-    f = fopen(path, "r");
-    if (!f) {
+    else if (!(f = fopen(path, "r")))
         aot_fail(err, "%s: cannot open: %s", path, strerror(errno));
-        goto out;
-    }
-    ssize_t len;
-    while (errno = 0, (len = getline(&buf, &cap, f)) >= 0) {
-        lineno++;
-        if (memchr(buf, '\0', (size_t)len)) {
-            aot_fail(err, "%s:%u: a NUL byte: not a text profile", path, lineno);
-            goto out;
-        }
-        while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' ' ||
-                           buf[len - 1] == '\t'))
-            buf[--len] = '\0';
-        char *q = buf + strspn(buf, " \t");
-        if (!*q || *q == '#')
-            continue;
-        const char *addr_s = NULL, *call_s = NULL, *count_s = NULL;
-        char *save = NULL, *tok = strtok_r(q, " \t", &save);
-        if (strcmp(tok, "site") != 0) {
-            aot_fail(err, "%s:%u: not a profile line: expected 'site addr=0x... call=NAME "
-                     "count=N' or a # comment", path, lineno);
-            goto out;
-        }
-        while ((tok = strtok_r(NULL, " \t", &save))) {
-            const char **slot = !strncmp(tok, "addr=", 5) ? &addr_s
-                              : !strncmp(tok, "call=", 5) ? &call_s
-                              : !strncmp(tok, "count=", 6) ? &count_s : NULL;
-            if (!slot)
-                continue;       /* other key=value words: for tools that add some */
-            if (*slot) {
-                aot_fail(err, "%s:%u: '%.*s' given twice", path, lineno,
-                         (int)(strchr(tok, '=') - tok + 1), tok);
-                goto out;
-            }
-            *slot = strchr(tok, '=') + 1;
-        }
-        if (!addr_s || !call_s || !count_s) {
-            aot_fail(err, "%s:%u: a site line needs addr=, call= and count= (%s= is missing)",
-                     path, lineno, !addr_s ? "addr" : !call_s ? "call" : "count");
-            goto out;
-        }
-        uint32_t addr;
-        uint64_t count;
-        if (parse_hex32(addr_s, &addr) != 0) {
-            aot_fail(err, "%s:%u: addr '%s' is not a 32-bit 0x-hex address", path, lineno, addr_s);
-            goto out;
-        }
-        if (parse_dec64(count_s, &count) != 0) {
-            aot_fail(err, "%s:%u: count '%s' is not a decimal count", path, lineno, count_s);
-            goto out;
-        }
-        const struct aot_site *s = site_exact(img, addr);
-        if (!s) {
-            aot_fail(err, "%s:%u: 0x%08x is not a site of %s: the profile is for another image",
-                     path, lineno, addr, img->path);
-            goto out;
-        }
-        if (strcmp(call_s, aot_call_name(s->call)) != 0) {
-            aot_fail(err, "%s:%u: the site at 0x%08x is %s in %s, the profile says %s: the "
-                     "profile is for another image", path, lineno, addr, aot_call_name(s->call),
-                     img->path, call_s);
-            goto out;
-        }
-        size_t i = (size_t)(s - img->sites);
-        if (line_of[i]) {
-            aot_fail(err, "%s:%u: the site at 0x%08x is listed twice (first at line %u)", path,
-                     lineno, addr, line_of[i]);
-            goto out;
-        }
-        if (p->total + count < p->total) {
-            aot_fail(err, "%s:%u: the counts add up to more than 2^64", path, lineno);
-            goto out;
-        }
-        line_of[i] = lineno;
-        p->count[i] = count;
-        p->total += count;
-        listed++;
-    }
-    if (errno || ferror(f)) {
-        aot_fail(err, "%s: cannot read: %s", path, strerror(errno ? errno : EIO));
-        goto out;
-    }
-    if (listed != p->nsites) {
-        size_t i = 0;
-        while (i < p->nsites && line_of[i])
-            i++;
-        aot_fail(err, "%s: lists %u of the %u sites of %s; the site at 0x%08x (%s) is missing: "
-                 "the profile is for another image", path, listed, p->nsites, img->path,
-                 img->sites[i].addr, aot_call_name(img->sites[i].call));
-        goto out;
-    }
-    rc = 0;
-out:
+    else if (read_lines(&rd, f) == 0 && all_listed(&rd) == 0)
+        rc = 0;
     if (f)
         fclose(f);
-    free(buf);
-    free(line_of);
+    free(rd.line_of);
     if (rc)
         aot_profile_free(p);
     return rc;
@@ -281,6 +304,94 @@ void aot_profile_result_free(struct aot_prof_result *r)
     memset(r, 0, sizeof *r);
 }
 
+/* Each site's need (need[i], conf[i]), the executed sites counted, and those the plan did not
+ * inline listed in r->miss, most executed first. */
+static void find_misses(struct aot_prof_result *r, const struct aot_profile *p,
+                        const struct vmi_site_table *table, const struct vmi_plan *plan,
+                        const struct vmi_rom *rom, int *need, uint8_t *conf)
+{
+    for (uint32_t i = 0; i < plan->count; i++) {
+        const struct vmi_site_plan *sp = &plan->sites[i];
+        const struct vmi_site_info *s = &table->sites[i];
+        need[i] = site_need(rom, s, &conf[i]);
+        if (!p->count[i])
+            continue;
+        r->hot++;
+        if (sp->decision == VMI_DECISION_INLINE) {
+            r->inlined += p->count[i];
+            continue;
+        }
+        struct aot_prof_miss *m = &r->miss[r->nmiss++];
+        m->site = i;
+        m->count = p->count[i];
+        m->body_len = need[i];
+        m->missed = sp->noinline == VMI_NOINLINE_TOO_LONG && need[i] > sp->len
+                    ? need[i] - sp->len : -1;
+        m->conflict = sp->noinline == VMI_NOINLINE_CLOBBERS ? conf[i] : 0;
+    }
+    qsort(r->miss, r->nmiss, sizeof *r->miss, miss_cmp);
+}
+
+/* The suggested reserve of call c from its k executed sites' needs nc (see the top of this file),
+ * never below floor, and the executions it inlines. */
+static void suggest_reserve(struct aot_prof_call *c, struct need_count *nc, uint32_t k,
+                            uint32_t floor, uint32_t share_ppm)
+{
+    qsort(nc, k, sizeof *nc, need_cmp);
+    uint64_t acc = 0;
+    int found = 0;
+    uint32_t want = 0;
+    for (uint32_t j = 0; j < k && !found; j++) {
+        acc += nc[j].count;
+        if ((j + 1 == k || nc[j + 1].need != nc[j].need) && reaches(acc, c->execs, share_ppm)) {
+            want = (uint32_t)nc[j].need;
+            found = 1;
+        }
+    }
+    c->reachable = found;
+    if (!found)
+        want = k ? (uint32_t)nc[k - 1].need : c->reserve;
+    c->suggested = want > floor ? want : floor;
+    for (uint32_t j = 0; j < k; j++)
+        if ((uint32_t)nc[j].need <= c->suggested)
+            c->at_suggested += nc[j].count;
+}
+
+/* The summary of one call into c: its sites, executed sites and executions, what its reserve
+ * inlines today and what it should be.  0 when the call was not executed (c unused). */
+static int call_summary(struct aot_prof_call *c, unsigned call, const struct aot_profile *p,
+                        const struct vmi_site_table *table, const struct vmi_plan *plan,
+                        const int *need, struct need_count *nc, uint32_t share_ppm)
+{
+    const struct vmi_call_meta *m = &vmi_call_table[call];
+    uint32_t k = 0, sites = 0;
+
+    memset(c, 0, sizeof *c);
+    for (uint32_t i = 0; i < plan->count; i++) {
+        if (table->sites[i].call != call)
+            continue;
+        sites++;
+        if (!p->count[i])
+            continue;
+        c->hot++;
+        c->execs += p->count[i];
+        if (need[i] >= 0) {
+            nc[k++] = (struct need_count){ need[i], p->count[i] };
+            if (need[i] <= plan->sites[i].len)
+                c->at_reserve += p->count[i];
+        }
+    }
+    if (!c->execs)
+        return 0;
+    c->call = (uint8_t)call;
+    c->sites = sites;
+    c->reserve = m->reserve;
+    suggest_reserve(c, nc, k, m->native_len > REL32_LEN ? m->native_len : REL32_LEN, share_ppm);
+    return 1;
+}
+
+/* Phases: each site's need and the misses, then a summary per executed call, most executed
+ * first. */
 int aot_profile_analyze(struct aot_prof_result *r, const struct aot_profile *p,
                         const struct vmi_site_table *table, const struct vmi_plan *plan,
                         const struct vmi_rom *rom, uint32_t share_ppm, struct aot_err *err)
@@ -300,74 +411,10 @@ int aot_profile_analyze(struct aot_prof_result *r, const struct aot_profile *p,
         aot_profile_result_free(r);
         return aot_fail(err, "%s: out of memory analysing %u sites", p->path, n);
     }
-    uint32_t ncalls_seen[VMI_NUM_CALLS] = { 0 };
-    for (uint32_t i = 0; i < n; i++) {
-        const struct vmi_site_plan *sp = &plan->sites[i];
-        const struct vmi_site_info *s = &table->sites[i];
-        need[i] = site_need(rom, s, &conf[i]);
-        ncalls_seen[s->call]++;
-        if (!p->count[i])
-            continue;
-        r->hot++;
-        if (sp->decision == VMI_DECISION_INLINE) {
-            r->inlined += p->count[i];
-            continue;
-        }
-        struct aot_prof_miss *m = &r->miss[r->nmiss++];
-        m->site = i;
-        m->count = p->count[i];
-        m->body_len = need[i];
-        m->missed = sp->noinline == VMI_NOINLINE_TOO_LONG && need[i] > sp->len
-                    ? need[i] - sp->len : -1;
-        m->conflict = sp->noinline == VMI_NOINLINE_CLOBBERS ? conf[i] : 0;
-    }
-    qsort(r->miss, r->nmiss, sizeof *r->miss, miss_cmp);
-
-    for (unsigned call = 0; call < VMI_NUM_CALLS; call++) {
-        uint64_t execs = 0;
-        uint32_t k = 0, hot = 0;
-        struct aot_prof_call *c = &r->calls[r->ncalls];
-        const struct vmi_call_meta *m = &vmi_call_table[call];
-        memset(c, 0, sizeof *c);
-        for (uint32_t i = 0; i < n; i++) {
-            if (table->sites[i].call != call || !p->count[i])
-                continue;
-            hot++;
-            execs += p->count[i];
-            if (need[i] >= 0) {
-                nc[k++] = (struct need_count){ need[i], p->count[i] };
-                if (need[i] <= plan->sites[i].len)
-                    c->at_reserve += p->count[i];
-            }
-        }
-        if (!execs)
-            continue;
-        c->call = (uint8_t)call;
-        c->sites = ncalls_seen[call];
-        c->hot = hot;
-        c->execs = execs;
-        c->reserve = m->reserve;
-        uint32_t floor = m->native_len > REL32_LEN ? m->native_len : REL32_LEN;
-        qsort(nc, k, sizeof *nc, need_cmp);
-        uint64_t acc = 0;
-        int found = 0;
-        uint32_t want = 0;
-        for (uint32_t j = 0; j < k && !found; j++) {
-            acc += nc[j].count;
-            if ((j + 1 == k || nc[j + 1].need != nc[j].need) && reaches(acc, execs, share_ppm)) {
-                want = (uint32_t)nc[j].need;
-                found = 1;
-            }
-        }
-        c->reachable = found;
-        if (!found)
-            want = k ? (uint32_t)nc[k - 1].need : c->reserve;
-        c->suggested = want > floor ? want : floor;
-        for (uint32_t j = 0; j < k; j++)
-            if ((uint32_t)nc[j].need <= c->suggested)
-                c->at_suggested += nc[j].count;
-        r->ncalls++;
-    }
+    find_misses(r, p, table, plan, rom, need, conf);
+    for (unsigned call = 0; call < VMI_NUM_CALLS; call++)
+        r->ncalls += (uint32_t)call_summary(&r->calls[r->ncalls], call, p, table, plan, need, nc,
+                                            share_ppm);
     qsort(r->calls, r->ncalls, sizeof *r->calls, call_cmp);
     free(need);
     free(conf);

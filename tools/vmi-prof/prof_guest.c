@@ -76,88 +76,61 @@ static int log_clock(const char *path, int lineno, const char *line, enum prof_g
     return 0;
 }
 
-int prof_read_guest(const char *path, enum prof_guest_clock given, struct prof_result *res,
-                    char *why, size_t cap)
+/* One "bench op=" line: a row per measured strategy, the call/inline ratio and the native figure
+ * as notes.  The number of rows added, or -1 with why[] set. */
+static int bench_line(const char *path, int lineno, const char *line, struct prof_result *res,
+                      char *why, size_t cap)
 {
-    enum prof_guest_clock clock = given;
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(why, cap, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    char *line = NULL, compiler[32] = "?", rom[8] = "?", buf[64];
-    size_t lcap = 0;
-    int added = 0, lineno = 0;
     static const struct { const char *key; int strat; } keys[] = {
         { "hand", STRAT_HAND }, { "inline", STRAT_INLINE }, { "call", STRAT_CALL },
         { "indirect", STRAT_INDIRECT }, { "trap", STRAT_TRAP },
     };
-    while (getline(&line, &lcap, f) >= 0) {
-        lineno++;
-        if (strncmp(line, "qemu ", 5) == 0 &&
-            log_clock(path, lineno, line, given, &clock, why, cap) != 0) {
-            free(line);
-            fclose(f);
-            return -1;
-        }
-        if (strncmp(line, "VMI-GUEST ", 10) == 0)
-            field(line, "compiler", compiler, sizeof compiler);
-        else if (strncmp(line, "rom ", 4) == 0)
-            field(line, "found", rom, sizeof rom);
-        if (strncmp(line, "bench op=", 9) != 0)
-            continue;
-        char op[32], iters[16], rounds[16];
-        if (!field(line, "op", op, sizeof op) || !field(line, "iters", iters, sizeof iters) ||
-            !field(line, "rounds", rounds, sizeof rounds)) {
-            snprintf(why, cap, "%s:%d: a bench line without op, iters and rounds", path, lineno);
-            free(line);
-            fclose(f);
-            return -1;
-        }
-        char name[PROF_NAME_MAX];
-        snprintf(name, sizeof name, "guest:%s", op);
-        for (unsigned i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-            if (!field(line, keys[i].key, buf, sizeof buf) || strcmp(buf, "-") == 0)
-                continue;
-            char *end;
-            double v = strtod(buf, &end);
-            if (end == buf || *end) {
-                snprintf(why, cap, "%s:%d: %s=%s is not a number", path, lineno, keys[i].key,
-                         buf);
-                free(line);
-                fclose(f);
-                return -1;
-            }
-            struct prof_row *row = prof_result_add(res);
-            if (!row) {
-                snprintf(why, cap, "out of memory");
-                free(line);
-                fclose(f);
-                return -1;
-            }
-            snprintf(row->workload, sizeof row->workload, "%s", name);
-            row->strategy = (enum prof_strategy)keys[i].strat;
-            row->is_path = 1;
-            row->reps = 1;
-            row->per_op[0] = v;
-            row->iters = (unsigned)strtoul(iters, NULL, 10);
-            prof_row_summarize(row);
-            added++;
-        }
-        char cv[32], iv[32];
-        if (field(line, "call", cv, sizeof cv) && field(line, "inline", iv, sizeof iv) &&
-            atof(iv) > 0)
-            prof_result_note(res, "%s: call/inline %.2fx", name, atof(cv) / atof(iv));
-        if (field(line, "native", buf, sizeof buf))
-            prof_result_note(res, "%s native (privileged instructions, no ROM): %s%s", name, buf,
-                             strcmp(buf, "-") == 0 ? " (not run: no native variant here)" : "");
-    }
-    free(line);
-    fclose(f);
-    if (!added) {
-        snprintf(why, cap, "%s: no 'bench op=' line with a measured strategy", path);
+    char op[32], iters[16], rounds[16], buf[64];
+    int added = 0;
+    if (!field(line, "op", op, sizeof op) || !field(line, "iters", iters, sizeof iters) ||
+        !field(line, "rounds", rounds, sizeof rounds)) {
+        snprintf(why, cap, "%s:%d: a bench line without op, iters and rounds", path, lineno);
         return -1;
     }
+    char name[PROF_NAME_MAX];
+    snprintf(name, sizeof name, "guest:%s", op);
+    for (unsigned i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (!field(line, keys[i].key, buf, sizeof buf) || strcmp(buf, "-") == 0)
+            continue;
+        char *end;
+        double v = strtod(buf, &end);
+        if (end == buf || *end) {
+            snprintf(why, cap, "%s:%d: %s=%s is not a number", path, lineno, keys[i].key, buf);
+            return -1;
+        }
+        struct prof_row *row = prof_result_add(res);
+        if (!row) {
+            snprintf(why, cap, "out of memory");
+            return -1;
+        }
+        snprintf(row->workload, sizeof row->workload, "%s", name);
+        row->strategy = (enum prof_strategy)keys[i].strat;
+        row->is_path = 1;
+        row->reps = 1;
+        row->per_op[0] = v;
+        row->iters = (unsigned)strtoul(iters, NULL, 10);
+        prof_row_summarize(row);
+        added++;
+    }
+    char cv[32], iv[32];
+    if (field(line, "call", cv, sizeof cv) && field(line, "inline", iv, sizeof iv) &&
+        atof(iv) > 0)
+        prof_result_note(res, "%s: call/inline %.2fx", name, atof(cv) / atof(iv));
+    if (field(line, "native", buf, sizeof buf))
+        prof_result_note(res, "%s native (privileged instructions, no ROM): %s%s", name, buf,
+                         strcmp(buf, "-") == 0 ? " (not run: no native variant here)" : "");
+    return added;
+}
+
+/* Where the figures come from and what unit they are in. */
+static void guest_source(struct prof_result *res, enum prof_guest_clock clock,
+                         const char *compiler, const char *rom)
+{
     snprintf(res->params.clock, sizeof res->params.clock, "%s",
              clock == PROF_CLOCK_ICOUNT ? "instructions" : "host TSC ticks");
     snprintf(res->source, sizeof res->source, "guest serial log (%s, rom found=%s), best of runs, %s",
@@ -168,5 +141,41 @@ int prof_read_guest(const char *path, enum prof_guest_clock given, struct prof_r
     else
         prof_result_note(res, "guest figures are host TSC ticks (without -icount the guest's "
                               "rdtsc reads the host's TSC): they move with the host's load");
+}
+
+int prof_read_guest(const char *path, enum prof_guest_clock given, struct prof_result *res,
+                    char *why, size_t cap)
+{
+    enum prof_guest_clock clock = given;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(why, cap, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char *line = NULL, compiler[32] = "?", rom[8] = "?";
+    size_t lcap = 0;
+    int added = 0, lineno = 0, n = 0;
+    while (n >= 0 && getline(&line, &lcap, f) >= 0) {
+        lineno++;
+        if (strncmp(line, "qemu ", 5) == 0 &&
+            log_clock(path, lineno, line, given, &clock, why, cap) != 0)
+            n = -1;
+        else if (strncmp(line, "VMI-GUEST ", 10) == 0)
+            field(line, "compiler", compiler, sizeof compiler);
+        else if (strncmp(line, "rom ", 4) == 0)
+            field(line, "found", rom, sizeof rom);
+        else if (strncmp(line, "bench op=", 9) == 0 &&
+                 (n = bench_line(path, lineno, line, res, why, cap)) > 0)
+            added += n;
+    }
+    free(line);
+    fclose(f);
+    if (n < 0)
+        return -1;
+    if (!added) {
+        snprintf(why, cap, "%s: no 'bench op=' line with a measured strategy", path);
+        return -1;
+    }
+    guest_source(res, clock, compiler, rom);
     return added;
 }

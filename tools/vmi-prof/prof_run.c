@@ -348,17 +348,13 @@ struct cg_count {
     double ir;
 };
 
-int prof_run_callgrind(const struct prof_run_opts *o, struct prof_result *res, char *why,
-                       size_t cap)
+/* The engine under valgrind --tool=callgrind, cn iterations, its dumps into dir.  0, or -1 with
+ * why[] set (left as run_lines set it when valgrind could not be run). */
+static int run_callgrind(const struct prof_run_opts *o, const char *dir, unsigned cn,
+                         struct prof_result *res, char *why, size_t cap)
 {
-    char dir[] = "/tmp/vmi-prof-cg.XXXXXX";
-    if (!mkdtemp(dir)) {
-        set_why(why, cap, "mkdtemp: %s", strerror(errno));
-        return -1;
-    }
     char outopt[256], nbuf[16], tbuf[16];
     snprintf(outopt, sizeof outopt, "--callgrind-out-file=%s/cg.out", dir);
-    unsigned cn = o->n < 2000 ? o->n : 2000;
     snprintf(nbuf, sizeof nbuf, "%u", cn);
     snprintf(tbuf, sizeof tbuf, "%u", 1u);
     char *argv[24];
@@ -383,16 +379,42 @@ int prof_run_callgrind(const struct prof_run_opts *o, struct prof_result *res, c
     argv[n] = NULL;
     struct engine_ctx pc = { .res = res, .opt = o, .phase = "callgrind", .n = cn };
     int st = run_lines(argv, callgrind_line, &pc, 1, NULL, why, cap);
-    int rc = 0;
-    if (st != 0) {
-        if (st > 0)
-            set_why(why, cap, "valgrind --tool=callgrind exited with status %d", st);
-        rc = -1;
-    }
+    if (st == 0)
+        return 0;
+    if (st > 0)
+        set_why(why, cap, "valgrind --tool=callgrind exited with status %d", st);
+    return -1;
+}
 
-    /* one file per CALLGRIND_DUMP_STATS_AT: "desc: Trigger: Client Request: prof W|S|N" and
-     * "totals: IR" */
-    struct cg_count cnt[512];
+/* One dump (one per CALLGRIND_DUMP_STATS_AT): "desc: Trigger: Client Request: prof W|S|N" names
+ * the workload, strategy and iterations, "totals: IR" (or "summary: IR") the count.  1 with *c
+ * filled when the dump has both. */
+static int read_dump(FILE *f, struct cg_count *c)
+{
+    static const char tag[] = "desc: Trigger: Client Request: prof ";
+    char line[512];
+    int have = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, tag, strlen(tag)) == 0) {
+            char *p = line + strlen(tag), *bar1 = strchr(p, '|'),
+                 *bar2 = bar1 ? strchr(bar1 + 1, '|') : NULL;
+            if (bar1 && bar2 && bar1 - p < PROF_NAME_MAX && bar2 - bar1 - 1 < 16) {
+                snprintf(c->workload, sizeof c->workload, "%.*s", (int)(bar1 - p), p);
+                snprintf(c->strategy, sizeof c->strategy, "%.*s", (int)(bar2 - bar1 - 1),
+                         bar1 + 1);
+                c->iters = (unsigned)strtoul(bar2 + 1, NULL, 10);
+                have = c->iters > 0;
+            }
+        } else if (strncmp(line, "totals:", 7) == 0 || strncmp(line, "summary:", 8) == 0) {
+            c->ir = strtod(strchr(line, ':') + 1, NULL);
+        }
+    }
+    return have && c->ir >= 0;
+}
+
+/* Every dump in dir read (when parse is set) into cnt (at most cap), and removed with dir. */
+static unsigned collect_dumps(const char *dir, int parse, struct cg_count *cnt, unsigned cap)
+{
     unsigned ncnt = 0;
     DIR *d = opendir(dir);
     struct dirent *e;
@@ -401,37 +423,25 @@ int prof_run_callgrind(const struct prof_run_opts *o, struct prof_result *res, c
             continue;
         char path[512];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        FILE *f = rc == 0 ? fopen(path, "r") : NULL;
-        char line[512];
+        FILE *f = parse ? fopen(path, "r") : NULL;
         struct cg_count c = { "", "", 0, -1 };
-        int have = 0;
-        while (f && fgets(line, sizeof line, f)) {
-            const char *tag = "desc: Trigger: Client Request: prof ";
-            if (strncmp(line, tag, strlen(tag)) == 0) {
-                char *p = line + strlen(tag), *bar1 = strchr(p, '|'),
-                     *bar2 = bar1 ? strchr(bar1 + 1, '|') : NULL;
-                if (bar1 && bar2 && bar1 - p < PROF_NAME_MAX && bar2 - bar1 - 1 < 16) {
-                    snprintf(c.workload, sizeof c.workload, "%.*s", (int)(bar1 - p), p);
-                    snprintf(c.strategy, sizeof c.strategy, "%.*s", (int)(bar2 - bar1 - 1),
-                             bar1 + 1);
-                    c.iters = (unsigned)strtoul(bar2 + 1, NULL, 10);
-                    have = c.iters > 0;
-                }
-            } else if (strncmp(line, "totals:", 7) == 0 || strncmp(line, "summary:", 8) == 0) {
-                c.ir = strtod(strchr(line, ':') + 1, NULL);
-            }
-        }
+        int have = f && read_dump(f, &c);
         if (f)
             fclose(f);
         unlink(path);
-        if (have && c.ir >= 0 && ncnt < 512)
+        if (have && ncnt < cap)
             cnt[ncnt++] = c;
     }
     if (d)
         closedir(d);
     rmdir(dir);
-    if (rc != 0)
-        return -1;
+    return ncnt;
+}
+
+/* Each count attached to the engine's row of its workload and strategy, less the empty loop's
+ * count per iteration.  The number of rows that got one. */
+static unsigned attach_counts(struct prof_result *res, const struct cg_count *cnt, unsigned ncnt)
+{
     unsigned matched = 0;
     for (unsigned i = 0; i < ncnt; i++) {
         enum prof_strategy s;
@@ -448,7 +458,26 @@ int prof_run_callgrind(const struct prof_run_opts *o, struct prof_result *res, c
         row->insns_per_op = cnt[i].ir / cnt[i].iters - empty;
         matched++;
     }
-    if (!matched) {
+    return matched;
+}
+
+/* Phases: the engine run under callgrind in a temporary directory, its dumps collected (and the
+ * directory removed), the counts attached to the rows. */
+int prof_run_callgrind(const struct prof_run_opts *o, struct prof_result *res, char *why,
+                       size_t cap)
+{
+    char dir[] = "/tmp/vmi-prof-cg.XXXXXX";
+    if (!mkdtemp(dir)) {
+        set_why(why, cap, "mkdtemp: %s", strerror(errno));
+        return -1;
+    }
+    unsigned cn = o->n < 2000 ? o->n : 2000;
+    int rc = run_callgrind(o, dir, cn, res, why, cap);
+    struct cg_count cnt[512];
+    unsigned ncnt = collect_dumps(dir, rc == 0, cnt, 512);
+    if (rc != 0)
+        return -1;
+    if (!attach_counts(res, cnt, ncnt)) {
         set_why(why, cap, "callgrind reported no counts");
         return -1;
     }
