@@ -115,14 +115,7 @@ for h in "$@"; do
         fail "$name: text output: $(head -3 "$out/$name.txt")"
     fi
     # a clobber conflict: every record's clobbers byte 0 (the site keeps every register)
-    python3 - "$h" "$out/$name-noclob" <<'PY'
-import sys
-sys.path.insert(0, "tests/aot"); import aotpatch
-e = aotpatch.Elf(sys.argv[1]); t = e.sec("vmi_sites")
-for k in range(t["size"] // 12):
-    e.data[t["off"] + 12 * k + 6] = 0
-open(sys.argv[2], "wb").write(e.data)
-PY
+    "$AOT_IMGEDIT" rec-clobbers "$h" "$out/$name-noclob" 0 || fail "$name: aot-imgedit rec-clobbers"
     if "$aot" specialize "$out/$name-noclob" --rom "$pv" --rom-base $HARNESS_ROM_BASE --dry-run \
             --report "$out/$name-noclob.json" --profile "$prof" >"$out/$name-noclob.txt" 2>&1 \
             && res=$(check_report "$out/$name-noclob.json" "$prof" 0.9 2>&1) \
