@@ -1,5 +1,6 @@
 /* A session: see session.h. */
 #include "session.h"
+#include "vmi_aot.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -94,24 +95,66 @@ int aot_session_read_sites(struct aot_session *s, struct aot_err *err)
     return 0;
 }
 
-/* The span: a buffer from the first site to the last at the image's addresses, holding only the
- * sites' bytes (vmi_apply reads and writes nothing else). */
-static int make_span(struct aot_session *s, struct aot_err *err)
+/* A buffer from the first of img's sites to the last at the image's addresses, holding only the
+ * sites' bytes (vmi_apply reads and writes nothing else), and the core's text over it. */
+static int sites_span(const struct aot_image *img, uint8_t **span, struct vmi_text *text,
+                      struct aot_err *err)
 {
-    const struct aot_site *st = s->img.sites;
-    uint32_t n = (uint32_t)s->img.nsites;
-    uint32_t lo = s->lo = n ? st[0].addr : 0;
+    const struct aot_site *st = img->sites;
+    uint32_t n = (uint32_t)img->nsites;
+    uint32_t lo = n ? st[0].addr : 0;
     uint64_t hi = n ? (uint64_t)st[n - 1].addr + st[n - 1].len : 0;
     if (hi - lo > SPAN_MAX)
         return aot_fail(err, "%s: the sites span 0x%08x..0x%08llx, more than %u MiB",
-                        s->img.path, lo, (unsigned long long)hi, SPAN_MAX >> 20);
-    s->span = calloc(hi - lo ? hi - lo : 1, 1);
-    if (!s->span)
-        return aot_fail(err, "%s: out of memory", s->img.path);
+                        img->path, lo, (unsigned long long)hi, SPAN_MAX >> 20);
+    *span = calloc(hi - lo ? hi - lo : 1, 1);
+    if (!*span)
+        return aot_fail(err, "%s: out of memory", img->path);
     for (uint32_t i = 0; i < n; i++)
-        memcpy(s->span + (st[i].addr - lo), aot_site_bytes(&s->img, &st[i]), st[i].len);
-    s->text = (struct vmi_text){ s->span, lo, (uint32_t)(hi - lo), NULL, NULL };
+        memcpy(*span + (st[i].addr - lo), aot_site_bytes(img, &st[i]), st[i].len);
+    *text = (struct vmi_text){ *span, lo, (uint32_t)(hi - lo), NULL, NULL };
     return 0;
+}
+
+static int make_span(struct aot_session *s, struct aot_err *err)
+{
+    if (sites_span(&s->img, &s->span, &s->text, err) != 0)
+        return -1;
+    s->lo = s->text.base;
+    return 0;
+}
+
+int aot_session_sites_hash(const struct aot_session *s, uint64_t *hash, struct aot_err *err)
+{
+    struct vmi_error ve;
+    if (!s->span || !s->table.sites)
+        return aot_fail(err, "the session's sites hash: not planned (a caller's bug)");
+    if (vmi_sites_hash(&s->text, &s->table, hash, &ve) != VMI_OK)
+        return fail_site(s, err, "hash the sites", &ve);
+    return 0;
+}
+
+/* The ELF reader's sites as the core's table (address and length are all vmi_sites_hash reads),
+ * so that an image the inliner would refuse can still be hashed and compared. */
+int aot_image_sites_hash(const struct aot_image *img, uint64_t *hash, struct aot_err *err)
+{
+    struct vmi_error ve;
+    uint32_t n = (uint32_t)img->nsites;
+    struct vmi_site_info *info = calloc(n ? n : 1, sizeof *info);
+    if (!info)
+        return aot_fail(err, "%s: out of memory for %u sites", img->path, n);
+    for (uint32_t i = 0; i < n; i++)
+        info[i] = (struct vmi_site_info){ .addr = img->sites[i].addr, .index = i,
+                                          .len = img->sites[i].len };
+    struct vmi_site_table table = { info, n, n };
+    uint8_t *span = NULL;
+    struct vmi_text text;
+    int rc = sites_span(img, &span, &text, err);
+    if (rc == 0 && vmi_sites_hash(&text, &table, hash, &ve) != VMI_OK)
+        rc = aot_fail_vmi(err, &ve, "%s: hash the sites", img->path);
+    free(span);
+    free(info);
+    return rc;
 }
 
 int aot_session_plan(struct aot_session *s, enum vmi_policy policy, struct aot_err *err)

@@ -77,6 +77,14 @@ static inline const uint8_t *aot_session_site_bytes(const struct aot_session *s,
     return s->span + (s->img.sites[i].addr - s->lo);
 }
 
+/* vmi_aot_identity.sites_hash, by the core's vmi_sites_hash, of the span as it is now (after
+ * aot_session_apply: what specialize writes).  Needs aot_session_plan. */
+int aot_session_sites_hash(const struct aot_session *s, uint64_t *hash, struct aot_err *err);
+
+/* The same hash of an image's sites as they are in the file (what verify compares with the
+ * identity), by the same vmi_sites_hash over the ELF reader's sites. */
+int aot_image_sites_hash(const struct aot_image *img, uint64_t *hash, struct aot_err *err);
+
 /* The call (or for a Linux kernel's pv site its op) of the site at addr, or "?". */
 const char *aot_session_site_name(const struct aot_session *s, uint32_t addr);
 

@@ -347,7 +347,7 @@ static int plan_and_apply(struct spec_run *r)
 }
 
 /* The identity: the ROM, where it is, the policy, and the hash of the new site bytes. */
-static void fill_identity(struct spec_run *r)
+static int fill_identity(struct spec_run *r)
 {
     struct vmi_aot_identity *id = &r->id;
     *id = (struct vmi_aot_identity){ 0 };
@@ -359,10 +359,11 @@ static void fill_identity(struct spec_run *r)
     id->rom_size = r->s.rom.size;
     id->rom_base = r->base;
     id->site_count = r->n;
-    id->sites_hash = VMI_FNV1A64_INIT;
-    for (uint32_t i = 0; i < r->n; i++)
-        id->sites_hash = vmi_fnv1a64(id->sites_hash, aot_session_site_bytes(&r->s, i),
-                                     r->s.img.sites[i].len);
+    uint64_t h;
+    if (aot_session_sites_hash(&r->s, &h, &r->err) != 0)
+        return fail(r->err.msg);
+    id->sites_hash = h;
+    return 0;
 }
 
 /* What the report and the summaries show: the plan, the identity, what is written. */
@@ -521,8 +522,9 @@ int aot_cmd_specialize(int argc, char **argv)
         rc = locate(&r);
     if (rc == 0)
         rc = plan_and_apply(&r);
+    if (rc == 0)
+        rc = fill_identity(&r);
     if (rc == 0) {
-        fill_identity(&r);
         make_view(&r);
         rc = start_report(&r);
     }

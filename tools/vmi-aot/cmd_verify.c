@@ -473,12 +473,10 @@ static void check_site_records(struct verify_run *r)
     struct aot_verify_result *v = &r->v;
     const struct aot_image *imgp = &r->s.img;
     const struct aot_rec *rec = &r->rec;
-    uint64_t h = VMI_FNV1A64_INIT;
     uint8_t native[256];
     for (size_t i = 0; i < r->s.img.nsites; i++) {
         const struct aot_site *s = &r->s.img.sites[i];
         const struct aot_rec_site *rs = &rec->sites[i];
-        h = vmi_fnv1a64(h, aot_site_bytes(&r->s.img, s), s->len);
         v->bytes_hashed += s->len;
         if (rs->addr != s->addr || rs->len != s->len || rs->call != s->call ||
             rs->record != s->rec_index)
@@ -489,7 +487,10 @@ static void check_site_records(struct verify_run *r)
             sproblem(v, s, SITE_FMT "the original bytes in " AOT_SECTION_NAME " are not the call's "
                     "native sequence and NOP fill", SITE_ARGS(i, s));
     }
-    if (h != rec->id.sites_hash)
+    uint64_t h;
+    if (aot_image_sites_hash(imgp, &h, &r->err) != 0)
+        problem(v, "sites_hash: %s", r->err.msg);
+    else if (h != rec->id.sites_hash)
         problem(v, "sites_hash: the site bytes hash to 0x%016llx, the identity says 0x%016llx: "
                 "a site was changed after specialize", (unsigned long long)h,
                 (unsigned long long)rec->id.sites_hash);
