@@ -64,9 +64,12 @@ $(PROF_ENGINE): $(PROF_ENG_OBJ) $(HOST32) $(INL_LIB)
 	$(CC) $(PROF_M32_LD) $(PROF_ENG_OBJ) $(HOST32) $(INL_LIB) -o $@
 
 # ---- the 64-bit front end ----
+# (--sites --rom on an image without vmi_rom_area places the ROM where the harness maps it:
+# HARNESS_ROM_BASE, mk/inliner.mk.)
+PROF_FRONT_DEFS := -DHARNESS_ROM_BASE=$(HARNESS_ROM_BASE)u
 $(B)/obj/prof/%.o: $(PROF_DIR)/%.c | $(GLUE_H)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(HOSTLIB_INC) $(shell pkg-config --cflags cairo 2>/dev/null) $(DEPFLAGS) -c $< -o $@
+	$(CC) $(HOST_CFLAGS) $(HOSTLIB_INC) $(PROF_FRONT_DEFS) $(shell pkg-config --cflags cairo 2>/dev/null) $(DEPFLAGS) -c $< -o $@
 
 # --sites attributes addresses with the hosted library (the ELF image, DWARF lines, site info,
 # ROM loading, mk/lib.mk), the JSON outputs write strings with its escaper; vmi_sites_read and the
@@ -137,7 +140,7 @@ check-prof-usage: $(PROF_FRONT)
 check-prof-clang: $(GLUE_H)
 	@set -e; for f in $(PROF_FRONT_SRC); do \
 	    $(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -I$(PROF_DIR) $(HOSTLIB_INC) \
-	        $(shell pkg-config --cflags cairo 2>/dev/null) -fsyntax-only $$f; done
+	        $(PROF_FRONT_DEFS) $(shell pkg-config --cflags cairo 2>/dev/null) -fsyntax-only $$f; done
 	@$(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Iinliner -I$(PROF_DIR) -fsyntax-only \
 	    $(PROF_DIR)/gen/prof_gen.c
 	@set -e; for f in $(PROF_ENG_SRC) $(PROF_DIR)/engine/relocs.c; do \

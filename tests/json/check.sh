@@ -7,6 +7,7 @@
 # a document naming no schema that is not on the allowed pending list; and a path holding \xff
 # comes out as U+FFFD in valid UTF-8.
 set -u
+: "${LINUX_ROM_BASE:?LINUX_ROM_BASE: set by make (mk/inliner.mk)}"
 b=$1 linux_dir=$2
 out=$b/tests/json aot=$b/bin/vmi-aot prof=$b/bin/vmi-prof selftest=$b/bin/vmi-selftest
 mini=$b/tests/aot/linux-mini-0.elf kernel=$b/guest/kernel.elf
@@ -49,7 +50,7 @@ fi
 run "$out/spec-report.json=vmi-aot.specialize/1" "$aot" specialize "$kernel" --rom "$pv" --dry-run --report "$out/spec-report.json"
 run "$out/spec-profile.json=vmi-aot.specialize/1" "$aot" specialize "$selftest" --rom "$pv" \
     --rom-base "$HARNESS_ROM_BASE" --dry-run --report "$out/spec-profile.json" --profile "$out/harness.profile"
-run "$out/spec-linux.json=vmi-aot.specialize/1" "$aot" specialize "$mini" --rom "$pv" --rom-base 0xc00c8000 \
+run "$out/spec-linux.json=vmi-aot.specialize/1" "$aot" specialize "$mini" --rom "$pv" --rom-base "$LINUX_ROM_BASE" \
     --dry-run --report "$out/spec-linux.json"
 # verify --json: a specialized guest kernel verified (exit 0), and against the other ROM (exit 1,
 # still a valid document, ok false, the problem recorded)

@@ -31,7 +31,10 @@
 #include "vmi_inliner.h"
 
 #define PROF_SITES_SCHEMA "vmi-prof.sites/1"   /* docs/json.md */
-#define DEFAULT_ROM_BASE 0xc8800u   /* an image without vmi_rom_area: where the harness maps it */
+#ifndef HARNESS_ROM_BASE
+#error "HARNESS_ROM_BASE: where the harness maps the ROM, from mk/inliner.mk"
+#endif
+#define DEFAULT_ROM_BASE HARNESS_ROM_BASE   /* an image without vmi_rom_area: the harness's */
 
 struct psite {
     uint32_t addr;
