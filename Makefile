@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # vmi-inline: the VMI ABI spec, its generator, ROM images, the call-site inliner and its tools.
 # `make` builds everything under build/; `make check` runs every test; `make demo` runs the main job;
 # `make bench` runs the benchmarks; `make install PREFIX=... DESTDIR=...` installs and

@@ -29,3 +29,4 @@ void emit_banner(const struct spec *spec, struct outbuf *ob, const char *comment
                  const char *comment_close);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

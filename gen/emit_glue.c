@@ -309,3 +309,4 @@ void emit_glue(const struct spec *spec, struct outbuf *ob)
     }
     ob_printf(ob, "\n#endif /* __ASSEMBLER__ */\n#endif /* VMI_GLUE_H */\n");
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -197,3 +197,4 @@ void emit_header(const struct spec *spec, struct outbuf *ob)
     emit_meta(spec, ob);
     ob_printf(ob, "#endif /* !__ASSEMBLER__ */\n\n#endif /* VMI_ABI_H */\n");
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -212,3 +212,4 @@ void emit_linux_header(const struct spec *spec, struct outbuf *ob)
     emit_rules(spec, ob);
     ob_printf(ob, "\n#endif /* VMI_LINUX_H */\n");
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

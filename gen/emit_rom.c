@@ -278,3 +278,4 @@ int emit_rom(const struct spec *spec, const struct spec_rom *rom, struct outbuf 
     ob_printf(ob, "\n\t.section .note.GNU-stack, \"\", @progbits\n");
     return ob->failed ? (spec_set_error(err, rom->pos, "out of memory"), -1) : 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -49,3 +49,4 @@ void emit_summary(const struct spec *spec, FILE *out)
             "one site of each call %u bytes.\n", spec->nconsts, spec->nstructs, spec->nroms,
             native_bytes, reserve);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

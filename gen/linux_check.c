@@ -106,3 +106,4 @@ int linux_check(struct spec *spec, struct spec_error *err)
             return -1;
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -445,3 +445,4 @@ int linux_parse_line(struct linux_parser *lp, const struct lex_line *l, struct s
         return parse_rule(lp, l, err);
     return open_group(lp, l, err);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -262,3 +262,4 @@ unsigned linux_rules_check(const struct spec *spec, struct spec_error *out, unsi
     }
     return c.n;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

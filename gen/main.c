@@ -332,3 +332,4 @@ int main(int argc, char **argv)
         free(o.dir_files[--o.ndir]);
     return rc;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -72,3 +72,4 @@ int native_decode(struct spec_call *call, const char *const texts[], struct spec
     }
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -23,3 +23,4 @@ void nop_fill(uint8_t *buf, unsigned len)
         len -= n;
     }
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -14,3 +14,4 @@ extern const uint8_t nop_forms[NOP_MAX + 1][NOP_MAX];
 void nop_fill(uint8_t *buf, unsigned len);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

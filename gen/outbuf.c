@@ -72,3 +72,4 @@ int ob_write_file(const struct outbuf *ob, const char *path, char *why, size_t w
     }
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -18,3 +18,4 @@ void ob_free(struct outbuf *ob);
 int ob_write_file(const struct outbuf *ob, const char *path, char *why, size_t why_cap);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

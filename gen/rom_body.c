@@ -266,3 +266,4 @@ int rom_emit_block(const struct spec *spec, const struct spec_block *b, const ch
         ob_printf(ob, "\tret\n");
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -31,3 +31,4 @@ int rom_emit_block(const struct spec *spec, const struct spec_block *b, const ch
                    struct outbuf *ob, unsigned *nrelocs, struct spec_error *err);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

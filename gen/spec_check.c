@@ -355,3 +355,4 @@ int spec_check(struct spec *spec, struct spec_error *err)
     qsort(spec->calls, spec->ncalls, sizeof spec->calls[0], cmp_calls);
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

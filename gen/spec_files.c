@@ -132,3 +132,4 @@ int spec_dir_files(const char *dir, char *paths[], unsigned max, struct spec_err
     qsort(paths, n, sizeof *paths, by_name);
     return (int)n;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -18,3 +18,4 @@ int spec_parse_files(struct spec *spec, const char *const paths[], unsigned n,
 int spec_dir_files(const char *dir, char *paths[], unsigned max, struct spec_error *err);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

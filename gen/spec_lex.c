@@ -88,3 +88,4 @@ void lex_normalize_space(char *dst, unsigned long cap, const char *src)
     }
     dst[n] = '\0';
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -29,3 +29,4 @@ void lex_normalize_space(char *dst, unsigned long cap, const char *src);
 char *lex_trim(char *s);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

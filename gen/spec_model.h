@@ -302,3 +302,4 @@ void spec_set_error(struct spec_error *err, struct spec_pos pos, const char *fmt
     __attribute__((format(printf, 3, 4)));
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

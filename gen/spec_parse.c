@@ -899,3 +899,4 @@ const struct spec_const *spec_find_const(const struct spec *spec, const char *na
             return &spec->consts[i];
     return NULL;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -116,3 +116,4 @@ void bench_run(void)
     kprintf("bench op=irqsave iters=%u rounds=%u native=%s call=%s inline=%s\n", ITERS, ROUNDS,
             val[0], val[1], val[2]);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

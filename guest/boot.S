@@ -46,3 +46,4 @@ boot_stack_top:
     .globl vmi_rom_area
 vmi_rom_area:
     .skip VMI_ROM_AREA_SIZE
+/* SPDX-License-Identifier: GPL-2.0-only */

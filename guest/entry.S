@@ -104,3 +104,4 @@ probe_insn:
 probe_fixup:
     movl    $-1, %eax
     ret
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -66,3 +66,4 @@ void tss_set_stack(uint32_t esp0)
     tss.esp0 = esp0;
     VMI(UpdateKernelStack, SEL_KDATA, esp0);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -53,3 +53,4 @@ void idt_init(void)
     if (check.base != idtr.base || check.limit != idtr.limit)
         panic("GetIDT returned base %x limit %x", check.base, check.limit);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -17,3 +17,4 @@ void irq_restore(uint32_t flags)
     cs_depth--;
     VMI(SetInterruptMask, flags);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

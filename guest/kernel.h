@@ -127,3 +127,4 @@ void check(const char *name, int ok, const char *fmt, ...) __attribute__((format
 extern uint32_t checks_failed;
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

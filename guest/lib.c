@@ -80,3 +80,4 @@ const char *cmdline_get(const char *cmdline, const char *key, char *buf, size_t 
     }
     return NULL;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -86,3 +86,4 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
     kprintf("RESULT %s checks_failed=%u\n", checks_failed ? "FAIL" : "PASS", checks_failed);
     qemu_exit(checks_failed ? EXIT_FAIL : EXIT_PASS);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

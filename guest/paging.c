@@ -188,3 +188,4 @@ uint32_t frames_in_use(void)
 {
     return frames_used;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

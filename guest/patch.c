@@ -294,3 +294,4 @@ void count_report(void)
                 vmi_call_name(count_plan.sites[i].call), count_snapshot[i]);
     kprintf("profile end sites=%u executions=%u\n", count_plan.count, total);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -66,3 +66,4 @@ int irq0_due(void)
     outb(0x20, 0x0a);
     return (irr | isr) & 1;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -364,3 +364,4 @@ void platform_report(void)
           ps.delivered_by[VMI_CALL_EnableInterrupts] + ps.delivered_by[VMI_CALL_SetInterruptMask],
           ps.violations, ps.queue_drained);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

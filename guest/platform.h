@@ -8,3 +8,4 @@ void platform_reserve_hole(uint32_t virtual_top);   /* map and fill the state pa
 void platform_report(void);
 extern int platform_active;                         /* the ROM has called the gate */
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -155,3 +155,4 @@ pstub_table:
     .globl platform_target
 platform_target:
     .long 0
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -113,3 +113,4 @@ int rom_find_and_init(void)
     }
     return 1;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -253,3 +253,4 @@ void selftest(void)
     check("frames_released", frames_in_use() == frames, "before=%u after=%u", frames, frames_in_use());
     test_timer();
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -186,3 +186,4 @@ void panic(const char *fmt, ...)
     __builtin_va_end(ap);
     qemu_exit(EXIT_FAIL);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

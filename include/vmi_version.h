@@ -7,3 +7,4 @@
 #define VMI_VERSION "1.1.0"
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -72,3 +72,4 @@ const char *vmi_aot_rule_name(unsigned rule)
     };
     return rule < VMI_AOT_RULE_COUNT ? names[rule] : "?";
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -29,3 +29,4 @@ vmi_status vmi_sites_hash(const struct vmi_text *text, const struct vmi_site_tab
     *hash = h;
     return VMI_OK;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -76,3 +76,4 @@ vmi_status vmi_aot_record_decode(struct vmi_aot_record_view *rec, const void *da
         vmi_memset(rec, 0, sizeof(*rec));
     return st;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

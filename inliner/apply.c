@@ -256,3 +256,4 @@ vmi_status vmi_revert(struct vmi_text *text, const struct vmi_plan *applied,
                          "read-back differs from the saved bytes", err);
     return st;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -7,3 +7,4 @@ uint32_t vmi_write_rel32_branch(uint8_t *out, uint8_t opcode, uint32_t at, uint3
     vmi_wr32(out + 1, target - (at + VMI_BRANCH_LEN));
     return VMI_BRANCH_LEN;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

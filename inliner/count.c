@@ -115,3 +115,4 @@ vmi_status vmi_plan_count(struct vmi_plan *out, const struct vmi_plan *base,
     area->thunks_len = at;
     return VMI_OK;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

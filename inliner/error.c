@@ -28,3 +28,4 @@ vmi_status vmi_fail(struct vmi_error *err, vmi_status status, uint32_t site, uin
     }
     return status;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

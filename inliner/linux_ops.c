@@ -109,3 +109,4 @@ int vmi_linux_op_find(unsigned config, const char *name)
             return (int)op;
     return -1;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -99,3 +99,4 @@ vmi_status vmi_linux_sites_read(struct vmi_site_table *table, const void *record
     table->count = n;
     return VMI_OK;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

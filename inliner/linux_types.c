@@ -44,3 +44,4 @@ vmi_status vmi_linux_types_for(struct vmi_linux_type *out, uint32_t cap, unsigne
     types->count = (uint32_t)words;
     return VMI_OK;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

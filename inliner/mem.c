@@ -28,3 +28,4 @@ int vmi_memcmp(const void *a, const void *b, uint32_t n)
             return *x < *y ? -1 : 1;
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -50,3 +50,4 @@ int vmi_is_native(const uint8_t *have, uint8_t call, uint32_t len)
             return 0;
     return vmi_same(have, vmi_nops[len], len);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -354,3 +354,4 @@ vmi_status vmi_plan_build(struct vmi_plan *plan, const struct vmi_site_table *si
     plan->policy = (uint8_t)b.policy;
     return VMI_OK;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -12,3 +12,4 @@ void vmi_plan_size_for(const struct vmi_site_table *table, struct vmi_plan_size 
     size->code = code;
     size->thunks = size->sites * VMI_COUNT_THUNK_FIXED + code;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -202,3 +202,4 @@ int pv_monitor_delivers(const struct pv_model_env *env, uint32_t nr)
         env->wr(env->ctx, FIELD(pending), 4, 0);
     return yes;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

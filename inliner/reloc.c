@@ -34,3 +34,4 @@ void vmi_rel32_move(uint8_t *field, uint32_t old_end, uint32_t new_end)
     uint32_t target = old_end + vmi_rd32(field);
     vmi_wr32(field, target - new_end);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -292,3 +292,4 @@ void vmi_report(const struct vmi_plan *plan, const struct vmi_stats *stats, int 
     }
 #undef st
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

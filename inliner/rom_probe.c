@@ -303,3 +303,4 @@ uint8_t vmi_rom_inline_reloc(const struct vmi_rom *rom, const struct vmi_inline_
                              (uint32_t)body->reloc_first + i);
     return ((const struct vmi_inline_reloc *)(rom->image + ro))->offset;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

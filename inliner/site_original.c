@@ -31,3 +31,4 @@ vmi_status vmi_sites_capture(const struct vmi_site_table *table, const struct vm
     *len = need;
     return VMI_OK;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

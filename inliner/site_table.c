@@ -128,3 +128,4 @@ vmi_status vmi_sites_check_overlap(const struct vmi_site_info *s, uint32_t n,
     }
     return VMI_OK;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -83,3 +83,4 @@ vmi_status vmi_aot_record_decode(struct vmi_aot_record_view *rec, const void *da
                                  struct vmi_error *err);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -494,3 +494,4 @@ void vmi_report(const struct vmi_plan *plan, const struct vmi_stats *stats, int 
                 vmi_sink_fn sink, void *ctx);
 
 #endif /* VMI_INLINER_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -106,3 +106,4 @@ vmi_status vmi_sites_check_overlap(const struct vmi_site_info *s, uint32_t n,
                                    struct vmi_error *err);
 
 #endif /* VMI_INTERNAL_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -41,3 +41,4 @@ int vmi_linux_group_find(const char *name);
 int vmi_linux_op_find(unsigned config, const char *name);
 
 #endif /* VMI_LINUX_OPS_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -88,3 +88,4 @@ vmi_status vmi_linux_sites_read(struct vmi_site_table *table, const void *record
                                 struct vmi_error *err);
 
 #endif /* VMI_LINUX_SITES_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

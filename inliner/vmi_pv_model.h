@@ -61,3 +61,4 @@ int pv_monitor_drain(const struct pv_model_env *env);
 int pv_monitor_delivers(const struct pv_model_env *env, uint32_t nr);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -89,3 +89,4 @@ int aot_fail_vmi(struct aot_err *err, const struct vmi_error *e, const char *fmt
     vmi_error_format(e, line, sizeof line);
     return aot_fail(err, "%s: %s", what, line);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

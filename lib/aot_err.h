@@ -29,3 +29,4 @@ const char *aot_lib_text(const char *text, const char *fallback);
 void aot_one_line(char *msg);
 
 #endif /* VMI_AOT_ERR_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

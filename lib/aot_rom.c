@@ -125,3 +125,4 @@ int aot_rom_in_routine(const struct aot_rom *r, uint32_t off, const char **name)
     }
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -50,3 +50,4 @@ int aot_rom_relocs(const struct aot_rom *r, uint32_t base, struct vmi_reloc_tabl
 int aot_rom_in_routine(const struct aot_rom *r, uint32_t off, const char **name);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

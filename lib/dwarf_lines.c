@@ -803,3 +803,4 @@ int aot_dwarf_open(struct aot_dwarf **out, const struct aot_image *img, struct a
     *out = r.dw;
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

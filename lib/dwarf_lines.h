@@ -42,3 +42,4 @@ struct aot_dwarf_stats {
 void aot_dwarf_stats(const struct aot_dwarf *dw, struct aot_dwarf_stats *st);
 
 #endif /* VMI_AOT_DWARF_LINES_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -118,3 +118,4 @@ int aot_dwarf_sanity(const struct aot_image *img, struct aot_err *err)
     }
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

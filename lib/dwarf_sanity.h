@@ -22,3 +22,4 @@
 int aot_dwarf_sanity(const struct aot_image *img, struct aot_err *err);
 
 #endif /* VMI_AOT_DWARF_SANITY_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

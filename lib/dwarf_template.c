@@ -307,3 +307,4 @@ int aot_dwarf_template(const struct aot_image *img, const char *name, struct aot
         aot_template_free(out);
     return found;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

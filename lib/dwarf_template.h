@@ -26,3 +26,4 @@ int aot_dwarf_template(const struct aot_image *img, const char *name, struct aot
 void aot_template_free(struct aot_template *t);
 
 #endif /* VMI_AOT_DWARF_TEMPLATE_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -594,3 +594,4 @@ fail:
     aot_image_close(img);
     return -1;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -123,3 +123,4 @@ int aot_image_symbol(const struct aot_image *img, const char *name, struct aot_s
 const char *aot_call_name(unsigned call);
 
 #endif /* VMI_AOT_ELF_IMAGE_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -251,3 +251,4 @@ int aot_writer_write(struct aot_writer *w, const char *out_path, unsigned mode, 
     }
     return aot_outfile_commit(&of, (mode_t)mode, err);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -56,3 +56,4 @@ int aot_writer_add_section(struct aot_writer *w, const char *name, const void *d
 int aot_writer_write(struct aot_writer *w, const char *out_path, unsigned mode, struct aot_err *err);
 
 #endif /* VMI_AOT_ELF_WRITER_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

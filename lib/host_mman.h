@@ -13,3 +13,4 @@
 #endif
 
 #endif /* VMI_HOST_MMAN_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

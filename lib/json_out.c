@@ -217,3 +217,4 @@ void aot_json_str(FILE *f, const char *s)
         fputs("null", f);               /* out of memory: still a value, the document parses */
     json_decref(v);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -82,3 +82,4 @@ int aot_json_write_value(FILE *f, const json_t *v);
 void aot_json_str(FILE *f, const char *s);
 
 #endif /* VMI_AOT_JSON_OUT_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -279,3 +279,4 @@ int aot_linux_check_dwarf(struct aot_image *img, struct aot_err *err)
     lx->op_source = "dwarf";
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -58,3 +58,4 @@ const char *aot_linux_config_name(unsigned config, char *buf, size_t cap);
 int aot_linux_check_dwarf(struct aot_image *img, struct aot_err *err);
 
 #endif /* VMI_AOT_LINUX_IMAGE_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -81,3 +81,4 @@ void aot_outfile_abort(struct aot_outfile *o)
     free(o->path);
     memset(o, 0, sizeof *o);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -22,3 +22,4 @@ int aot_outfile_commit(struct aot_outfile *o, mode_t mode, struct aot_err *err);
 void aot_outfile_abort(struct aot_outfile *o);
 
 #endif /* VMI_AOT_OUTFILE_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -111,3 +111,4 @@ int romchk_code(struct romchk *c, uint32_t off, struct romchk_body *body, const 
 int romchk_is_sensitive(unsigned mnemonic, uint64_t attributes);
 
 #endif /* VMI_AOT_ROMCHK_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -816,3 +816,4 @@ unsigned romchk_behave(struct romchk *c)
     }
     return n + check_entries(c);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -26,3 +26,4 @@
 unsigned romchk_behave(struct romchk *c);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

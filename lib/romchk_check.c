@@ -291,3 +291,4 @@ int romchk_run(struct romchk *c)
     }
     return c->nfindings || c->dropped ? -1 : 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

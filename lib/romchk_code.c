@@ -653,3 +653,4 @@ int romchk_code(struct romchk *c, uint32_t off, struct romchk_body *body, const 
     }
     return analyse(c, off, 0, 0, where, out);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -175,3 +175,4 @@ void romchk_consumer(struct romchk *c)
         }
     }
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

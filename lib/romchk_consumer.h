@@ -11,3 +11,4 @@
 void romchk_consumer(struct romchk *c);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

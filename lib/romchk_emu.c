@@ -42,3 +42,4 @@ int romchk_emu_call(const uint8_t *img, uint32_t size, uint32_t base, uint32_t e
     *edx = m.r[M_EDX];
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

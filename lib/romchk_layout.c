@@ -270,3 +270,4 @@ int romchk_layout(struct romchk *c)
     check_table(c, minor);
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -799,3 +799,4 @@ enum mach_outcome mach_run(struct mach *m, uint32_t eip, uint32_t stop_at, unsig
     snprintf(m->why, sizeof m->why, "did not finish within %u instructions", max_steps);
     return MACH_LIMIT;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -86,3 +86,4 @@ uint64_t mach_msr(const struct mach *m, uint32_t index);
 uint32_t mach_cpuid(uint32_t leaf, uint32_t sub, int reg);
 
 #endif /* VMI_AOT_ROMCHK_MACH_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

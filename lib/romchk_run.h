@@ -19,3 +19,4 @@ extern const char *const romchk_reloc_names[4];
 int romchk_run(struct romchk *c);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -67,3 +67,4 @@ struct romchk_routine *romchk_routine_add(struct romchk *c, enum romchk_kind kin
     snprintf(r->name, sizeof r->name, "%s", name);
     return r;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

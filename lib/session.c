@@ -208,3 +208,4 @@ void aot_session_close(struct aot_session *s)
         aot_image_close(&s->img);
     aot_session_init(s);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

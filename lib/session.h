@@ -91,3 +91,4 @@ const char *aot_session_site_name(const struct aot_session *s, uint32_t addr);
 void aot_session_close(struct aot_session *s);
 
 #endif /* VMI_AOT_SESSION_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -72,3 +72,4 @@ int aot_site_is_native(const struct aot_image *img, const struct aot_site *s)
     }
     return 1;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

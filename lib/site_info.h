@@ -29,3 +29,4 @@ const char *aot_const_arg_name(const struct aot_site *s, char *buf, size_t bufsz
 int aot_site_is_native(const struct aot_image *img, const struct aot_site *s);
 
 #endif /* VMI_AOT_SITE_INFO_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

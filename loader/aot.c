@@ -66,3 +66,4 @@ enum vmi_aot_state aot_check(const struct aot_image *aot, const struct vmi_text 
     *sites_hash = v.sites_hash;
     return state;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

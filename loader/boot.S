@@ -77,3 +77,4 @@ linux_gdt_descr:
 loader_stack:
     .skip 32768
 loader_stack_top:
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -109,3 +109,4 @@ _Static_assert(__builtin_offsetof(struct boot_params, eddbuf) == 0xd00, "eddbuf"
 _Static_assert(sizeof(struct boot_params) == 4096, "the zero page is one page");
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -43,3 +43,4 @@ void bootparams_fill(struct boot_params *bp, const struct boot_info *bi, const c
     h->hardware_subarch = 0;                    /* X86_SUBARCH_PC: head_32.S's default_entry */
     fill_e820(bp, bi);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

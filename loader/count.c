@@ -81,3 +81,4 @@ int count_area_usable(const struct boot_info *bi, struct ld_error *err)
     return ld_fail(err, "vmi.count: 0x%x-0x%x is not usable RAM in the BIOS memory map",
                    COUNT_AREA_PHYS, COUNT_AREA_PHYS + COUNT_AREA_SIZE);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

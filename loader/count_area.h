@@ -28,3 +28,4 @@ struct count_area_header {
 };
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

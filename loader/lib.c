@@ -57,3 +57,4 @@ int strncmp(const char *a, const char *b, size_t n)
     }
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -86,3 +86,4 @@ int linux_config_pick(struct linux_config *lc, const struct vmlinux *vm, struct 
                        why);
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -130,3 +130,4 @@ __attribute__((noreturn)) void linux_enter(uint32_t entry, uint32_t boot_params)
 extern const uint8_t __loader_start[], __loader_end[];
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

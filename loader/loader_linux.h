@@ -73,3 +73,4 @@ enum vmi_aot_state aot_check(const struct aot_image *aot, const struct vmi_text 
                              uint64_t *sites_hash);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -26,3 +26,4 @@ int rom_needs_hypervisor(const struct loader_rom *lr);
 int rom_relocs(struct loader_rom *lr, struct ld_error *err);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

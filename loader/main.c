@@ -243,3 +243,4 @@ void loader_main(uint32_t magic, uint32_t mbi)
         loader_exit(LOADER_EXIT_DONE);
     linux_enter(vmlinux.entry_phys, (uint32_t)&zero_page);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -71,3 +71,4 @@ void memory_move_modules(struct boot_info *bi, const struct layout *lay)
         m->end = m->start + len;
     }
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -83,3 +83,4 @@ int multiboot_read(struct boot_info *bi, uint32_t magic, uint32_t mbi_addr, stru
     bi->mod_count = mbi->mods_count;
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

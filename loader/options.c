@@ -87,3 +87,4 @@ int options_linux_has(const struct loader_options *opt, const char *word)
     }
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -178,3 +178,4 @@ void linux_report_ops(const struct linux_config *lc, const struct patch_result *
     }
     kprintf("%s\n", line);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

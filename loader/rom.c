@@ -94,3 +94,4 @@ int rom_relocs(struct loader_rom *lr, struct ld_error *err)
     }
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -176,3 +176,4 @@ void loader_exit(uint8_t code)
     for (;;)
         __asm__ volatile("cli; hlt");
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

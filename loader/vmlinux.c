@@ -215,3 +215,4 @@ int vmlinux_span(const struct vmlinux *vm, uint32_t *vbase, uint32_t *pbase, uin
     *size = hi - lo;
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # vmi-aot, the ahead-of-time tool: $(B)/bin/vmi-aot (every tools/vmi-aot/*.c and the hosted library
 # $(B)/lib/libvmihost.a, mk/lib.mk; libelf, libdwarf, Zydis), its unit tests (cmocka), its CLI tests on 32-bit test images built here, and the
 # 100,000-site benchmark image.  docs/aot.md.

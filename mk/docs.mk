@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Docs that cannot drift: every ```console example in README.md and docs/*.md is run on this
 # build, its output compared where the document shows output (tests/docs/examples.sh says how).
 DOC_FILES   := README.md $(wildcard docs/*.md)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # The spec and its generator: build/bin/vmi-gen, include/vmi_abi.h (committed),
 # $(B)/include/vmi_glue.h, and the generator's tests.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # The guest kernel: a multiboot kernel that finds a VMI ROM and patches its own call sites
 # at boot, built by gcc ($(B)/guest/kernel.elf) and clang ($(B)/guest/kernel-clang.elf); its boots
 # under QEMU in every mode (tests/guest/boot.sh) and `make demo`'s table (tests/guest/demo.sh).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Hardening: fuzz targets, the bad-input corpus, valgrind, the live re-patching test.
 # docs/reliability.md says what each check proves and how to run the fuzzers by hand.
 

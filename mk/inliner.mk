@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # The call-site inliner: $(B)/lib/libvmiinline.a (freestanding, 32-bit, for a kernel),
 # $(B)/lib/libvmiinline-host.a (hosted x86-64, for the tools), its unit tests and the 32-bit
 # self-patching harness vmi-selftest (one gcc build, one clang build).  docs/inliner.md.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # make install, make uninstall, the pkg-config files and check-install (docs/install.md).
 #
 # INSTALL_FILES (each part appends its own): entries SRC:DIR:MODE[:NAME], DIR one of the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # JSON (docs/json.md): every document the tools write, from real inputs of the build, is valid
 # UTF-8 and valid against its schema in docs/schema/ (python3-jsonschema); the check also proves it
 # refuses invalid UTF-8, a renamed member and an address as a number (tests/json/check.sh).

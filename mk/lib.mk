@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # The hosted library (docs/architecture.md): what the tools and the tests share, above the core.
 #   $(B)/lib/libvmihost.a         x86-64: the ELF image layer, DWARF lines, the Linux image, the
 #                                 ELF writer, output files, JSON output, the error record, ROM

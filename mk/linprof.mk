@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # The Linux workload and its measurements (docs/profiling.md, "Linux"): a static i386
 # /init (tools/vmi-prof/linux/workload.c, no libc) packed into an initramfs at build time, the
 # helper vmi-prof --linux runs for each boot, and the checks.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # The ROMs meet a real VMI kernel: Linux 2.6.32 fixture kernels (non-PAE "up", "pae",
 # "smp") booted under qemu-system-i386 TCG with no ROM, the native ROM and the pv ROM; the native
 # ROM also with each vmi= option and at other addresses and memory sizes; the ROM routines Linux

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # The loader agent: build/loader/vmi-loader.elf, a freestanding 32-bit multiboot program
 # that loads an unchanged Linux 2.6.32 VMI vmlinux through the 32-bit boot protocol and patches its
 # paravirt call sites with the inliner against the VMI ROM it finds.  docs/loader.md.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Manuals (man/, mdoc, written by hand) and bash completion (completion/).
 # check-man: the pages lint clean and document every long option the programs' usage names;
 # check-completion: each completion script answers a few typed prefixes as expected.

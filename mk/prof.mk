@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # vmi-prof: inlined vs called vs indirect vs trapped VMI calls, per call and per kernel-like
 # path, with charts.  docs/profiling.md.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # The ROM images: $(B)/rom/vmi-native.rom and $(B)/rom/vmi-pv.rom, built from the spec by vmi-gen
 # (assembler source) -> gcc -m32 -c -> ld at 0 -> objcopy to raw binary -> vmi-romfinish (lengths
 # and checksums).  Their tests: check-rom on both, the corrupted corpus, and GetRelocationInfo and

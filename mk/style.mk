@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Style that can be checked: short functions (tests/style/funclen.sh: no C function over 80
 # lines without a "Long:" reason in the comment above it), library code that never prints
 # (tests/style/noprint.sh: inliner/ and lib/), and the checkers' own test on cases that would

@@ -159,3 +159,4 @@ int main(int argc, char **argv)
         return 1;
     return write_image(out, rom, size);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The generator at work: check the spec, regenerate the bindings, show the ABI and one site.
 # Usage: demo-gen.sh VMI_GEN OUTDIR SPEC...
 set -euo pipefail

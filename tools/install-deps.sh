@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Install the Debian packages the build and the tests need, and only those that are missing.
 # Quiet and quick when everything is present.  NO_DEPS=1 skips it entirely (a machine whose
 # packages are managed otherwise); when it must use sudo, it first says so and which packages.

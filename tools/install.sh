@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # make install / make uninstall (mk/install.mk, docs/install.md).
 #
 #   install.sh install DESTDIR MANIFEST [--subst NAME=VALUE]... ENTRY...

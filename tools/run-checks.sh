@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Runs each named make target as one check, keeps going after a failure, and ends with the line
 # "checks: N passed, M failed, K skipped" (RUN_LABEL replaces "checks").  A check that succeeds
 # and printed a line starting "skipped: " (a missing fixture) counts as skipped, not passed.

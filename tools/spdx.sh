@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Gives every tracked source file an "SPDX-License-Identifier: GPL-2.0-only" line (LICENSE; the
 # ROMs' license string is "GPL v2"), in the comment syntax of its type:
 #   C, headers, assembler, linker scripts   /* SPDX-License-Identifier: GPL-2.0-only */

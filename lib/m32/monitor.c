@@ -183,3 +183,4 @@ int monitor_install(uint32_t virtual_top)
     monitor_reset();
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

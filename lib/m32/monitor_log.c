@@ -10,3 +10,4 @@ void log_add(struct h_log *l, uint32_t kind, uint32_t a, uint32_t b)
     }
     l->n++;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -27,3 +27,4 @@ uint32_t harness_rom_init(uint32_t base)
     return host_rom_init_regs(base, VMI_PV_STATE_MAGIC,
                               ((const struct vrom_header *)(uintptr_t)base)->virtual_top);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -20,3 +20,4 @@ uint32_t host_rom_init_regs(uint32_t base, uint32_t eax, uint32_t edx);
 uint32_t harness_rom_init(uint32_t base);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

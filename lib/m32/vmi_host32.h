@@ -35,3 +35,4 @@ uint32_t monitor_cpuid(uint32_t leaf, uint32_t sub, int reg);   /* what the moni
 #include "rom_entry.h"
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

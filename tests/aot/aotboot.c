@@ -197,3 +197,4 @@ int main(int argc, char **argv)
                                            text.size - (uint32_t)sizeof(Elf32_Ehdr)));
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # bench-aot-linux: `vmi-aot sites` (text and --json, with the DWARF op names and file:line) and
 # `vmi-aot specialize --report` (the per-site report reads the DWARF too) on the non-PAE fixture
 # vmlinux (17.7 MB), with wall time and peak resident memory from GNU time (getrusage

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The scale benchmark of `vmi-aot sites`: the generated image of N sites (tests/aot/gen-big.sh).
 # Times `sites --json` (5 runs, best and median wall time, plus the tool's own phase times) and
 # checks every answer at scale: N objects, each site's line in big.S holds that site's VMI_<Name>,

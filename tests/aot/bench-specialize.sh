@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # bench-aot-specialize: `vmi-aot specialize` and `vmi-aot verify --orig` on the generated
 # 100,000-site image (no vmi_rom_area: --rom-base $HARNESS_ROM_BASE), with wall time and peak resident
 # memory from GNU time (getrusage ru_maxrss); then the same with the JSON report.  Checks the site

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # `vmi-aot specialize --dry-run`, `--stats`, `-v` and `vmi-aot verify --stats` (docs/aot.md) on
 # one kernel, every number checked against `vmi-aot sites --json` of the same kernel (not against
 # numbers written here):

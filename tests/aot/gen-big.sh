@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Writes an assembler file with N VMI call sites (default 100000) to standard output: functions
 # f00000, f00001, ... of 100 sites each, every site one VMI_<Name> macro of the generated glue on
 # its own source line, cycling through most calls (some with a narrowed clobbers= mask).  gas

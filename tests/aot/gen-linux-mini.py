@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """A synthetic Linux-like 32-bit kernel for vmi-aot's Linux path, so that it is tested without the
 fixture kernels (tests/aot/linux-mini.sh):  gen-linux-mini.py VMI_LINUX_H CONFIG > mini.c
 

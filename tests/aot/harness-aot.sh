@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The harness's AOT mode (tests/harness/aot_boot.c; docs/aot.md "What the kernel does at boot"):
 # each harness build, specialized by vmi-aot with --rom-base $HARNESS_ROM_BASE (where it shadows its ROM),
 # run with the pv ROM:

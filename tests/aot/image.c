@@ -97,3 +97,4 @@ void _start(void)
     irq_on();
     halt_forever();
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

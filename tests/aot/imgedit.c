@@ -624,3 +624,4 @@ int main(int argc, char **argv)
     }
     return usage();
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

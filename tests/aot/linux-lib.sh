@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Checks shared by tests/aot/linux.sh and linux-mini.sh (sourced; they set $tmp).  The kernel's
 # records and site bytes come from aot-imgedit's listings (tests/aot/imgedit.c), the byte facts
 # of a specialized kernel from test-aot-out (tests/aot/test_aot_out.c); what is left here reads

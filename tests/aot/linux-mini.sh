@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # vmi-aot's Linux path on synthetic kernels, without the fixtures (docs/aot.md, "Linux kernels"):
 #     linux-mini.sh VMI_AOT ROMDIR MINI.elf CONFIG [MINI.elf CONFIG ...]
 # Each MINI is tests/aot/gen-linux-mini.py's kernel for a configuration (VMI_LINUX_CFG_* bits):

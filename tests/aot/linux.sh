@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # vmi-aot on real Linux VMI kernels (docs/linux.md, docs/aot.md):
 #     linux.sh VMI_AOT WORKDIR ROMDIR LINUX_VMI_DIR
 # sites on the three fixture kernels (record counts, per-op counts, the JSON against the records

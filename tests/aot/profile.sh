@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # `vmi-aot specialize --profile` (docs/aot.md, docs/specializer.md) on the harness builds, with a
 # real profile written by the harness itself (vmi-selftest --profile):
 #   - the report's "profile" object: executions equal the profile's sum, inlined + not inlined

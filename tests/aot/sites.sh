@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # CLI tests of `vmi-aot sites`.  On each test image (gcc and clang builds of tests/aot/image.c):
 #   - call, function, file:line and constant of every site against the @site tags in the source;
 #   - address, call number and length against the vmi_sites records as aot-imgedit decodes them

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # CLI tests of `vmi-aot specialize` and `vmi-aot verify` (docs/aot.md).
 # On each image (the gcc and clang test images, which define vmi_rom_area and vmi_aot_identity,
 # and the harness binaries, which define vmi_aot_identity but no vmi_rom_area and are planned with

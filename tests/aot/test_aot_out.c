@@ -313,3 +313,4 @@ int main(int argc, char **argv)
     };
     return cmocka_run_group_tests_name(arg.out_path, tests, setup, teardown);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

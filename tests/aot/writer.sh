@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The ELF image writer's output, checked with independent tools: test-aot writes
 # DIR/rewritten.elf from the gcc test image (site 0 turned into NOPs, a .vmi_aot section added);
 # readelf -a and objdump -d must read it without a warning, and everything but the patched site,

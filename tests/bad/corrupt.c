@@ -438,3 +438,4 @@ int main(int argc, char **argv)
     free(buf);
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -59,3 +59,4 @@ void _start(void)
     for (;;)
         ;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -8,3 +8,4 @@ bad_image_jump_sites:
 	VMI_SYSEXIT clobbers=0
 
 	.section .note.GNU-stack, "", @progbits
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -58,3 +58,4 @@ int main(int argc, char **argv)
            rom.has_inline ? "yes" : "no", rom.inline_entries, found);
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The bad-input corpus runner.  Usage:
 #   run.sh CORPUS_DIR CORRUPT [NAME=PATH]...
 # CORPUS_DIR/cases lists the cases; CORPUS_DIR/NAME.err holds each case's expected error line.

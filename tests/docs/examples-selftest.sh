@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The doc-example checker can fail: tests/docs/examples.sh on small documents, each of which must
 # pass or fail as its name says (a wrong line, a missing or extra line, a wrong exit status, a
 # command outside a ```console block, an unknown make target, an unclosed fence) and, for the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Runs every example in README.md and docs/*.md, so that a documented command that stops working
 # fails `make check`.  The conventions, for whoever writes a document:
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The project stands alone: no tracked file cites a document outside the repository (the
 # reference notes, prior-art surveys) or a tracker number.  The one path outside it that may
 # appear is the Linux fixtures' default directory (LINUX_VMI_DIR, ../shared/linux-vmi).

@@ -24,3 +24,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

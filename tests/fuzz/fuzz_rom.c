@@ -156,3 +156,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vmi_error_format(&err, line, sizeof line);
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

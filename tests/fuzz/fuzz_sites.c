@@ -85,3 +85,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(rec);
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

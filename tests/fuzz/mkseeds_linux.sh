@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Writes fuzz_linux_sites seeds into DIR: for each 32-bit ELF given (a kernel with
 # .parainstructions), its configuration byte, the base and size of its first executable section
 # (4 + 2 bytes, little-endian) and the section's records: the input format of

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Seeds for fuzz-loader_elf: mkseeds_loader.sh CORPUS VMI_AOT NATIVE_ROM LINUX_VMI_DIR MINI.elf...
 # Each synthetic Linux kernel, plain and specialized for the native ROM at LINUX_ROM_BASE (make's,
 # mk/inliner.mk; its .vmi_aot record is what the loader's aot_read parses), and, when the fixtures are there, the first 64 KiB of the

@@ -62,3 +62,4 @@ int main(int argc, char **argv)
     }
     return rc;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Writes fuzz_sites seeds into DIR: the vmi_sites section of each 32-bit ELF given, prefixed with
 # its address (4 bytes, little-endian), the input format of tests/fuzz/fuzz_sites.c.
 # Usage: mkseeds_sites.sh DIR ELF...

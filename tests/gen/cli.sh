@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # vmi-gen from the command line: exit codes, one-line errors, nothing written on failure,
 # byte-identical output on every run.  Usage: cli.sh VMI_GEN SPEC...
 set -u

@@ -15,3 +15,4 @@ glue_asm_sites:
 	ret
 
 	.section .note.GNU-stack, "", @progbits
+/* SPDX-License-Identifier: GPL-2.0-only */

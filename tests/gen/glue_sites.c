@@ -145,3 +145,4 @@ int main(void)
     printf("%u passed, %u failed\n", passed, failed);
     return failed != 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

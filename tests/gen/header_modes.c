@@ -76,3 +76,4 @@ unsigned vmi_test_reserve_of(unsigned nr)
 {
     return nr < VMI_NUM_CALLS ? vmi_call_table[nr].reserve : 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

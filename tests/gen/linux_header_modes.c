@@ -14,3 +14,4 @@ int linux_header_rows(void)
     return vmi_linux_ops[0].words + vmi_linux_groups[0].count + (int)sizeof vmi_linux_rules +
            vmi_linux_configs[0].bit;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

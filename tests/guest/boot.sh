@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Boots the guest kernel in one mode under qemu-system-i386 and checks its serial report.
 #
 #   tests/guest/boot.sh [--accel tcg|kvm] [--icount] [--log DIR] KERNEL MODE

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # make demo's guest part: boots the guest kernel (gcc and clang builds) in every mode under
 # qemu-system-i386 -option-rom, two boots at a time, and prints one table.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The boot checks must be able to fail: boots that are wrong on purpose, each of which
 # tests/guest/boot.sh has to reject with the expected reason.
 #   tests/guest/negative.sh KERNEL ROMDIR

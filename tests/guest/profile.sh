@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Checks the per-site profile a counting boot printed (docs/specializer.md): exactly one block
 # between "profile begin ... sites=N" and "profile end sites=N executions=T", "#" comment lines,
 # and one line per site "site addr=0x<8 hex digits> call=NAME count=N", addresses increasing,

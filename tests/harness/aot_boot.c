@@ -168,3 +168,4 @@ enum aot_state aot_boot(struct vmi_text *text, const struct vmi_site_table *site
     free(pc);
     return ok ? state : AOT_FAILED;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -14,3 +14,4 @@ void h_check(int ok, const char *file, int line, const char *what, uint32_t got,
     if (h_failed <= 50)
         fprintf(stderr, "FAIL %s:%d: %s (got 0x%x, want 0x%x)\n", file, line, what, got, want);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

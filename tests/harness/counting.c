@@ -108,3 +108,4 @@ void run_counting(struct vmi_text *text, const struct vmi_site_table *sites,
     free(bc);
     free(cc);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

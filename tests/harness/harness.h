@@ -74,3 +74,4 @@ void run_counting(struct vmi_text *text, const struct vmi_site_table *sites,
                   struct vmi_save *save, const uint8_t *original, const char *profile);     /* iret.S: IRET to itself, returns 0x600d */
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -29,3 +29,4 @@ harness_iret:
 	ret
 	.size harness_iret, . - harness_iret
 	.section .note.GNU-stack, "", @progbits
+/* SPDX-License-Identifier: GPL-2.0-only */

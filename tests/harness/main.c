@@ -386,3 +386,4 @@ int main(int argc, char **argv)
     printf("%u passed, %u failed\n", h_passed, h_failed);
     return h_failed != 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -150,3 +150,4 @@ void model_compare(const char *where)
         cmp(where, "log b", mon_log.rec[i][2], M.log.rec[i][2]);
     }
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

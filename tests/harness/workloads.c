@@ -355,3 +355,4 @@ const struct workload workloads[] = {
                                VMI_CALL_RDTSC), w_inline_paths },
 };
 const unsigned n_workloads = sizeof(workloads) / sizeof(workloads[0]);
+/* SPDX-License-Identifier: GPL-2.0-only */

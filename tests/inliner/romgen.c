@@ -105,3 +105,4 @@ void romgen_relocs(struct vmi_reloc_table *t, uint32_t base)
                                                                         : VMI_RELOCATION_CALL_REL;
     }
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -56,3 +56,4 @@ static inline uint32_t romgen_routine(uint32_t base, uint8_t call)
 void romgen_relocs(struct vmi_reloc_table *t, uint32_t base);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

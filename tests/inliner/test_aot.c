@@ -282,3 +282,4 @@ int run_aot_tests(void)
     };
     return cmocka_run_group_tests_name("aot", tests, NULL, NULL);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -325,3 +325,4 @@ int run_apply_tests(void)
     };
     return cmocka_run_group_tests_name("apply", tests, NULL, NULL);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

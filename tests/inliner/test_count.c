@@ -141,3 +141,4 @@ int run_count_tests(void)
     };
     return cmocka_run_group_tests_name("count", tests, NULL, NULL);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

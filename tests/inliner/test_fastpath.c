@@ -187,3 +187,4 @@ int run_fastpath_tests(void)
     };
     return cmocka_run_group_tests_name("fastpath", tests, NULL, NULL);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

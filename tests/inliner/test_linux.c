@@ -522,3 +522,4 @@ int run_linux_site_tests(void)
     };
     return cmocka_run_group_tests_name("linux pv sites", tests, NULL, NULL);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -166,3 +166,4 @@ int run_linux_tests(void)
     };
     return cmocka_run_group_tests_name("linux profile", tests, NULL, NULL);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -18,3 +18,4 @@ int main(void)
     printf("inliner unit tests: %d failed\n", failed);
     return failed != 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

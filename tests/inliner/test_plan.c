@@ -337,3 +337,4 @@ int run_plan_tests(void)
     };
     return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -211,3 +211,4 @@ int run_reloc_tests(void)
     };
     return cmocka_run_group_tests_name("reloc", tests, setup, NULL);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -289,3 +289,4 @@ int run_rom_tests(void)
     };
     return cmocka_run_group_tests_name("rom", tests, NULL, NULL);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

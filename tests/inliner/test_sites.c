@@ -150,3 +150,4 @@ int run_site_tests(void)
     };
     return cmocka_run_group_tests_name("sites", tests, NULL, NULL);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

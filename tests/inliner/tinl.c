@@ -57,3 +57,4 @@ void ttext(struct vmi_text *text, uint8_t *buf, const struct vmi_site_table *tab
     text->base = T_TEXT_BASE;
     text->size = T_TEXT_SIZE;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

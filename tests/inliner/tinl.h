@@ -56,3 +56,4 @@ int run_fastpath_tests(void);
 int run_aot_tests(void);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # check-install: `make install` into a scratch DESTDIR and PREFIX, used as a user would.
 #   - every installed program in bindir and libexecdir answers --help (exit 0, on stdout) and --version (exit 0,
 #     the version of include/vmi_version.h)

@@ -20,3 +20,4 @@ void _start(void)
     uint32_t n = vmi_nop_fill(buf, 9);
     leave(n == 1 && vmi_memcmp(buf, vmi_nops[9], 9) == 0 && buf[9] == 0xcc ? 0 : 1);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -40,3 +40,4 @@ int main(int argc, char **argv)
            rom.api_major, rom.api_minor, rom.inline_entries);
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -15,3 +15,4 @@ int main(void)
     printf("host32: the monitor's log took one entry\n");
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # check-json-schema: every JSON document the tools write, made from real inputs of the build, is
 # valid UTF-8, strict JSON, and valid against its schema in docs/schema/ (docs/json.md).
 #   check.sh B LINUX_VMI_DIR      (B: the build directory; writes B/tests/json)

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
 """validate.py SCHEMA_DIR [--allow-pending=NAME,...] [--pending] FILE[=SCHEMA]...
 
 Each FILE is one JSON document a tool wrote.  It must be valid UTF-8 (read as bytes, decoded

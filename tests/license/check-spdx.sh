@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # check-spdx: LICENSE is the GPL version 2 the ROMs' license string ("GPL v2", spec/rom-*.vmi)
 # names, every tracked source file has its SPDX line (tools/spdx.sh --check), and spdx.sh itself
 # works: in a scratch repository its --check fails on files without the line, and after it ran

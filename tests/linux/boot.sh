@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Boots one of the Linux 2.6.32 VMI fixture kernels under qemu-system-i386 (TCG) and checks its
 # console against the expectation files in tests/linux/expect/ (docs/linux-boot.md).
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Checks one Linux console log against the boot rules (docs/linux-boot.md): used by boot.sh on
 # every boot, and by negative.sh on altered consoles, which it must refuse.
 #

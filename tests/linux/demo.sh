@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # make demo's Linux row: boots the non-PAE Linux 2.6.32 fixture on the native ROM (traced, through
 # tests/linux/boot.sh) and prints one row in the format of tests/guest/demo.sh's boot table, which
 # make demo prints just before.  Columns that only the project's guest kernel reports (its sites

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Writes a minimal valid 512-byte option ROM: signature 55 AA, length 1 (x 512 bytes), an init
 # entry at offset 3 that only returns (retf), zeros, and a last byte that makes the bytes sum to
 # 0 mod 256.  Run by the BIOS ahead of a VMI ROM, it takes the first free 2 KiB slot of the option

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Boots one fixture kernel several times on the native ROM, two boots at a time (this machine has
 # two CPUs; SMP boots one at a time), each through tests/linux/boot.sh, and prints every boot's
 # report and one total line.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The Linux profile's layout (include/vmi_linux.h, through inliner/linux_ops.c) against the DWARF
 # of each fixture kernel:   layout.sh LAYOUT_DUMP LINUX_VMI_DIR
 # For each build (DIR, DIR/pae, DIR/smp) the config bits come from its .config; gdb then reads,

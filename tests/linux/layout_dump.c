@@ -34,3 +34,4 @@ int main(int argc, char **argv)
             printf("op %s %d\n", vmi_linux_ops[op].name, vmi_linux_op_type((unsigned)config, op));
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

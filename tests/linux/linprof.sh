@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The Linux workload's checks (docs/profiling.md, "Linux"):
 #
 #   tests/linux/linprof.sh count FIXTURES BUILD    counting: exact per-site counts

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The Linux boot checks can fail: consoles and traces of real boots, altered one fault at a time,
 # must be refused by tests/linux/console.sh and tests/linux/romtrace.sh, and the unaltered ones
 # (and the allowed TSC-calibration warning) accepted.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Lists the ROM routines Linux entered, by name, from QEMU's translation log of one boot.
 #
 #   tests/linux/romtrace.sh [--require LIST] ROM TRACE

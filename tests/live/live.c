@@ -671,3 +671,4 @@ int main(int argc, char **argv)
     report(&a, &res);
     return res.failures || res.verify_failures ? 1 : 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

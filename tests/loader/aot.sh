@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The loader on kernels pre-specialized by vmi-aot, made at test time from the fixture (never
 # stored), then booted with the native ROM by tests/loader/boot.sh:
 #

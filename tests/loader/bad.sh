@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Bad input to the loader, made at test time from the fixtures (never stored): each must give one
 # "vmi-loader: <what is wrong>" line and either a clean stop (QEMU status 3 through isa-debug-exit,
 # Linux never entered) or a native boot of the unchanged kernel (INIT DONE, status 99).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # make bench: the loader's patching of every pv site of the Linux fixtures, in guest instructions
 # per site (QEMU -icount shift=0: the TSC advances one tick per instruction), read by the loader
 # with rdtsc around plan + apply + verify; next to the same figure for the guest kernel's own

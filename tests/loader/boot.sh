@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Boots a Linux 2.6.32 VMI fixture through the loader under QEMU (TCG) and checks the result.
 #
 #   tests/loader/boot.sh LOADER FIXTURES KERNEL MODE [IMAGE]

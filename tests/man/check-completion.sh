@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # check-completion: sources each bash completion script in completion/ and calls its function
 # with COMP_WORDS as bash would give them, comparing COMPREPLY (sorted, duplicates dropped) with
 # what the user should be offered; and the options each script offers include every long option

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # check-man: every manual in man/ passes `mandoc -T lint -W warning` silently, and every long
 # option a program's usage text mentions (`PROG --help`, and for vmi-aot each command's
 # `vmi-aot CMD --help`) appears in that program's rendered manual, so an option added without

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # A stand-in for vmi-aot that misbehaves as BAD_MODE says, so that check-mutation-guard-fails can
 # show the guard fails on each kind of misbehaviour (a guard that cannot fail proves nothing).
 # It misbehaves on every input it is given.

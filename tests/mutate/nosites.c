@@ -15,3 +15,4 @@ void _start(void)
     for (;;)
         __asm__ volatile("hlt");
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

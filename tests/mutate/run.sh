@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The mutation guard (docs/reliability.md §6): seeded mutants of every input kind, each run through
 # every command that reads that kind.  A run fails on a crash or signal, a sanitizer report, a hang
 # (MUT_TIMEOUT seconds), an exit status other than 0 (accepted) or 1 (refused), a refusal that is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # vmi-prof --callgrind: the same loops under valgrind; every non-trap row of the measured workload
 # gets an instruction count, and the counts are exact: the hand-written DisableInterrupts is one
 # instruction (movb $0, vif+1), the inlined one two (the body and one NOP of fill), the direct

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The guest kernel's benchmark in exact instructions: each MODE booted twice under QEMU TCG with
 # -icount shift=0 (tests/guest/boot.sh --icount), where the guest TSC counts instructions.  The two
 # boots' "bench op=" lines must be identical, the log must record the clock ("qemu

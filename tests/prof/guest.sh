@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # vmi-prof --guest LOG: the guest kernel's serial report into the same table and JSON.
 # tests/prof/guest-pv-auto.log is the serial output of a real boot, copied unchanged:
 #   qemu-system-i386 -display none -serial stdio -no-reboot -nic none \

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # vmi-prof's output files and progress lines (docs/profiling.md, "Progress and output files"):
 #  - an output that cannot be written (a missing directory, a directory as the name) fails before
 #    anything is measured, at the full N and K: exit 1, one line on stderr naming the file,

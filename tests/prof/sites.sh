@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # vmi-prof --sites: the hottest sites of a per-site profile, attributed (docs/specializer.md).
 #
 #   sites.sh VMI-PROF OUTDIR ROM harness PROFILE IMAGE      the harness's counting phase

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # vmi-prof's smoke run (a few seconds): every workload and strategy with small N and K; the table
 # and the targets print, the JSON parses and holds every (workload, strategy) expected, the CSV has
 # a line per row, the SVG names every workload, the PNG is a PNG.  Never a timing target.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Bad command lines: a line saying what was wrong, then the usage, on stderr; exit status 2;
 # nothing on stdout.  --help: the usage on stdout, status 0; --version: "vmi-prof VERSION".
 # Usage: usage.sh VMI-PROF

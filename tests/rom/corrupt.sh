@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Runs check-rom on each corrupted ROM of a case file and expects a failure naming the case's
 # message.  Usage: corrupt.sh ROM-CORRUPT VMI-AOT OUTDIR CASES ROMDIR
 # Prints "N passed, M failed"; exits 1 when any case is accepted or fails without its message.

@@ -257,3 +257,4 @@ int main(int argc, char **argv)
     printf("test-rom-reloc: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

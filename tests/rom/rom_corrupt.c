@@ -201,3 +201,4 @@ int main(int argc, char **argv)
     }
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Short functions: no C function longer than 80 lines, counted from the line holding its name to
 # the one holding its closing brace, unless the comment directly above it (ending on the line just
 # before the definition) has a line starting "Long:" with the reason it is not split, e.g.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Library code never prints: in the core (inliner/) and the hosted library (lib/), no call that
 # writes to the terminal (printf, puts, putchar, perror, vprintf, or fprintf/fputs/fputc/putc/
 # vfprintf/fwrite/dprintf aimed at stdout or stderr, or to file descriptors 1 and 2).  A library

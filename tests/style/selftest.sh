@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The self-test of the style checks.  funclen.sh must report exactly the long functions of
 # tests/style/cases/tricky.c (braces in strings, characters, comments and macros; heads over two
 # lines, attributes, a function returning a function pointer, #if 0 and #else branches; reasons

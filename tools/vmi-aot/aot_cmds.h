@@ -12,3 +12,4 @@ int aot_cmd_specialize(int argc, char **argv);     /* cmd_specialize.c */
 int aot_cmd_verify(int argc, char **argv);         /* cmd_verify.c */
 
 #endif /* VMI_AOT_CMDS_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

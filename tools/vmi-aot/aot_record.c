@@ -92,3 +92,4 @@ int aot_rec_parse(struct aot_rec *rec, const uint8_t *data, size_t len, const ch
     rec->bytes = view.bytes;
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

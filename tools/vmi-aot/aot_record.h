@@ -61,3 +61,4 @@ int aot_rec_parse(struct aot_rec *rec, const uint8_t *data, size_t len, const ch
                   struct aot_err *err);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -62,3 +62,4 @@ unsigned aot_summary_order(const struct aot_summary *s, uint8_t *order)
     }
     return n;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

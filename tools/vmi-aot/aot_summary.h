@@ -46,3 +46,4 @@ void aot_summary_plan(struct aot_summary *s, const struct vmi_plan *plan);
 unsigned aot_summary_order(const struct aot_summary *s, uint8_t *order);
 
 #endif /* VMI_AOT_SUMMARY_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

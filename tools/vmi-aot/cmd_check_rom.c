@@ -294,3 +294,4 @@ int aot_cmd_check_rom(int argc, char **argv)
     free(c);
     return rc;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

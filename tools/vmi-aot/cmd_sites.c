@@ -261,3 +261,4 @@ write:
     aot_image_close(&img);
     return rc ? 1 : 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

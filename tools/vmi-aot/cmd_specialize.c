@@ -535,3 +535,4 @@ int aot_cmd_specialize(int argc, char **argv)
     run_free(&r);
     return rc;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -606,3 +606,4 @@ int aot_cmd_verify(int argc, char **argv)
     aot_session_close(&r.s);
     return rc;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

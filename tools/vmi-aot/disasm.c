@@ -134,3 +134,4 @@ const char *aot_disasm_memo_text(struct aot_disasm_memo *m, const struct aot_dis
     m->used++;
     return t;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -67,3 +67,4 @@ const char *aot_disasm_memo_text(struct aot_disasm_memo *m, const struct aot_dis
                                  const uint8_t *b, size_t len, uint32_t addr, size_t *whole);
 
 #endif /* VMI_AOT_DISASM_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

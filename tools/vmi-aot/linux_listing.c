@@ -222,3 +222,4 @@ json_t *aot_linux_report_json(const struct aot_image *img, const struct vmi_plan
         json_decref(r);
     return bad ? NULL : r;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -43,3 +43,4 @@ struct vmi_plan;
 json_t *aot_linux_report_json(const struct aot_image *img, const struct vmi_plan *plan);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

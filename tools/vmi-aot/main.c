@@ -70,3 +70,4 @@ int main(int argc, char **argv)
     usage(stderr);
     return 2;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

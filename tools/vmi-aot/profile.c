@@ -531,3 +531,4 @@ json_t *aot_profile_report_json(const struct aot_prof_result *r, const struct ao
         json_decref(o);
     return bad ? NULL : o;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

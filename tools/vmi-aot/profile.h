@@ -83,3 +83,4 @@ json_t *aot_profile_report_json(const struct aot_prof_result *r, const struct ao
 int aot_parse_share(const char *s, uint32_t *ppm);
 
 #endif /* VMI_AOT_PROFILE_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

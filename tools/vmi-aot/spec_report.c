@@ -202,3 +202,4 @@ int aot_spec_site_lines(FILE *f, const struct aot_spec_view *v, struct aot_err *
     aot_dwarf_close(dw);
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -43,3 +43,4 @@ void aot_spec_summary(FILE *f, const struct aot_spec_view *v, const struct aot_s
 int aot_spec_site_lines(FILE *f, const struct aot_spec_view *v, struct aot_err *err);
 
 #endif /* VMI_AOT_SPEC_REPORT_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

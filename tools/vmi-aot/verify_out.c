@@ -105,3 +105,4 @@ void aot_verify_stats(FILE *f, const struct aot_verify_result *r)
         fputs("nothing compared with an original (no --orig)\n", f);
     fprintf(f, "problems: %u\n", r->problems);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

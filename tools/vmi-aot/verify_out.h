@@ -48,3 +48,4 @@ int aot_verify_json(FILE *f, const struct aot_verify_result *r);
 void aot_verify_stats(FILE *f, const struct aot_verify_result *r);
 
 #endif /* VMI_AOT_VERIFY_OUT_H */
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -734,3 +734,4 @@ int main(int argc, char **argv)
     prof_result_free(&res);
     return rc;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -498,3 +498,4 @@ void prof_chart_cleanup(void)
     cairo_debug_reset_static_data();
     FcFini();
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -41,3 +41,4 @@ const char *prof_chart_unit(const struct prof_result *r);
 #define PROF_CHART_MIN_BAR 4.0
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

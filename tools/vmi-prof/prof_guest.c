@@ -179,3 +179,4 @@ int prof_read_guest(const char *path, enum prof_guest_clock given, struct prof_r
     guest_source(res, clock, compiler, rom);
     return added;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -297,3 +297,4 @@ int prof_linux_run(const struct prof_linux_opts *o)
     }
     return rc;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

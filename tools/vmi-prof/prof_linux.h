@@ -15,3 +15,4 @@ struct prof_linux_opts {
 int prof_linux_run(const struct prof_linux_opts *o);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -29,3 +29,4 @@ void prof_params_init(struct prof_params *p)
     if (gmtime_r(&now, &tm))
         strftime(p->date, sizeof p->date, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -91,3 +91,4 @@ void prof_outfile_abort(struct prof_outfile *f)
         unlink(f->tmp);
     f->tmp[0] = 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

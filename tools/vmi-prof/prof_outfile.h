@@ -25,3 +25,4 @@ int prof_outfile_commit(struct prof_outfile *f, FILE *stream, char *why, size_t 
 void prof_outfile_abort(struct prof_outfile *f);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

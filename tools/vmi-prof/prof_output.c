@@ -377,3 +377,4 @@ int prof_print_specialization(const struct prof_result *r, FILE *out)
         fprintf(out, "specialization: not measured (no workload with constants at its sites)\n");
     return (int)rows;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

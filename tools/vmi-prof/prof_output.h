@@ -71,3 +71,4 @@ void prof_chart_cleanup(void);
 #define PROF_RESOLUTION 0.25
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -589,3 +589,4 @@ int prof_measure(char *const argv[], double *wall_s, long *maxrss_kib, int *stat
     *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -64,3 +64,4 @@ int prof_read_guest(const char *path, enum prof_guest_clock clock, struct prof_r
 void prof_params_init(struct prof_params *p);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

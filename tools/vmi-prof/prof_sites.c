@@ -587,3 +587,4 @@ out:
     free(r.pr.v);
     return rc;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -23,3 +23,4 @@ struct prof_site_opts {
 int prof_sites_run(const struct prof_site_opts *o, FILE *out);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -109,3 +109,4 @@ int prof_sites_chart(const char *path, int png, const char *title, const struct 
     cairo_surface_destroy(s);
     return bad ? -1 : 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -15,3 +15,4 @@ int prof_sites_chart(const char *path, int png, const char *title, const struct 
                      size_t n);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -155,3 +155,4 @@ enum prof_verdict prof_verdict_all(const enum prof_verdict *v, unsigned n)
     }
     return undecided ? PROF_UNDECIDED : PROF_MET;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -74,3 +74,4 @@ enum prof_verdict prof_judge_value(double v, enum prof_direction dir, double thr
 enum prof_verdict prof_verdict_all(const enum prof_verdict *v, unsigned n);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -72,3 +72,4 @@ void prof_targets_eval(const struct prof_result *r, double confidence,
         tg->insns_verdict = tg->have_insns ? prof_verdict_all(iv, ninsns) : PROF_UNDECIDED;
     }
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

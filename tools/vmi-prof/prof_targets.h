@@ -40,3 +40,4 @@ void prof_targets_eval(const struct prof_result *r, double confidence,
                        struct prof_target out[PROF_TARGETS]);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

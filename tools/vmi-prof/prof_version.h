@@ -9,3 +9,4 @@
 #define PROF_SCHEMA  "vmi-prof.result/2"
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -184,3 +184,4 @@ static inline uint32_t prof_const_value(const struct prof_op *op)
 }
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -154,3 +154,4 @@ int loader_hosted_parse(const uint8_t *elf, uint32_t size, struct hosted_result 
     res->kernel_hi = lay.kernel_hi;
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -21,3 +21,4 @@ int loader_hosted_parse(const uint8_t *elf, uint32_t size, struct hosted_result 
                         size_t cap);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -41,3 +41,4 @@ int main(int argc, char **argv)
            r.sites, r.aot, r.kernel_lo, r.kernel_hi);
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

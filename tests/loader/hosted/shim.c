@@ -48,3 +48,4 @@ void loader_stop(void)
 {
     loader_exit(LOADER_EXIT_STOP);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -168,3 +168,4 @@ int main(void)
            macros(1) + branches(1) + has_reason(1) + has_line_reason(1) + blank_between(1) +
            empty_reason(1) + continued()[0] + one_line_head(1) + (int)sizeof(struct many) + RED;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

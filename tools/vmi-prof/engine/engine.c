@@ -431,3 +431,4 @@ int main(int argc, char **argv)
     printf("meta traps %u\n", prof_traps);
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -45,3 +45,4 @@ int prof_patch_bench(const struct vmi_rom *rom, const struct vmi_reloc_table *re
                      uint32_t sites, unsigned reps);
 
 #endif
+/* SPDX-License-Identifier: GPL-2.0-only */

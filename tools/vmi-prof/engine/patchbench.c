@@ -196,3 +196,4 @@ int prof_patch_bench(const struct vmi_rom *rom, const struct vmi_reloc_table *re
     bench_free(&b);
     return bad;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

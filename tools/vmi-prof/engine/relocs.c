@@ -37,3 +37,4 @@ int main(int argc, char **argv)
     (void)img;
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -71,3 +71,4 @@ uint32_t prof_rom_init(uint32_t base)
 {
     return harness_rom_init(base);
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

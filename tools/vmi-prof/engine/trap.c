@@ -134,3 +134,4 @@ int prof_trap_install(uint8_t *ro, uint8_t *rw, char *why, size_t cap)
     }
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

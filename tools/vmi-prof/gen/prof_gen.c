@@ -433,3 +433,4 @@ int main(int argc, char **argv)
     free(img);
     return 0;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Writes the workload's initramfs: a newc cpio with /dev, /dev/console (c 5 1) and /init.
 
     mkcpio.py INIT OUT

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # vmi-prof --linux's QEMU part (docs/profiling.md, "Linux"): boots one configuration of a Linux
 # 2.6.32 VMI kernel with the workload initramfs under TCG with -icount shift=0,sleep=off (the guest
 # TSC counts instructions; idle time does not advance it) and leaves the serial log in LOG.

@@ -392,3 +392,4 @@ void cmain(u32 *sp)
 
 __asm__(".globl _start\n_start:\n\tmov %esp,%eax\n\tand $-16,%esp\n\tsub $12,%esp\n\tpush %eax\n"
         "\tcall cmain\n\thlt\n");
+/* SPDX-License-Identifier: GPL-2.0-only */

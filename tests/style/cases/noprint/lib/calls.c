@@ -22,3 +22,4 @@ void prints(void)
     if (write(2, "f\n", 2) < 0)
         return;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */
