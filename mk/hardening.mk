@@ -182,7 +182,7 @@ $(BAD_DIR)/image-clang.elf: tests/bad/image.c tests/bad/image_asm.S $(GLUE_H) in
 	@mkdir -p $(@D)
 	$(CLANG) $(BAD_IMG_FLAGS) -fdebug-compilation-dir=/src -fuse-ld=bfd tests/bad/image.c tests/bad/image_asm.S -o $@
 
-$(BAD_CORRUPT): tests/bad/corrupt.c
+$(BAD_CORRUPT): tests/bad/corrupt.c include/vmi_abi.h
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $< $(HOST_LDFLAGS) -o $@
 $(BAD_PROBE): tests/bad/rom_probe.c $(INL_HOST)
@@ -201,7 +201,7 @@ check-hardening-compilers: $(GLUE_H)
 	    $$cc $(CSTD) $(WARN) -O2 -Iinclude -I$(B)/include -Igen -Iinliner -Itools/vmi-aot -Ilib \
 	        -Itests/loader/hosted \
 	        -fsyntax-only tests/fuzz/fuzz_$$t.c; done; done; \
-	$(CLANG) $(CSTD) $(WARN) -O2 -fsyntax-only tests/bad/corrupt.c; \
+	$(CLANG) $(CSTD) $(WARN) -O2 -Iinclude -fsyntax-only tests/bad/corrupt.c; \
 	$(CLANG) $(CSTD) $(WARN) -O2 -fsyntax-only tests/mutate/mutate.c; \
 	$(CLANG) $(CSTD) $(WARN) -m32 -O2 -ffreestanding -fsyntax-only tests/mutate/nosites.c; \
 	for f in tests/loader/hosted/parse.c $(LOADER_HOSTED_SRC); do \

@@ -38,6 +38,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vmi_abi.h"
+
 static uint8_t *buf;
 static size_t len, cap;
 static const char *in_path;
@@ -185,14 +187,15 @@ static size_t sec_data(const char *sec, size_t off, unsigned w)
 
 static size_t inline_table(void)
 {
-    if (rd(0x20, 4) != 0x58494d56)
+    size_t ptr = VMI_INLINE_PTR_OFFSET;
+    if (rd(ptr + offsetof(struct vmi_inline_ptr, magic), 4) != VMI_INLINE_PTR_MAGIC)
         die("no inline pointer (VMIX) at 0x20%s%s", "", "");
-    return rd(0x24, 2);
+    return rd(ptr + offsetof(struct vmi_inline_ptr, table_offs), 2);
 }
 
 static void romsum(void)
 {
-    size_t size = (size_t)rd(2, 1) * 512;
+    size_t size = (size_t)rd(offsetof(struct vrom_header, rom_length), 1) * VMI_ROM_BLOCK;
     uint8_t sum = 0;
     need(0, size, "ROM checksum range");
     if (size == 0)
@@ -355,8 +358,12 @@ static void op_inl(const char *op, char **a)
 static void op_entry(const char *op, char **a)
 {
     size_t t = inline_table();
-    size_t base = op[0] == 'e' ? t + 16 + 16 * (size_t)num(a[0])
-                               : t + 16 + 16 * (size_t)rd(t + 8, 2) + 4 * (size_t)num(a[0]);
+    size_t entries = t + sizeof(struct vmi_inline_table);
+    size_t nent = rd(t + offsetof(struct vmi_inline_table, entry_count), 2);
+    size_t base = op[0] == 'e'
+        ? entries + sizeof(struct vmi_inline_entry) * (size_t)num(a[0])
+        : entries + sizeof(struct vmi_inline_entry) * nent +
+              sizeof(struct vmi_inline_reloc) * (size_t)num(a[0]);
     unsigned w = width(a[2]);
     wr(base + (size_t)num(a[1]), w, (uint32_t)num(a[3]));
 }

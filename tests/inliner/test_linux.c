@@ -43,20 +43,15 @@ struct lrec {
     uint16_t clobbers;
 };
 
+/* The records as Linux lays them out: struct vmi_linux_patch_site (little-endian, packed). */
 static uint32_t lrecords(uint8_t *buf, const struct lrec *r, int n)
 {
     for (int i = 0; i < n; i++) {
-        uint8_t *p = buf + 8 * i;
-        p[0] = (uint8_t)r[i].instr;
-        p[1] = (uint8_t)(r[i].instr >> 8);
-        p[2] = (uint8_t)(r[i].instr >> 16);
-        p[3] = (uint8_t)(r[i].instr >> 24);
-        p[4] = r[i].type;
-        p[5] = r[i].len;
-        p[6] = (uint8_t)r[i].clobbers;
-        p[7] = (uint8_t)(r[i].clobbers >> 8);
+        struct vmi_linux_patch_site rec = { .instr = r[i].instr, .instrtype = r[i].type,
+                                            .len = r[i].len, .clobbers = r[i].clobbers };
+        memcpy(buf + sizeof rec * (size_t)i, &rec, sizeof rec);
     }
-    return 8u * (uint32_t)n;
+    return (uint32_t)sizeof(struct vmi_linux_patch_site) * (uint32_t)n;
 }
 
 static struct vmi_site_info infos[T_MAX_SITES];
