@@ -2,93 +2,102 @@
 #include <string.h>
 #include "romgen.h"
 
-static void w16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void w32(uint8_t *p, uint32_t v) { w16(p, (uint16_t)v); w16(p + 2, (uint16_t)(v >> 16)); }
-
+/* Every layout through the generated packed structs (alignment 1, little-endian as the target). */
 void romgen_fix_checksum(uint8_t *img)
 {
     uint8_t sum = 0;
-    uint32_t size = (uint32_t)img[2] * 512u, i;
+    uint32_t size = (uint32_t)((struct vrom_header *)img)->rom_length * VMI_ROM_BLOCK, i;
     img[size - 1] = 0;
     for (i = 0; i < size; i++)
         sum = (uint8_t)(sum + img[i]);
     img[size - 1] = (uint8_t)-sum;
 }
 
-uint32_t romgen_build(uint8_t *img, uint32_t base, const struct romgen_spec *spec)
+static void header(uint8_t *img, const struct romgen_spec *spec)
 {
-    uint32_t boffs = ROMGEN_BODIES, toffs, i, nrel = 0, ri = 0;
-
-    memset(img, 0, ROMGEN_SIZE);
-    w16(img, 0xaa55);
-    img[2] = (uint8_t)(ROMGEN_SIZE / 512);
-    img[3] = 0xcb;                                  /* retf: the BIOS init stub */
-    w32(img + 8, VMI_SIGNATURE);
-    img[0x0c] = spec->minor;
-    img[0x0d] = VMI_API_REV_MAJOR;
-    w32(img + 0x10, ROMGEN_VTOP);
-    w16(img + 0x16, ROMGEN_LICENSE);
-    w16(img + 0x18, ROMGEN_PCI);
-    w16(img + 0x1a, ROMGEN_PNP);
-    memcpy(img + 0x80, "\x31\xc0\xc3", 3);          /* VMI_Init: xor %eax,%eax; ret */
-    memcpy(img + 0x88, "\x31\xc0\x31\xd2\xc3", 5);  /* GetRelocationInfo: NONE */
+    struct vrom_header *h = (struct vrom_header *)img;
+    struct pci_header *pci = (struct pci_header *)(img + ROMGEN_PCI);
+    uint32_t i;
+    h->rom_signature = VMI_ROM_SIGNATURE;
+    h->rom_length = (uint8_t)(ROMGEN_SIZE / VMI_ROM_BLOCK);
+    h->rom_entry[0] = 0xcb;                         /* retf: the BIOS init stub */
+    h->vrom_signature = VMI_SIGNATURE;
+    h->api_version_min = spec->minor;
+    h->api_version_maj = VMI_API_REV_MAJOR;
+    h->virtual_top = ROMGEN_VTOP;
+    h->license_offs = ROMGEN_LICENSE;
+    h->pci_header_offs = ROMGEN_PCI;
+    h->pnp_header_offs = ROMGEN_PNP;
+    memcpy(h->vmi_init, "\x31\xc0\xc3", 3);              /* VMI_Init: xor %eax,%eax; ret */
+    memcpy(h->get_reloc, "\x31\xc0\x31\xd2\xc3", 5);    /* GetRelocationInfo: NONE */
     memcpy(img + ROMGEN_LICENSE, "GPL", 4);
-    memcpy(img + ROMGEN_PCI, "PCIR", 4);
-    w16(img + ROMGEN_PCI + 4, VMI_PCI_VENDOR_VMWARE);
-    w16(img + ROMGEN_PCI + 6, VMI_PCI_DEVICE_VMI);
-    w16(img + ROMGEN_PCI + 0x10, (uint16_t)(ROMGEN_SIZE / 512));
-    img[ROMGEN_PCI + 0x12] = 2;
-    img[ROMGEN_PCI + 0x13] = 1;
+    memcpy(&pci->signature, "PCIR", 4);
+    pci->vendorID = VMI_PCI_VENDOR_VMWARE;
+    pci->deviceID = VMI_PCI_DEVICE_VMI;
+    pci->chunks = (uint16_t)(ROMGEN_SIZE / VMI_ROM_BLOCK);
+    pci->rom_version_min = 2;
+    pci->rom_version_maj = 1;
     memcpy(img + ROMGEN_PNP, "$PnP", 4);
     for (i = 0; i < VMI_NUM_CALLS; i++)
         img[ROMGEN_ROUTINES + 16 * i] = 0xc3;       /* ret */
+}
 
-    for (i = 0; i < (uint32_t)spec->nbodies; i++)
-        nrel += spec->bodies[i].nrel;
-    toffs = boffs;
-    for (i = 0; i < (uint32_t)spec->nbodies; i++)
-        toffs += spec->bodies[i].len;
-    toffs = (toffs + 15) & ~15u;
-    if (spec->minor >= VMI_API_REV_MINOR_INLINE && !spec->no_inline_ptr) {
-        uint8_t *t = img + toffs;
-        w32(img + VMI_INLINE_PTR_OFFSET, VMI_INLINE_PTR_MAGIC);
-        w16(img + VMI_INLINE_PTR_OFFSET + 4, (uint16_t)toffs);
-        w16(img + VMI_INLINE_PTR_OFFSET + 6, (uint16_t)(16 + 16 * spec->nbodies + 4 * nrel));
-        w32(t, VMI_INLINE_TABLE_MAGIC);
-        t[4] = VMI_INLINE_VERSION;
-        t[5] = 16;
-        t[6] = 16;
-        t[7] = 4;
-        w16(t + 8, (uint16_t)spec->nbodies);
-        w16(t + 10, (uint16_t)nrel);
-        for (i = 0; i < (uint32_t)spec->nbodies; i++) {
-            const struct romgen_body *b = &spec->bodies[i];
-            uint8_t *e = t + 16 + 16 * i;
-            uint32_t k;
-            memcpy(img + boffs, b->bytes, b->len);
-            for (k = 0; k < b->nrel; k++) {
-                uint8_t *r = t + 16 + 16 * spec->nbodies + 4 * (ri + k);
-                uint32_t field_end = base + boffs + b->rel[k].offset + 4;
-                uint32_t target = b->rel[k].absolute ? b->rel[k].target : base + b->rel[k].target;
-                w32(img + boffs + b->rel[k].offset, target - field_end);
-                r[0] = b->rel[k].offset;
-                r[1] = VMI_INLINE_RELOC_REL32;
-            }
-            e[0] = b->call;
-            e[1] = b->clobbers;
-            e[2] = b->variant ? VMI_INLINE_VARIANT : 0;
-            e[3] = b->arg;
-            w16(e + 4, (uint16_t)boffs);
-            e[6] = b->len;
-            e[7] = b->nrel;
-            w16(e + 8, (uint16_t)ri);
-            w32(e + 12, b->value);
-            ri += b->nrel;
-            boffs += b->len;
+/* The inline table at toffs and the bodies from ROMGEN_BODIES, their rel32 fields aimed at
+ * their targets for a ROM at base. */
+static void inline_table(uint8_t *img, uint32_t base, uint32_t toffs, uint32_t nrel,
+                         const struct romgen_spec *spec)
+{
+    struct vmi_inline_ptr *ptr = (struct vmi_inline_ptr *)(img + VMI_INLINE_PTR_OFFSET);
+    struct vmi_inline_table *t = (struct vmi_inline_table *)(img + toffs);
+    struct vmi_inline_entry *ent = (struct vmi_inline_entry *)(t + 1);
+    struct vmi_inline_reloc *rel = (struct vmi_inline_reloc *)(ent + spec->nbodies);
+    uint32_t boffs = ROMGEN_BODIES, ri = 0, i, k;
+    ptr->magic = VMI_INLINE_PTR_MAGIC;
+    ptr->table_offs = (uint16_t)toffs;
+    ptr->table_size = (uint16_t)(sizeof *t + sizeof *ent * spec->nbodies + sizeof *rel * nrel);
+    t->magic = VMI_INLINE_TABLE_MAGIC;
+    t->version = VMI_INLINE_VERSION;
+    t->header_size = sizeof *t;
+    t->entry_size = sizeof *ent;
+    t->reloc_size = sizeof *rel;
+    t->entry_count = (uint16_t)spec->nbodies;
+    t->reloc_count = (uint16_t)nrel;
+    for (i = 0; i < (uint32_t)spec->nbodies; i++) {
+        const struct romgen_body *b = &spec->bodies[i];
+        memcpy(img + boffs, b->bytes, b->len);
+        for (k = 0; k < b->nrel; k++) {
+            uint32_t field_end = base + boffs + b->rel[k].offset + 4;
+            uint32_t target = b->rel[k].absolute ? b->rel[k].target : base + b->rel[k].target;
+            uint32_t disp = target - field_end;
+            memcpy(img + boffs + b->rel[k].offset, &disp, 4);
+            rel[ri + k].offset = b->rel[k].offset;
+            rel[ri + k].kind = VMI_INLINE_RELOC_REL32;
         }
-    } else {
-        toffs = 0;
+        ent[i] = (struct vmi_inline_entry){
+            .call = b->call, .clobbers = b->clobbers,
+            .flags = b->variant ? VMI_INLINE_VARIANT : 0, .variant_arg = b->arg,
+            .body_offs = (uint16_t)boffs, .body_len = b->len, .reloc_count = b->nrel,
+            .reloc_first = (uint16_t)ri, .variant_value = b->value,
+        };
+        ri += b->nrel;
+        boffs += b->len;
     }
+}
+
+uint32_t romgen_build(uint8_t *img, uint32_t base, const struct romgen_spec *spec)
+{
+    uint32_t toffs = ROMGEN_BODIES, i, nrel = 0;
+    memset(img, 0, ROMGEN_SIZE);
+    header(img, spec);
+    for (i = 0; i < (uint32_t)spec->nbodies; i++) {
+        nrel += spec->bodies[i].nrel;
+        toffs += spec->bodies[i].len;
+    }
+    toffs = (toffs + 15) & ~15u;
+    if (spec->minor >= VMI_API_REV_MINOR_INLINE && !spec->no_inline_ptr)
+        inline_table(img, base, toffs, nrel, spec);
+    else
+        toffs = 0;
     romgen_fix_checksum(img);
     return toffs;
 }

@@ -3,6 +3,13 @@
 
 static uint8_t img[ROMGEN_SIZE];
 
+/* The offsets of fields in the ROM header, the inline pointer, table, entry and relocation. */
+#define H(field) ((uint32_t)offsetof(struct vrom_header, field))
+#define P(field) (VMI_INLINE_PTR_OFFSET + (uint32_t)offsetof(struct vmi_inline_ptr, field))
+#define T(field) ((uint32_t)offsetof(struct vmi_inline_table, field))
+#define E(field) ((uint32_t)offsetof(struct vmi_inline_entry, field))
+#define R(field) ((uint32_t)offsetof(struct vmi_inline_reloc, field))
+
 /* A body per test ROM: DisableInterrupts as `movb $0, vtop+0x10` and a relocated call. */
 static const struct romgen_body body_cli = {
     .call = VMI_CALL_DisableInterrupts, .clobbers = 0, .len = 7,
@@ -79,19 +86,19 @@ static void test_linux_checks(void **state)
     struct vmi_error err;
     (void)state;
     expect_edit(0, 0x56, VMI_E_ROM_SIGNATURE, 0);
-    expect_edit(8, 'x', VMI_E_ROM_VMI_SIGNATURE, 8);
-    expect_edit(0x0d, 2, VMI_E_ROM_VERSION, 0x0d);
-    expect_edit(0x0d, 13, VMI_E_ROM_VERSION, 0x0d);
+    expect_edit(H(vrom_signature), 'x', VMI_E_ROM_VMI_SIGNATURE, H(vrom_signature));
+    expect_edit(H(api_version_maj), 2, VMI_E_ROM_VERSION, H(api_version_maj));
+    expect_edit(H(api_version_maj), 13, VMI_E_ROM_VERSION, H(api_version_maj));
     build();
-    img[0x18] = img[0x19] = 0;
+    img[H(pci_header_offs)] = img[H(pci_header_offs) + 1] = 0;
     romgen_fix_checksum(img);
     assert_int_equal(probe(0, &err), VMI_E_ROM_NO_PCI);
-    assert_int_equal(err.offset, 0x18);
+    assert_int_equal(err.offset, H(pci_header_offs));
     /* A wrong vendor only warns, as in Linux. */
     {
         struct vmi_rom rom;
         build();
-        img[ROMGEN_PCI + 4] = 0x86;
+        img[ROMGEN_PCI + offsetof(struct pci_header, vendorID)] = 0x86;
         romgen_fix_checksum(img);
         assert_int_equal(vmi_rom_probe(&rom, img, ROMGEN_SIZE, T_ROM_BASE, 0, &err), VMI_OK);
         assert_int_equal(rom.warnings & VMI_ROM_WARN_VENDOR, VMI_ROM_WARN_VENDOR);
@@ -118,12 +125,12 @@ static void test_license(void **state)
     assert_int_equal(probe(0, &err), VMI_E_ROM_LICENSE);
     /* Unterminated: the license runs to the end of the ROM. */
     build();
-    img[0x16] = 0xf0;
-    img[0x17] = 0x1f;
-    memset(img + 0x1ff0, 'G', 16);
+    img[H(license_offs)] = 0xf0;                              /* at ROMGEN_SIZE - 16 */
+    img[H(license_offs) + 1] = 0x1f;
+    memset(img + ROMGEN_SIZE - 16, 'G', 16);
     assert_int_equal(vmi_rom_probe(&rom, img, ROMGEN_SIZE, T_ROM_BASE, VMI_PROBE_NO_CHECKSUM, &err),
                      VMI_E_ROM_LICENSE);
-    expect_edit(0x17, 0x40, VMI_E_ROM_OFFSET, 0x16);          /* license beyond the ROM */
+    expect_edit(H(license_offs) + 1, 0x40, VMI_E_ROM_OFFSET, H(license_offs));          /* license beyond the ROM */
 }
 
 static void test_sizes_and_offsets(void **state)
@@ -136,10 +143,10 @@ static void test_sizes_and_offsets(void **state)
     assert_int_equal(vmi_rom_probe(&rom, img, ROMGEN_SIZE - 1, T_ROM_BASE, 0, &err), VMI_E_ROM_SIZE);
     assert_int_equal(err.offset, 2);
     build();
-    img[2] = 0;                                               /* rom_length 0 */
+    img[H(rom_length)] = 0;
     assert_int_equal(probe(0, &err), VMI_E_ROM_SIZE);
     assert_int_equal(err.offset, 2);
-    expect_edit(0x19, 0x40, VMI_E_ROM_OFFSET, 0x18);          /* PCI header beyond the ROM */
+    expect_edit(H(pci_header_offs) + 1, 0x40, VMI_E_ROM_OFFSET, H(pci_header_offs));          /* PCI header beyond the ROM */
     expect_edit(0x1b, 0x40, VMI_E_ROM_OFFSET, 0x1a);          /* PnP header beyond the ROM */
     assert_int_equal(vmi_rom_probe(NULL, img, ROMGEN_SIZE, T_ROM_BASE, 0, &err), VMI_E_ARG);
     assert_int_equal(vmi_rom_probe(&rom, NULL, ROMGEN_SIZE, T_ROM_BASE, 0, &err), VMI_E_ARG);
@@ -187,16 +194,18 @@ static void test_inline_table_errors(void **state)
 {
     (void)state;
     build();
-    /* pointer: table offset beyond the ROM */
-    expect_edit(VMI_INLINE_PTR_OFFSET + 5, 0x7f, VMI_E_INLINE_TABLE, VMI_INLINE_PTR_OFFSET + 4);
-    expect_edit(VMI_INLINE_PTR_OFFSET + 6, 8, VMI_E_INLINE_TABLE, VMI_INLINE_PTR_OFFSET + 4);
+    /* pointer: table offset beyond the ROM (edits of the high bytes of its 16-bit fields) */
+    expect_edit(P(table_offs) + 1, 0x7f, VMI_E_INLINE_TABLE, P(table_offs));
+    expect_edit(P(table_size), 8, VMI_E_INLINE_TABLE, P(table_offs));
     expect_edit(table_offs, 'x', VMI_E_INLINE_TABLE, table_offs);
-    expect_edit(table_offs + 4, 2, VMI_E_INLINE_TABLE, table_offs + 4);
-    expect_edit(table_offs + 5, 12, VMI_E_INLINE_TABLE, table_offs + 5);
-    expect_edit(table_offs + 6, 12, VMI_E_INLINE_TABLE, table_offs + 5);
-    expect_edit(table_offs + 7, 8, VMI_E_INLINE_TABLE, table_offs + 5);
-    expect_edit(table_offs + 8, 3, VMI_E_INLINE_TABLE, table_offs + 8);   /* 3 entries */
-    expect_edit(table_offs + 10, 2, VMI_E_INLINE_TABLE, table_offs + 8);  /* 2 relocations */
+    expect_edit(table_offs + T(version), 2, VMI_E_INLINE_TABLE, table_offs + T(version));
+    expect_edit(table_offs + T(header_size), 12, VMI_E_INLINE_TABLE, table_offs + T(header_size));
+    expect_edit(table_offs + T(entry_size), 12, VMI_E_INLINE_TABLE, table_offs + T(header_size));
+    expect_edit(table_offs + T(reloc_size), 8, VMI_E_INLINE_TABLE, table_offs + T(header_size));
+    expect_edit(table_offs + T(entry_count), 3, VMI_E_INLINE_TABLE,          /* 3 entries */
+                table_offs + T(entry_count));
+    expect_edit(table_offs + T(reloc_count), 2, VMI_E_INLINE_TABLE,          /* 2 relocations */
+                table_offs + T(entry_count));
 }
 
 static void test_inline_entry_errors(void **state)
@@ -204,13 +213,15 @@ static void test_inline_entry_errors(void **state)
     uint32_t e0, e1;
     (void)state;
     build();
-    e0 = table_offs + 16;
-    e1 = table_offs + 32;
+    e0 = table_offs + (uint32_t)sizeof(struct vmi_inline_table);
+    e1 = e0 + (uint32_t)sizeof(struct vmi_inline_entry);
     expect_edit(e0, 49, VMI_E_INLINE_ENTRY, e0);                 /* undefined call 49 */
     expect_edit(e0, VMI_NUM_CALLS, VMI_E_INLINE_ENTRY, e0);
-    expect_edit(e0 + 2, 0x80, VMI_E_INLINE_ENTRY, e0 + 2);       /* unknown flags */
-    expect_edit(e0 + 5, 0x20, VMI_E_INLINE_ENTRY, e0 + 4);       /* body beyond the ROM */
-    expect_edit(e1 + 8, 1, VMI_E_INLINE_ENTRY, e1 + 8);          /* relocations beyond the array */
+    expect_edit(e0 + E(flags), 0x80, VMI_E_INLINE_ENTRY, e0 + E(flags));      /* unknown flags */
+    expect_edit(e0 + E(body_offs) + 1, 0x20, VMI_E_INLINE_ENTRY,             /* body beyond the ROM */
+                e0 + E(body_offs));
+    expect_edit(e1 + E(reloc_first), 1, VMI_E_INLINE_ENTRY,         /* relocations beyond the array */
+                e1 + E(reloc_first));
     expect_edit(e0, VMI_CALL_EnableInterrupts, VMI_E_INLINE_DUPLICATE, e1);
 }
 
@@ -220,8 +231,9 @@ static void test_inline_reloc_errors(void **state)
     struct vmi_error err;
     (void)state;
     build();
-    r0 = table_offs + 16 + 2 * 16;
-    expect_edit(r0 + 1, 2, VMI_E_INLINE_RELOC, r0 + 1);          /* unknown kind */
+    r0 = table_offs +
+         (uint32_t)(sizeof(struct vmi_inline_table) + 2 * sizeof(struct vmi_inline_entry));
+    expect_edit(r0 + R(kind), 2, VMI_E_INLINE_RELOC, r0 + R(kind));          /* unknown kind */
     expect_edit(r0, 2, VMI_E_INLINE_RELOC, r0);                  /* field runs past the body */
     /* A target inside its own body. */
     build();
