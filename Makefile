@@ -101,7 +101,9 @@ deps:
 # run-checks.sh runs the checks one after the other; the "+" hands it make's job slots, so that
 # under `make -jN` each check's own prerequisites build in parallel.  A "+" line runs even under
 # make -n (the docs' examples ask make -n whether it knows a target): then it only prints.
-DRY_RUN   := $(findstring n,$(firstword -$(MAKEFLAGS)))
+# (MAKEFLAGS's first word holds the one-letter flags, without a dash, when there are any; the
+# --no-print-directory appended above must not count as one: it holds an n.)
+DRY_RUN   := $(findstring n,$(filter-out -%,$(firstword $(MAKEFLAGS))))
 RUN_CHECKS = $(if $(DRY_RUN),echo tools/run-checks.sh,bash tools/run-checks.sh)
 check: deps
 	@$(MAKE) --no-print-directory check-header-fresh
@@ -119,3 +121,12 @@ demo: deps
 
 clean:
 	rm -rf build
+
+# check runs its checks under every way of calling make, and only prints them under make -n
+# (a "+" recipe line runs even then): the dry-run test above, exercised (tests/style/dryrun.sh).
+CHECKS += check-make-dry-run
+.PHONY: check-make-dry-run show-dry-run
+show-dry-run:
+	@echo "dry-run=[$(DRY_RUN)]"
+check-make-dry-run:
+	@bash tests/style/dryrun.sh "$(MAKE)"
