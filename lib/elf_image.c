@@ -226,21 +226,32 @@ static const struct aot_section *symbol_table(const struct aot_image *img)
     return NULL;
 }
 
-static int read_funcs(struct aot_image *img, struct aot_err *err)
+/* The symbol table's header and data, its link checked to be a string table.  1 with them, 0
+ * when the image has no symbol table, -1 with err. */
+static int open_symtab(const struct aot_image *img, const struct aot_section **tabp,
+                       GElf_Shdr *sh, Elf_Data **data, struct aot_err *err)
 {
-    const struct aot_section *tab = symbol_table(img);
+    const struct aot_section *tab = *tabp = symbol_table(img);
     if (!tab)
-        return 0;                       /* stripped: functions come from DWARF or stay "?" */
-
+        return 0;
     Elf_Scn *scn = elf_getscn(img->elf, tab->index);
-    GElf_Shdr sh;
-    Elf_Data *data;
-    if (!gelf_getshdr(scn, &sh) || !(data = elf_getdata(scn, NULL)))
+    if (!scn || !gelf_getshdr(scn, sh) || !(*data = elf_getdata(scn, NULL)))
         return aot_fail(err, "%s: cannot read symbol table [%u] %s: %s", img->path, tab->index,
                         tab->name, aot_lib_text(elf_errmsg(-1), "libelf gave no reason"));
-    if (sh.sh_link >= img->nsecs || img->secs[sh.sh_link].type != SHT_STRTAB)
+    if (sh->sh_link >= img->nsecs || img->secs[sh->sh_link].type != SHT_STRTAB)
         return aot_fail(err, "%s: symbol table [%u] links to section %u, not a string table",
-                        img->path, tab->index, (unsigned)sh.sh_link);
+                        img->path, tab->index, (unsigned)sh->sh_link);
+    return 1;
+}
+
+static int read_funcs(struct aot_image *img, struct aot_err *err)
+{
+    const struct aot_section *tab;
+    GElf_Shdr sh;
+    Elf_Data *data;
+    int has = open_symtab(img, &tab, &sh, &data, err);
+    if (has <= 0)
+        return has;                     /* stripped: functions come from DWARF or stay "?" */
     size_t nsym = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
     img->funcs = calloc(nsym ? nsym : 1, sizeof *img->funcs);
     if (!img->funcs)
@@ -307,18 +318,12 @@ const struct aot_func *aot_image_func_at(const struct aot_image *img, uint32_t a
 int aot_image_symbol(const struct aot_image *img, const char *name, struct aot_symbol *out,
                      struct aot_err *err)
 {
-    const struct aot_section *tab = symbol_table(img);
-    if (!tab)
-        return 0;
-    Elf_Scn *scn = elf_getscn(img->elf, tab->index);
+    const struct aot_section *tab;
     GElf_Shdr sh;
     Elf_Data *data;
-    if (!scn || !gelf_getshdr(scn, &sh) || !(data = elf_getdata(scn, NULL)))
-        return aot_fail(err, "%s: cannot read symbol table [%u] %s: %s", img->path, tab->index,
-                        tab->name, aot_lib_text(elf_errmsg(-1), "libelf gave no reason"));
-    if (sh.sh_link >= img->nsecs || img->secs[sh.sh_link].type != SHT_STRTAB)
-        return aot_fail(err, "%s: symbol table [%u] links to section %u, not a string table",
-                        img->path, tab->index, (unsigned)sh.sh_link);
+    int has = open_symtab(img, &tab, &sh, &data, err);
+    if (has <= 0)
+        return has;
     size_t nsym = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
     uint32_t strsize = img->secs[sh.sh_link].size;
     int found = 0, global = 0;

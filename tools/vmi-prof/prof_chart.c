@@ -6,8 +6,8 @@
  * (PROF_RESOLUTION) is drawn as a pale stub of the minimum width with its value printed. */
 #define _GNU_SOURCE
 #include "prof_chart.h"
+#include "prof_surface.h"
 
-#include <cairo-svg.h>
 #include <cairo.h>
 #include <fontconfig/fontconfig.h>
 #include <math.h>
@@ -472,16 +472,10 @@ int prof_draw_chart(const struct prof_result *r, const char *path, const char *t
     struct layout L;
     measure_layout(r, &L);
     double w = ceil(L.width), h = ceil(L.height);
-    cairo_surface_t *s = png ? cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)w, (int)h)
-                             : cairo_svg_surface_create(tmp, w, h);
+    cairo_surface_t *s = prof_surface_create(png, tmp, w, h);
     struct pen p = { cairo_create(s), NULL };
     draw(&p, r, &L);
-    cairo_destroy(p.cr);
-    cairo_status_t st = png ? cairo_surface_write_to_png(s, tmp) : CAIRO_STATUS_SUCCESS;
-    cairo_surface_finish(s);
-    if (st == CAIRO_STATUS_SUCCESS)
-        st = cairo_surface_status(s);
-    cairo_surface_destroy(s);
+    cairo_status_t st = prof_surface_close(p.cr, s, png, tmp);
     if (st == CAIRO_STATUS_SUCCESS && !png && svg_add_text(r, tmp) != 0)
         st = CAIRO_STATUS_WRITE_ERROR;
     if (st != CAIRO_STATUS_SUCCESS) {

@@ -4,11 +4,11 @@
  * guest instructions, so every figure is exact and the same on every run. */
 #define _GNU_SOURCE
 #include "prof_linux.h"
+#include "prof_surface.h"
 #include "json_out.h"
 #include "prof_outfile.h"
 #include "prof_version.h"
 
-#include <cairo-svg.h>
 #include <cairo.h>
 #include <errno.h>
 #include <stdio.h>
@@ -185,8 +185,7 @@ static int draw_chart(const char *path, int png, const struct linux_result *r)
     for (unsigned k = 0; k < r->n; k++)
         shown += r->ph[k].tsc[0] > 1000;
     double h = top + shown * (NCONF * bar + gap) + 40, w = lw + pw + 120;
-    cairo_surface_t *s = png ? cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)w, (int)h)
-                             : cairo_svg_surface_create(path, w, h);
+    cairo_surface_t *s = prof_surface_create(png, path, w, h);
     cairo_t *cr = cairo_create(s);
     double lo = 0.9, hi = 1.1;
     for (unsigned k = 0; k < r->n; k++)
@@ -232,12 +231,7 @@ static int draw_chart(const char *path, int png, const struct linux_result *r)
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_move_to(cr, lw, y + 15);
     cairo_show_text(cr, t);
-    cairo_destroy(cr);
-    int bad = png && cairo_surface_write_to_png(s, path) != CAIRO_STATUS_SUCCESS;
-    cairo_surface_finish(s);
-    bad |= cairo_surface_status(s) != CAIRO_STATUS_SUCCESS;
-    cairo_surface_destroy(s);
-    return bad ? -1 : 0;
+    return prof_surface_close(cr, s, png, path) == CAIRO_STATUS_SUCCESS ? 0 : -1;
 }
 
 int prof_linux_run(const struct prof_linux_opts *o)

@@ -2,8 +2,8 @@
  * grid (the counts of a kernel's sites span from one to hundreds of thousands).  A count is exact
  * (the profile's), so a bar has no spread; a count of 1 still shows, at the minimum width. */
 #include "prof_sites_chart.h"
+#include "prof_surface.h"
 
-#include <cairo-svg.h>
 #include <cairo.h>
 #include <math.h>
 #include <stdio.h>
@@ -66,8 +66,7 @@ int prof_sites_chart(const char *path, int png, const char *title, const struct 
     double hi_log = ceil(log10((double)max));
     if (hi_log < 1)
         hi_log = 1;
-    cairo_surface_t *s = png ? cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)w, (int)h)
-                             : cairo_svg_surface_create(path, w, h);
+    cairo_surface_t *s = prof_surface_create(png, path, w, h);
     cairo_t *cr = cairo_create(s);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
@@ -102,11 +101,6 @@ int prof_sites_chart(const char *path, int png, const char *title, const struct 
         cairo_move_to(cr, x0 + len + 4, y + BAR_H - 4);
         cairo_show_text(cr, t);
     }
-    cairo_destroy(cr);
-    int bad = png && cairo_surface_write_to_png(s, path) != CAIRO_STATUS_SUCCESS;
-    cairo_surface_finish(s);
-    bad |= cairo_surface_status(s) != CAIRO_STATUS_SUCCESS;
-    cairo_surface_destroy(s);
-    return bad ? -1 : 0;
+    return prof_surface_close(cr, s, png, path) == CAIRO_STATUS_SUCCESS ? 0 : -1;
 }
 /* SPDX-License-Identifier: GPL-2.0-only */
