@@ -184,6 +184,33 @@ static void emit_get_reloc(const struct spec *spec, const struct spec_rom *rom, 
         "\tret\n", count);
 }
 
+/* One struct vmi_inline_entry; its relocations start at index first. */
+static void emit_inline_entry(const struct spec_block *b, unsigned nreloc, unsigned first,
+                              struct outbuf *ob)
+{
+    char label[SPEC_NAME_MAX + 8];
+    rom_block_label(b, label, sizeof label);
+    ob_printf(ob,
+        "\t.byte %d, 0x%02x, %s, %u\t# %s\n"
+        "\t.word %s - rom_base\n"
+        "\t.byte %s_end - %s, %u\n"
+        "\t.word %u, 0\n"
+        "\t.long 0x%x\n",
+        b->call, b->clobbers, b->has_variant ? "VMI_INLINE_VARIANT" : "0",
+        b->has_variant ? b->variant_arg : 0, b->name, label, label, label, nreloc,
+        nreloc ? first : 0, b->has_variant ? b->variant_value : 0);
+}
+
+/* The block's struct vmi_inline_reloc records, one per rel32 field. */
+static void emit_inline_relocs(const struct spec_block *b, unsigned nreloc, struct outbuf *ob)
+{
+    char label[SPEC_NAME_MAX + 8];
+    rom_block_label(b, label, sizeof label);
+    for (unsigned r = 0; r < nreloc; r++)
+        ob_printf(ob, "\t.byte %s_r%u - %s, VMI_INLINE_RELOC_REL32\n\t.word 0\n", label, r,
+                  label);
+}
+
 static void emit_inline_table(const struct spec *spec, const struct spec_rom *rom,
                               const unsigned *nrelocs, struct outbuf *ob)
 {
@@ -203,33 +230,14 @@ static void emit_inline_table(const struct spec *spec, const struct spec_rom *ro
         "\t.word %u, %u\t\t\t# entries, relocations\n"
         "\t.byte VMI_INLINE_FLAVOR_%s, 0, 0, 0\n", entries, relocs, native ? "NATIVE" : "PV");
     unsigned first = 0;
-    for (unsigned i = 0; i < rom->nblocks; i++) {
-        const struct spec_block *b = &rom->blocks[i];
-        if (!b->is_inline)
-            continue;
-        char label[SPEC_NAME_MAX + 8];
-        rom_block_label(b, label, sizeof label);
-        ob_printf(ob,
-            "\t.byte %d, 0x%02x, %s, %u\t# %s\n"
-            "\t.word %s - rom_base\n"
-            "\t.byte %s_end - %s, %u\n"
-            "\t.word %u, 0\n"
-            "\t.long 0x%x\n",
-            b->call, b->clobbers, b->has_variant ? "VMI_INLINE_VARIANT" : "0",
-            b->has_variant ? b->variant_arg : 0, b->name, label, label, label, nrelocs[i],
-            nrelocs[i] ? first : 0, b->has_variant ? b->variant_value : 0);
-        first += nrelocs[i];
-    }
-    for (unsigned i = 0; i < rom->nblocks; i++) {
-        const struct spec_block *b = &rom->blocks[i];
-        if (!b->is_inline)
-            continue;
-        char label[SPEC_NAME_MAX + 8];
-        rom_block_label(b, label, sizeof label);
-        for (unsigned r = 0; r < nrelocs[i]; r++)
-            ob_printf(ob, "\t.byte %s_r%u - %s, VMI_INLINE_RELOC_REL32\n\t.word 0\n", label, r,
-                      label);
-    }
+    for (unsigned i = 0; i < rom->nblocks; i++)
+        if (rom->blocks[i].is_inline) {
+            emit_inline_entry(&rom->blocks[i], nrelocs[i], first, ob);
+            first += nrelocs[i];
+        }
+    for (unsigned i = 0; i < rom->nblocks; i++)
+        if (rom->blocks[i].is_inline)
+            emit_inline_relocs(&rom->blocks[i], nrelocs[i], ob);
     ob_printf(ob, "inline_table_end:\n");
     (void)spec;
 }
