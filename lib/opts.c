@@ -76,21 +76,17 @@ static void add_row(struct opts_parser *p, int i, size_t *nl, size_t *ns, int h_
         p->shorts[(*ns)++] = ':';
 }
 
-int opts_begin(struct opts_parser *p, const struct opts_command *cmd, int argc, char **argv,
-               struct aot_err *err)
+void opts_begin(struct opts_parser *p, const struct opts_command *cmd, int argc, char **argv)
 {
     memset(p, 0, sizeof *p);
     p->cmd = cmd;
     p->argc = argc;
     p->argv = argv;
-    while (cmd->options[p->nrows].id) {
-        if (p->nrows == OPTS_MAX)
-            return opts_fail(err, "%s: more than %d rows in the option table", cmd->prog, OPTS_MAX);
-        if (cmd->options[p->nrows].id < 0)
-            return opts_fail(err, "%s: option table row %d: id %d is not > 0", cmd->prog, p->nrows,
-                             cmd->options[p->nrows].id);
-        p->nrows++;
-    }
+    for (; cmd->options[p->nrows].id; p->nrows++)
+        if (p->nrows == OPTS_MAX || cmd->options[p->nrows].id < 0) {
+            p->bad_row = p->nrows + 1;  /* opts_next reports it */
+            return;
+        }
     size_t nl = 0, ns = 0;
     if (cmd->stop_at_operand)
         p->shorts[ns++] = '+';
@@ -102,7 +98,6 @@ int opts_begin(struct opts_parser *p, const struct opts_command *cmd, int argc, 
     p->longs[nl] = (struct option){ NULL, 0, NULL, 0 };
     opterr = 0;                         /* the messages are ours, as values */
     optind = 0;                         /* glibc: a full re-initialisation */
-    return 0;
 }
 
 /* The row a getopt result stands for (a long form's val or a letter), or NULL. */
@@ -170,6 +165,9 @@ static int operands(struct opts_parser *p, struct aot_err *err)
 int opts_next(struct opts_parser *p, struct aot_err *err)
 {
     p->arg = NULL;
+    if (p->bad_row)                     /* the table is wrong, not the command line */
+        return opts_fail(err, "option table row %d: more than %d rows, or an id below 1",
+                         p->bad_row - 1, OPTS_MAX);
     int c = getopt_long(p->argc, p->argv, p->shorts, p->longs, NULL);
     if (c == -1)
         return operands(p, err);
@@ -199,19 +197,24 @@ static void left_column(const struct opts_option *o, int h_taken, char *buf, siz
         snprintf(buf + n, len - n, " %s", o->arg ? o->arg : "VALUE");
 }
 
-/* Where the help column starts: after the widest left column, but no further than 24 (a wider
- * one puts its help on the next line). */
-static int help_column(const struct opts_command *cmd, int h_taken)
+static size_t left_len(const struct opts_option *o, int h_taken)
 {
     char buf[128];
-    size_t w = strlen("--version");
-    for (const struct opts_option *o = cmd->options; o->id; o++) {
-        if (is_heading(o))
-            continue;
-        left_column(o, h_taken, buf, sizeof buf);
-        if (strlen(buf) > w && strlen(buf) <= 22)
-            w = strlen(buf);
-    }
+    left_column(o, h_taken, buf, sizeof buf);
+    return strlen(buf);
+}
+
+/* Where the help column starts: after the widest left column, but no further than 22 wide (a
+ * wider one puts its help on the next line). */
+static int help_column(const struct opts_command *cmd, int h_taken)
+{
+    size_t w = 0;
+    for (const struct opts_option *o = cmd->options; o->id; o++)
+        if (!is_heading(o) && left_len(o, h_taken) <= 22 && left_len(o, h_taken) > w)
+            w = left_len(o, h_taken);
+    for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
+        if (left_len(&builtin[i], h_taken) > w)
+            w = left_len(&builtin[i], h_taken);
     return 2 + (int)w + 2;
 }
 

@@ -6,10 +6,11 @@
  * caller passes.  Depends on libc and lib/aot_err.h only (vmi-gen links it too).
  *
  *   struct opts_parser p;
- *   if (opts_begin(&p, &cmd, argc, argv, &err) == 0)
- *       while ((id = opts_next(&p, &err)) > 0)
- *           switch (id) { case OPT_X: ... p.arg ... }
- *   if (id != OPTS_END) return opts_finish(&cmd, id, &err, stdout, stderr);
+ *   opts_begin(&p, &cmd, argc, argv);
+ *   while ((id = opts_next(&p, &err)) > 0)
+ *       if (take(id, p.arg, &err) != 0) { id = OPTS_ERROR; break; }   (a bad value)
+ *   if (id != OPTS_END)
+ *       return opts_finish(&cmd, id, &err, stdout, stderr);       (0 help/version, 2 usage)
  *   ... p.operands[0 .. p.noperands - 1] ...
  */
 #ifndef VMI_OPTS_H
@@ -110,15 +111,15 @@ struct opts_parser {
     struct option longs[OPTS_MAX + 3];
     char shorts[3 * OPTS_MAX + 8];
     int nrows;
+    int bad_row;
 };
 
 /**
  * Builds the tables for cmd and starts a fresh getopt scan of argv[1..argc-1] (optind = 0: glibc
- * re-initialises, so a command after vmi-aot's own scan starts clean).  0, or -1 (err) when
- * the table itself is wrong (too many rows, an id <= 0).
+ * re-initialises, so a command after vmi-aot's own scan starts clean).  A table that is itself
+ * wrong (more than OPTS_MAX rows, an id below 1) makes the first opts_next an OPTS_ERROR.
  */
-int opts_begin(struct opts_parser *p, const struct opts_command *cmd, int argc, char **argv,
-               struct aot_err *err);
+void opts_begin(struct opts_parser *p, const struct opts_command *cmd, int argc, char **argv);
 
 /**
  * The next option's id (> 0; its value in p->arg), or OPTS_END, OPTS_HELP, OPTS_VERSION, or

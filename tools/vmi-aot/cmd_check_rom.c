@@ -6,6 +6,7 @@
  * What is checked and why: docs/rom-format.md, "Checking a ROM". */
 #include "aot_cmds.h"
 #include "json_out.h"
+#include "opts.h"
 #include "romchk.h"
 #include "romchk_consumer.h"
 #include "romchk_run.h"
@@ -13,8 +14,6 @@
 #include "vmi_version.h"
 
 #include <errno.h>
-#include <getopt.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,30 +147,26 @@ static json_t *check_rom_json(const struct romchk *c)
     return bad ? NULL : doc;
 }
 
-static void usage(FILE *f)
-{
-    fputs("usage: vmi-aot check-rom [--json] [--flavor native|pv] ROM\n"
-          "  Checks the VMI option ROM image ROM: its structure, code, GetRelocationInfo, the pv\n"
-          "  routines' behaviour and Linux's rules (docs/rom-format.md, \"Checking a ROM\").\n"
-          "  --json            the routines and findings as JSON (findings also on stderr)\n"
-          "  --flavor FLAVOR   check as a native or pv ROM whatever its inline table says\n"
-          "  --help, --version this text; the version\n"
-          "Exit status: 0 no finding, 1 a finding or a file that is not a VMI ROM, 2 usage.\n", f);
-}
+enum { OPT_JSON = 1, OPT_FLAVOR };
 
-/* One line naming the problem, then the usage on stderr: exit status 2. */
-__attribute__((format(printf, 1, 2)))
-static int bad_usage(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("vmi-aot check-rom: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    usage(stderr);
-    return 2;
-}
+static const struct opts_command check_rom_cmd = {
+    .prog = "vmi-aot check-rom",
+    .synopsis = "[--json] [--flavor native|pv] ROM",
+    .description = "Checks the VMI option ROM image ROM: its structure, code, GetRelocationInfo, "
+                   "the pv routines' behaviour and Linux's rules (docs/rom-format.md, \"Checking "
+                   "a ROM\").",
+    .operands = "ROM",
+    .min_operands = 1,
+    .max_operands = 1,
+    .options = (const struct opts_option[]){
+        { "json", 0, OPTS_NO_ARG, NULL,
+          "the routines and findings as JSON (findings also on stderr)", OPT_JSON },
+        { "flavor", 0, OPTS_ARG, "FLAVOR",
+          "check as a native or pv ROM whatever its inline table says", OPT_FLAVOR },
+        { 0 },
+    },
+    .epilogue = "Exit status: 0 no finding, 1 a finding or a file that is not a VMI ROM, 2 usage.",
+};
 
 struct check_rom_args {
     const char *path;
@@ -182,38 +177,23 @@ struct check_rom_args {
 /* Returns -1 to go on, else the exit status (0 after --help or --version, 2 on a usage error). */
 static int parse_args(int argc, char **argv, struct check_rom_args *a)
 {
-    static const struct option longs[] = {
-        { "json", no_argument, NULL, 'j' },
-        { "flavor", required_argument, NULL, 'f' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { NULL, 0, NULL, 0 },
-    };
-    argv[0] = "vmi-aot check-rom";      /* getopt's messages name the command */
-    optind = 0;
-    for (int c; (c = getopt_long(argc, argv, "h", longs, NULL)) != -1;) {
-        if (c == 'j') {
+    struct opts_parser p;
+    struct aot_err err;
+    int id;
+    opts_begin(&p, &check_rom_cmd, argc, argv);
+    while ((id = opts_next(&p, &err)) > 0) {
+        if (id == OPT_JSON) {
             a->json = 1;
-        } else if (c == 'f') {
-            if (strcmp(optarg, "native") != 0 && strcmp(optarg, "pv") != 0)
-                return bad_usage("--flavor '%s': expected native or pv", optarg);
-            a->flavor = strcmp(optarg, "native") == 0;
-        } else if (c == 'h') {
-            usage(stdout);
-            return 0;
-        } else if (c == 'V') {
-            printf("vmi-aot %s\n", VMI_VERSION);
-            return 0;
+        } else if (strcmp(p.arg, "native") == 0 || strcmp(p.arg, "pv") == 0) {
+            a->flavor = strcmp(p.arg, "native") == 0;
         } else {
-            usage(stderr);              /* getopt named the option */
-            return 2;
+            id = opts_fail(&err, "--flavor '%s': expected native or pv", p.arg);
+            break;
         }
     }
-    if (optind == argc)
-        return bad_usage("no ROM given");
-    if (argc - optind > 1)
-        return bad_usage("more than one ROM (%s, %s)", argv[optind], argv[optind + 1]);
-    a->path = argv[optind];
+    if (id != OPTS_END)
+        return opts_finish(&check_rom_cmd, id, &err, stdout, stderr);
+    a->path = p.operands[0];
     return -1;
 }
 

@@ -14,7 +14,6 @@
  *    "bytes":"fa 0f 1f 80 00 00 00 00","asm":"cli; nop dword ptr [eax], eax"}
  * An unknown function, file or line is null.  Nothing is written unless the whole image reads
  * cleanly; with -o the file appears whole or not at all. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,6 +26,7 @@
 #include "json_out.h"
 #include "linux_image.h"
 #include "linux_listing.h"
+#include "opts.h"
 #include "outfile.h"
 #include "site_info.h"
 #include "vmi_abi.h"
@@ -34,18 +34,27 @@
 
 #define AOT_SITES_SCHEMA "vmi-aot.sites/1"
 
-static void usage(FILE *f)
-{
-    fputs("usage: vmi-aot sites [--json] [--stats] [-o FILE] KERNEL\n"
-          "  Lists every VMI call site of the 32-bit ELF image KERNEL (its vmi_sites table, or a\n"
-          "  Linux kernel's .parainstructions pv sites with their ops): address, call, length,\n"
-          "  allowed clobbers, constant argument, function, file:line (DWARF; ? without debug\n"
-          "  info) and the current bytes disassembled (Intel syntax).\n"
-          "  --json               a JSON document instead of text (docs/json.md)\n"
-          "  -o, --output FILE    write to FILE (whole or not at all) instead of standard output\n"
-          "  --stats              time the phases, on standard error\n"
-          "  --help, --version    this text; the version\n", f);
-}
+enum { OPT_JSON = 1, OPT_STATS, OPT_OUTPUT };
+
+static const struct opts_command sites_cmd = {
+    .prog = "vmi-aot sites",
+    .synopsis = "[--json] [--stats] [-o FILE] KERNEL",
+    .description = "Lists every VMI call site of the 32-bit ELF image KERNEL (its vmi_sites "
+                   "table, or a Linux kernel's .parainstructions pv sites with their ops): "
+                   "address, call, length, allowed clobbers, constant argument, function, "
+                   "file:line (DWARF; ? without debug info) and the current bytes disassembled "
+                   "(Intel syntax).",
+    .operands = "KERNEL",
+    .min_operands = 1,
+    .max_operands = 1,
+    .options = (const struct opts_option[]){
+        { "json", 0, OPTS_NO_ARG, NULL, "a JSON document instead of text (docs/json.md)", OPT_JSON },
+        { "output", 'o', OPTS_ARG, "FILE",
+          "write to FILE (whole or not at all) instead of standard output", OPT_OUTPUT },
+        { "stats", 0, OPTS_NO_ARG, NULL, "time the phases, on standard error", OPT_STATS },
+        { 0 },
+    },
+};
 
 static double now_ms(void)
 {
@@ -146,41 +155,23 @@ static int print_json(FILE *f, const struct aot_image *img, const struct aot_dwa
 }
 
 /* Returns -1 to go on, else the exit status (0 after --help or --version, 2 on a usage error). */
+/* Returns -1 to go on, else the exit status (0 after --help or --version, 2 on a usage error). */
 static int parse_args(int argc, char **argv, const char **kernel, const char **out, int *json,
                       int *stats)
 {
-    static const struct option longs[] = {
-        { "json", no_argument, NULL, 'j' },
-        { "stats", no_argument, NULL, 's' },
-        { "output", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { NULL, 0, NULL, 0 },
-    };
-    argv[0] = "vmi-aot sites";          /* getopt's messages name the command */
-    optind = 0;
-    for (int c; (c = getopt_long(argc, argv, "ho:", longs, NULL)) != -1;) {
-        switch (c) {
-        case 'j': *json = 1; break;
-        case 's': *stats = 1; break;
-        case 'o': *out = optarg; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("vmi-aot %s\n", VMI_VERSION); return 0;
-        default: usage(stderr); return 2;       /* getopt named the option */
-        }
+    struct opts_parser p;
+    struct aot_err err;
+    int id;
+    opts_begin(&p, &sites_cmd, argc, argv);
+    while ((id = opts_next(&p, &err)) > 0) {
+        if (id == OPT_OUTPUT)
+            *out = p.arg;
+        else
+            *(id == OPT_JSON ? json : stats) = 1;
     }
-    if (optind == argc) {
-        fputs("vmi-aot sites: no KERNEL given\n", stderr);
-        usage(stderr);
-        return 2;
-    }
-    if (argc - optind > 1) {
-        fprintf(stderr, "vmi-aot sites: more than one KERNEL (%s, %s)\n", argv[optind],
-                argv[optind + 1]);
-        usage(stderr);
-        return 2;
-    }
-    *kernel = argv[optind];
+    if (id != OPTS_END)
+        return opts_finish(&sites_cmd, id, &err, stdout, stderr);
+    *kernel = p.operands[0];
     return -1;
 }
 

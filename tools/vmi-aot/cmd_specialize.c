@@ -9,7 +9,6 @@
  * written; OUT (and the report) appear whole or not at all; the same inputs give the same bytes.
  * The report and the summaries are spec_report.c's. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "elf_image.h"
 #include "elf_writer.h"
 #include "linux_image.h"
+#include "opts.h"
 #include "outfile.h"
 #include "profile.h"
 #include "session.h"
@@ -33,27 +33,45 @@
 #define ROM_AREA_SYM  "vmi_rom_area"
 #define IDENTITY_SYM  "vmi_aot_identity"
 
-static void usage(FILE *f)
-{
-    fputs("usage: vmi-aot specialize [OPTIONS] [--] KERNEL --rom ROM -o OUT\n"
-          "  options: [--policy P] [--rom-base ADDR] [--dry-run] [--report FILE] [--stats] [-v]\n"
-          "           [--profile FILE [--inline-share P]] [--help] [--version]\n"
-          "  Plans and patches every VMI call site of KERNEL for ROM, with the inliner the kernel\n"
-          "  uses at boot; fills vmi_aot_identity and adds section .vmi_aot (docs/aot.md).\n"
-          "  --policy P       auto (default), call-only, native-only, inline-only\n"
-          "  --rom-base ADDR  the ROM's run-time address, for an image without vmi_rom_area\n"
-          "                   (then the image may also lack vmi_aot_identity)\n"
-          "  --dry-run        plan and check everything, write no OUT; print the summary\n"
-          "  --report FILE    per-site JSON report (- for standard output, not with --dry-run\n"
-          "                   or --stats)\n"
-          "  --stats          after writing OUT, print the summary\n"
-          "  -v, --verbose    with --dry-run or --stats: one line per site\n"
-          "  --profile FILE   a per-site execution profile of KERNEL (docs/specializer.md): report\n"
-          "                   the executed sites not inlined and a reserve per call\n"
-          "  --inline-share P the share of each call's executions the suggested reserve inlines\n"
-          "                   (0 < P <= 1, default 0.9; with --profile)\n"
-          "  -o OUT           the specialized image (needless with --dry-run)\n", f);
-}
+enum { OPT_ROM = 1, OPT_OUT, OPT_REPORT, OPT_PROFILE, OPT_POLICY, OPT_ROM_BASE, OPT_SHARE,
+       OPT_DRY_RUN, OPT_STATS, OPT_VERBOSE };
+
+static const struct opts_command specialize_cmd = {
+    .prog = "vmi-aot specialize",
+    .synopsis = "[OPTIONS] [--] KERNEL --rom ROM -o OUT\n"
+                "options: [--policy P] [--rom-base ADDR] [--dry-run] [--report FILE] [--stats] [-v]\n"
+                "         [--profile FILE [--inline-share P]] [--help] [--version]",
+    .description = "Plans and patches every VMI call site of KERNEL for ROM, with the inliner the "
+                   "kernel uses at boot; fills vmi_aot_identity and adds section .vmi_aot "
+                   "(docs/aot.md).",
+    .operands = "KERNEL",
+    .min_operands = 1,
+    .max_operands = 1,
+    .options = (const struct opts_option[]){
+        { "rom", 0, OPTS_ARG, "ROM", "the ROM the sites are planned for", OPT_ROM },
+        { NULL, 'o', OPTS_ARG, "OUT", "the specialized image (needless with --dry-run)", OPT_OUT },
+        { "policy", 0, OPTS_ARG, "P", "auto (default), call-only, native-only, inline-only",
+          OPT_POLICY },
+        { "rom-base", 0, OPTS_ARG, "ADDR",
+          "the ROM's run-time address, for an image without vmi_rom_area\n"
+          "(then the image may also lack vmi_aot_identity)", OPT_ROM_BASE },
+        { "dry-run", 0, OPTS_NO_ARG, NULL,
+          "plan and check everything, write no OUT; print the summary", OPT_DRY_RUN },
+        { "report", 0, OPTS_ARG, "FILE",
+          "per-site JSON report (- for standard output, not with --dry-run\nor --stats)",
+          OPT_REPORT },
+        { "stats", 0, OPTS_NO_ARG, NULL, "after writing OUT, print the summary", OPT_STATS },
+        { "verbose", 'v', OPTS_NO_ARG, NULL, "with --dry-run or --stats: one line per site",
+          OPT_VERBOSE },
+        { "profile", 0, OPTS_ARG, "FILE",
+          "a per-site execution profile of KERNEL (docs/specializer.md): report\n"
+          "the executed sites not inlined and a reserve per call", OPT_PROFILE },
+        { "inline-share", 0, OPTS_ARG, "P",
+          "the share of each call's executions the suggested reserve inlines\n"
+          "(0 < P <= 1, default 0.9; with --profile)", OPT_SHARE },
+        { 0 },
+    },
+};
 
 struct spec_args {
     const char *kernel, *rom, *out, *report, *profile;
@@ -88,16 +106,6 @@ static int fail(const char *msg)
     return 1;
 }
 
-/* A usage error: one line naming the option, then the usage; exit status 2. */
-static int usage_error(const char *fmt, const char *arg)
-{
-    fputs("vmi-aot specialize: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputc('\n', stderr);
-    usage(stderr);
-    return 2;
-}
-
 /* Everything one specialize run holds, released by run_free whatever phase it stopped in. */
 struct spec_run {
     struct spec_args a;
@@ -118,50 +126,35 @@ struct spec_run {
     struct aot_spec_view view;
 };
 
-enum { OPT_ROM = 0x100, OPT_REPORT, OPT_PROFILE, OPT_POLICY, OPT_ROM_BASE, OPT_SHARE,
-       OPT_DRY_RUN, OPT_STATS, OPT_VERSION };
-
-static const struct option spec_options[] = {
-    { "rom", required_argument, NULL, OPT_ROM },
-    { "report", required_argument, NULL, OPT_REPORT },
-    { "profile", required_argument, NULL, OPT_PROFILE },
-    { "policy", required_argument, NULL, OPT_POLICY },
-    { "rom-base", required_argument, NULL, OPT_ROM_BASE },
-    { "inline-share", required_argument, NULL, OPT_SHARE },
-    { "dry-run", no_argument, NULL, OPT_DRY_RUN },
-    { "stats", no_argument, NULL, OPT_STATS },
-    { "verbose", no_argument, NULL, 'v' },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, OPT_VERSION },
-    { NULL, 0, NULL, 0 },
-};
-
-/* One option with its value.  Returns -1 to go on, else the exit status. */
-static int take_value_opt(struct spec_args *a, int c, const char *v)
+/* One option (its value in v).  0, or -1 with the usage error in err. */
+static int take_opt(struct spec_args *a, int c, const char *v, struct aot_err *err)
 {
     switch (c) {
     case OPT_ROM: a->rom = v; break;
-    case 'o': a->out = v; break;
+    case OPT_OUT: a->out = v; break;
     case OPT_REPORT: a->report = v; break;
     case OPT_PROFILE: a->profile = v; break;
+    case OPT_DRY_RUN: a->dry_run = 1; break;
+    case OPT_STATS: a->stats = 1; break;
+    case OPT_VERBOSE: a->verbose = 1; break;
     case OPT_POLICY:
         if ((a->policy = parse_policy(v)) < 0)
-            return usage_error("unknown policy '%s' (auto, call-only, native-only, inline-only)",
-                               v);
+            return opts_fail(err, "unknown policy '%s' (auto, call-only, native-only, "
+                             "inline-only)", v);
         break;
     case OPT_ROM_BASE:
         if (parse_u32(v, &a->base) != 0)
-            return usage_error("bad --rom-base '%s'", v);
+            return opts_fail(err, "bad --rom-base '%s'", v);
         a->have_base = 1;
         break;
     case OPT_SHARE:
         if (aot_parse_share(v, &a->share_ppm) != 0)
-            return usage_error("bad --inline-share '%s' (a decimal share, 0 < P <= 1, e.g. 0.9)",
-                               v);
+            return opts_fail(err, "bad --inline-share '%s' (a decimal share, 0 < P <= 1, e.g. "
+                             "0.9)", v);
         a->have_share = 1;
         break;
     }
-    return -1;
+    return 0;
 }
 
 /* Options that contradict each other: one line, exit status 2 (no usage: each option is fine
@@ -189,36 +182,22 @@ static int check_combinations(struct spec_args *a)
  * --version, 2 on a usage error). */
 static int parse_args(int argc, char **argv, struct spec_args *a)
 {
-    int c, rc;
-    opterr = 0;
-    optind = 0;                     /* glibc: a full re-initialisation (main scanned with "+") */
-    while ((c = getopt_long(argc, argv, ":o:hv", spec_options, NULL)) != -1) {
-        if (c == 'h') {
-            usage(stdout);
-            return 0;
-        } else if (c == OPT_VERSION) {
-            printf("vmi-aot " VMI_VERSION "\n");
-            return 0;
-        } else if (c == OPT_DRY_RUN || c == OPT_STATS || c == 'v') {
-            *(c == OPT_DRY_RUN ? &a->dry_run : c == OPT_STATS ? &a->stats : &a->verbose) = 1;
-        } else if (c == ':') {
-            return usage_error("%s needs a value", argv[optind - 1]);
-        } else if (c == '?') {
-            return usage_error("unknown option '%s'", argv[optind - 1]);
-        } else if ((rc = take_value_opt(a, c, optarg)) >= 0) {
-            return rc;
+    struct opts_parser p;
+    struct aot_err err;
+    int id;
+    opts_begin(&p, &specialize_cmd, argc, argv);
+    while ((id = opts_next(&p, &err)) > 0)
+        if (take_opt(a, id, p.arg, &err) != 0) {
+            id = OPTS_ERROR;
+            break;
         }
-    }
-    if (optind < argc)
-        a->kernel = argv[optind++];
-    if (optind < argc)
-        return usage_error("one KERNEL only: '%s' is a second", argv[optind]);
-    if (!a->kernel)
-        return usage_error("%s", "no KERNEL given");
-    if (!a->rom)
-        return usage_error("%s", "no --rom ROM given");
-    if (!a->out && !a->dry_run)
-        return usage_error("%s", "no -o OUT given (or --dry-run)");
+    if (id == OPTS_END && !a->rom)
+        id = opts_fail(&err, "no --rom ROM given");
+    else if (id == OPTS_END && !a->out && !a->dry_run)
+        id = opts_fail(&err, "no -o OUT given (or --dry-run)");
+    if (id != OPTS_END)
+        return opts_finish(&specialize_cmd, id, &err, stdout, stderr);
+    a->kernel = p.operands[0];
     return check_combinations(a);
 }
 

@@ -10,7 +10,6 @@
  * copy of the original site bytes is exact.  Prints one line per problem (naming the site) and
  * exits 1 on any; 0 and a summary line when all hold.  --json and --stats: verify_out.c. */
 #include <elf.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include "disasm.h"
 #include "elf_image.h"
 #include "linux_image.h"
+#include "opts.h"
 #include "outfile.h"
 #include "session.h"
 #include "verify_out.h"
@@ -61,19 +61,6 @@ static void sproblem(struct aot_verify_result *v, const struct aot_site *s, cons
     va_start(ap, fmt);
     vproblem(v, s, fmt, ap);
     va_end(ap);
-}
-
-static void usage(FILE *f)
-{
-    fputs("usage: vmi-aot verify [--] OUT --rom ROM [--orig KERNEL] [--json[=FILE]] [--stats]\n"
-          "                      [--help] [--version]\n"
-          "  Checks an image written by vmi-aot specialize, independently of the planner: the\n"
-          "  identity and .vmi_aot records against ROM, sites_hash, every site decoded (whole\n"
-          "  instructions, branch targets inside the ROM's routines or the site), and with --orig\n"
-          "  that nothing outside the sites and the records changed.\n"
-          "  --json[=FILE]  the verdict, the identity and every problem as JSON (standard output\n"
-          "                 without FILE, or with -; then no summary line)\n"
-          "  --stats        sites decoded per call (or Linux op), bytes compared, problems\n", f);
 }
 
 #define SITE_FMT "site %u at 0x%08x (%s, record %u, in %s): "
@@ -291,70 +278,57 @@ struct verify_run {
     size_t patched;
 };
 
-/* A usage error: one line naming the option, then the usage; exit status 2. */
-static int usage_error(const char *fmt, const char *arg)
-{
-    fputs("vmi-aot verify: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputc('\n', stderr);
-    usage(stderr);
-    return 2;
-}
+enum { OPT_ROM = 1, OPT_ORIG, OPT_JSON, OPT_STATS };
 
-enum { OPT_ROM = 0x100, OPT_ORIG, OPT_JSON, OPT_STATS, OPT_VERSION };
-
-static const struct option verify_options[] = {
-    { "rom", required_argument, NULL, OPT_ROM },
-    { "orig", required_argument, NULL, OPT_ORIG },
-    { "json", optional_argument, NULL, OPT_JSON },
-    { "stats", no_argument, NULL, OPT_STATS },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, OPT_VERSION },
-    { NULL, 0, NULL, 0 },
+static const struct opts_command verify_cmd = {
+    .prog = "vmi-aot verify",
+    .synopsis = "[--] OUT --rom ROM [--orig KERNEL] [--json[=FILE]] [--stats]\n"
+                "               [--help] [--version]",
+    .description = "Checks an image written by vmi-aot specialize, independently of the planner: "
+                   "the identity and .vmi_aot records against ROM, sites_hash, every site decoded "
+                   "(whole instructions, branch targets inside the ROM's routines or the site), "
+                   "and with --orig that nothing outside the sites and the records changed.",
+    .operands = "OUT",
+    .min_operands = 1,
+    .max_operands = 1,
+    .options = (const struct opts_option[]){
+        { "rom", 0, OPTS_ARG, "ROM", "the ROM OUT was specialized for", OPT_ROM },
+        { "orig", 0, OPTS_ARG, "KERNEL", "the image OUT was made from", OPT_ORIG },
+        { "json", 0, OPTS_OPTIONAL_ARG, "FILE",
+          "the verdict, the identity and every problem as JSON (standard output\n"
+          "without FILE, or with -; then no summary line)", OPT_JSON },
+        { "stats", 0, OPTS_NO_ARG, NULL, "sites decoded per call (or Linux op), bytes compared, "
+          "problems", OPT_STATS },
+        { 0 },
+    },
 };
 
 /* Returns -1 to go on, else the exit status (0 after --help or --version, 2 on a usage error). */
 static int parse_args(int argc, char **argv, struct verify_run *r)
 {
-    int c;
-    opterr = 0;
-    optind = 0;                     /* glibc: a full re-initialisation (main scanned with "+") */
-    while ((c = getopt_long(argc, argv, ":h", verify_options, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            usage(stdout);
-            return 0;
-        case OPT_VERSION:
-            printf("vmi-aot " VMI_VERSION "\n");
-            return 0;
-        case OPT_ROM:
-            r->romp = optarg;
-            break;
-        case OPT_ORIG:
-            r->origp = optarg;
-            break;
-        case OPT_JSON:
-            if (optarg && !*optarg)
-                return usage_error("%s", "--json= needs a FILE (or - for standard output)");
-            r->json = optarg ? optarg : "-";
-            break;
-        case OPT_STATS:
+    struct opts_parser p;
+    struct aot_err err;
+    int id;
+    opts_begin(&p, &verify_cmd, argc, argv);
+    while ((id = opts_next(&p, &err)) > 0) {
+        if (id == OPT_ROM) {
+            r->romp = p.arg;
+        } else if (id == OPT_ORIG) {
+            r->origp = p.arg;
+        } else if (id == OPT_STATS) {
             r->stats = 1;
+        } else if (p.arg && !*p.arg) {
+            id = opts_fail(&err, "--json= needs a FILE (or - for standard output)");
             break;
-        case ':':
-            return usage_error("%s needs a value", argv[optind - 1]);
-        default:
-            return usage_error("unknown option '%s'", argv[optind - 1]);
+        } else {
+            r->json = p.arg ? p.arg : "-";
         }
     }
-    if (optind < argc)
-        r->outp = argv[optind++];
-    if (optind < argc)
-        return usage_error("one OUT only: '%s' is a second", argv[optind]);
-    if (!r->outp)
-        return usage_error("%s", "no OUT given");
-    if (!r->romp)
-        return usage_error("%s", "no --rom ROM given");
+    if (id == OPTS_END && !r->romp)
+        id = opts_fail(&err, "no --rom ROM given");
+    if (id != OPTS_END)
+        return opts_finish(&verify_cmd, id, &err, stdout, stderr);
+    r->outp = p.operands[0];
     if (r->stats && r->json && strcmp(r->json, "-") == 0) {
         fprintf(stderr, "vmi-aot verify: --stats and --json would both write to standard "
                 "output: give --json=FILE\n");
