@@ -9,11 +9,10 @@
  * A spec error prints FILE:LINE:COL: message and exits 1; nothing is written unless the whole spec
  * checked out, and each output is replaced atomically.  Usage errors exit 2. */
 #include "emit.h"
+#include "opts.h"
 #include "spec_files.h"
 #include "vmi_paths.h"
-#include "vmi_version.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,94 +62,95 @@ static const char *default_spec_dir(void)
 #endif
 }
 
-static void usage(FILE *out)
+enum { OPT_CHECK = 1, OPT_SUMMARY, OPT_HEADER, OPT_GLUE, OPT_LINUX, OPT_ROM, OPT_SPEC_DIR };
+
+/* Its epilogue names the installed spec directory (gen_cmd_init). */
+static struct opts_command gen_cmd = {
+    .prog = "vmi-gen",
+    .synopsis = "[--check] [--header OUT] [--glue OUT] [--linux-header OUT]\n"
+                "        [--rom FLAVOR=OUT]... [--summary] [--spec-dir DIR] [SPEC...]",
+    .description = "Reads the VMI ABI spec (the SPEC files, in any order) and writes the "
+                   "generated files; nothing is written unless the whole spec checks out.",
+    .operands = "SPEC",
+    .min_operands = 0,
+    .max_operands = MAX_SPECS,
+    .options = (const struct opts_option[]){
+        { "check", 0, OPTS_NO_ARG, NULL, "validate the spec only", OPT_CHECK },
+        { "header", 0, OPTS_ARG, "OUT", "write the ABI header (include/vmi_abi.h)", OPT_HEADER },
+        { "glue", 0, OPTS_ARG, "OUT", "write the call-site glue header", OPT_GLUE },
+        { "linux-header", 0, OPTS_ARG, "OUT",
+          "write the Linux profile's tables (include/vmi_linux.h)", OPT_LINUX },
+        { "rom", 0, OPTS_ARG, "FLAVOR=OUT", "write the assembler source of a ROM flavor",
+          OPT_ROM },
+        { "summary", 0, OPTS_NO_ARG, NULL, "print a table of the calls", OPT_SUMMARY },
+        { "spec-dir", 0, OPTS_ARG, "DIR", "read every DIR/*.vmi file as well", OPT_SPEC_DIR },
+        { 0 },
+    },
+};
+
+static void gen_cmd_init(void)
 {
+    static char epilogue[PATH_MAX + 128];
     const char *spec_dir = default_spec_dir();
-    fprintf(out,
-        "usage: vmi-gen [--check] [--header OUT] [--glue OUT] [--linux-header OUT]\n"
-        "               [--rom FLAVOR=OUT]... [--summary] [--spec-dir DIR] [SPEC...]\n"
-        "  --check            validate the spec only\n"
-        "  --header OUT       write the ABI header (include/vmi_abi.h)\n"
-        "  --glue OUT         write the call-site glue header\n"
-        "  --linux-header OUT write the Linux profile's tables (include/vmi_linux.h)\n"
-        "  --rom FLAVOR=OUT   write the assembler source of a ROM flavor\n"
-        "  --summary          print a table of the calls\n"
-        "  --spec-dir DIR     read every DIR/*.vmi file as well\n"
-        "  --help, --version  this text; the version\n"
-        "SPEC files may come in any order.%s%s%s\n",
-        spec_dir ? "  Without SPEC and --spec-dir: every *.vmi of\n  " : "",
-        spec_dir ? spec_dir : "", spec_dir ? "." : "");
+    snprintf(epilogue, sizeof epilogue, "SPEC files may come in any order.%s%s%s",
+             spec_dir ? "  Without SPEC and --spec-dir: every *.vmi of\n  " : "",
+             spec_dir ? spec_dir : "", spec_dir ? "." : "");
+    gen_cmd.epilogue = epilogue;
 }
 
 /* --rom FLAVOR=OUT: the flavor is checked against the spec once it is read (so that an unknown
  * one can be answered with the flavors there are). */
-static int add_rom(struct options *o, char *arg)
+static int add_rom(struct options *o, char *arg, struct aot_err *err)
 {
     char *eq = strchr(arg, '=');
-    if (!eq) {
-        fprintf(stderr, "vmi-gen: --rom '%s': expected FLAVOR=OUT\n", arg);
-        return -1;
-    }
-    if (o->nroms == MAX_ROM_OUTPUTS) {
-        fprintf(stderr, "vmi-gen: --rom '%s': at most %d ROM outputs\n", arg, MAX_ROM_OUTPUTS);
-        return -1;
-    }
+    if (!eq)
+        return opts_fail(err, "--rom '%s': expected FLAVOR=OUT", arg);
+    if (o->nroms == MAX_ROM_OUTPUTS)
+        return opts_fail(err, "--rom '%s': at most %d ROM outputs", arg, MAX_ROM_OUTPUTS);
     *eq = '\0';
     o->roms[o->nroms].flavor = arg;
     o->roms[o->nroms++].path = eq + 1;
     return 0;
 }
 
-/* Returns -1 on a usage error (the line printed), 0 to go on, 1 after --help or --version. */
-static int parse_args(int argc, char **argv, struct options *o)
+/* One option (its value in arg).  0, or -1 with the usage error in err. */
+static int take_opt(struct options *o, int id, char *arg, struct aot_err *err)
 {
-    enum { OPT_HEADER = 256, OPT_GLUE, OPT_LINUX, OPT_ROM, OPT_SPEC_DIR };
-    static const struct option longs[] = {
-        { "check", no_argument, NULL, 'c' },
-        { "summary", no_argument, NULL, 's' },
-        { "header", required_argument, NULL, OPT_HEADER },
-        { "glue", required_argument, NULL, OPT_GLUE },
-        { "linux-header", required_argument, NULL, OPT_LINUX },
-        { "rom", required_argument, NULL, OPT_ROM },
-        { "spec-dir", required_argument, NULL, OPT_SPEC_DIR },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { NULL, 0, NULL, 0 },
-    };
-    argv[0] = "vmi-gen";                /* getopt's messages name the program, not its path */
-    for (int c; (c = getopt_long(argc, argv, "h", longs, NULL)) != -1;) {
-        switch (c) {
-        case 'c': o->check_only = 1; break;
-        case 's': o->summary = 1; break;
-        case OPT_HEADER: o->header = optarg; break;
-        case OPT_GLUE: o->glue = optarg; break;
-        case OPT_LINUX: o->linux_header = optarg; break;
-        case OPT_SPEC_DIR: o->spec_dir = optarg; break;
-        case OPT_ROM:
-            if (add_rom(o, optarg) < 0)
-                return -1;
-            break;
-        case 'h': usage(stdout); return 1;
-        case 'V': printf("vmi-gen %s\n", VMI_VERSION); return 1;
-        default: return -1;             /* getopt named the option */
-        }
-    }
-    for (int i = optind; i < argc; i++) {
-        if (o->nspecs == MAX_SPECS) {
-            fprintf(stderr, "vmi-gen: %s: more than %d spec files\n", argv[i], MAX_SPECS);
-            return -1;
-        }
-        o->specs[o->nspecs++] = argv[i];
-    }
-    if (o->nspecs == 0 && !o->spec_dir && !default_spec_dir()) {
-        fprintf(stderr, "vmi-gen: no spec files given\n");
-        return -1;
-    }
-    if (o->check_only && (o->header || o->glue || o->linux_header || o->nroms)) {
-        fprintf(stderr, "vmi-gen: --check writes nothing: drop the outputs\n");
-        return -1;
+    switch (id) {
+    case OPT_CHECK: o->check_only = 1; break;
+    case OPT_SUMMARY: o->summary = 1; break;
+    case OPT_HEADER: o->header = arg; break;
+    case OPT_GLUE: o->glue = arg; break;
+    case OPT_LINUX: o->linux_header = arg; break;
+    case OPT_SPEC_DIR: o->spec_dir = arg; break;
+    case OPT_ROM: return add_rom(o, arg, err);
     }
     return 0;
+}
+
+/* Returns -1 to go on, else the exit status (0 after --help or --version, 2 on a usage error:
+ * the line, then the usage, on stderr). */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+    struct opts_parser p;
+    struct aot_err err;
+    int id;
+    opts_begin(&p, &gen_cmd, argc, argv);
+    while ((id = opts_next(&p, &err)) > 0)
+        if (take_opt(o, id, (char *)p.arg, &err) != 0) {
+            id = OPTS_ERROR;
+            break;
+        }
+    if (id == OPTS_END && p.noperands == 0 && !o->spec_dir && !default_spec_dir())
+        id = opts_fail(&err, "no spec files given");
+    else if (id == OPTS_END && o->check_only &&
+             (o->header || o->glue || o->linux_header || o->nroms))
+        id = opts_fail(&err, "--check writes nothing: drop the outputs");
+    if (id != OPTS_END)
+        return opts_finish(&gen_cmd, id, &err, stdout, stderr);
+    for (int i = 0; i < p.noperands; i++)
+        o->specs[o->nspecs++] = p.operands[i];
+    return -1;
 }
 
 static void print_error(const struct spec_error *e)
@@ -304,12 +304,10 @@ int main(int argc, char **argv)
 {
     struct options o;
     memset(&o, 0, sizeof o);
+    gen_cmd_init();
     int parsed = parse_args(argc, argv, &o);
-    if (parsed != 0) {
-        if (parsed < 0)
-            usage(stderr);
-        return parsed < 0 ? 2 : 0;
-    }
+    if (parsed >= 0)
+        return parsed;
     struct spec *spec = calloc(1, sizeof *spec);
     if (!spec) {
         fprintf(stderr, "vmi-gen: out of memory\n");
@@ -317,7 +315,7 @@ int main(int argc, char **argv)
     }
     int rc = read_spec(spec, &o);
     if (rc == 0 && check_rom_args(spec, &o) < 0) {
-        usage(stderr);
+        opts_help(stderr, &gen_cmd);
         rc = 2;
     } else if (rc == 0 && report_rules(spec) > 0) {
         rc = 1;

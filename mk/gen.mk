@@ -26,7 +26,15 @@ $(B)/lib/libvmigen.a: $(GEN_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-$(VMI_GEN): $(B)/obj/gen/main.o $(B)/lib/libvmigen.a
+# vmi-gen parses its command line with the hosted library's option table (lib/opts.c, which
+# needs only libc and lib/aot_err.h), compiled here on its own: lib/'s pattern rule waits for the
+# glue header, which vmi-gen itself writes.
+$(B)/obj/gen/main.o: HOST_CFLAGS += -Ilib
+$(B)/obj/gen/opts.o: lib/opts.c lib/opts.h lib/aot_err.h
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Ilib $(DEPFLAGS) -c $< -o $@
+
+$(VMI_GEN): $(B)/obj/gen/main.o $(B)/obj/gen/opts.o $(B)/lib/libvmigen.a
 	@mkdir -p $(@D)
 	$(CC) $(HOST_LDFLAGS) $^ -lZydis -o $@
 
