@@ -83,7 +83,8 @@ void opts_begin(struct opts_parser *p, const struct opts_command *cmd, int argc,
     p->argc = argc;
     p->argv = argv;
     for (; cmd->options[p->nrows].id; p->nrows++)
-        if (p->nrows == OPTS_MAX || cmd->options[p->nrows].id < 0) {
+        if (p->nrows == OPTS_MAX ||
+            (cmd->options[p->nrows].id < 0 && !is_heading(&cmd->options[p->nrows]))) {
             p->bad_row = p->nrows + 1;  /* opts_next reports it */
             return;
         }

@@ -48,9 +48,13 @@ struct opts_option {
     const char *arg;
     /** The help: one or more lines separated by '\n' (no trailing newline). */
     const char *help;
-    /** What opts_next returns for it: > 0, distinct within the table; 0 ends the table. */
+    /** What opts_next returns for it: > 0, distinct within the table (a heading's: -1); 0 ends
+     * the table. */
     int id;
 };
+
+/** A heading row ("output:"): it names no option, so its id only has to be non-zero. */
+#define OPTS_HEADING(text) { NULL, 0, OPTS_NO_ARG, NULL, (text), -1 }
 
 /**
  * A command's description: everything its parser and its --help come from.

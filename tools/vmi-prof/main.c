@@ -2,7 +2,6 @@
  * and the hand-written limit, per call and per kernel-like path.  docs/profiling.md. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,34 +15,14 @@
 #include <math.h>
 #include <sys/stat.h>
 #include "json_out.h"
+#include "opts.h"
 #include "prof_version.h"
 #include "vmi_paths.h"
 #include "vmi_inliner.h"
 
-static const char usage[] =
-    "usage: vmi-prof [OPTIONS]                  measure every workload and strategy\n"
-    "       vmi-prof --guest LOG [OUTPUT...]    the guest kernel's serial report\n"
-    "       vmi-prof --patch-bench [SITES]      plan + apply + verify + revert SITES sites\n"
-    "       vmi-prof --measure LABEL -- CMD...  wall time and peak memory of a command\n"
-    "       vmi-prof --sites PROFILE --image ELF [--rom ROM [--policy P]] [--top N] [--json]\n"
-    "                [--phase NAME] [--chart F.svg|F.png]   (a Linux workload log: that phase)\n"
-    "                                           the hottest sites of a profile (or of a log's\n"
-    "                                           profile block): count, share, decision,\n"
-    "                                           function, file:line\n"
-    "       vmi-prof --linux [--rom ROM] [--json=F] [--chart F.svg|F.png] [--linux-dir DIR] [--quiet]\n"
-    "                                           the Linux workload in five configurations,\n"
-    "                                           exact instructions (QEMU -icount shift=0)\n"
-    "measuring: --n N (iterations, 100000) --k K (repetitions, 15) --trap-n N (N/50)\n"
-    "           --runs R (R engine processes of K repetitions each, pooled; 1)\n"
-    "           --only TEXT (workloads whose name contains it) --cpu C --callgrind\n"
-    "           --engine PATH --rom PATH --valgrind PATH -v\n"
-    "           --quiet (no progress lines on stderr)\n"
-    "guest:     --guest-clock icount|host  what the log's TSC counted, when the log does not say\n"
-    "output:    the table and the targets; --json[=FILE] --csv[=FILE] (stdout without FILE,\n"
-    "           instead of the table) --chart FILE.svg|FILE.png (up to four); each FILE is\n"
-    "           created (as a temporary file beside it) before anything is measured\n"
-    "other:     --help --version; an option's value as --opt VALUE or --opt=VALUE; '--' ends\n"
-    "           the options (--measure's command follows it)\n";
+/* vmi-prof's one table: the parser, --help and the usage after an error (the options below
+ * struct cli). */
+static const struct opts_command prof_cmd;
 
 /* A usage error: one line saying what was wrong, then the usage, on stderr; status 2. */
 static void bad_usage(const char *fmt, const char *arg)
@@ -51,7 +30,7 @@ static void bad_usage(const char *fmt, const char *arg)
     fprintf(stderr, "vmi-prof: ");
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\n");
-    fputs(usage, stderr);
+    opts_help(stderr, &prof_cmd);
     exit(2);
 }
 
@@ -62,7 +41,7 @@ static unsigned num(const char *opt, const char *s, unsigned lo, unsigned hi)
     unsigned long v = s ? strtoul(s, &end, 10) : 0;
     if (!s || errno || *end || end == s || v < lo || v > hi) {
         fprintf(stderr, "vmi-prof: %s needs a number from %u to %u\n", opt, lo, hi);
-        fputs(usage, stderr);
+        opts_help(stderr, &prof_cmd);
         exit(2);
     }
     return (unsigned)v;
@@ -329,54 +308,99 @@ struct cli {
 };
 
 enum {
-    OPT_N = 256, OPT_K, OPT_RUNS, OPT_TRAP_N, OPT_CPU, OPT_ONLY, OPT_ENGINE, OPT_ROM,
-    OPT_VALGRIND, OPT_CALLGRIND, OPT_QUIET, OPT_JSON, OPT_CSV, OPT_CHART, OPT_GUEST_CLOCK,
-    OPT_GUEST, OPT_SITES, OPT_IMAGE, OPT_LINUX, OPT_LINUX_DIR, OPT_PHASE, OPT_TOP, OPT_POLICY,
-    OPT_PATCH, OPT_MEASURE, OPT_VERSION,
+    OPT_N = 1, OPT_K, OPT_RUNS, OPT_TRAP_N, OPT_CPU, OPT_ONLY, OPT_ENGINE, OPT_ROM,
+    OPT_VALGRIND, OPT_CALLGRIND, OPT_QUIET, OPT_VERBOSE, OPT_JSON, OPT_CSV, OPT_CHART,
+    OPT_GUEST_CLOCK, OPT_GUEST, OPT_SITES, OPT_IMAGE, OPT_LINUX, OPT_LINUX_DIR, OPT_PHASE, OPT_TOP,
+    OPT_POLICY, OPT_PATCH, OPT_MEASURE,
 };
 
-static const struct option longopts[] = {
-    { "n", required_argument, NULL, OPT_N },
-    { "k", required_argument, NULL, OPT_K },
-    { "runs", required_argument, NULL, OPT_RUNS },
-    { "trap-n", required_argument, NULL, OPT_TRAP_N },
-    { "cpu", required_argument, NULL, OPT_CPU },
-    { "only", required_argument, NULL, OPT_ONLY },
-    { "engine", required_argument, NULL, OPT_ENGINE },
-    { "rom", required_argument, NULL, OPT_ROM },
-    { "valgrind", required_argument, NULL, OPT_VALGRIND },
-    { "callgrind", no_argument, NULL, OPT_CALLGRIND },
-    { "quiet", no_argument, NULL, OPT_QUIET },
-    { "json", optional_argument, NULL, OPT_JSON },
-    { "csv", optional_argument, NULL, OPT_CSV },
-    { "chart", required_argument, NULL, OPT_CHART },
-    { "guest-clock", required_argument, NULL, OPT_GUEST_CLOCK },
-    { "guest", required_argument, NULL, OPT_GUEST },
-    { "sites", required_argument, NULL, OPT_SITES },
-    { "image", required_argument, NULL, OPT_IMAGE },
-    { "linux", no_argument, NULL, OPT_LINUX },
-    { "linux-dir", required_argument, NULL, OPT_LINUX_DIR },
-    { "phase", required_argument, NULL, OPT_PHASE },
-    { "top", required_argument, NULL, OPT_TOP },
-    { "policy", required_argument, NULL, OPT_POLICY },
-    { "patch-bench", optional_argument, NULL, OPT_PATCH },
-    { "measure", required_argument, NULL, OPT_MEASURE },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, OPT_VERSION },
-    { NULL, 0, NULL, 0 },
+static const struct opts_option prof_opts[] = {
+    OPTS_HEADING("measuring (the default mode):"),
+    { "n", 0, OPTS_ARG, "N", "iterations (100000)", OPT_N },
+    { "k", 0, OPTS_ARG, "K", "repetitions (15)", OPT_K },
+    { "trap-n", 0, OPTS_ARG, "N", "iterations of the trapped strategy (N/50)", OPT_TRAP_N },
+    { "runs", 0, OPTS_ARG, "R", "R engine processes of K repetitions each, pooled (1)",
+      OPT_RUNS },
+    { "only", 0, OPTS_ARG, "TEXT", "the workloads whose name contains TEXT", OPT_ONLY },
+    { "cpu", 0, OPTS_ARG, "C", "pin the engine to CPU C", OPT_CPU },
+    { "callgrind", 0, OPTS_NO_ARG, NULL, "also count instructions under callgrind",
+      OPT_CALLGRIND },
+    { "engine", 0, OPTS_ARG, "PATH", "the engine (beside vmi-prof by default)", OPT_ENGINE },
+    { "rom", 0, OPTS_ARG, "ROM", "the ROM (with --sites: the one --policy plans against)",
+      OPT_ROM },
+    { "valgrind", 0, OPTS_ARG, "PATH", "valgrind (/usr/bin/valgrind)", OPT_VALGRIND },
+    { NULL, 'v', OPTS_NO_ARG, NULL, "the engine's own lines too", OPT_VERBOSE },
+    { "quiet", 0, OPTS_NO_ARG, NULL, "no progress lines on stderr", OPT_QUIET },
+    { "patch-bench", 0, OPTS_OPTIONAL_ARG, "SITES",
+      "plan + apply + verify + revert SITES synthetic sites (100000)", OPT_PATCH },
+    { "measure", 0, OPTS_ARG, "LABEL", "wall time and peak memory of the command after '--'",
+      OPT_MEASURE },
+    OPTS_HEADING("guest:"),
+    { "guest", 0, OPTS_ARG, "LOG", "read the guest kernel's serial report instead of measuring",
+      OPT_GUEST },
+    { "guest-clock", 0, OPTS_ARG, "icount|host",
+      "what the log's TSC counted, when the log does not say", OPT_GUEST_CLOCK },
+    OPTS_HEADING("sites:"),
+    { "sites", 0, OPTS_ARG, "PROFILE", "the hottest sites of a profile (or of a log's profile "
+      "block)", OPT_SITES },
+    { "image", 0, OPTS_ARG, "ELF", "the image the profile was taken of", OPT_IMAGE },
+    { "policy", 0, OPTS_ARG, "P", "plan against --rom with P: auto, call-only, native-only,\n"
+      "inline-only", OPT_POLICY },
+    { "top", 0, OPTS_ARG, "N", "the N hottest (10; 0: all)", OPT_TOP },
+    { "phase", 0, OPTS_ARG, "NAME", "a Linux workload log: that phase's profile", OPT_PHASE },
+    OPTS_HEADING("linux:"),
+    { "linux", 0, OPTS_NO_ARG, NULL, "the Linux workload in five configurations, exact\n"
+      "instructions (QEMU -icount shift=0)", OPT_LINUX },
+    { "linux-dir", 0, OPTS_ARG, "DIR", "the Linux fixtures (or LINUX_VMI_DIR)", OPT_LINUX_DIR },
+    OPTS_HEADING("output (the table and the targets on stdout, unless JSON or CSV go there):"),
+    { "json", 0, OPTS_OPTIONAL_ARG, "FILE", "the results as JSON (stdout without FILE)",
+      OPT_JSON },
+    { "csv", 0, OPTS_OPTIONAL_ARG, "FILE", "the results as CSV (stdout without FILE)", OPT_CSV },
+    { "chart", 0, OPTS_ARG, "FILE", "a chart, FILE.svg or FILE.png (up to four)", OPT_CHART },
+    OPTS_HEADING("other:"),
+    { 0 },
 };
 
-/* "--NAME" of an option's code, for the messages. */
+static const struct opts_command prof_cmd = {
+    .prog = "vmi-prof",
+    .synopsis =
+        "[OPTIONS]                  measure every workload and strategy\n"
+        "vmi-prof --guest LOG [OUTPUT...]    the guest kernel's serial report\n"
+        "vmi-prof --patch-bench [SITES]      plan + apply + verify + revert SITES sites\n"
+        "vmi-prof --measure LABEL -- CMD...  wall time and peak memory of a command\n"
+        "vmi-prof --sites PROFILE --image ELF [--rom ROM [--policy P]] [--top N] [--json]\n"
+        "         [--phase NAME] [--chart F.svg|F.png]   (a Linux workload log: that phase)\n"
+        "                                    the hottest sites of a profile (or of a log's\n"
+        "                                    profile block): count, share, decision,\n"
+        "                                    function, file:line\n"
+        "vmi-prof --linux [--rom ROM] [--json=F] [--chart F.svg|F.png] [--linux-dir DIR] "
+        "[--quiet]\n"
+        "                                    the Linux workload in five configurations,\n"
+        "                                    exact instructions (QEMU -icount shift=0)",
+    .description = "What an inlined VMI call costs against a called one, an indirect one, a "
+                   "trapped one and the hand-written limit, per call and per kernel-like path "
+                   "(docs/profiling.md).  An option's value comes as --opt VALUE or --opt=VALUE; "
+                   "'--' ends the options (--measure's command follows it); each output FILE is "
+                   "created (as a temporary file beside it) before anything is measured.",
+    .operands = "SITES",
+    .min_operands = 0,
+    .max_operands = 1,                  /* --patch-bench SITES */
+    .options = prof_opts,
+};
+
+/* "--NAME" (or "-C") of an option's id, for the messages. */
 static const char *opt_name(int code)
 {
     static char buf[48];
-    for (const struct option *o = longopts; o->name; o++)
-        if (o->val == code) {
-            snprintf(buf, sizeof buf, "--%s", o->name);
+    for (const struct opts_option *o = prof_opts; o->id; o++)
+        if (o->id == code) {
+            if (o->name)
+                snprintf(buf, sizeof buf, "--%s", o->name);
+            else
+                snprintf(buf, sizeof buf, "-%c", o->short_name);
             return buf;
         }
-    snprintf(buf, sizeof buf, "-%c", code);
-    return buf;
+    return "?";
 }
 
 /* Options of the engine's run.  1 when opt was one, else 0. */
@@ -400,7 +424,7 @@ static int parse_run_opt(struct cli *c, int opt, const char *arg)
     case OPT_ROM: o->rom = arg; break;
     case OPT_VALGRIND: o->valgrind = arg; break;
     case OPT_CALLGRIND: c->callgrind = 1; break;
-    case 'v': o->verbose = 1; break;
+    case OPT_VERBOSE: o->verbose = 1; break;
     default: return 0;
     }
     return 1;
@@ -517,38 +541,23 @@ static int parse_args(struct cli *c, int argc, char **argv)
         end++;
     if (end < argc)
         c->command = &argv[end + 1];
-    opterr = 0;
-    optind = 1;
+    struct opts_parser p;
+    struct aot_err err;
     int opt;
-    while ((opt = getopt_long(end, argv, ":hv", longopts, NULL)) != -1) {
-        if (opt == 'h') {
-            fputs(usage, stdout);
-            return 0;
-        } else if (opt == OPT_VERSION) {
-            printf("%s %s\n", PROF_TOOL, VMI_VERSION);
-            return 0;
-        } else if (opt == ':') {
-            bad_usage("%s needs a value", argv[optind - 1]);
-        } else if (opt == '?') {
-            if (optopt)
-                fprintf(stderr, "vmi-prof: unknown option '-%c'\n", optopt);
-            else
-                fprintf(stderr, "vmi-prof: unknown option '%s'\n", argv[optind - 1]);
-            fputs(usage, stderr);
-            exit(2);
-        } else if (!parse_run_opt(c, opt, optarg) && !parse_output_opt(c, opt, optarg) &&
-                   !parse_mode_opt(c, opt, optarg)) {
-            bad_usage("unknown option '%s'", argv[optind - 1]);
-        }
-    }
+    opts_begin(&p, &prof_cmd, end, argv);
+    while ((opt = opts_next(&p, &err)) > 0)
+        if (!parse_run_opt(c, opt, p.arg) && !parse_output_opt(c, opt, p.arg))
+            parse_mode_opt(c, opt, p.arg);
+    if (opt != OPTS_END)
+        return opts_finish(&prof_cmd, opt, &err, stdout, stderr);
     if (c->measure)
         return run_measure(c->measure, c->command);
     if (c->command)
         bad_usage("%s", "'--' goes with --measure LABEL -- COMMAND");
-    if (c->patch && !c->have_patch_sites && optind + 1 == end)
-        c->patch_sites = num("--patch-bench", argv[optind++], 1, 1000000);
-    if (optind < end)
-        bad_usage("unknown argument '%s'", argv[optind]);
+    if (p.noperands && (!c->patch || c->have_patch_sites))
+        bad_usage("unknown argument '%s'", p.operands[0]);
+    if (p.noperands)
+        c->patch_sites = num("--patch-bench", p.operands[0], 1, 1000000);
     check_combinations(c);
     return -1;
 }
