@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The hosted library (docs/architecture.md): what the tools and the tests share, above the core.
 #   $(B)/lib/libvmihost.a         x86-64: the ELF image layer, DWARF lines, the Linux image, the
-#                                 ELF writer, output files, JSON output, the error record, ROM
-#                                 loading with check-rom's checks and the emulated
-#                                 GetRelocationInfo (every lib/*.c)
+#                                 ELF writer, output files, JSON output, the error record, the
+#                                 option table, ROM loading with check-rom's checks and the
+#                                 emulated GetRelocationInfo (every lib/*.c)
 #   $(B)/lib/libvmihost32.a       i386 (gcc; -clang: clang): a VMI ROM run in a 32-bit process,
 #   $(B)/lib/libvmihost32-clang.a its entries called for real and the pv monitor (lib/m32/*.c),
 #                                 and the one error record (lib/aot_err.c, as in libvmihost.a)
@@ -57,7 +57,8 @@ $(HOST32_CLANG): $(HOST32_OBJ:%=$(B)/obj/lib32/clang/%)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-# ---- unit tests (cmocka): tests/lib/test_lib.c on the aot test image (mk/aot.mk builds it) ----
+# ---- unit tests (cmocka): tests/lib/test_lib.c on the aot test image (mk/aot.mk builds it), and
+# tests/lib/test_opts.c ----
 HOSTLIB_TEST := $(B)/bin/test-lib
 $(B)/obj/tests/lib/%.o: tests/lib/%.c | $(GLUE_H)
 	@mkdir -p $(@D)
@@ -66,11 +67,18 @@ $(HOSTLIB_TEST): $(B)/obj/tests/lib/test_lib.o $(HOSTLIB) $(B)/lib/libvmiinline-
 	@mkdir -p $(@D)
 	$(CC) $(HOST_LDFLAGS) $^ $(HOSTLIB_LIBS) -lcmocka -o $@
 
+# The option table (lib/opts.h, tests/lib/test_opts.c): needs nothing but itself.
+OPTS_TEST := $(B)/bin/test-opts
+$(OPTS_TEST): $(B)/obj/tests/lib/test_opts.o $(B)/obj/lib/opts.o
+	@mkdir -p $(@D)
+	$(CC) $(HOST_LDFLAGS) $^ -lcmocka -o $@
+
 CHECKS     += check-lib-unit
 SAN_CHECKS += check-lib-unit
 .PHONY: check-lib-unit
-check-lib-unit: $(HOSTLIB_TEST) $(B)/tests/aot/image-gcc.elf
+check-lib-unit: $(HOSTLIB_TEST) $(OPTS_TEST) $(B)/tests/aot/image-gcc.elf
 	LIB_TEST_IMAGE=$(B)/tests/aot/image-gcc.elf $(HOSTLIB_TEST)
+	$(OPTS_TEST)
 
 # cmocka: the session (lib/session.h) on the aot test image and the pv ROM: the pipeline, and its
 # errors (tests/lib/test_session.c).
