@@ -300,3 +300,4 @@ int opts_finish(const struct opts_command *cmd, int status, const struct aot_err
     opts_help(errout, cmd);
     return 2;
 }
+/* SPDX-License-Identifier: GPL-2.0-only */

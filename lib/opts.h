@@ -153,3 +153,4 @@ int opts_finish(const struct opts_command *cmd, int status, const struct aot_err
 int opts_fail(struct aot_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif /* VMI_OPTS_H */
+/* SPDX-License-Identifier: GPL-2.0-only */
