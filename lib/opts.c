@@ -121,7 +121,8 @@ static int unknown_long(const struct opts_parser *p, const char *word, struct ao
     char poss[256] = "";
     int n = 0;
     for (const struct option *o = p->longs; o->name; o++)
-        if (strncmp(o->name, name, len) == 0 && len && strlen(poss) + strlen(o->name) + 6 < sizeof poss) {
+        if (len && strncmp(o->name, name, len) == 0 &&
+            strlen(poss) + strlen(o->name) + 6 < sizeof poss) {
             snprintf(poss + strlen(poss), sizeof poss - strlen(poss), " '--%s'", o->name);
             n++;
         }

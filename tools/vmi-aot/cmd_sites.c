@@ -48,7 +48,8 @@ static const struct opts_command sites_cmd = {
     .min_operands = 1,
     .max_operands = 1,
     .options = (const struct opts_option[]){
-        { "json", 0, OPTS_NO_ARG, NULL, "a JSON document instead of text (docs/json.md)", OPT_JSON },
+        { "json", 0, OPTS_NO_ARG, NULL, "a JSON document instead of text (docs/json.md)",
+          OPT_JSON },
         { "output", 'o', OPTS_ARG, "FILE",
           "write to FILE (whole or not at all) instead of standard output", OPT_OUTPUT },
         { "stats", 0, OPTS_NO_ARG, NULL, "time the phases, on standard error", OPT_STATS },

@@ -39,7 +39,8 @@ enum { OPT_ROM = 1, OPT_OUT, OPT_REPORT, OPT_PROFILE, OPT_POLICY, OPT_ROM_BASE, 
 static const struct opts_command specialize_cmd = {
     .prog = "vmi-aot specialize",
     .synopsis = "[OPTIONS] [--] KERNEL --rom ROM -o OUT\n"
-                "options: [--policy P] [--rom-base ADDR] [--dry-run] [--report FILE] [--stats] [-v]\n"
+                "options: [--policy P] [--rom-base ADDR] [--dry-run] [--report FILE] [--stats] "
+                "[-v]\n"
                 "         [--profile FILE [--inline-share P]] [--help] [--version]",
     .description = "Plans and patches every VMI call site of KERNEL for ROM, with the inliner the "
                    "kernel uses at boot; fills vmi_aot_identity and adds section .vmi_aot "
