@@ -105,7 +105,8 @@ CHECKS     += check-prof-chart
 SAN_CHECKS += check-prof-chart
 .PHONY: check-prof-chart
 PROF_CHART_TEST := $(B)/tests/test-prof-chart
-PROF_CHART_SRC  := $(PROF_DIR)/prof_chart.c $(PROF_DIR)/prof_surface.c $(PROF_DIR)/prof_stats.c
+PROF_CHART_SRC  := $(PROF_DIR)/prof_chart.c $(PROF_DIR)/prof_surface.c $(PROF_DIR)/prof_stats.c \
+                   lib/aot_err.c
 $(PROF_CHART_TEST): tests/prof/test_chart.c $(PROF_CHART_SRC) $(PROF_DIR)/prof_chart.h \
                     $(PROF_DIR)/prof_surface.h $(PROF_DIR)/prof_output.h lib/json_out.h
 	@mkdir -p $(@D)
