@@ -108,10 +108,10 @@ PROF_CHART_TEST := $(B)/tests/test-prof-chart
 PROF_CHART_SRC  := $(PROF_DIR)/prof_chart.c $(PROF_DIR)/prof_surface.c $(PROF_DIR)/prof_stats.c \
                    lib/aot_err.c
 $(PROF_CHART_TEST): tests/prof/test_chart.c $(PROF_CHART_SRC) $(PROF_DIR)/prof_chart.h \
-                    $(PROF_DIR)/prof_surface.h $(PROF_DIR)/prof_output.h lib/json_out.h
+                    $(PROF_DIR)/prof_surface.h $(PROF_DIR)/prof_output.h lib/json_out.h $(INL_HOST)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -I$(PROF_DIR) $(HOSTLIB_INC) $(shell pkg-config --cflags cairo 2>/dev/null) \
-	    tests/prof/test_chart.c $(PROF_CHART_SRC) \
+	    tests/prof/test_chart.c $(PROF_CHART_SRC) $(INL_HOST) \
 	    $(HOST_LDFLAGS) -lcmocka -lcairo -lfontconfig -lm -o $@
 check-prof-chart: $(PROF_CHART_TEST)
 	$(PROF_CHART_TEST)
