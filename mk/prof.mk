@@ -36,7 +36,7 @@ $(B)/obj/prof/engine/%.o: $(PROF_DIR)/engine/%.c | $(GLUE_H)
 	@mkdir -p $(@D)
 	$(CC) $(PROF_M32) $(DEPFLAGS) -c $< -o $@
 
-$(PROF_RELOCS): $(B)/obj/prof/engine/relocs.o $(B)/obj/prof/engine/rommap.o $(HOST32)
+$(PROF_RELOCS): $(B)/obj/prof/engine/relocs.o $(B)/obj/prof/engine/rommap.o $(HOST32) $(INL_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(PROF_M32_LD) $^ -o $@
 
