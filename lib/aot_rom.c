@@ -84,7 +84,7 @@ vmi_status aot_rom_query(void *ctx, uint8_t call, struct vmi_relocation_info *ou
     struct aot_rom_at *at = ctx;
     uint32_t eax, edx;
     if (romchk_emu_call(at->rom->img, at->rom->size, at->base, VMI_ROM_GET_RELOC_OFFSET, call,
-                        &eax, &edx, at->why, sizeof at->why) < 0)
+                        &eax, &edx, &at->why) < 0)
         return VMI_E_RELOC_QUERY;
     memset(out, 0, sizeof *out);
     out->eip = eax;
@@ -95,13 +95,13 @@ vmi_status aot_rom_query(void *ctx, uint8_t call, struct vmi_relocation_info *ou
 int aot_rom_relocs(const struct aot_rom *r, uint32_t base, struct vmi_reloc_table *relocs,
                    struct aot_err *err)
 {
-    struct aot_rom_at at = { r, base, "" };
+    struct aot_rom_at at = { r, base, { "" } };
     struct vmi_error e;
     if (vmi_reloc_table_fill(relocs, aot_rom_query, &at, &e) != VMI_OK) {
         aot_fail_vmi(err, &e, "%s: GetRelocationInfo at 0x%08x", r->path, base);
-        if (err && at.why[0]) {         /* the emulator's reason after the core's */
+        if (err && at.why.msg[0]) {         /* the emulator's reason after the core's */
             size_t l = strlen(err->msg);
-            snprintf(err->msg + l, sizeof err->msg - l, ": %s", at.why);
+            snprintf(err->msg + l, sizeof err->msg - l, ": %s", at.why.msg);
             aot_one_line(err->msg);
         }
         return -1;

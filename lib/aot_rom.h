@@ -36,7 +36,7 @@ int aot_rom_base_ok(const struct aot_rom *r, uint32_t base, struct aot_err *err)
 struct aot_rom_at {
     const struct aot_rom *rom;
     uint32_t base;
-    char why[160];          /* the emulator's reason when a query fails */
+    struct aot_err why;     /* the emulator's reason when a query fails (msg "" until then) */
 };
 vmi_status aot_rom_query(void *ctx, uint8_t call, struct vmi_relocation_info *out);
 

@@ -4,6 +4,16 @@
 #include <elf.h>
 #include <string.h>
 
+/* What follows a .debug_rnglists or .debug_loclists unit_length (DWARF 5, sections 7.28 and
+ * 7.29), the same in 32- and 64-bit DWARF; little-endian like the images read here. */
+struct list_header {
+    uint16_t version;
+    uint8_t  address_size;
+    uint8_t  segment_selector_size;
+    uint32_t offset_entry_count;
+} __attribute__((packed));
+_Static_assert(sizeof(struct list_header) == 8, "the 8-byte header after unit_length");
+
 static uint32_t rd32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -72,14 +82,15 @@ static int check_section(const struct aot_image *img, const struct aot_section *
                             "runs past the end of the section (0x%llx bytes)", p, name,
                             (unsigned long long)off, (unsigned long long)len,
                             (unsigned long long)size);
-        if (len < 8)
+        if (len < sizeof(struct list_header))
             return aot_fail(err, "%s: bad DWARF: %s unit at offset 0x%llx: unit_length %llu is "
                             "shorter than the 8-byte header after it", p, name,
                             (unsigned long long)off, (unsigned long long)len);
         const uint8_t *u = d + off + hdr;
-        unsigned version = (unsigned)u[0] | (unsigned)u[1] << 8;
-        unsigned asize = u[2], ssize = u[3];
-        uint64_t count = rd32(u + 4);
+        struct list_header h;
+        memcpy(&h, u, sizeof h);
+        unsigned version = h.version, asize = h.address_size, ssize = h.segment_selector_size;
+        uint64_t count = h.offset_entry_count;
         if (version != 5)
             return aot_fail(err, "%s: bad DWARF: %s unit at offset 0x%llx: version %u, expected 5",
                             p, name, (unsigned long long)off, version);
@@ -94,7 +105,7 @@ static int check_section(const struct aot_image *img, const struct aot_section *
                             "(%llu bytes) does not fit the unit's %llu bytes after its header", p,
                             name, (unsigned long long)off, (unsigned long long)count,
                             (unsigned long long)(count * offsz), (unsigned long long)(len - 8));
-        if (check_offsets(img, s, off, u + 8, count, offsz, len - 8, err) != 0)
+        if (check_offsets(img, s, off, u + sizeof h, count, offsz, len - sizeof h, err) != 0)
             return -1;
         off += hdr + len;
     }

@@ -2,6 +2,7 @@
 #include "outfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +15,9 @@ int aot_outfile_open(struct aot_outfile *o, const char *path, struct aot_err *er
         o->f = stdout;
         return 0;
     }
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return aot_fail(err, "%s: cannot write: is a directory", path);
     size_t n = strlen(path);
     o->path = strdup(path);
     o->tmp = malloc(n + sizeof ".tmp.XXXXXX");
@@ -41,21 +45,58 @@ int aot_outfile_open(struct aot_outfile *o, const char *path, struct aot_err *er
     return 0;
 }
 
+const char *aot_outfile_by_name(struct aot_outfile *o)
+{
+    if (!o->tmp)
+        return NULL;
+    if (o->f)
+        fclose(o->f);           /* nothing was written: nothing to lose */
+    o->f = NULL;
+    return o->tmp;
+}
+
+mode_t aot_outfile_mode(void)
+{
+    mode_t mask = umask(0);
+    umask(mask);
+    return 0666 & ~mask;
+}
+
+/* The temporary file written by name (aot_outfile_by_name): its mode set and its data synced
+ * through a descriptor of its own.  0, or -1 with errno. */
+static int sync_by_name(const char *tmp, mode_t mode)
+{
+    int fd = open(tmp, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    int bad = fchmod(fd, mode) != 0 || fsync(fd) != 0;
+    int e = errno;
+    close(fd);
+    errno = e;
+    return bad ? -1 : 0;
+}
+
 int aot_outfile_commit(struct aot_outfile *o, mode_t mode, struct aot_err *err)
 {
     if (!o->path) {
-        if (fflush(o->f) != 0 || ferror(o->f))
+        if (o->f && (fflush(o->f) != 0 || ferror(o->f)))
             return aot_fail(err, "standard output: write error: %s", strerror(errno));
         return 0;
     }
-    int bad = fflush(o->f) != 0 || ferror(o->f) || fchmod(fileno(o->f), mode) != 0 ||
-              fsync(fileno(o->f)) != 0;
-    int e = errno;
-    if (fclose(o->f) != 0 && !bad) {
-        bad = 1;
+    int bad, e;
+    if (!o->f) {
+        bad = sync_by_name(o->tmp, mode) != 0;
         e = errno;
+    } else {
+        bad = fflush(o->f) != 0 || ferror(o->f) || fchmod(fileno(o->f), mode) != 0 ||
+              fsync(fileno(o->f)) != 0;
+        e = errno;
+        if (fclose(o->f) != 0 && !bad) {
+            bad = 1;
+            e = errno;
+        }
+        o->f = NULL;
     }
-    o->f = NULL;
     if (!bad && rename(o->tmp, o->path) != 0) {
         bad = 1;
         e = errno;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "aot_err.h"
 #include "vmi_abi.h"
 
 #define ROMCHK_MAX_FINDINGS 256
@@ -87,10 +88,11 @@ struct romchk_routine *romchk_routine_add(struct romchk *c, enum romchk_kind kin
 int romchk_layout(struct romchk *c);
 
 /* romchk_emu.c: runs the 32-bit code at entry (a ROM offset) with the image placed at base, EAX =
- * eax_in, until it returns; *eax, *edx receive the registers.  Returns -1 with why[] set when the
- * code leaves the small instruction subset the emulator knows, or the image. */
+ * eax_in, until it returns; *eax, *edx receive the registers.  Returns -1 with err set (the reason
+ * alone, no file: a caller words it into a finding or an error) when the code leaves the small
+ * instruction subset the emulator knows, or the image. */
 int romchk_emu_call(const uint8_t *img, uint32_t size, uint32_t base, uint32_t entry,
-                    uint32_t eax_in, uint32_t *eax, uint32_t *edx, char *why, size_t why_cap);
+                    uint32_t eax_in, uint32_t *eax, uint32_t *edx, struct aot_err *err);
 
 /* romchk_code.c */
 struct romchk_body {

@@ -56,12 +56,12 @@ static void check_relocs(struct romchk *c)
 {
     for (unsigned n = 0; n < 256; n++) {
         uint32_t a[2], d[2], base[2] = { ROMCHK_BASE_A, ROMCHK_BASE_B };
-        char why[160];
+        struct aot_err why;
         for (int k = 0; k < 2; k++)
             if (romchk_emu_call(c->img, c->rom_size, base[k], VMI_ROM_GET_RELOC_OFFSET, n, &a[k],
-                                &d[k], why, sizeof why) < 0) {
+                                &d[k], &why) < 0) {
                 romchk_add(c, VMI_ROM_GET_RELOC_OFFSET, "GetRelocationInfo", "GetRelocationInfo"
-                           "(%u) at 0x%x cannot be executed: %s", n, base[k], why);
+                           "(%u) at 0x%x cannot be executed: %s", n, base[k], why.msg);
                 return;
             }
         uint8_t type = (uint8_t)d[0];

@@ -97,10 +97,8 @@ static void nonzero_result(struct romchk *c, const struct vmi_linux_rule *r)
     if (c->reloc_type[n] != VMI_RELOCATION_CALL_REL)
         return;
     uint32_t eax, edx;
-    char why[160];
     /* a routine the emulator cannot run (one that calls the hypervisor) is not judged here */
-    if (romchk_emu_call(c->img, c->rom_size, EXEC_BASE, c->reloc_off[n], 0, &eax, &edx, why,
-                        sizeof why) < 0)
+    if (romchk_emu_call(c->img, c->rom_size, EXEC_BASE, c->reloc_off[n], 0, &eax, &edx, NULL) < 0)
         return;
     if (eax == 0 && (r->value == 1 || edx == 0))
         broken(c, r, (long)c->reloc_off[n], call_name(n), "%s returns 0 in %s", call_name(n),

@@ -4,7 +4,6 @@
 #include "romchk.h"
 #include "romchk_mach.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #define STACK_TOP  0x00001000u
@@ -13,7 +12,7 @@
 #define MAX_STEPS  2000
 
 int romchk_emu_call(const uint8_t *img, uint32_t size, uint32_t base, uint32_t entry,
-                    uint32_t eax_in, uint32_t *eax, uint32_t *edx, char *why, size_t why_cap)
+                    uint32_t eax_in, uint32_t *eax, uint32_t *edx, struct aot_err *err)
 {
     static struct mach zero;
     static uint8_t stack[STACK_SIZE];
@@ -27,17 +26,12 @@ int romchk_emu_call(const uint8_t *img, uint32_t size, uint32_t base, uint32_t e
     m.r[M_EAX] = eax_in;
     m.eflags = 0x202;
     if (mach_push(&m, SENTINEL) < 0)
-        return -1;
+        return aot_fail(err, "%s", m.why);
     enum mach_outcome o = mach_run(&m, base + entry, SENTINEL, MAX_STEPS);
-    if (o != MACH_DONE) {
-        snprintf(why, why_cap, "%s", o == MACH_TRAP ? "it reaches ud2" : m.why);
-        return -1;
-    }
-    if (m.r[M_ESP] != STACK_TOP) {
-        snprintf(why, why_cap, "returned with ESP moved by %d bytes",
-                 (int)(m.r[M_ESP] - STACK_TOP));
-        return -1;
-    }
+    if (o != MACH_DONE)
+        return aot_fail(err, "%s", o == MACH_TRAP ? "it reaches ud2" : m.why);
+    if (m.r[M_ESP] != STACK_TOP)
+        return aot_fail(err, "returned with ESP moved by %d bytes", (int)(m.r[M_ESP] - STACK_TOP));
     *eax = m.r[M_EAX];
     *edx = m.r[M_EDX];
     return 0;

@@ -36,7 +36,7 @@ $(B)/obj/prof/engine/%.o: $(PROF_DIR)/engine/%.c | $(GLUE_H)
 	@mkdir -p $(@D)
 	$(CC) $(PROF_M32) $(DEPFLAGS) -c $< -o $@
 
-$(PROF_RELOCS): $(B)/obj/prof/engine/relocs.o $(B)/obj/prof/engine/rommap.o $(HOST32)
+$(PROF_RELOCS): $(B)/obj/prof/engine/relocs.o $(B)/obj/prof/engine/rommap.o $(HOST32) $(INL_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(PROF_M32_LD) $^ -o $@
 
@@ -105,12 +105,13 @@ CHECKS     += check-prof-chart
 SAN_CHECKS += check-prof-chart
 .PHONY: check-prof-chart
 PROF_CHART_TEST := $(B)/tests/test-prof-chart
-PROF_CHART_SRC  := $(PROF_DIR)/prof_chart.c $(PROF_DIR)/prof_surface.c $(PROF_DIR)/prof_stats.c
+PROF_CHART_SRC  := $(PROF_DIR)/prof_chart.c $(PROF_DIR)/prof_surface.c $(PROF_DIR)/prof_stats.c \
+                   lib/aot_err.c
 $(PROF_CHART_TEST): tests/prof/test_chart.c $(PROF_CHART_SRC) $(PROF_DIR)/prof_chart.h \
-                    $(PROF_DIR)/prof_surface.h $(PROF_DIR)/prof_output.h lib/json_out.h
+                    $(PROF_DIR)/prof_surface.h $(PROF_DIR)/prof_output.h lib/json_out.h $(INL_HOST)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -I$(PROF_DIR) $(HOSTLIB_INC) $(shell pkg-config --cflags cairo 2>/dev/null) \
-	    tests/prof/test_chart.c $(PROF_CHART_SRC) \
+	    tests/prof/test_chart.c $(PROF_CHART_SRC) $(INL_HOST) \
 	    $(HOST_LDFLAGS) -lcmocka -lcairo -lfontconfig -lm -o $@
 check-prof-chart: $(PROF_CHART_TEST)
 	$(PROF_CHART_TEST)

@@ -66,7 +66,7 @@ if [ -x /usr/bin/valgrind ]; then
     grep -q '^vmi-prof: callgrind \[1/1\] DisableInterrupts: 4 strategies' "$out/cg.txt" ||
         err "no callgrind progress line: $(cat "$out/cg.txt")"
 fi
-left=$(find "$out" -name '.*.tmp.*' | head -3)
+left=$(find "$out" -name '*.tmp.*' | head -3)
 [ -z "$left" ] || err "temporary files left: $left"
 [ $fail = 0 ] && echo "vmi-prof outputs: 11 unwritable outputs refused before measuring, with one line; a failed run keeps the old file; progress per workload, silent with --quiet; no temporary file left"
 exit $fail

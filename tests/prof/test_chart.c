@@ -183,17 +183,18 @@ static void files(void **state)
     struct prof_chart_trace *t = calloc(1, sizeof *t);
     assert_non_null(t);
     assert_int_equal(prof_chart_trace(&r, t), 0);
-    char dir[] = "/tmp/test-prof-chart.XXXXXX", png[64], svg[64], why[256];
+    char dir[] = "/tmp/test-prof-chart.XXXXXX", png[64], svg[64];
+    struct aot_err err;
     assert_non_null(mkdtemp(dir));
     snprintf(png, sizeof png, "%s/c.png", dir);
     snprintf(svg, sizeof svg, "%s/c.svg", dir);
-    assert_int_equal(prof_draw_chart(&r, "c.png", png, why, sizeof why), 0);
+    assert_int_equal(prof_draw_chart(&r, "c.png", png, &err), 0);
     cairo_surface_t *s = cairo_image_surface_create_from_png(png);
     assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
     assert_int_equal(cairo_image_surface_get_width(s), (int)t->width);
     assert_int_equal(cairo_image_surface_get_height(s), (int)t->height);
     cairo_surface_destroy(s);
-    assert_int_equal(prof_draw_chart(&r, "c.svg", svg, why, sizeof why), 0);
+    assert_int_equal(prof_draw_chart(&r, "c.svg", svg, &err), 0);
     FILE *f = fopen(svg, "r");
     assert_non_null(f);
     static char buf[1 << 20];
@@ -203,8 +204,8 @@ static void files(void **state)
     assert_non_null(strstr(buf, "cycles per operation"));
     assert_non_null(strstr(buf, "trap 277000.00 (270000.00..390000.00)"));
     /* a name that is neither: refused, nothing drawn */
-    assert_int_equal(prof_draw_chart(&r, "c.pdf", png, why, sizeof why), -1);
-    assert_non_null(strstr(why, "c.pdf"));
+    assert_int_equal(prof_draw_chart(&r, "c.pdf", png, &err), -1);
+    assert_non_null(strstr(err.msg, "c.pdf"));
     unlink(png);
     unlink(svg);
     rmdir(dir);

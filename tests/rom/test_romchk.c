@@ -138,10 +138,10 @@ static void emu_position_independent(void **state)
     uint8_t img[64] = { 0 };
     memcpy(img, code, sizeof code);
     uint32_t a, d;
-    char why[128];
-    assert_int_equal(romchk_emu_call(img, sizeof img, 0xc8000, 0, 7, &a, &d, why, sizeof why), 0);
+    struct aot_err err;
+    assert_int_equal(romchk_emu_call(img, sizeof img, 0xc8000, 0, 7, &a, &d, &err), 0);
     assert_int_equal(a, 0xc8000 + 5 + 0x10);
-    assert_int_equal(romchk_emu_call(img, sizeof img, 0xd0800, 0, 7, &a, &d, why, sizeof why), 0);
+    assert_int_equal(romchk_emu_call(img, sizeof img, 0xd0800, 0, 7, &a, &d, &err), 0);
     assert_int_equal(a, 0xd0800 + 5 + 0x10);
 }
 
@@ -150,9 +150,22 @@ static void emu_refuses_unknown(void **state)
     (void)state;
     static const uint8_t code[] = { 0x0f, 0xc8, 0xc3 };        /* bswap %eax; ret */
     uint32_t a, d;
-    char why[128];
-    assert_int_equal(romchk_emu_call(code, sizeof code, 0xc8000, 0, 0, &a, &d, why, sizeof why), -1);
-    assert_non_null(strstr(why, "outside the subset"));
+    struct aot_err err;
+    assert_int_equal(romchk_emu_call(code, sizeof code, 0xc8000, 0, 0, &a, &d, &err), -1);
+    assert_non_null(strstr(err.msg, "outside the subset"));
+    /* no record: the failure is still reported, and nothing is written */
+    assert_int_equal(romchk_emu_call(code, sizeof code, 0xc8000, 0, 0, &a, &d, NULL), -1);
+}
+
+/* A routine that returns with its stack unbalanced: the reason in the record says by how much. */
+static void emu_reports_unbalanced_stack(void **state)
+{
+    (void)state;
+    static const uint8_t code[] = { 0x59, 0x51, 0x51, 0xc3 };  /* pop %ecx; push %ecx x2; ret */
+    uint32_t a, d;
+    struct aot_err err;
+    assert_int_equal(romchk_emu_call(code, sizeof code, 0xc8000, 0, 0, &a, &d, &err), -1);
+    assert_string_equal(err.msg, "returned with ESP moved by -4 bytes");
 }
 
 /* pushad/popad are eight pushes and pops: balanced, and every register comes back. */
@@ -202,9 +215,8 @@ static void machine_stack_instructions(void **state)
     /* push %ebp; mov %esp,%ebp; pushad; xor %eax,%eax; popad; leave; ret */
     static const uint8_t code[] = { 0x55, 0x89, 0xe5, 0x60, 0x31, 0xc0, 0x61, 0xc9, 0xc3 };
     uint32_t a, d;
-    char why[160];
-    assert_int_equal(romchk_emu_call(code, sizeof code, 0xc8000, 0, 0x1234, &a, &d, why,
-                                     sizeof why), 0);
+    struct aot_err err;
+    assert_int_equal(romchk_emu_call(code, sizeof code, 0xc8000, 0, 0x1234, &a, &d, &err), 0);
     assert_int_equal(a, 0x1234);
 }
 
@@ -324,6 +336,7 @@ int main(void)
         cmocka_unit_test(gate_clobbers_scratch),
         cmocka_unit_test(emu_position_independent),
         cmocka_unit_test(emu_refuses_unknown),
+        cmocka_unit_test(emu_reports_unbalanced_stack),
         cmocka_unit_test(pushad_popad_preserves),
         cmocka_unit_test(hidden_stack_operands),
         cmocka_unit_test(machine_stack_instructions),

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "prof_outfile.h"
+#include "outfile.h"
 #include "prof_run.h"
 #include "prof_sites.h"
 #include "prof_linux.h"
@@ -47,73 +47,65 @@ static unsigned num(const char *opt, const char *s, unsigned lo, unsigned hi)
     return (unsigned)v;
 }
 
-/* --json, --csv and the charts: opened before measuring, committed at the end. */
+/* --json, --csv and the charts: opened before measuring, committed at the end (lib/outfile.h). */
 struct outputs {
-    struct prof_outfile json, csv, charts[4];
+    struct aot_outfile json, csv, charts[4];
     unsigned ncharts;
 };
 
 static void outputs_abort(struct outputs *o)
 {
-    prof_outfile_abort(&o->json);
-    prof_outfile_abort(&o->csv);
+    aot_outfile_abort(&o->json);
+    aot_outfile_abort(&o->csv);
     for (unsigned i = 0; i < o->ncharts; i++)
-        prof_outfile_abort(&o->charts[i]);
+        aot_outfile_abort(&o->charts[i]);
 }
 
 /* Creates every output's temporary file; on the first that cannot be, one line and -1. */
 static int outputs_open(struct outputs *o, const char *json, const char *csv,
                         const char *const *charts, unsigned ncharts)
 {
-    char why[4200];
+    struct aot_err err;
     memset(o, 0, sizeof *o);
-    if ((json && prof_outfile_open(&o->json, json, why, sizeof why) != 0) ||
-        (csv && prof_outfile_open(&o->csv, csv, why, sizeof why) != 0)) {
-        fprintf(stderr, "vmi-prof: %s\n", why);
-        outputs_abort(o);
-        return -1;
-    }
-    for (; o->ncharts < ncharts; o->ncharts++)
-        if (prof_outfile_open(&o->charts[o->ncharts], charts[o->ncharts], why, sizeof why) != 0) {
-            fprintf(stderr, "vmi-prof: %s\n", why);
-            outputs_abort(o);
-            return -1;
-        }
-    return 0;
+    int bad = (json && aot_outfile_open(&o->json, json, &err) != 0) ||
+              (csv && aot_outfile_open(&o->csv, csv, &err) != 0);
+    for (; !bad && o->ncharts < ncharts; o->ncharts++)
+        bad = aot_outfile_open(&o->charts[o->ncharts], charts[o->ncharts], &err) != 0;
+    if (!bad)
+        return 0;
+    fprintf(stderr, "vmi-prof: %s\n", err.msg);
+    outputs_abort(o);
+    return -1;
 }
 
-/* Writes with f into an opened output and renames it into place.  0 or -1 (one line). */
-static int write_out(struct prof_outfile *of, const struct prof_result *r,
+/* Writes with f into the opened output `name` and renames it into place.  0 or -1 (one line). */
+static int write_out(struct aot_outfile *of, const char *name, const struct prof_result *r,
                      int (*f)(const struct prof_result *, FILE *))
 {
-    char why[4200];
-    FILE *s = prof_outfile_stream(of);
-    if (!s) {
-        fprintf(stderr, "vmi-prof: %s: out of memory\n", of->path);
-        prof_outfile_abort(of);
-        return -1;
-    }
-    int wrote = f(r, s);
-    if (wrote != 0 && s != stdout) {        /* out of memory or a write error: no file */
-        fclose(s);
-        prof_outfile_abort(of);
-    } else if (prof_outfile_commit(of, s, why, sizeof why) != 0) {
-        fprintf(stderr, "vmi-prof: %s\n", why);
+    struct aot_err err;
+    int wrote = f(r, of->f);
+    if (wrote != 0 && of->path) {           /* out of memory or a write error: no file */
+        aot_outfile_abort(of);
+    } else if (aot_outfile_commit(of, aot_outfile_mode(), &err) != 0) {
+        fprintf(stderr, "vmi-prof: %s\n", err.msg);
         return -1;
     }
     if (wrote != 0)
-        fprintf(stderr, "vmi-prof: %s: out of memory, or a write error\n", of->path);
+        fprintf(stderr, "vmi-prof: %s: out of memory, or a write error\n", name);
     return wrote;
 }
 
-static int write_chart(struct prof_outfile *of, const struct prof_result *r)
+/* A chart is drawn by cairo into the temporary file by name, then renamed into place. */
+static int write_chart(struct aot_outfile *of, const char *name, const struct prof_result *r)
 {
-    char why[4200];
-    prof_outfile_close_fd(of);
-    if (prof_draw_chart(r, of->path, of->tmp, why, sizeof why) != 0 ||
-        prof_outfile_commit(of, NULL, why, sizeof why) != 0) {
-        fprintf(stderr, "vmi-prof: %s\n", why);
-        prof_outfile_abort(of);
+    struct aot_err err;
+    const char *tmp = aot_outfile_by_name(of);
+    if (!tmp)
+        aot_fail(&err, "%s: a chart cannot go to standard output", name);
+    if (!tmp || prof_draw_chart(r, name, tmp, &err) != 0 ||
+        aot_outfile_commit(of, aot_outfile_mode(), &err) != 0) {
+        fprintf(stderr, "vmi-prof: %s\n", err.msg);
+        aot_outfile_abort(of);
         return -1;
     }
     return 0;
@@ -237,52 +229,52 @@ static void patch_print(const struct prof_patch_result *p, const struct patch_su
 
 /* The JSON into jf (opened before measuring), whole or not at all.  0, or 1 after one line on
  * stderr. */
-static int patch_write_json(struct prof_outfile *jf, const struct prof_patch_result *p,
-                            const struct patch_summary *m)
+static int patch_write_json(struct aot_outfile *jf, const char *name,
+                            const struct prof_patch_result *p, const struct patch_summary *m)
 {
-    char why[4200];
-    FILE *out = prof_outfile_stream(jf);
-    json_t *doc = out ? patch_json(p, m) : NULL;
+    struct aot_err err;
+    json_t *doc = patch_json(p, m);
     if (!doc) {
-        fprintf(stderr, "vmi-prof: %s: out of memory\n", jf->path);
-        if (out && out != stdout)
-            fclose(out);
-        prof_outfile_abort(jf);
+        fprintf(stderr, "vmi-prof: %s: out of memory\n", name);
+        aot_outfile_abort(jf);
         return 1;
     }
-    int wrote = aot_json_write(out, doc, AOT_JSON_PRETTY);
-    if (prof_outfile_commit(jf, out, why, sizeof why) != 0) {
-        fprintf(stderr, "vmi-prof: %s\n", why);
+    int wrote = aot_json_write(jf->f, doc, AOT_JSON_PRETTY);
+    if (wrote != 0 && jf->path) {           /* a write error into the file: no file */
+        aot_outfile_abort(jf);
+    } else if (aot_outfile_commit(jf, aot_outfile_mode(), &err) != 0) {
+        fprintf(stderr, "vmi-prof: %s\n", err.msg);
         return 1;
     }
-    if (wrote != 0) {               /* to stdout: the commit only flushed what was left */
-        fprintf(stderr, "vmi-prof: %s: write error\n", jf->path);
+    if (wrote != 0) {
+        fprintf(stderr, "vmi-prof: %s: write error\n", name);
         return 1;
     }
     return 0;
 }
 
-/* --patch-bench: runs it, then the JSON into jf (opened before) or the text on stdout. */
-static int patch_bench(struct prof_run_opts *o, unsigned sites, struct prof_outfile *jf)
+/* --patch-bench: runs it, then the JSON into jf (opened before, as name) or the text on stdout. */
+static int patch_bench(struct prof_run_opts *o, unsigned sites, struct aot_outfile *jf,
+                       const char *name)
 {
     struct prof_patch_result *p = malloc(sizeof *p);
-    char why[4200];
+    struct aot_err err;
     if (o->progress) {
         char msg[128];
         snprintf(msg, sizeof msg, "patch-bench: %u sites, %u repetitions", sites, o->k);
         o->progress(o->progress_ctx, msg);
     }
-    if (!p || prof_run_patch_bench(o, sites, p, why, sizeof why) != 0) {
-        fprintf(stderr, "vmi-prof: %s\n", p ? why : "out of memory");
-        prof_outfile_abort(jf);
+    if (!p || prof_run_patch_bench(o, sites, p, &err) != 0) {
+        fprintf(stderr, "vmi-prof: %s\n", p ? err.msg : "out of memory");
+        aot_outfile_abort(jf);
         free(p);
         return 1;
     }
     struct patch_summary m;
     patch_summarize(p, &m);
     int rc = 0;
-    if (jf->path)
-        rc = patch_write_json(jf, p, &m);
+    if (jf->f)
+        rc = patch_write_json(jf, name, p, &m);
     else
         patch_print(p, &m);
     free(p);
@@ -508,9 +500,9 @@ static int run_measure(const char *label, char **command)
     double wall;
     long rss;
     int status;
-    char why[512];
-    if (prof_measure(command, &wall, &rss, &status, why, sizeof why) != 0) {
-        fprintf(stderr, "vmi-prof: %s\n", why);
+    struct aot_err err;
+    if (prof_measure(command, &wall, &rss, &status, &err) != 0) {
+        fprintf(stderr, "vmi-prof: %s\n", err.msg);
         return 1;
     }
     printf("%s: %.3f s wall, peak resident %.1f MiB, exit status %d\n", label, wall,
@@ -641,11 +633,11 @@ static int run_sites(struct cli *c)
  * after one line on stderr (the outputs aborted). */
 static int measure(struct cli *c, struct outputs *outs, struct prof_result *res)
 {
-    char why[512];
+    struct aot_err err;
     const struct prof_run_opts *o = &c->o;
     if (c->guest) {
         res->params.guest_log = c->guest;
-        if (prof_read_guest(c->guest, c->guest_clock, res, why, sizeof why) < 0)
+        if (prof_read_guest(c->guest, c->guest_clock, res, &err) < 0)
             goto fail;
         return 0;
     }
@@ -656,16 +648,16 @@ static int measure(struct cli *c, struct outputs *outs, struct prof_result *res)
     res->params.cpu = o->cpu;
     res->params.only = o->only;
     res->params.callgrind = c->callgrind;
-    if (prof_run_engine(o, res, why, sizeof why) != 0)
+    if (prof_run_engine(o, res, &err) != 0)
         goto fail;
-    if (c->callgrind && prof_run_callgrind(o, res, why, sizeof why) != 0) {
-        fprintf(stderr, "vmi-prof: --callgrind: %s\n", why);
+    if (c->callgrind && prof_run_callgrind(o, res, &err) != 0) {
+        fprintf(stderr, "vmi-prof: --callgrind: %s\n", err.msg);
         outputs_abort(outs);
         return 1;
     }
     return 0;
 fail:
-    fprintf(stderr, "vmi-prof: %s\n", why);
+    fprintf(stderr, "vmi-prof: %s\n", err.msg);
     outputs_abort(outs);
     return 1;
 }
@@ -683,12 +675,12 @@ static int write_outputs(struct cli *c, struct outputs *outs, struct prof_result
             prof_print_specialization(res, stdout);
         }
     }
-    if (c->json && write_out(&outs->json, res, prof_print_json) != 0)
+    if (c->json && write_out(&outs->json, c->json, res, prof_print_json) != 0)
         rc = 1;
-    if (c->csv && write_out(&outs->csv, res, prof_print_csv) != 0)
+    if (c->csv && write_out(&outs->csv, c->csv, res, prof_print_csv) != 0)
         rc = 1;
     for (unsigned i = 0; i < c->ncharts; i++)
-        if (write_chart(&outs->charts[i], res) != 0)
+        if (write_chart(&outs->charts[i], c->charts[i], res) != 0)
             rc = 1;
     if (c->ncharts)
         prof_chart_cleanup();
@@ -728,14 +720,14 @@ int main(int argc, char **argv)
     if (outputs_open(&outs, c.json, c.csv, c.charts, c.ncharts) != 0)
         return 1;
     if (!c.guest) {
-        char why[512];
-        if (prof_find_files(&c.o, why, sizeof why) != 0) {
-            fprintf(stderr, "vmi-prof: %s\n", why);
+        struct aot_err err;
+        if (prof_find_files(&c.o, &err) != 0) {
+            fprintf(stderr, "vmi-prof: %s\n", err.msg);
             outputs_abort(&outs);
             return 1;
         }
         if (c.patch)
-            return patch_bench(&c.o, c.patch_sites, &outs.json);
+            return patch_bench(&c.o, c.patch_sites, &outs.json, c.json);
     }
     rc = measure(&c, &outs, &res);
     if (rc == 0)

@@ -460,14 +460,13 @@ int prof_chart_trace(const struct prof_result *r, struct prof_chart_trace *t)
     return st == CAIRO_STATUS_SUCCESS ? 0 : -1;
 }
 
-int prof_draw_chart(const struct prof_result *r, const char *path, const char *tmp, char *why,
-                    size_t why_cap)
+int prof_draw_chart(const struct prof_result *r, const char *path, const char *tmp,
+                    struct aot_err *err)
 {
     size_t n = strlen(path);
     int png = n > 4 && strcmp(path + n - 4, ".png") == 0;
     if (!png && !(n > 4 && strcmp(path + n - 4, ".svg") == 0)) {
-        snprintf(why, why_cap, "%s: the chart's name must end in .svg or .png", path);
-        return -1;
+        return aot_fail(err, "%s: the chart's name must end in .svg or .png", path);
     }
     struct layout L;
     measure_layout(r, &L);
@@ -479,8 +478,7 @@ int prof_draw_chart(const struct prof_result *r, const char *path, const char *t
     if (st == CAIRO_STATUS_SUCCESS && !png && svg_add_text(r, tmp) != 0)
         st = CAIRO_STATUS_WRITE_ERROR;
     if (st != CAIRO_STATUS_SUCCESS) {
-        snprintf(why, why_cap, "%s: %s", path, cairo_status_to_string(st));
-        return -1;
+        return aot_fail(err, "%s: %s", path, cairo_status_to_string(st));
     }
     return 0;
 }

@@ -49,37 +49,34 @@ static const char *clock_unit(enum prof_guest_clock c)
                                   : "host TSC ticks (assumed: the log does not say how QEMU ran)";
 }
 
-/* "qemu clock=VALUE": the boot script's record of QEMU's mode.  0, or -1 with why[] set. */
+/* "qemu clock=VALUE": the boot script's record of QEMU's mode.  0, or -1 with err set. */
 static int log_clock(const char *path, int lineno, const char *line, enum prof_guest_clock given,
-                     enum prof_guest_clock *clock, char *why, size_t cap)
+                     enum prof_guest_clock *clock, struct aot_err *err)
 {
     char v[32];
     enum prof_guest_clock c;
     if (!field(line, "clock", v, sizeof v)) {
-        snprintf(why, cap, "%s:%d: a 'qemu' line without clock=", path, lineno);
-        return -1;
+        return aot_fail(err, "%s:%d: a 'qemu' line without clock=", path, lineno);
     }
     if (strcmp(v, "icount-shift-0") == 0)
         c = PROF_CLOCK_ICOUNT;
     else if (strcmp(v, "host") == 0)
         c = PROF_CLOCK_HOST;
     else {
-        snprintf(why, cap, "%s:%d: unknown clock=%s (icount-shift-0 or host)", path, lineno, v);
-        return -1;
+        return aot_fail(err, "%s:%d: unknown clock=%s (icount-shift-0 or host)", path, lineno, v);
     }
     if (given != PROF_CLOCK_UNSAID && given != c) {
-        snprintf(why, cap, "%s:%d: the log says clock=%s, --guest-clock says %s", path, lineno, v,
-                 given == PROF_CLOCK_ICOUNT ? "icount" : "host");
-        return -1;
+        return aot_fail(err, "%s:%d: the log says clock=%s, --guest-clock says %s", path, lineno, v,
+                        given == PROF_CLOCK_ICOUNT ? "icount" : "host");
     }
     *clock = c;
     return 0;
 }
 
 /* One "bench op=" line: a row per measured strategy, the call/inline ratio and the native figure
- * as notes.  The number of rows added, or -1 with why[] set. */
+ * as notes.  The number of rows added, or -1 with err set. */
 static int bench_line(const char *path, int lineno, const char *line, struct prof_result *res,
-                      char *why, size_t cap)
+                      struct aot_err *err)
 {
     static const struct { const char *key; int strat; } keys[] = {
         { "hand", STRAT_HAND }, { "inline", STRAT_INLINE }, { "call", STRAT_CALL },
@@ -89,8 +86,7 @@ static int bench_line(const char *path, int lineno, const char *line, struct pro
     int added = 0;
     if (!field(line, "op", op, sizeof op) || !field(line, "iters", iters, sizeof iters) ||
         !field(line, "rounds", rounds, sizeof rounds)) {
-        snprintf(why, cap, "%s:%d: a bench line without op, iters and rounds", path, lineno);
-        return -1;
+        return aot_fail(err, "%s:%d: a bench line without op, iters and rounds", path, lineno);
     }
     char name[PROF_NAME_MAX];
     snprintf(name, sizeof name, "guest:%s", op);
@@ -100,13 +96,11 @@ static int bench_line(const char *path, int lineno, const char *line, struct pro
         char *end;
         double v = strtod(buf, &end);
         if (end == buf || *end) {
-            snprintf(why, cap, "%s:%d: %s=%s is not a number", path, lineno, keys[i].key, buf);
-            return -1;
+            return aot_fail(err, "%s:%d: %s=%s is not a number", path, lineno, keys[i].key, buf);
         }
         struct prof_row *row = prof_result_add(res);
         if (!row) {
-            snprintf(why, cap, "out of memory");
-            return -1;
+            return aot_fail(err, "out of memory");
         }
         snprintf(row->workload, sizeof row->workload, "%s", name);
         row->strategy = (enum prof_strategy)keys[i].strat;
@@ -144,13 +138,12 @@ static void guest_source(struct prof_result *res, enum prof_guest_clock clock,
 }
 
 int prof_read_guest(const char *path, enum prof_guest_clock given, struct prof_result *res,
-                    char *why, size_t cap)
+                    struct aot_err *err)
 {
     enum prof_guest_clock clock = given;
     FILE *f = fopen(path, "r");
     if (!f) {
-        snprintf(why, cap, "%s: %s", path, strerror(errno));
-        return -1;
+        return aot_fail(err, "%s: %s", path, strerror(errno));
     }
     char *line = NULL, compiler[32] = "?", rom[8] = "?";
     size_t lcap = 0;
@@ -158,14 +151,14 @@ int prof_read_guest(const char *path, enum prof_guest_clock given, struct prof_r
     while (n >= 0 && getline(&line, &lcap, f) >= 0) {
         lineno++;
         if (strncmp(line, "qemu ", 5) == 0 &&
-            log_clock(path, lineno, line, given, &clock, why, cap) != 0)
+            log_clock(path, lineno, line, given, &clock, err) != 0)
             n = -1;
         else if (strncmp(line, "VMI-GUEST ", 10) == 0)
             field(line, "compiler", compiler, sizeof compiler);
         else if (strncmp(line, "rom ", 4) == 0)
             field(line, "found", rom, sizeof rom);
         else if (strncmp(line, "bench op=", 9) == 0 &&
-                 (n = bench_line(path, lineno, line, res, why, cap)) > 0)
+                 (n = bench_line(path, lineno, line, res, err)) > 0)
             added += n;
     }
     free(line);
@@ -173,8 +166,7 @@ int prof_read_guest(const char *path, enum prof_guest_clock given, struct prof_r
     if (n < 0)
         return -1;
     if (!added) {
-        snprintf(why, cap, "%s: no 'bench op=' line with a measured strategy", path);
-        return -1;
+        return aot_fail(err, "%s: no 'bench op=' line with a measured strategy", path);
     }
     guest_source(res, clock, compiler, rom);
     return added;

@@ -6,7 +6,7 @@
 #include "prof_linux.h"
 #include "prof_surface.h"
 #include "json_out.h"
-#include "prof_outfile.h"
+#include "outfile.h"
 #include "prof_version.h"
 
 #include <cairo.h>
@@ -237,18 +237,19 @@ static int draw_chart(const char *path, int png, const struct linux_result *r)
 int prof_linux_run(const struct prof_linux_opts *o)
 {
     static struct linux_result r;
-    struct prof_outfile jf = { 0 }, cf = { 0 };
-    char why[512], log[4096];
+    struct aot_outfile jf = { 0 }, cf = { 0 };
+    struct aot_err err;
+    char log[4096];
     const char *need[] = { o->helper, o->loader, o->rom, o->workload };
     for (unsigned i = 0; i < 4; i++)
         if (access(need[i], R_OK) != 0) {
             fprintf(stderr, "vmi-prof: %s: %s\n", need[i], strerror(errno));
             return 1;
         }
-    if ((o->json && prof_outfile_open(&jf, o->json, why, sizeof why) != 0) ||
-        (o->chart && prof_outfile_open(&cf, o->chart, why, sizeof why) != 0)) {
-        fprintf(stderr, "vmi-prof: %s\n", why);
-        prof_outfile_abort(&jf);
+    if ((o->json && aot_outfile_open(&jf, o->json, &err) != 0) ||
+        (o->chart && aot_outfile_open(&cf, o->chart, &err) != 0)) {
+        fprintf(stderr, "vmi-prof: %s\n", err.msg);
+        aot_outfile_abort(&jf);
         return 1;
     }
     for (unsigned c = 0; c < NCONF; c++) {
@@ -258,34 +259,30 @@ int prof_linux_run(const struct prof_linux_opts *o)
                     NCONF, conf_title[c]);
         if (run_helper(o, c, log) != 0 || read_log(log, c, &r) != 0) {
             fprintf(stderr, "vmi-prof: --linux: the %s boot failed (log %s)\n", conf_name[c], log);
-            prof_outfile_abort(&jf);
-            prof_outfile_abort(&cf);
+            aot_outfile_abort(&jf);
+            aot_outfile_abort(&cf);
             return 1;
         }
     }
     print_table(&r);
     int rc = 0;
     if (o->json) {
-        FILE *f = prof_outfile_stream(&jf);
-        if (!f)
-            rc = 1;
-        else if (aot_json_write(f, linux_json(&r), AOT_JSON_PRETTY) != 0) {
+        if (aot_json_write(jf.f, linux_json(&r), AOT_JSON_PRETTY) != 0) {
             fprintf(stderr, "vmi-prof: %s: out of memory, or the write failed\n", o->json);
-            if (f != stdout)
-                fclose(f);
-            prof_outfile_abort(&jf);
+            aot_outfile_abort(&jf);
             rc = 1;
-        } else if (prof_outfile_commit(&jf, f, why, sizeof why) != 0) {
-            fprintf(stderr, "vmi-prof: %s\n", why);
+        } else if (aot_outfile_commit(&jf, aot_outfile_mode(), &err) != 0) {
+            fprintf(stderr, "vmi-prof: %s\n", err.msg);
             rc = 1;
         }
     }
     if (o->chart) {
-        prof_outfile_close_fd(&cf);
+        const char *tmp = aot_outfile_by_name(&cf);
         size_t l = strlen(o->chart);
-        if (draw_chart(cf.tmp, l > 4 && !strcmp(o->chart + l - 4, ".png"), &r) != 0 || prof_outfile_commit(&cf, NULL, why, sizeof why) != 0) {
+        if (!tmp || draw_chart(tmp, l > 4 && !strcmp(o->chart + l - 4, ".png"), &r) != 0 ||
+            aot_outfile_commit(&cf, aot_outfile_mode(), &err) != 0) {
             fprintf(stderr, "vmi-prof: %s: the chart could not be written\n", o->chart);
-            prof_outfile_abort(&cf);
+            aot_outfile_abort(&cf);
             rc = 1;
         }
     }

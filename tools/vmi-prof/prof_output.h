@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "aot_err.h"
 #include "json_out.h"
 #include "prof_stats.h"
 
@@ -59,11 +60,10 @@ int prof_print_targets(const struct prof_result *r, FILE *out);
  * the planner's variant) against "X(arg=v)" with the values in registers (inline: the generic body
  * or a call) and called.  Returns the number of rows. */
 int prof_print_specialization(const struct prof_result *r, FILE *out);
-/* Draws a grouped bar chart: SVG when path ends in .svg, PNG when .png.  Returns 0 or -1 with
- * why[] filled. */
-/* The chart for path (its name says SVG or PNG) is written to tmp, which the caller renames. */
-int prof_draw_chart(const struct prof_result *r, const char *path, const char *tmp, char *why,
-                    size_t why_cap);
+/* Draws a grouped bar chart: SVG when path ends in .svg, PNG when .png, into tmp (which the
+ * caller renames over path).  Returns 0, or -1 with err set (naming path). */
+int prof_draw_chart(const struct prof_result *r, const char *path, const char *tmp,
+                    struct aot_err *err);
 /* Releases cairo's and fontconfig's caches (after the last chart). */
 void prof_chart_cleanup(void);
 

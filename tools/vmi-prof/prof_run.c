@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -15,29 +14,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void set_why(char *why, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_why(char *why, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, cap, fmt, ap);
-    va_end(ap);
-}
-
 /* Runs argv with stdout into a pipe and calls on_line for each line.  Returns the exit status
- * (0..255), or -1 with why[] set. */
+ * (0..255), or -1 with err set. */
 static int run_lines(char *const argv[], int (*on_line)(void *ctx, char *line), void *ctx,
-                     int quiet_stderr, struct rusage *ru, char *why, size_t cap)
+                     int quiet_stderr, struct rusage *ru, struct aot_err *err)
 {
     int fds[2];
     if (pipe(fds) != 0) {
-        set_why(why, cap, "pipe: %s", strerror(errno));
-        return -1;
+        return aot_fail(err, "pipe: %s", strerror(errno));
     }
     pid_t pid = fork();
     if (pid < 0) {
-        set_why(why, cap, "fork: %s", strerror(errno));
+        aot_fail(err, "fork: %s", strerror(errno));
         close(fds[0]);
         close(fds[1]);
         return -1;
@@ -74,18 +62,15 @@ static int run_lines(char *const argv[], int (*on_line)(void *ctx, char *line), 
     struct rusage r;
     while (wait4(pid, &status, 0, &r) < 0)
         if (errno != EINTR) {
-            set_why(why, cap, "wait: %s", strerror(errno));
-            return -1;
+            return aot_fail(err, "wait: %s", strerror(errno));
         }
     if (ru)
         *ru = r;
     if (WIFSIGNALED(status)) {
-        set_why(why, cap, "%s died of signal %d", argv[0], WTERMSIG(status));
-        return -1;
+        return aot_fail(err, "%s died of signal %d", argv[0], WTERMSIG(status));
     }
     if (bad) {
-        set_why(why, cap, "%s: unreadable output", argv[0]);
-        return -1;
+        return aot_fail(err, "%s: unreadable output", argv[0]);
     }
     return WEXITSTATUS(status);
 }
@@ -210,13 +195,12 @@ static const char *self_dir(char *buf, size_t cap)
 /* The engine and the ROM beside the front end: build/bin -> build/libexec, build/rom; installed
  * bindir -> pkglibexecdir, pkgdatadir (VMI_BIN_TO_*: the relative paths of the install layout,
  * mk/install.mk), so that the build tree and any installed or moved prefix work. */
-int prof_find_files(struct prof_run_opts *o, char *why, size_t cap)
+int prof_find_files(struct prof_run_opts *o, struct aot_err *err)
 {
     static char engine[4096], rom[4096];
     char dir[3072];                     /* + the longest suffix fits engine[] and rom[] */
     if (!self_dir(dir, sizeof dir)) {
-        set_why(why, cap, "cannot find my own directory");
-        return -1;
+        return aot_fail(err, "cannot find my own directory");
     }
     if (!o->engine) {
         const char *cand[] = { "../libexec", VMI_BIN_TO_PKGLIBEXEC };
@@ -226,8 +210,7 @@ int prof_find_files(struct prof_run_opts *o, char *why, size_t cap)
                 o->engine = engine;
         }
         if (!o->engine) {
-            set_why(why, cap, "no vmi-prof-engine beside %s (give --engine PATH)", dir);
-            return -1;
+            return aot_fail(err, "no vmi-prof-engine beside %s (give --engine PATH)", dir);
         }
     }
     if (!o->rom) {
@@ -238,8 +221,7 @@ int prof_find_files(struct prof_run_opts *o, char *why, size_t cap)
                 o->rom = rom;
         }
         if (!o->rom) {
-            set_why(why, cap, "no vmi-pv.rom beside %s (give --rom PATH)", dir);
-            return -1;
+            return aot_fail(err, "no vmi-pv.rom beside %s (give --rom PATH)", dir);
         }
     }
     return 0;
@@ -253,8 +235,8 @@ static void add_num(char **argv, unsigned *n, char bufs[][16], unsigned *nb, con
     argv[(*n)++] = bufs[(*nb)++];
 }
 
-int prof_run_engine(const struct prof_run_opts *o, struct prof_result *res, char *why,
-                    size_t cap)
+int prof_run_engine(const struct prof_run_opts *o, struct prof_result *res,
+                    struct aot_err *err)
 {
     char *argv[32], nums[8][16];
     unsigned n = 0, nb = 0;
@@ -277,18 +259,18 @@ int prof_run_engine(const struct prof_run_opts *o, struct prof_result *res, char
     unsigned runs = o->runs ? o->runs : 1;
     for (c.run = 1; c.run <= runs && st == 0 && !c.error[0]; c.run++) {
         c.started = 0;
-        st = run_lines(argv, engine_line, &c, 0, NULL, why, cap);
+        st = run_lines(argv, engine_line, &c, 0, NULL, err);
     }
     if (st != 0 || c.error[0]) {
         if (c.error[0])
-            set_why(why, cap, "engine: %s", c.error);
+            aot_fail(err, "engine: %s", c.error);
         else if (st > 0)
-            set_why(why, cap, "engine exited with status %d", st);
+            aot_fail(err, "engine exited with status %d", st);
         free(c.raw);
         return -1;
     }
     if (c.nraw == 0) {
-        set_why(why, cap, "the engine measured nothing%s", o->only ? " (check --only)" : "");
+        aot_fail(err, "the engine measured nothing%s", o->only ? " (check --only)" : "");
         free(c.raw);
         return -1;
     }
@@ -308,7 +290,7 @@ int prof_run_engine(const struct prof_run_opts *o, struct prof_result *res, char
             }
         struct prof_row *row = prof_result_add(res);
         if (!row) {
-            set_why(why, cap, "out of memory");
+            aot_fail(err, "out of memory");
             free(c.raw);
             return -1;
         }
@@ -349,9 +331,9 @@ struct cg_count {
 };
 
 /* The engine under valgrind --tool=callgrind, cn iterations, its dumps into dir.  0, or -1 with
- * why[] set (left as run_lines set it when valgrind could not be run). */
+ * err set (left as run_lines set it when valgrind could not be run). */
 static int run_callgrind(const struct prof_run_opts *o, const char *dir, unsigned cn,
-                         struct prof_result *res, char *why, size_t cap)
+                         struct prof_result *res, struct aot_err *err)
 {
     char outopt[256], nbuf[16], tbuf[16];
     snprintf(outopt, sizeof outopt, "--callgrind-out-file=%s/cg.out", dir);
@@ -378,11 +360,11 @@ static int run_callgrind(const struct prof_run_opts *o, const char *dir, unsigne
     argv[n++] = (char *)o->rom;
     argv[n] = NULL;
     struct engine_ctx pc = { .res = res, .opt = o, .phase = "callgrind", .n = cn };
-    int st = run_lines(argv, callgrind_line, &pc, 1, NULL, why, cap);
+    int st = run_lines(argv, callgrind_line, &pc, 1, NULL, err);
     if (st == 0)
         return 0;
     if (st > 0)
-        set_why(why, cap, "valgrind --tool=callgrind exited with status %d", st);
+        aot_fail(err, "valgrind --tool=callgrind exited with status %d", st);
     return -1;
 }
 
@@ -463,23 +445,21 @@ static unsigned attach_counts(struct prof_result *res, const struct cg_count *cn
 
 /* Phases: the engine run under callgrind in a temporary directory, its dumps collected (and the
  * directory removed), the counts attached to the rows. */
-int prof_run_callgrind(const struct prof_run_opts *o, struct prof_result *res, char *why,
-                       size_t cap)
+int prof_run_callgrind(const struct prof_run_opts *o, struct prof_result *res,
+                       struct aot_err *err)
 {
     char dir[] = "/tmp/vmi-prof-cg.XXXXXX";
     if (!mkdtemp(dir)) {
-        set_why(why, cap, "mkdtemp: %s", strerror(errno));
-        return -1;
+        return aot_fail(err, "mkdtemp: %s", strerror(errno));
     }
     unsigned cn = o->n < 2000 ? o->n : 2000;
-    int rc = run_callgrind(o, dir, cn, res, why, cap);
+    int rc = run_callgrind(o, dir, cn, res, err);
     struct cg_count cnt[512];
     unsigned ncnt = collect_dumps(dir, rc == 0, cnt, 512);
     if (rc != 0)
         return -1;
     if (!attach_counts(res, cnt, ncnt)) {
-        set_why(why, cap, "callgrind reported no counts");
-        return -1;
+        return aot_fail(err, "callgrind reported no counts");
     }
     res->have_insns = 1;
     prof_result_note(res, "insns/op: instructions per operation under callgrind (N=%u), the "
@@ -534,7 +514,7 @@ static int patch_line(void *vctx, char *line)
 }
 
 int prof_run_patch_bench(const struct prof_run_opts *o, unsigned sites,
-                         struct prof_patch_result *out, char *why, size_t cap)
+                         struct prof_patch_result *out, struct aot_err *err)
 {
     char *argv[12], nums[4][16];
     unsigned n = 0, nb = 0;
@@ -545,12 +525,12 @@ int prof_run_patch_bench(const struct prof_run_opts *o, unsigned sites,
     argv[n] = NULL;
     memset(out, 0, sizeof *out);
     struct patch_ctx c = { out, "" };
-    int st = run_lines(argv, patch_line, &c, 0, NULL, why, cap);
+    int st = run_lines(argv, patch_line, &c, 0, NULL, err);
     if (st != 0 || c.error[0] || out->reps == 0) {
         if (c.error[0])
-            set_why(why, cap, "engine: %s", c.error);
+            aot_fail(err, "engine: %s", c.error);
         else if (st >= 0)
-            set_why(why, cap, "the patching benchmark failed (status %d)", st);
+            aot_fail(err, "the patching benchmark failed (status %d)", st);
         return -1;
     }
     return 0;
@@ -558,15 +538,14 @@ int prof_run_patch_bench(const struct prof_run_opts *o, unsigned sites,
 
 /* ---- a command's wall time and peak memory ---- */
 
-int prof_measure(char *const argv[], double *wall_s, long *maxrss_kib, int *status, char *why,
-                 size_t cap)
+int prof_measure(char *const argv[], double *wall_s, long *maxrss_kib, int *status,
+                 struct aot_err *err)
 {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     pid_t pid = fork();
     if (pid < 0) {
-        set_why(why, cap, "fork: %s", strerror(errno));
-        return -1;
+        return aot_fail(err, "fork: %s", strerror(errno));
     }
     if (pid == 0) {
         int nul = open("/dev/null", O_WRONLY);
@@ -580,8 +559,7 @@ int prof_measure(char *const argv[], double *wall_s, long *maxrss_kib, int *stat
     struct rusage ru;
     while (wait4(pid, &st, 0, &ru) < 0)
         if (errno != EINTR) {
-            set_why(why, cap, "wait: %s", strerror(errno));
-            return -1;
+            return aot_fail(err, "wait: %s", strerror(errno));
         }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     *wall_s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

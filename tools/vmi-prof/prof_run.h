@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "aot_err.h"
 #include "prof_output.h"
 
 struct prof_run_opts {
@@ -23,13 +24,13 @@ struct prof_run_opts {
 };
 
 /* Fills engine and rom when NULL, from the front end's own directory. */
-int prof_find_files(struct prof_run_opts *o, char *why, size_t cap);
+int prof_find_files(struct prof_run_opts *o, struct aot_err *err);
 /* rdtsc samples of every (workload, strategy): rows appended to res. */
-int prof_run_engine(const struct prof_run_opts *o, struct prof_result *res, char *why,
-                    size_t cap);
+int prof_run_engine(const struct prof_run_opts *o, struct prof_result *res,
+                    struct aot_err *err);
 /* The same loops under callgrind: insns_per_op of the rows already in res. */
-int prof_run_callgrind(const struct prof_run_opts *o, struct prof_result *res, char *why,
-                       size_t cap);
+int prof_run_callgrind(const struct prof_run_opts *o, struct prof_result *res,
+                       struct aot_err *err);
 
 struct prof_patch_result {
     unsigned sites, reps;
@@ -41,11 +42,11 @@ struct prof_patch_result {
     unsigned inline_sites, call_sites, native_sites, nop_sites, jump_sites;
 };
 int prof_run_patch_bench(const struct prof_run_opts *o, unsigned sites,
-                         struct prof_patch_result *out, char *why, size_t cap);
+                         struct prof_patch_result *out, struct aot_err *err);
 
 /* Runs argv (stdout to /dev/null): wall time, peak resident memory, exit status. */
-int prof_measure(char *const argv[], double *wall_s, long *maxrss_kib, int *status, char *why,
-                 size_t cap);
+int prof_measure(char *const argv[], double *wall_s, long *maxrss_kib, int *status,
+                 struct aot_err *err);
 
 /* How QEMU ran the guest whose log is read, which says what its TSC counted: under -icount
  * shift=0 one tick per instruction (exact), otherwise a virtual clock following the host's. */
@@ -56,9 +57,9 @@ int prof_guest_clock_parse(const char *s, enum prof_guest_clock *out);
 /* Reads the guest kernel's serial report (docs/guest.md) into rows.  The clock comes from the
  * log's "qemu clock=icount-shift-0|host" line (tests/guest/boot.sh writes it) or from clock
  * (--guest-clock); the two disagreeing is an error.  Fills res->params.clock.  Returns the number
- * of rows added, or -1 with why[] set. */
+ * of rows added, or -1 with err set. */
 int prof_read_guest(const char *path, enum prof_guest_clock clock, struct prof_result *res,
-                    char *why, size_t cap);
+                    struct aot_err *err);
 
 /* The CPU model (/proc/cpuinfo) and the date (UTC) of a run; everything else zero, cpu -1. */
 void prof_params_init(struct prof_params *p);

@@ -12,7 +12,7 @@
 #define _GNU_SOURCE
 #include "prof_sites.h"
 #include "prof_sites_chart.h"
-#include "prof_outfile.h"
+#include "outfile.h"
 #include "prof_version.h"
 
 #include <ctype.h>
@@ -62,8 +62,9 @@ static int call_by_name(const char *name, size_t len)
     return -1;
 }
 
-/* One "site ..." line (its first word already checked).  0, or -1 with the reason in why. */
-static int parse_site(char *p, struct psite *s, char *why, size_t cap)
+/* One "site ..." line (its first word already checked).  0, or -1 with the reason in err (the
+ * caller adds the file and line). */
+static int parse_site(char *p, struct psite *s, struct aot_err *err)
 {
     int have_addr = 0, have_call = 0, have_count = 0;
     p += 4;
@@ -78,21 +79,18 @@ static int parse_site(char *p, struct psite *s, char *why, size_t cap)
         size_t wl = (size_t)(p - w);
         char *eq = memchr(w, '=', wl);
         if (!eq || eq == w || eq + 1 == w + wl) {
-            snprintf(why, cap, "'%.*s' is not key=value", (int)wl, w);
-            return -1;
+            return aot_fail(err, "'%.*s' is not key=value", (int)wl, w);
         }
         size_t kl = (size_t)(eq - w), vl = wl - kl - 1;
         const char *v = eq + 1;
         char num[32];
         if (kl == 4 && !strncmp(w, "addr", 4) && !have_addr) {
             if (vl < 3 || vl > 10 || v[0] != '0' || v[1] != 'x') {
-                snprintf(why, cap, "addr=%.*s is not 0x and 1 to 8 hex digits", (int)vl, v);
-                return -1;
+                return aot_fail(err, "addr=%.*s is not 0x and 1 to 8 hex digits", (int)vl, v);
             }
             for (size_t k = 2; k < vl; k++)
                 if (!isxdigit((unsigned char)v[k])) {
-                    snprintf(why, cap, "addr=%.*s is not 0x and 1 to 8 hex digits", (int)vl, v);
-                    return -1;
+                    return aot_fail(err, "addr=%.*s is not 0x and 1 to 8 hex digits", (int)vl, v);
                 }
             memcpy(num, v, vl);
             num[vl] = 0;
@@ -101,8 +99,7 @@ static int parse_site(char *p, struct psite *s, char *why, size_t cap)
         } else if (kl == 4 && !strncmp(w, "call", 4) && !have_call) {
             int c = call_by_name(v, vl);
             if (c < 0) {
-                snprintf(why, cap, "call=%.*s is not a VMI call", (int)vl, v);
-                return -1;
+                return aot_fail(err, "call=%.*s is not a VMI call", (int)vl, v);
             }
             s->call = (uint8_t)c;
             have_call = s->has_call = 1;
@@ -118,19 +115,16 @@ static int parse_site(char *p, struct psite *s, char *why, size_t cap)
                 ok = errno == 0;
             }
             if (!ok) {
-                snprintf(why, cap, "count=%.*s is not a decimal count", (int)vl, v);
-                return -1;
+                return aot_fail(err, "count=%.*s is not a decimal count", (int)vl, v);
             }
             have_count = 1;
         } else {
-            snprintf(why, cap, "unexpected field '%.*s' (want addr=, call=, count=, once each)",
-                     (int)kl, w);
-            return -1;
+            return aot_fail(err, "unexpected field '%.*s' (want addr=, call=, count=, once each)",
+                            (int)kl, w);
         }
     }
     if (!have_addr || !have_count) {
-        snprintf(why, cap, "missing %s", !have_addr ? "addr=" : "count=");
-        return -1;
+        return aot_fail(err, "missing %s", !have_addr ? "addr=" : "count=");
     }
     return 0;
 }
@@ -225,7 +219,7 @@ out:
 static int add_site(struct profile *pr, const char *p, const char *path, unsigned lineno,
                     struct aot_err *err)
 {
-    char why[200];
+    struct aot_err why;
     if (strncmp(p, "site", 4) || (p[4] != ' ' && p[4] != '\t'))
         return aot_fail(err, "%s:%u: not a profile line (want 'site addr=0x... call=NAME "
                         "count=N')", path, lineno);
@@ -241,8 +235,8 @@ static int add_site(struct profile *pr, const char *p, const char *path, unsigne
     memset(s, 0, sizeof *s);
     s->line = lineno;
     s->decision = s->reason = -1;
-    if (parse_site((char *)p, s, why, sizeof why) != 0)
-        return aot_fail(err, "%s:%u: %s", path, lineno, why);
+    if (parse_site((char *)p, s, &why) != 0)
+        return aot_fail(err, "%s:%u: %s", path, lineno, why.msg);
     /* the total (and so every count) stays a signed 64-bit integer: the JSON's numbers */
     if (s->count > (uint64_t)INT64_MAX - pr->total)
         return aot_fail(err, "%s:%u: the counts add up to more than 2^63 - 1", path, lineno);
@@ -494,18 +488,19 @@ static int print_report(FILE *out, const struct prof_site_opts *o, const struct 
 
 /* The chart of the rows, into the temporary file opened before anything was printed.  0, or -1
  * and err. */
-static int write_sites_chart(const struct prof_site_opts *o, struct prof_outfile *cf,
+static int write_sites_chart(const struct prof_site_opts *o, struct aot_outfile *cf,
                              const struct profile *pr, const struct site_bar *bars, size_t rows,
                              struct aot_err *err)
 {
-    char title[300], why[600];
+    char title[300];
     size_t l = strlen(o->chart);
     snprintf(title, sizeof title, "the %zu hottest of %zu sites, %" PRIu64 " executions%s%s",
              rows, pr->n, pr->total, o->phase ? ", phase " : "", o->phase ? o->phase : "");
-    if (prof_sites_chart(cf->tmp, l > 4 && !strcmp(o->chart + l - 4, ".png"), title, bars,
-                         rows) != 0 ||
-        prof_outfile_commit(cf, NULL, why, sizeof why) != 0) {
-        prof_outfile_abort(cf);
+    const char *tmp = aot_outfile_by_name(cf);
+    if (!tmp || prof_sites_chart(tmp, l > 4 && !strcmp(o->chart + l - 4, ".png"), title, bars,
+                                 rows) != 0 ||
+        aot_outfile_commit(cf, aot_outfile_mode(), err) != 0) {
+        aot_outfile_abort(cf);
         return aot_fail(err, "%s: the chart could not be written", o->chart);
     }
     return 0;
@@ -517,7 +512,7 @@ struct sites_run {
     struct aot_session ss;      /* the image; with --rom the ROM and the plan */
     struct aot_dwarf *dw;
     struct aot_err err;
-    struct prof_outfile cf;
+    struct aot_outfile cf;
     struct site_bar *bars;
     size_t rows;
 };
@@ -543,17 +538,15 @@ static int locate_and_plan(const struct prof_site_opts *o, struct sites_run *r)
 /* The rows chosen (the hottest first) and the chart's file opened.  0, or -1 and err. */
 static int open_chart(const struct prof_site_opts *o, struct sites_run *r)
 {
-    char why[600];
     qsort(r->pr.v, r->pr.n, sizeof r->pr.v[0], by_count);
     r->rows = o->top && o->top < r->pr.n ? o->top : r->pr.n;
     if (!o->chart)
         return 0;
-    if (prof_outfile_open(&r->cf, o->chart, why, sizeof why) != 0)
-        return aot_fail(&r->err, "%s", why);
-    prof_outfile_close_fd(&r->cf);
+    if (aot_outfile_open(&r->cf, o->chart, &r->err) != 0)
+        return -1;
     r->bars = calloc(r->rows ? r->rows : 1, sizeof *r->bars);
     if (!r->bars) {
-        prof_outfile_abort(&r->cf);
+        aot_outfile_abort(&r->cf);
         return aot_fail(&r->err, "out of memory for the chart");
     }
     return 0;
@@ -580,6 +573,7 @@ int prof_sites_run(const struct prof_site_opts *o, FILE *out)
         rc = 1;
     }
 out:
+    aot_outfile_abort(&r.cf);         /* opened and not written: a failed run leaves no file */
     free(r.bars);
     if (r.dw)
         aot_dwarf_close(r.dw);

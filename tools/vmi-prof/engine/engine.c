@@ -279,11 +279,10 @@ static void setup_rom(const char *rom_path, struct vmi_rom *rom, struct vmi_relo
 {
     const uint8_t *img;
     uint32_t size;
-    char why[256];
     struct vmi_error err;
     struct aot_err ae;
-    if (prof_rom_map(rom_path, PROF_ROM_BASE, &img, &size, why, sizeof why) != 0)
-        fail("%s", why);
+    if (prof_rom_map(rom_path, PROF_ROM_BASE, &img, &size, &ae) != 0)
+        fail("%s", ae.msg);
     if (size != prof_rom_size || vmi_fnv1a64(VMI_FNV1A64_INIT, img, size) != prof_rom_hash)
         fail("%s is not the ROM this engine was generated for (rebuild: make)", rom_path);
     if (vmi_rom_probe(rom, img, size, PROF_ROM_BASE, 0, &err) != VMI_OK) {
@@ -326,11 +325,11 @@ static void patch_loops(const struct vmi_rom *rom, const struct vmi_reloc_table 
 /* The trap strategy's page-table page and handler, the CPU pinned; the run's meta lines. */
 static void prepare_runs(const struct engine_args *a)
 {
-    char why[256];
+    struct aot_err ae;
     if (map_page_table() != 0)
         fail("cannot map the page-table page twice: %s", strerror(errno));
-    if (prof_trap_install(pt_ro, pt_rw, why, sizeof why) != 0)
-        fail("%s", why);
+    if (prof_trap_install(pt_ro, pt_rw, &ae) != 0)
+        fail("%s", ae.msg);
     int on = pin_cpu(a->cpu);
     if (on < 0)
         fail("sched_setaffinity: %s", strerror(errno));

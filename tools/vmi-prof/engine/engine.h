@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "aot_err.h"
 #include "prof_workloads.h"
 #include "vmi_inliner.h"
 
@@ -27,17 +28,17 @@ extern uint32_t prof_ops[VMI_NUM_CALLS];
 
 /* ---- rommap.c ---- */
 /* Reads the image at path and maps it read-only and executable at base (MAP_FIXED_NOREPLACE).
- * Returns 0, or -1 with why[] filled. */
+ * Returns 0, or -1 with err set. */
 int prof_rom_map(const char *path, uint32_t base, const uint8_t **img, uint32_t *size,
-                 char *why, size_t cap);
+                 struct aot_err *err);
 /* GetRelocationInfo of the mapped ROM: EDX:EAX = type:eip. */
 uint64_t prof_rom_reloc(uint32_t base, uint32_t call);
 uint32_t prof_rom_init(uint32_t base);
 
 /* ---- trap.c: the trap-and-emulate strategy ---- */
 /* Installs the SIGSEGV handler; pt_ro is the write-protected view of the page-table page and
- * pt_rw its writable alias.  Returns 0 or -1. */
-int prof_trap_install(uint8_t *pt_ro, uint8_t *pt_rw, char *why, size_t cap);
+ * pt_rw its writable alias.  Returns 0, or -1 with err set. */
+int prof_trap_install(uint8_t *pt_ro, uint8_t *pt_rw, struct aot_err *err);
 extern volatile uint32_t prof_traps;      /* faults emulated */
 
 /* ---- patchbench.c ---- */

@@ -8,13 +8,13 @@ int main(int argc, char **argv)
 {
     const uint8_t *img;
     uint32_t size;
-    char why[256];
+    struct aot_err err;
     if (argc != 2) {
         fprintf(stderr, "usage: vmi-prof-relocs ROM\n");
         return 2;
     }
-    if (prof_rom_map(argv[1], PROF_ROM_BASE, &img, &size, why, sizeof why) != 0) {
-        fprintf(stderr, "vmi-prof-relocs: %s\n", why);
+    if (prof_rom_map(argv[1], PROF_ROM_BASE, &img, &size, &err) != 0) {
+        fprintf(stderr, "vmi-prof-relocs: %s\n", err.msg);
         return 1;
     }
     for (unsigned nr = 0; nr < VMI_NUM_CALLS; nr++) {

@@ -12,18 +12,18 @@
 
 
 int prof_rom_map(const char *path, uint32_t base, const uint8_t **img, uint32_t *size,
-                 char *why, size_t cap)
+                 struct aot_err *err)
 {
     int fd = open(path, O_RDONLY);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
-        snprintf(why, cap, "%s: %s", path, strerror(errno));
+        aot_fail(err, "%s: %s", path, strerror(errno));
         if (fd >= 0)
             close(fd);
         return -1;
     }
     if (st.st_size <= 0 || st.st_size > 256 * 1024) {
-        snprintf(why, cap, "%s: %lld bytes is no option ROM", path, (long long)st.st_size);
+        aot_fail(err, "%s: %lld bytes is no option ROM", path, (long long)st.st_size);
         close(fd);
         return -1;
     }
@@ -31,7 +31,7 @@ int prof_rom_map(const char *path, uint32_t base, const uint8_t **img, uint32_t 
     void *p = mmap((void *)(uintptr_t)base, len, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     if (p == MAP_FAILED || p != (void *)(uintptr_t)base) {
-        snprintf(why, cap, "cannot map the ROM at 0x%x: %s", base,
+        aot_fail(err, "cannot map the ROM at 0x%x: %s", base,
                  p == MAP_FAILED ? strerror(errno) : "the kernel chose another address");
         if (p != MAP_FAILED)
             munmap(p, len);
@@ -42,7 +42,7 @@ int prof_rom_map(const char *path, uint32_t base, const uint8_t **img, uint32_t 
     while (got < st.st_size) {
         ssize_t r = read(fd, (uint8_t *)p + got, (size_t)(st.st_size - got));
         if (r <= 0) {
-            snprintf(why, cap, "%s: %s", path, r < 0 ? strerror(errno) : "short read");
+            aot_fail(err, "%s: %s", path, r < 0 ? strerror(errno) : "short read");
             close(fd);
             return -1;
         }
@@ -50,8 +50,7 @@ int prof_rom_map(const char *path, uint32_t base, const uint8_t **img, uint32_t 
     }
     close(fd);
     if (mprotect(p, len, PROT_READ | PROT_EXEC) != 0) {
-        snprintf(why, cap, "mprotect of the ROM: %s", strerror(errno));
-        return -1;
+        return aot_fail(err, "mprotect of the ROM: %s", strerror(errno));
     }
     *img = p;
     *size = (uint32_t)st.st_size;

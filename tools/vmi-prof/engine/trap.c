@@ -118,7 +118,7 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
     prof_traps++;
 }
 
-int prof_trap_install(uint8_t *ro, uint8_t *rw, char *why, size_t cap)
+int prof_trap_install(uint8_t *ro, uint8_t *rw, struct aot_err *err)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -129,8 +129,7 @@ int prof_trap_install(uint8_t *ro, uint8_t *rw, char *why, size_t cap)
     pt_rw = rw;
     /* valgrind's VEX does not know the privileged instructions: it raises SIGILL at them */
     if (sigaction(SIGSEGV, &sa, NULL) != 0 || sigaction(SIGILL, &sa, NULL) != 0) {
-        snprintf(why, cap, "sigaction: cannot catch SIGSEGV and SIGILL");
-        return -1;
+        return aot_fail(err, "sigaction: cannot catch SIGSEGV and SIGILL");
     }
     return 0;
 }
